@@ -1,0 +1,51 @@
+/** A size-rotated log file: `name.log`, then `name.log.1` … `.N` (oldest dropped). No worker thread. */
+import { existsSync, mkdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pino from 'pino';
+
+/** Default size at which the file rotates (5 MiB, as the original). */
+export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+/** Default number of rotated files kept. */
+export const DEFAULT_KEEP = 3;
+
+export class RotatingFile {
+  private readonly boom: ReturnType<typeof pino.destination>;
+  private bytes: number;
+
+  constructor(
+    readonly path: string,
+    private readonly maxBytes = DEFAULT_MAX_BYTES,
+    private readonly keep = DEFAULT_KEEP,
+  ) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.bytes = existsSync(path) ? statSync(path).size : 0;
+    // Synchronous writes: log volume is low and a crashing worker must not lose its last lines.
+    this.boom = pino.destination({ dest: path, append: true, sync: true, mkdir: true });
+  }
+
+  write(chunk: string): boolean {
+    if (this.bytes + chunk.length > this.maxBytes && this.bytes > 0) this.rotate();
+    this.bytes += Buffer.byteLength(chunk);
+    return this.boom.write(chunk);
+  }
+
+  flushSync(): void {
+    this.boom.flushSync();
+  }
+
+  end(): void {
+    this.boom.end();
+  }
+
+  private rotate(): void {
+    const oldest = `${this.path}.${this.keep}`;
+    if (existsSync(oldest)) unlinkSync(oldest);
+    for (let i = this.keep - 1; i >= 1; i -= 1) {
+      const from = `${this.path}.${i}`;
+      if (existsSync(from)) renameSync(from, `${this.path}.${i + 1}`);
+    }
+    if (existsSync(this.path)) renameSync(this.path, `${this.path}.1`);
+    this.boom.reopen();
+    this.bytes = 0;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Every RPC method of the process bus, declared once: who serves it, its params schema and its
+ * result schema (or `notify: true` for fire-and-forget notifications). Both ends import this.
+ * Later features add their methods here; nothing else speaks on the wire.
+ */
+import { z } from 'zod';
+import { TargetSchema } from './targets.js';
+
+export type MethodSpec = {
+  /** Which kind of process registers the handler. `worker` = every worker; `any` = every process. */
+  servedBy: 'supervisor' | 'transport' | 'scheduler' | 'agent' | 'worker' | 'any';
+  params: z.ZodType;
+  result?: z.ZodType;
+  notify?: boolean;
+};
+
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+
+export const WorkerStateSchema = z.enum(['starting', 'ready', 'stopping', 'stopped', 'crashed', 'backoff']);
+
+export const WorkerStatusSchema = z.object({
+  id: TargetSchema,
+  role: z.enum(['transport', 'scheduler', 'agent']),
+  agent: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  state: WorkerStateSchema,
+  uptimeMs: z.number().nullable(),
+  restarts: z.number().int(),
+  lastExit: z.object({ code: z.number().nullable(), signal: z.string().nullable(), at: z.string() }).nullable(),
+});
+export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
+
+export const SupervisorStatusSchema = z.object({
+  pid: z.number().int(),
+  home: z.string(),
+  version: z.string(),
+  startedAt: z.string(),
+  uptimeMs: z.number(),
+  workers: z.array(WorkerStatusSchema),
+});
+export type SupervisorStatus = z.infer<typeof SupervisorStatusSchema>;
+
+export const PingResultSchema = z.object({
+  pid: z.number().int(),
+  uptimeMs: z.number(),
+  rssBytes: z.number(),
+});
+
+export const contract = {
+  // Lifecycle --------------------------------------------------------------------------------
+  /** A worker announces it finished starting. Readiness is a protocol message, never log text. */
+  ready: {
+    servedBy: 'supervisor',
+    params: z.object({ id: TargetSchema, pid: z.number().int() }),
+    notify: true,
+  },
+  /** Liveness and a few figures of the serving process. */
+  ping: { servedBy: 'any', params: Empty, result: PingResultSchema },
+  /** Ordered stop: stop intake, abort turns, flush logs, then exit 0 after replying. */
+  shutdown: { servedBy: 'worker', params: z.object({ reason: z.string() }), result: Ok },
+  /** The supervisor validated a new config.json; `hot` keys apply now, `restart` keys need a restart. */
+  configChanged: {
+    servedBy: 'worker',
+    params: z.object({ hot: z.array(z.string()), restart: z.array(z.string()) }),
+    notify: true,
+  },
+
+  // Supervisor services -----------------------------------------------------------------------
+  status: { servedBy: 'supervisor', params: Empty, result: SupervisorStatusSchema },
+  /** Stop every worker and start them again from the code on disk (the exit-42 path). */
+  restartAll: { servedBy: 'supervisor', params: z.object({ reason: z.string() }), result: Ok },
+  /** Stop everything and release the lock. */
+  stop: { servedBy: 'supervisor', params: z.object({ reason: z.string() }), result: Ok },
+
+  // Transport services -------------------------------------------------------------------------
+  /** Tell the user of `agent` (its primary chat) something operational, e.g. a crash loop. */
+  notifyUser: {
+    servedBy: 'transport',
+    params: z.object({ agent: z.string(), text: z.string().max(4096) }),
+    result: z.object({ delivered: z.number().int() }),
+  },
+
+  // Diagnostics -------------------------------------------------------------------------------
+  /** Returns its payload; used to measure IPC latency. */
+  echo: { servedBy: 'any', params: z.object({ data: z.string() }), result: z.object({ data: z.string() }) },
+  /** The serving worker calls `echo` on `target` `count` times and reports each round trip in µs. */
+  rpcProbe: {
+    servedBy: 'worker',
+    params: z.object({
+      target: TargetSchema,
+      count: z.number().int().min(1).max(100_000),
+      payloadBytes: z.number().int().min(0).max(1_048_576),
+    }),
+    result: z.object({ latenciesUs: z.array(z.number()) }),
+  },
+} as const satisfies Record<string, MethodSpec>;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type ParamsOf<M extends MethodName> = z.input<Contract[M]['params']>;
+export type ParsedParamsOf<M extends MethodName> = z.output<Contract[M]['params']>;
+export type ResultOf<M extends MethodName> = Contract[M] extends { result: z.ZodType }
+  ? z.output<Contract[M]['result']>
+  : void;
+export type RequestMethod = { [M in MethodName]: Contract[M] extends { notify: true } ? never : M }[MethodName];
+export type NotifyMethod = { [M in MethodName]: Contract[M] extends { notify: true } ? M : never }[MethodName];
+
+/** A handler for method M: gets validated params, returns the result (validated before sending). */
+export type Handler<M extends MethodName> = (params: ParsedParamsOf<M>) => ResultOf<M> | Promise<ResultOf<M>>;
+export type Handlers = { [M in MethodName]?: Handler<M> };
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}

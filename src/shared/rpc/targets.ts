@@ -1,0 +1,28 @@
+/** Addresses of the processes on the RPC bus: `supervisor`, `transport`, `scheduler`, `agent:<name>`. */
+import { z } from 'zod';
+
+export type Role = 'supervisor' | 'transport' | 'scheduler' | 'agent';
+export type WorkerRole = Exclude<Role, 'supervisor'>;
+
+/** Agent names: lowercase letters, digits, `-` and `_`, starting with a letter (as `agents add` enforces). */
+export const AGENT_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,39}$/;
+export const AgentNameSchema = z.string().regex(AGENT_NAME_PATTERN, 'agent names are lowercase letters, digits, - and _');
+
+export const TargetSchema = z.union([
+  z.literal('supervisor'),
+  z.literal('transport'),
+  z.literal('scheduler'),
+  z.templateLiteral(['agent:', z.string().regex(AGENT_NAME_PATTERN)]),
+]);
+export type Target = z.infer<typeof TargetSchema>;
+
+export function agentTarget(name: string): Target {
+  return `agent:${name}` as Target;
+}
+
+export function roleOfTarget(target: Target): Role {
+  return target.startsWith('agent:') ? 'agent' : (target as Role);
+}
+
+/** The separator between target and method in a routed call's method name: `agent:main#message`. */
+export const ROUTE_SEPARATOR = '#';

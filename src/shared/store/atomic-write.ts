@@ -1,0 +1,35 @@
+/** Atomic file writes: temp file in the same folder, fsync, rename. Readers never see half a file. */
+import { randomBytes } from 'node:crypto';
+import { open, rename, unlink, mkdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Writes `data` to `file` so that a crash leaves either the old or the new content, never a mix.
+ * The temp file sits beside the target (same filesystem, so rename is atomic) and is fsynced
+ * before the rename; the folder is created when missing. `mode` applies to new files (default 0o644).
+ */
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  options: { mode?: number } = {},
+): Promise<void> {
+  const dir = dirname(file);
+  await mkdir(dir, { recursive: true });
+  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const handle = await open(temp, 'w', options.mode ?? 0o644);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await unlink(temp).catch(() => undefined); // the write already failed; the temp file is litter
+    throw error;
+  }
+  await handle.close();
+  try {
+    await rename(temp, file);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined); // rename failed; keep the old file, drop the temp
+    throw error;
+  }
+}

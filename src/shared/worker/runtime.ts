@@ -1,0 +1,130 @@
+/**
+ * What every worker process does the same way: identity from the environment, its logger, the
+ * peer to the supervisor, the standard handlers (ping, echo, rpcProbe, shutdown), exit when the
+ * supervisor goes away, and fatal-error handling (log, flush, exit 1 so the supervisor restarts it).
+ */
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { createLogger, flushLogs } from '../log/logger.js';
+import { mainPaths } from '../paths.js';
+import type { Handlers } from '../rpc/contract.js';
+import type { RpcPeer } from '../rpc/peer.js';
+import { agentTarget, AgentNameSchema, type Target, type WorkerRole } from '../rpc/targets.js';
+import { connectToSupervisor } from './ipc-peer.js';
+
+/** Environment variables the supervisor sets on each worker it forks. */
+export const WORKER_ENV = {
+  role: 'DUCTOR_WORKER_ROLE',
+  agent: 'DUCTOR_WORKER_AGENT',
+  home: 'DUCTOR_HOME',
+  logLevel: 'DUCTOR_LOG_LEVEL',
+} as const;
+
+export type WorkerIdentity = { role: WorkerRole; agent: string | null; id: Target; home: string };
+
+export type WorkerContext = WorkerIdentity & { log: Logger; peer: RpcPeer; startedAt: number };
+
+export type WorkerHooks = {
+  /** Extra handlers of this worker. */
+  handlers?: (ctx: WorkerContext) => Handlers;
+  /** Runs before `ready` is announced. */
+  start?: (ctx: WorkerContext) => Promise<void>;
+  /** Ordered stop: stop intake, abort work. Bounded by the supervisor's deadline. */
+  stop?: (ctx: WorkerContext, reason: string) => Promise<void>;
+};
+
+export function readIdentity(env: NodeJS.ProcessEnv = process.env): WorkerIdentity {
+  const role = env[WORKER_ENV.role];
+  const home = env[WORKER_ENV.home];
+  if (role !== 'transport' && role !== 'scheduler' && role !== 'agent') {
+    throw new Error(`${WORKER_ENV.role} must be transport, scheduler or agent, found ${JSON.stringify(role)}`);
+  }
+  if (!home) throw new Error(`${WORKER_ENV.home} is not set`);
+  if (role === 'agent') {
+    const agent = AgentNameSchema.parse(env[WORKER_ENV.agent]);
+    return { role, agent, id: agentTarget(agent), home };
+  }
+  return { role, agent: null, id: role, home };
+}
+
+/** Starts a worker: call once from the worker's `main.ts`. */
+export async function runWorker(hooks: WorkerHooks): Promise<WorkerContext> {
+  const identity = readIdentity();
+  const fileName = identity.role === 'agent' ? `agent-${identity.agent}` : identity.role;
+  const log = createLogger({
+    logsDir: mainPaths(identity.home).logsDir,
+    fileName,
+    role: identity.role,
+    agent: identity.agent ?? undefined,
+    level: process.env[WORKER_ENV.logLevel],
+  });
+  installFatalHandlers(log);
+  const peer = connectToSupervisor(log);
+  const ctx: WorkerContext = { ...identity, log, peer, startedAt: Date.now() };
+
+  let stopping = false;
+  const stop = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ reason }, 'worker stopping');
+    try {
+      await hooks.stop?.(ctx, reason);
+    } catch (error) {
+      log.error({ err: error }, 'worker stop hook failed');
+    }
+  };
+
+  peer.serve({
+    ping: () => ({ pid: process.pid, uptimeMs: Date.now() - ctx.startedAt, rssBytes: process.memoryUsage.rss() }),
+    echo: (params) => params,
+    rpcProbe: async ({ target, count, payloadBytes }) => {
+      const data = 'x'.repeat(payloadBytes);
+      const latenciesUs: number[] = [];
+      for (let i = 0; i < count; i += 1) {
+        const t0 = performance.now();
+        await peer.request('echo', { data }, target === 'supervisor' ? {} : { target });
+        latenciesUs.push((performance.now() - t0) * 1000);
+      }
+      return { latenciesUs };
+    },
+    shutdown: async ({ reason }) => {
+      await stop(reason);
+      // Reply first, then leave: the supervisor waits for the exit, not for more messages.
+      setImmediate(() => exitWorker(log, 0));
+      return { ok: true as const };
+    },
+    ...(hooks.handlers?.(ctx) ?? {}),
+  });
+
+  // The supervisor is gone (killed, or it closed the channel): leave rather than run orphaned.
+  process.on('disconnect', () => {
+    void stop('supervisor disconnected').finally(() => exitWorker(log, 0));
+  });
+  process.on('SIGTERM', () => {
+    void stop('SIGTERM').finally(() => exitWorker(log, 0));
+  });
+  // Ctrl-C in the foreground reaches the whole process group; the supervisor orders the stop.
+  process.on('SIGINT', () => undefined);
+
+  await hooks.start?.(ctx);
+  peer.notify('ready', { id: identity.id, pid: process.pid });
+  log.info({ pid: process.pid }, 'worker ready');
+  return ctx;
+}
+
+function installFatalHandlers(log: Logger): void {
+  process.on('uncaughtException', (error) => {
+    log.fatal({ err: error }, 'uncaught exception');
+    exitWorker(log, 1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    log.fatal({ err: reason }, 'unhandled rejection');
+    exitWorker(log, 1);
+  });
+}
+
+export function exitWorker(log: Logger, code: number): never {
+  log.flush?.();
+  flushLogs();
+  process.exit(code);
+}

@@ -1,0 +1,159 @@
+/**
+ * The supervisor's core: owns the worker handles, starts them, restarts a crashed one alone with
+ * backoff, restarts all of them on exit code 42 or on request, and stops them in order.
+ */
+import type { Logger } from 'pino';
+import { EXIT_RESTART } from '../shared/exit-codes.js';
+import type { Handlers, SupervisorStatus } from '../shared/rpc/contract.js';
+import type { Target } from '../shared/rpc/targets.js';
+import { backoffMs, emptyHistory, isCrashLoop, recordCrash, type CrashHistory } from './restart-policy.js';
+import { createRouter } from './router.js';
+import { WorkerHandle, type ExitInfo, type WorkerSpec } from './worker-handle.js';
+
+export type SupervisorOptions = {
+  home: string;
+  version: string;
+  log: Logger;
+  specs: WorkerSpec[];
+  /** Called when a worker or the control socket asks for a full stop. */
+  onStopRequested: (reason: string) => void;
+};
+
+export class Supervisor {
+  readonly handles = new Map<Target, WorkerHandle>();
+  private readonly histories = new Map<Target, CrashHistory>();
+  private readonly restartTimers = new Map<Target, NodeJS.Timeout>();
+  private readonly startedAt = new Date();
+  private phase: 'idle' | 'running' | 'restarting' | 'stopping' | 'stopped' = 'idle';
+  private restartAllInFlight: Promise<void> | null = null;
+  readonly route = createRouter((target) => this.handles.get(target));
+
+  constructor(private readonly options: SupervisorOptions) {
+    for (const spec of options.specs) this.addHandle(spec);
+  }
+
+  /** Handlers every worker (and the control socket) may call on the supervisor. */
+  supervisorHandlers(): Handlers {
+    return {
+      status: () => this.status(),
+      restartAll: async ({ reason }) => {
+        void this.restartAll(reason);
+        return { ok: true as const };
+      },
+      stop: ({ reason }) => {
+        this.options.onStopRequested(reason);
+        return { ok: true as const };
+      },
+      ping: () => ({ pid: process.pid, uptimeMs: Date.now() - this.startedAt.getTime(), rssBytes: process.memoryUsage.rss() }),
+      echo: (params) => params,
+    };
+  }
+
+  /** Starts every worker in parallel and waits until each is ready (or failed its first start). */
+  async startAll(): Promise<void> {
+    this.phase = 'running';
+    const results = await Promise.allSettled([...this.handles.values()].map((h) => h.start()));
+    results.forEach((result, index) => {
+      if (result.status === 'rejected') {
+        const id = [...this.handles.keys()][index];
+        this.options.log.error({ worker: id, err: result.reason }, 'worker failed to start; it will be retried');
+      }
+    });
+  }
+
+  /** Stops all workers in order: transport first (no new intake), then scheduler, then agents. */
+  async stopAll(reason: string): Promise<void> {
+    for (const timer of this.restartTimers.values()) clearTimeout(timer);
+    this.restartTimers.clear();
+    const handles = [...this.handles.values()];
+    const byRole = (role: string) => handles.filter((h) => h.spec.role === role);
+    await Promise.all(byRole('transport').map((h) => h.stop(reason)));
+    await Promise.all(byRole('scheduler').map((h) => h.stop(reason)));
+    await Promise.all(byRole('agent').map((h) => h.stop(reason)));
+  }
+
+  /** Stops and starts every worker from the code on disk. Concurrent requests share one restart. */
+  restartAll(reason: string): Promise<void> {
+    if (this.phase === 'stopping' || this.phase === 'stopped') return Promise.resolve();
+    if (this.restartAllInFlight) return this.restartAllInFlight;
+    this.options.log.info({ reason }, 'restarting all workers');
+    this.phase = 'restarting';
+    this.restartAllInFlight = (async () => {
+      try {
+        await this.stopAll(`restart: ${reason}`);
+        if (this.phase !== 'restarting') return;
+        this.histories.clear();
+        await this.startAll();
+      } finally {
+        this.restartAllInFlight = null;
+      }
+    })();
+    return this.restartAllInFlight;
+  }
+
+  /** Final stop; after it the supervisor starts nothing again. */
+  async shutdown(reason: string): Promise<void> {
+    if (this.phase === 'stopped') return;
+    this.phase = 'stopping';
+    await this.restartAllInFlight?.catch(() => undefined);
+    await this.stopAll(reason);
+    this.phase = 'stopped';
+  }
+
+  status(): SupervisorStatus {
+    const now = Date.now();
+    return {
+      pid: process.pid,
+      home: this.options.home,
+      version: this.options.version,
+      startedAt: this.startedAt.toISOString(),
+      uptimeMs: now - this.startedAt.getTime(),
+      workers: [...this.handles.values()].map((h) => h.status(now)),
+    };
+  }
+
+  private addHandle(spec: WorkerSpec): WorkerHandle {
+    const handle = new WorkerHandle(spec, () => this.supervisorHandlers(), this.route, this.options.log);
+    handle.on('exit', (info) => this.onWorkerExit(handle, info));
+    this.handles.set(spec.id, handle);
+    return handle;
+  }
+
+  private onWorkerExit(handle: WorkerHandle, info: ExitInfo): void {
+    const log = this.options.log;
+    if (info.planned) {
+      log.info({ worker: handle.id, code: info.code, signal: info.signal }, 'worker stopped');
+      return;
+    }
+    if (this.phase !== 'running') return;
+    if (info.code === EXIT_RESTART) {
+      log.info({ worker: handle.id }, 'worker asked for a restart (exit 42)');
+      void this.restartAll(`${handle.id} exited with 42`);
+      return;
+    }
+    const history = recordCrash(this.histories.get(handle.id) ?? emptyHistory(), Date.now(), info.uptimeMs);
+    this.histories.set(handle.id, history);
+    const delayMs = backoffMs(history);
+    log.warn({ worker: handle.id, code: info.code, signal: info.signal, uptimeMs: info.uptimeMs, delayMs }, 'worker exited unexpectedly; restarting');
+    handle.state = 'backoff';
+    if (isCrashLoop(history)) this.reportCrashLoop(handle, history);
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(handle.id);
+      if (this.phase !== 'running') return;
+      handle.restarts += 1;
+      handle.start().catch((error: unknown) => log.error({ worker: handle.id, err: error }, 'worker restart failed'));
+    }, delayMs);
+    this.restartTimers.set(handle.id, timer);
+  }
+
+  private reportCrashLoop(handle: WorkerHandle, history: CrashHistory): void {
+    const text = `⚠️ ductor: the ${handle.id} worker crashed ${history.crashTimesMs.length} times in a short while; ` +
+      'it keeps being restarted with growing delays. See `ductor logs` for the cause.';
+    this.options.log.error({ worker: handle.id, crashes: history.crashTimesMs.length }, 'worker crash loop');
+    const transport = this.handles.get('transport');
+    if (handle.id === 'transport' || !transport?.peer || transport.state !== 'ready') return;
+    const agent = handle.spec.agent ?? 'main';
+    transport.peer.request('notifyUser', { agent, text }, { timeoutMs: 10_000 })
+      .catch((error: unknown) => this.options.log.warn({ err: error }, 'could not tell the user about the crash loop'));
+  }
+}

@@ -1,0 +1,4 @@
+/** Entry of the transport worker process (forked by the supervisor). */
+import { runWorker } from '../../shared/worker/runtime.js';
+
+await runWorker({});

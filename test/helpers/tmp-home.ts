@@ -1,0 +1,29 @@
+/** A temporary DUCTOR_HOME per test, removed afterwards. */
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+
+/** A test bot token: the right shape, never valid anywhere. */
+export const TEST_BOT_TOKEN = '123456789:AAtestTOKENtestTOKENtestTOKENtest123';
+
+export async function tmpHome(t: TestContext, prefix = 'ductor-test-'): Promise<string> {
+  const home = await mkdtemp(join(tmpdir(), prefix));
+  t.after(() => rm(home, { recursive: true, force: true }));
+  return home;
+}
+
+/** Writes `config/config.json` with the minimum a configured bot needs, plus `extra` keys. */
+export async function writeConfig(home: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const file = join(home, 'config', 'config.json');
+  await mkdir(join(home, 'config'), { recursive: true });
+  const config = {
+    telegram_token: TEST_BOT_TOKEN,
+    allowed_user_ids: [1001],
+    telegram_api_root: 'http://127.0.0.1:9',
+    update_check: false,
+    ...extra,
+  };
+  await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);
+  return file;
+}
