@@ -1,0 +1,149 @@
+/**
+ * Chat sessions of one agent: resolve the session for a turn (fresh or resumed, per provider
+ * bucket), record a turn's outcome, reset a bucket. Backed by `sessions.json` (written only by
+ * this agent's worker, so no cross-process lock is needed).
+ */
+import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.js';
+import { staleReason, type FreshnessPolicy, type StaleReason } from './freshness.js';
+import { parseStorageKey, storageKey, type SessionKey } from './session-key.js';
+import { SessionsFileSchema, type ProviderBucket, type ProviderId, type SessionRecord, type SessionsFile } from './session-schema.js';
+
+export type Target = { provider: ProviderId; model: string; reasoningEffort: string | null };
+
+export type ResolvedSession = {
+  record: SessionRecord;
+  bucket: ProviderBucket;
+  /** The bucket has no CLI session yet: the turn starts a new one. */
+  isNew: boolean;
+  /** Why the previous session was replaced, when it was. */
+  replaced: StaleReason | null;
+};
+
+export type TurnOutcome = { sessionId: string | null; costUsd: number; tokens: number; countsAsMessage: boolean };
+
+export class SessionManager {
+  private readonly store: JsonStore<typeof SessionsFileSchema>;
+  private cache: SessionsFile | null = null;
+
+  constructor(file: string, onCorrupt: (report: CorruptReport) => void) {
+    this.store = new JsonStore({ file, schema: SessionsFileSchema, empty: () => ({}), onCorrupt });
+  }
+
+  async all(): Promise<SessionsFile> {
+    this.cache ??= await this.load();
+    return this.cache;
+  }
+
+  async get(key: SessionKey): Promise<SessionRecord | undefined> {
+    return (await this.all())[storageKey(key)];
+  }
+
+  /**
+   * The session for a user turn. A stale record is replaced whole; a fresh one keeps its own
+   * target unless `directive` retargets it for this turn (persisted without touching counters).
+   */
+  async resolve(key: SessionKey, configured: Target, policy: FreshnessPolicy, directive: Target | null, now = new Date()): Promise<ResolvedSession> {
+    const sessions = await this.all();
+    const id = storageKey(key);
+    const existing = sessions[id];
+    const target = directive ?? (existing ? { provider: existing.provider, model: existing.model, reasoningEffort: existing.reasoning_effort } : configured);
+    let replaced: StaleReason | null = null;
+    let record = existing;
+    if (record) {
+      const activeCount = record.provider_sessions[target.provider]?.message_count ?? 0;
+      replaced = staleReason(record.last_active, activeCount, policy, now);
+      if (replaced) record = undefined;
+    }
+    const fresh = !record;
+    if (!record) {
+      record = {
+        transport: key.transport, chat_id: key.chatId, topic_id: key.topicId, topic_name: null,
+        provider: configured.provider, model: configured.model, reasoning_effort: configured.reasoningEffort,
+        created_at: now.toISOString(), last_active: now.toISOString(), provider_sessions: {},
+      };
+    }
+    const effective = directive ?? (fresh ? configured : target);
+    record.provider = effective.provider;
+    record.model = effective.model;
+    record.reasoning_effort = effective.reasoningEffort;
+    sessions[id] = record;
+    await this.save();
+    const bucket = record.provider_sessions[effective.provider] ?? { session_id: '', message_count: 0, total_cost_usd: 0, total_tokens: 0 };
+    return { record, bucket, isNew: bucket.session_id === '', replaced };
+  }
+
+  /** Stores the CLI session id as soon as the stream reveals it, so a crash mid-turn still resumes. */
+  async captureSessionId(key: SessionKey, provider: ProviderId, sessionId: string): Promise<void> {
+    const record = (await this.all())[storageKey(key)];
+    if (!record) return;
+    const bucket = bucketOf(record, provider);
+    if (bucket.session_id === sessionId) return;
+    bucket.session_id = sessionId;
+    await this.save();
+  }
+
+  async recordTurn(key: SessionKey, provider: ProviderId, outcome: TurnOutcome, now = new Date()): Promise<SessionRecord | undefined> {
+    const record = (await this.all())[storageKey(key)];
+    if (!record) return undefined;
+    const bucket = bucketOf(record, provider);
+    if (outcome.sessionId) bucket.session_id = outcome.sessionId;
+    if (outcome.countsAsMessage) bucket.message_count += 1;
+    bucket.total_cost_usd += Math.max(0, outcome.costUsd);
+    bucket.total_tokens += Math.max(0, Math.trunc(outcome.tokens));
+    record.last_active = now.toISOString();
+    await this.save();
+    return record;
+  }
+
+  /** `/new` and `/reset`: forget the active provider's CLI session; other buckets stay. */
+  async resetActiveBucket(key: SessionKey): Promise<ProviderId | null> {
+    const record = (await this.all())[storageKey(key)];
+    if (!record) return null;
+    delete record.provider_sessions[record.provider];
+    record.created_at = new Date().toISOString();
+    await this.save();
+    return record.provider;
+  }
+
+  /** Forgets a session id the CLI no longer knows (a stale resume). */
+  async dropSessionId(key: SessionKey, provider: ProviderId): Promise<void> {
+    const record = (await this.all())[storageKey(key)];
+    if (!record?.provider_sessions[provider]) return;
+    record.provider_sessions[provider]!.session_id = '';
+    await this.save();
+  }
+
+  /** Sets the session's target (`/model` inside a topic). */
+  async setTarget(key: SessionKey, target: Target): Promise<void> {
+    const record = (await this.all())[storageKey(key)];
+    if (!record) return;
+    record.provider = target.provider;
+    record.model = target.model;
+    record.reasoning_effort = target.reasoningEffort;
+    await this.save();
+  }
+
+  private async load(): Promise<SessionsFile> {
+    const raw = await this.store.read();
+    const out: SessionsFile = {};
+    for (const [id, record] of Object.entries(raw)) {
+      const key = parseStorageKey(id);
+      if (!key) continue; // a key we cannot parse can never be resolved again; dropping it loses nothing usable
+      out[storageKey(key)] = record;
+    }
+    return out;
+  }
+
+  private async save(): Promise<void> {
+    if (this.cache) await this.store.write(this.cache);
+  }
+}
+
+function bucketOf(record: SessionRecord, provider: ProviderId): ProviderBucket {
+  let bucket = record.provider_sessions[provider];
+  if (!bucket) {
+    bucket = { session_id: '', message_count: 0, total_cost_usd: 0, total_tokens: 0 };
+    record.provider_sessions[provider] = bucket;
+  }
+  return bucket;
+}
