@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { PollingFatalError, UpdatePoller, type PollingOptions } from '../../src/workers/transport/polling.js';
+import { TelegramBot, type Update } from '../../src/workers/transport/telegram-bot.js';
+import { FAKE_TOKEN, startFakeTelegram, type FakeTelegram } from '../helpers/fake-telegram.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+function startPoller(t: { after(fn: () => unknown): void }, tg: FakeTelegram, options: Partial<PollingOptions> & Pick<PollingOptions, 'handleUpdates'>) {
+  const controller = new AbortController();
+  const poller = new UpdatePoller({
+    source: new TelegramBot({ token: FAKE_TOKEN, apiRoot: tg.url }),
+    allowedUpdates: ['message', 'callback_query'],
+    timeoutSeconds: 1,
+    backoffInitialMs: 20,
+    backoffMaxMs: 100,
+    ...options,
+    botLabel: 'main',
+  });
+  const done = poller.run(controller.signal);
+  t.after(async () => {
+    controller.abort();
+    await done;
+  });
+  return { poller, controller, done };
+}
+
+test('delivers updates and advances the offset only after the handler resolved', async (t) => {
+  const tg = await startFakeTelegram(t);
+  const seen: number[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const { poller } = startPoller(t, tg, {
+    handleUpdates: async (updates) => {
+      seen.push(...updates.map((u) => u.update_id));
+      await gate;
+    },
+  });
+  const { updateId } = tg.pushMessage({ chatId: 1, userId: 1, text: 'hello' });
+  await waitFor(() => seen.includes(updateId));
+  // While the handler is busy nothing is confirmed: the update is still pending at Telegram.
+  assert.deepEqual(tg.pendingUpdates(), [updateId]);
+  assert.equal(poller.stats.offset, undefined);
+  release();
+  await waitFor(() => poller.stats.offset === updateId + 1);
+  await waitFor(() => tg.callsOf('getUpdates').some((c) => c.params.offset === updateId + 1));
+  await waitFor(() => tg.pendingUpdates().length === 0);
+  assert.deepEqual(tg.callsOf('getUpdates')[0]?.params.allowed_updates, ['message', 'callback_query']);
+});
+
+test('a handler that throws gets the same update again', async (t) => {
+  const tg = await startFakeTelegram(t);
+  const deliveries: number[] = [];
+  let failuresLeft = 1;
+  const { poller } = startPoller(t, tg, {
+    handleUpdates: async (updates: Update[]) => {
+      deliveries.push(...updates.map((u) => u.update_id));
+      if (failuresLeft-- > 0) throw new Error('agent did not acknowledge');
+    },
+  });
+  const { updateId } = tg.pushMessage({ chatId: 1, userId: 1, text: 'again' });
+  await waitFor(() => poller.stats.offset === updateId + 1);
+  assert.deepEqual(deliveries, [updateId, updateId]);
+  assert.equal(poller.stats.handlerFailures, 1);
+});
+
+for (const [behaviour, code] of [['unauthorized', 401], ['conflict', 409]] as const) {
+  test(`${code} stops polling and reports a fatal error that says what to do`, async (t) => {
+    const tg = await startFakeTelegram(t);
+    tg.setBehaviour(behaviour);
+    const fatal: PollingFatalError[] = [];
+    const { done } = startPoller(t, tg, { handleUpdates: async () => {}, onFatal: (e) => fatal.push(e) });
+    const outcome = await done;
+    assert.equal(outcome.reason, 'fatal');
+    assert.equal(fatal.length, 1);
+    assert.equal(fatal[0]?.errorCode, code);
+    assert.match(fatal[0]?.message ?? '', code === 401 ? /telegram_token/ : /Another process is polling/);
+    assert.ok(!(fatal[0]?.message ?? '').includes(FAKE_TOKEN));
+    // Stopped for good: no retry hammers Telegram after a fatal answer.
+    assert.equal(tg.callsOf('getUpdates').length, 1);
+  });
+}
+
+test('429 on getUpdates waits and then polls again', async (t) => {
+  const tg = await startFakeTelegram(t);
+  tg.failNext('getUpdates', { code: 429, description: 'Too Many Requests: retry after 1', retryAfter: 1 });
+  const seen: number[] = [];
+  startPoller(t, tg, { handleUpdates: async (updates) => void seen.push(...updates.map((u) => u.update_id)) });
+  const { updateId } = tg.pushMessage({ chatId: 1, userId: 1, text: 'later' });
+  await waitFor(() => seen.includes(updateId));
+  const polls = tg.callsOf('getUpdates');
+  assert.equal(polls[0]?.status, 429);
+  // The retry arrived after retry_after had passed (server arrival stamps; small timer tolerance, no upper bound).
+  assert.ok((polls[1]?.at ?? 0) - (polls[0]?.at ?? 0) >= 950);
+});
+
+test('the watchdog aborts a getUpdates that stopped completing and polling recovers', async (t) => {
+  const tg = await startFakeTelegram(t);
+  tg.stallGetUpdates();
+  const seen: number[] = [];
+  const { poller } = startPoller(t, tg, {
+    watchdogGraceMs: 200,
+    handleUpdates: async (updates) => void seen.push(...updates.map((u) => u.update_id)),
+  });
+  await waitFor(() => tg.callsOf('getUpdates').length >= 1);
+  const { updateId } = tg.pushMessage({ chatId: 1, userId: 1, text: 'after stall' });
+  await waitFor(() => seen.includes(updateId), { timeoutMs: 8_000 });
+  assert.equal(poller.stats.watchdogRestarts, 1);
+  assert.equal(tg.callsOf('getUpdates')[0]?.status, 0, 'the first request never got an answer');
+});
+
+test('network errors back off and polling resumes; abort stops the loop promptly', async (t) => {
+  const tg = await startFakeTelegram(t);
+  tg.failNext('getUpdates', { code: 502, description: 'Bad Gateway', times: 2 });
+  const seen: number[] = [];
+  const { controller, done } = startPoller(t, tg, { handleUpdates: async (updates) => void seen.push(...updates.map((u) => u.update_id)) });
+  const { updateId } = tg.pushMessage({ chatId: 1, userId: 1, text: 'through' });
+  await waitFor(() => seen.includes(updateId));
+  assert.deepEqual(tg.callsOf('getUpdates').slice(0, 2).map((c) => c.status), [502, 502]);
+  controller.abort();
+  assert.deepEqual(await done, { reason: 'aborted' });
+});
