@@ -1,0 +1,239 @@
+/**
+ * `cron_jobs.json` (`{"jobs":[...]}`) and `webhooks.json` (`{"hooks":[...]}`): schemas, tolerant
+ * reads (a bad entry is reported and skipped, the rest still runs) and the scheduler's own
+ * state writes, which patch single records in the raw file so entries we could not parse survive.
+ */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { writeFileAtomic } from '../../shared/store/atomic-write.js';
+import { withFileLock } from '../../shared/store/file-lock.js';
+
+/** How many past runs a job keeps in `run_history` (oldest dropped first). */
+export const MAX_RUN_HISTORY = 20;
+
+export const DEFAULT_AGENT_INSTRUCTION = 'read TASK_DESCRIPTION.md and carry it out; stay focused';
+
+const HourSchema = z.number().int().min(0).max(23);
+const ProviderSchema = z.enum(['claude', 'codex', 'gemini']);
+
+/** Per-task execution overrides (config.md §7), shared by cron jobs and `cron_task` hooks. */
+const OverrideFields = {
+  provider: ProviderSchema.nullish(),
+  model: z.string().nullish(),
+  reasoning_effort: z.string().nullish(),
+  cli_parameters: z.array(z.string()).default([]),
+  quiet_start: HourSchema.nullish(),
+  quiet_end: HourSchema.nullish(),
+  dependency: z.string().nullish(),
+};
+
+export const RunRecordSchema = z.looseObject({
+  at: z.string(),
+  status: z.string(),
+  duration_ms: z.number().nonnegative(),
+  error: z.string().nullish(),
+});
+export type RunRecord = z.infer<typeof RunRecordSchema>;
+
+export const CronJobSchema = z.looseObject({
+  id: z.string().min(1),
+  title: z.string().default(''),
+  description: z.string().default(''),
+  schedule: z.string().min(1),
+  task_folder: z.string().nullish(),
+  agent_instruction: z.string().default(DEFAULT_AGENT_INSTRUCTION),
+  enabled: z.boolean().default(true),
+  timezone: z.string().default(''),
+  created_at: z.string().nullish(),
+  ...OverrideFields,
+  chat_id: z.number().int().default(0),
+  topic_id: z.number().int().nullish(),
+  transport: z.string().default('tg'),
+  silent_on_success: z.boolean().default(false),
+  // Run state, written by the scheduler after each run.
+  last_run_at: z.string().nullish(),
+  last_run_status: z.string().nullish(),
+  last_duration_ms: z.number().nonnegative().nullish(),
+  last_error: z.string().nullish(),
+  run_history: z
+    .array(RunRecordSchema)
+    .default([])
+    .transform((runs) => runs.slice(-MAX_RUN_HISTORY)),
+  // Delivery tracking, written by whoever delivers the result.
+  last_delivery_status: z.enum(['ok', 'failed', 'skipped']).nullish(),
+  last_delivery_error: z.string().nullish(),
+  last_result_text: z.string().nullish(),
+});
+export type CronJob = z.infer<typeof CronJobSchema>;
+
+export const WebhookSchema = z.looseObject({
+  id: z.string().min(1),
+  title: z.string().default(''),
+  description: z.string().default(''),
+  mode: z.string().default('wake'),
+  prompt_template: z.string().default(''),
+  enabled: z.boolean().default(true),
+  task_folder: z.string().nullish(),
+  auth_mode: z.enum(['bearer', 'hmac']).default('bearer'),
+  token: z.string().nullish(),
+  hmac_secret: z.string().nullish(),
+  hmac_header: z.string().nullish(),
+  hmac_algorithm: z.string().default('sha256'),
+  hmac_encoding: z.enum(['hex', 'base64']).default('hex'),
+  hmac_sig_prefix: z.string().default('sha256='),
+  hmac_sig_regex: z.string().nullish(),
+  hmac_payload_prefix_regex: z.string().nullish(),
+  created_at: z.string().nullish(),
+  trigger_count: z.number().int().nonnegative().default(0),
+  last_triggered_at: z.string().nullish(),
+  last_error: z.string().nullish(),
+  ...OverrideFields,
+});
+export type Webhook = z.infer<typeof WebhookSchema>;
+
+/** One entry that was skipped, and why (never contains field values: hooks carry secrets). */
+export interface EntryProblem {
+  index: number;
+  id: string | null;
+  reason: string;
+}
+
+export interface ParsedEntries<T> {
+  entries: T[];
+  problems: EntryProblem[];
+}
+
+/** Parses `{"<listKey>": [...]}` entry by entry; the file-level failure is one problem with index -1. */
+export function parseEntries<S extends z.ZodType<{ id: string }>>(
+  text: string,
+  listKey: 'jobs' | 'hooks',
+  schema: S,
+): ParsedEntries<z.output<S>> {
+  if (text.trim() === '') return { entries: [], problems: [] };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return { entries: [], problems: [{ index: -1, id: null, reason: `invalid JSON: ${(error as Error).message}` }] };
+  }
+  const list = isObject(raw) ? raw[listKey] : undefined;
+  if (!Array.isArray(list)) {
+    return { entries: [], problems: [{ index: -1, id: null, reason: `expected an object with a "${listKey}" array` }] };
+  }
+  const entries: z.output<S>[] = [];
+  const problems: EntryProblem[] = [];
+  const seen = new Set<string>();
+  list.forEach((item: unknown, index) => {
+    const id = isObject(item) && typeof item.id === 'string' ? item.id : null;
+    const result = schema.safeParse(item);
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(entry)';
+      problems.push({ index, id, reason: `"${where}": ${issue?.message ?? 'invalid'}` });
+      return;
+    }
+    if (seen.has(result.data.id)) {
+      problems.push({ index, id, reason: 'duplicate id; the first entry wins' });
+      return;
+    }
+    seen.add(result.data.id);
+    entries.push(result.data);
+  });
+  return { entries, problems };
+}
+
+export function parseCronJobs(text: string): ParsedEntries<CronJob> {
+  return parseEntries(text, 'jobs', CronJobSchema);
+}
+
+export function parseWebhooks(text: string): ParsedEntries<Webhook> {
+  return parseEntries(text, 'hooks', WebhookSchema);
+}
+
+/** Reads `cron_jobs.json`; a missing file is an empty list. */
+export async function readCronJobsFile(file: string): Promise<ParsedEntries<CronJob>> {
+  return parseCronJobs(await readTextOrEmpty(file));
+}
+
+/** Reads `webhooks.json`; a missing file is an empty list. */
+export async function readWebhooksFile(file: string): Promise<ParsedEntries<Webhook>> {
+  return parseWebhooks(await readTextOrEmpty(file));
+}
+
+export interface CronRunState {
+  /** When the run started (ISO-8601 UTC). */
+  at: string;
+  status: string;
+  durationMs: number;
+  error?: string | null;
+}
+
+/** The fields a finished run changes on its job (pure, for tests and for in-memory copies). */
+export function applyCronRun(job: Record<string, unknown>, run: CronRunState): Record<string, unknown> {
+  const history = Array.isArray(job.run_history) ? job.run_history : [];
+  const record: RunRecord = { at: run.at, status: run.status, duration_ms: run.durationMs, error: run.error ?? null };
+  return {
+    ...job,
+    last_run_at: run.at,
+    last_run_status: run.status,
+    last_duration_ms: run.durationMs,
+    last_error: run.error ?? null,
+    run_history: [...history, record].slice(-MAX_RUN_HISTORY),
+  };
+}
+
+/** The fields a handled webhook changes (automation.md §2 dispatch step 6). */
+export function applyHookTrigger(hook: Record<string, unknown>, at: string, status: string): Record<string, unknown> {
+  const count = typeof hook.trigger_count === 'number' ? hook.trigger_count : 0;
+  return { ...hook, trigger_count: count + 1, last_triggered_at: at, last_error: status === 'success' ? null : status };
+}
+
+/** Writes a run's outcome into job `jobId` of `file` under the cross-process lock. False if the job is gone. */
+export function recordCronRun(file: string, jobId: string, run: CronRunState): Promise<boolean> {
+  return patchEntry(file, 'jobs', jobId, (job) => applyCronRun(job, run));
+}
+
+/** Counts a trigger of hook `hookId` in `file` under the cross-process lock. False if the hook is gone. */
+export function recordHookTrigger(file: string, hookId: string, at: string, status: string): Promise<boolean> {
+  return patchEntry(file, 'hooks', hookId, (hook) => applyHookTrigger(hook, at, status));
+}
+
+async function patchEntry(
+  file: string,
+  listKey: 'jobs' | 'hooks',
+  id: string,
+  change: (entry: Record<string, unknown>) => Record<string, unknown>,
+): Promise<boolean> {
+  return withFileLock(file, async () => {
+    const text = await readTextOrEmpty(file);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      // The tool scripts own this file; a broken one is theirs to fix, never ours to overwrite.
+      return false;
+    }
+    const list = isObject(raw) ? raw[listKey] : undefined;
+    if (!isObject(raw) || !Array.isArray(list)) return false;
+    const index = list.findIndex((entry: unknown) => isObject(entry) && entry.id === id);
+    const entry: unknown = list[index];
+    if (index < 0 || !isObject(entry)) return false;
+    const next = [...list];
+    next[index] = change(entry);
+    await writeFileAtomic(file, `${JSON.stringify({ ...raw, [listKey]: next }, null, 2)}\n`);
+    return true;
+  });
+}
+
+async function readTextOrEmpty(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw error;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
