@@ -4,6 +4,15 @@
  * Later features add their methods here; nothing else speaks on the wire.
  */
 import { z } from 'zod';
+import {
+  DeliveryResultSchema,
+  DeliverySchema,
+  InboundAckSchema,
+  InboundSchema,
+  QueueUpdateSchema,
+  TurnStreamSchema,
+  ChatRefSchema,
+} from './conversation-schemas.js';
 import { TargetSchema } from './targets.js';
 
 export type MethodSpec = {
@@ -80,6 +89,24 @@ export const contract = {
     params: z.object({ agent: z.string(), text: z.string().max(4096) }),
     result: z.object({ delivered: z.number().int() }),
   },
+
+  // Conversation: transport → agent --------------------------------------------------------------
+  /** A user message or button press for this agent; acknowledged once journaled. */
+  inbound: { servedBy: 'agent', params: InboundSchema, result: InboundAckSchema },
+  /** The user cancelled one queued message (its "Cancel message" button). */
+  cancelQueued: {
+    servedBy: 'agent',
+    params: z.object({ inboundId: z.string(), chat: ChatRefSchema }),
+    result: z.object({ cancelled: z.boolean() }),
+  },
+
+  // Conversation: agent → transport --------------------------------------------------------------
+  /** Live progress of a running turn (notification: a lost one is repaired by the next). */
+  turnStream: { servedBy: 'transport', params: z.object({ agent: z.string() }).extend(TurnStreamSchema.shape), notify: true },
+  /** A final message; resolves once Telegram confirmed every part. */
+  deliver: { servedBy: 'transport', params: z.object({ agent: z.string() }).extend(DeliverySchema.shape), result: DeliveryResultSchema },
+  /** Queued messages started, were cancelled, or were discarded by /stop: update their indicators. */
+  queueUpdate: { servedBy: 'transport', params: z.object({ agent: z.string() }).extend(QueueUpdateSchema.shape), notify: true },
 
   // Diagnostics -------------------------------------------------------------------------------
   /** Returns its payload; used to measure IPC latency. */

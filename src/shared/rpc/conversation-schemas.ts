@@ -1,0 +1,84 @@
+/** Payloads of the conversation path: transport → agent messages, agent → transport deliveries. */
+import { z } from 'zod';
+
+export const ChatRefSchema = z.object({
+  transport: z.enum(['tg', 'mx', 'api', 'cli']),
+  chatId: z.number().int(),
+  topicId: z.number().int().nullable(),
+});
+export type ChatRef = z.infer<typeof ChatRefSchema>;
+
+/** A message (or button press) the transport accepted for an agent: allowlisted, deduplicated. */
+export const InboundSchema = z.object({
+  /** Unique and stable across redeliveries: `<transport>:<chat>:<message id>` or the callback id. */
+  id: z.string().min(1).max(200),
+  chat: ChatRefSchema,
+  userId: z.number().int(),
+  messageId: z.number().int().nullable(),
+  chatType: z.enum(['private', 'group', 'supergroup', 'channel', 'console']),
+  kind: z.enum(['message', 'callback']),
+  text: z.string().max(200_000),
+  receivedAt: z.string(),
+});
+export type Inbound = z.infer<typeof InboundSchema>;
+
+export const InboundAckSchema = z.object({
+  /** The message is journaled by the agent: the transport may advance its offset. */
+  accepted: z.boolean(),
+  /** 0 = runs now (or was answered at once), n > 0 = waits behind n others in its chat. */
+  queuedBehind: z.number().int().nonnegative(),
+});
+export type InboundAck = z.infer<typeof InboundAckSchema>;
+
+/** Progress of a running turn, coalesced by the agent (a few per second) before crossing IPC. */
+export const StreamEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string() }),
+  z.object({ kind: z.literal('tool'), name: z.string().max(200) }),
+  z.object({ kind: z.literal('thinking') }),
+  z.object({ kind: z.literal('status'), text: z.string().max(500) }),
+]);
+export type StreamEvent = z.infer<typeof StreamEventSchema>;
+
+export const TurnStreamSchema = z.object({
+  turnId: z.string(),
+  chat: ChatRefSchema,
+  /** The user's message the progress message replies to. */
+  replyTo: z.number().int().nullable(),
+  events: z.array(StreamEventSchema).max(1000),
+});
+
+export const TurnStartedSchema = z.object({
+  turnId: z.string(),
+  inboundId: z.string(),
+  chat: ChatRefSchema,
+});
+
+export const ButtonSchema = z.object({ label: z.string().min(1).max(64), data: z.string().min(1).max(64) });
+export type Button = z.infer<typeof ButtonSchema>;
+
+/** A final message for a chat: the transport splits, formats, paces and confirms it. */
+export const DeliverySchema = z.object({
+  /** Idempotency key: the same delivery retried after a crash is not sent twice. */
+  deliveryId: z.string().min(1).max(200),
+  chat: ChatRefSchema,
+  replyTo: z.number().int().nullable(),
+  text: z.string(),
+  format: z.enum(['markdown', 'plain']),
+  buttons: z.array(z.array(ButtonSchema)).default([]),
+  /** The turn whose live progress message this final answer replaces. */
+  turnId: z.string().nullable(),
+  files: z.array(z.string()).default([]),
+});
+export type Delivery = z.infer<typeof DeliverySchema>;
+
+export const DeliveryResultSchema = z.object({
+  messageIds: z.array(z.number().int()),
+  /** True when this delivery id had been sent before and nothing was sent again. */
+  duplicate: z.boolean(),
+});
+
+export const QueueUpdateSchema = z.object({
+  inboundIds: z.array(z.string()),
+  chat: ChatRefSchema,
+  outcome: z.enum(['started', 'cancelled', 'discarded']),
+});

@@ -1,0 +1,93 @@
+/**
+ * The agent's inbox journal (`inbox.json`): every accepted message is written here before the
+ * transport is told it may advance its Telegram offset, and stays until its turn finished. After a
+ * crash, `queued` entries run again and `running` ones become `interrupted` (the user is offered a
+ * retry). Recently finished ids are remembered so a redelivered update is not answered twice.
+ */
+import { z } from 'zod';
+import { InboundSchema, type Inbound } from '../../../shared/rpc/conversation-schemas.js';
+import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.js';
+
+/** How many finished message ids are remembered for deduplication. */
+const DONE_IDS_KEPT = 500;
+
+const EntrySchema = z.object({
+  inbound: InboundSchema,
+  state: z.enum(['queued', 'running', 'interrupted']),
+  turnId: z.string().nullable().default(null),
+  updatedAt: z.string(),
+});
+export type InboxEntry = z.infer<typeof EntrySchema>;
+
+const InboxFileSchema = z.object({
+  entries: z.array(EntrySchema).default([]),
+  doneIds: z.array(z.string()).default([]),
+});
+type InboxFile = z.infer<typeof InboxFileSchema>;
+
+export class InboxJournal {
+  private readonly store: JsonStore<typeof InboxFileSchema>;
+  private state: InboxFile = { entries: [], doneIds: [] };
+  /** Serialises writes so two quick changes never race on the temp file. */
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(file: string, onCorrupt: (report: CorruptReport) => void) {
+    this.store = new JsonStore({ file, schema: InboxFileSchema, empty: () => ({ entries: [], doneIds: [] }), onCorrupt });
+  }
+
+  /** Loads the journal; entries that were running when the process died become `interrupted`. */
+  async load(): Promise<{ queued: InboxEntry[]; interrupted: InboxEntry[] }> {
+    this.state = await this.store.read();
+    const now = new Date().toISOString();
+    const interrupted: InboxEntry[] = [];
+    for (const entry of this.state.entries) {
+      if (entry.state === 'running') {
+        entry.state = 'interrupted';
+        entry.updatedAt = now;
+        interrupted.push(entry);
+      }
+    }
+    await this.flush();
+    return { queued: this.state.entries.filter((e) => e.state === 'queued'), interrupted };
+  }
+
+  /** True when this id is already queued, running, or was finished recently. */
+  has(id: string): boolean {
+    return this.state.doneIds.includes(id) || this.state.entries.some((e) => e.inbound.id === id && e.state !== 'interrupted');
+  }
+
+  find(id: string): InboxEntry | undefined {
+    return this.state.entries.find((e) => e.inbound.id === id);
+  }
+
+  async add(inbound: Inbound): Promise<InboxEntry> {
+    const entry: InboxEntry = { inbound, state: 'queued', turnId: null, updatedAt: new Date().toISOString() };
+    this.state.entries.push(entry);
+    await this.flush();
+    return entry;
+  }
+
+  async markRunning(id: string, turnId: string): Promise<void> {
+    const entry = this.find(id);
+    if (!entry) return;
+    entry.state = 'running';
+    entry.turnId = turnId;
+    entry.updatedAt = new Date().toISOString();
+    await this.flush();
+  }
+
+  /** Removes finished (or cancelled) entries and remembers their ids. */
+  async finish(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const set = new Set(ids);
+    this.state.entries = this.state.entries.filter((e) => !set.has(e.inbound.id));
+    this.state.doneIds = [...this.state.doneIds.filter((id) => !set.has(id)), ...ids].slice(-DONE_IDS_KEPT);
+    await this.flush();
+  }
+
+  private flush(): Promise<void> {
+    const snapshot = structuredClone(this.state);
+    this.writing = this.writing.then(() => this.store.write(snapshot));
+    return this.writing;
+  }
+}

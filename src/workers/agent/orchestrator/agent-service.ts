@@ -1,0 +1,209 @@
+/**
+ * The agent's message flow: accepts inbound messages (journal first, then acknowledge), answers
+ * commands at once, runs turns one at a time per chat, and after a crash resumes the queue and
+ * offers a retry for the turn that was cut off.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Button, ChatRef, Delivery, Inbound, InboundAck } from '../../../shared/rpc/conversation-schemas.js';
+import type { InboxEntry, InboxJournal } from '../inbox/inbox-journal.js';
+import { ChatQueue } from '../inbox/chat-queue.js';
+import { storageKey } from '../sessions/session-key.js';
+import type { Target } from '../sessions/session-manager.js';
+import { abortIntent } from './abort-words.js';
+import { parseCommand, runCommand, switchModel, type CommandDeps, type Reply } from './commands.js';
+import { parseDirective } from './directives.js';
+import { isKnownModel, providerForModel } from './model-resolution.js';
+import type { Outbox } from './outbox.js';
+import { texts } from './texts.js';
+import { runChatTurn, sessionKeyOf, type TurnDeps } from './turn.js';
+
+/** How long an orderly stop waits for running turns to end after aborting them (ms). */
+const STOP_WAIT_MS = 3_000;
+
+export type QueueNotifier = (chat: ChatRef, inboundIds: string[], outcome: 'started' | 'cancelled' | 'discarded') => void;
+
+export type AgentServiceDeps = {
+  log: Logger;
+  journal: InboxJournal;
+  outbox: Outbox;
+  turn: TurnDeps;
+  commands: CommandDeps;
+  queueUpdate: QueueNotifier;
+  /** `/stop_all` on the main agent also stops every other agent. */
+  stopOtherAgents: () => Promise<number>;
+};
+
+export class AgentService {
+  private readonly queue: ChatQueue;
+  private accepting = true;
+
+  constructor(private readonly deps: AgentServiceDeps) {
+    this.queue = new ChatQueue((error, id) => deps.log.error({ err: error, inbound: id }, 'turn failed'));
+  }
+
+  /** Replays the journal: queued messages run again; interrupted turns get a notice with Retry. */
+  async start(): Promise<void> {
+    await this.deps.outbox.start();
+    const { queued, interrupted } = await this.deps.journal.load();
+    for (const entry of interrupted) await this.offerRetry(entry);
+    for (const entry of queued) this.enqueue(entry.inbound, entry.inbound.text);
+    if (queued.length || interrupted.length) this.deps.log.info({ queued: queued.length, interrupted: interrupted.length }, 'inbox recovered');
+  }
+
+  async inbound(message: Inbound): Promise<InboundAck> {
+    if (!this.accepting) throw new Error('agent is stopping');
+    if (this.deps.journal.has(message.id)) return { accepted: true, queuedBehind: 0 };
+    if (message.kind === 'callback') return this.callback(message);
+    const text = message.text.trim();
+    const lane = laneOf(message.chat);
+
+    const intent = abortIntent(text);
+    if (intent) {
+      await this.abort(intent, message);
+      return { accepted: true, queuedBehind: 0 };
+    }
+    const command = parseCommand(text);
+    if (command) {
+      if (command.name === 'new' || command.name === 'reset') this.stopLane(lane, 'new session');
+      await this.reply(message, await runCommand(this.deps.commands, command.name, command.args, message.chat));
+      return { accepted: true, queuedBehind: 0 };
+    }
+    const directive = parseDirective(text, (m) => isKnownModel(m, this.deps.commands.codexModels()));
+    if (directive && directive.rest === '') {
+      await this.reply(message, plain(texts.nextMessageUses(directive.model)));
+      return { accepted: true, queuedBehind: 0 };
+    }
+    await this.deps.journal.add(message);
+    return { accepted: true, queuedBehind: this.enqueue(message, text) };
+  }
+
+  cancelQueued(inboundId: string, chat: ChatRef): Promise<{ cancelled: boolean }> {
+    const cancelled = this.queue.cancelWaiting(laneOf(chat), inboundId);
+    return this.deps.journal.finish(cancelled ? [inboundId] : []).then(() => ({ cancelled }));
+  }
+
+  /** Orderly stop: no new intake, running turns aborted (their journal entries stay for recovery). */
+  async stop(): Promise<void> {
+    this.accepting = false;
+    this.queue.stopAll('agent stopping');
+    this.deps.outbox.stop();
+    await Promise.race([this.queue.idle(), new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref())]);
+  }
+
+  /** Aborts every running turn of this agent (for `/stop_all` from the main agent). */
+  stopEverything(reason: string): number {
+    const { aborted, dropped } = this.queue.stopAll(reason);
+    void this.deps.journal.finish(dropped);
+    return aborted;
+  }
+
+  private enqueue(message: Inbound, text: string): number {
+    return this.queue.push(laneOf(message.chat), {
+      id: message.id,
+      run: async (signal) => {
+        const turnId = randomUUID();
+        await this.deps.journal.markRunning(message.id, turnId);
+        this.deps.queueUpdate(message.chat, [message.id], 'started');
+        try {
+          const directive = parseDirective(text, (m) => isKnownModel(m, this.deps.commands.codexModels()));
+          const target: Target | null = directive
+            ? { provider: providerForModel(directive.model), model: directive.model, reasoningEffort: this.deps.turn.config().reasoning_effort }
+            : null;
+          await runChatTurn(this.deps.turn, message, directive ? directive.rest : text, target, signal, turnId);
+        } finally {
+          await this.deps.journal.finish([message.id]);
+        }
+      },
+    });
+  }
+
+  private async abort(intent: 'stop' | 'stop_all' | 'interrupt', message: Inbound): Promise<void> {
+    const lane = laneOf(message.chat);
+    if (intent === 'interrupt') {
+      const aborted = this.queue.abortRunning(lane, 'interrupt');
+      if (!aborted) await this.reply(message, plain(texts.nothingRunning));
+      return;
+    }
+    if (intent === 'stop_all') {
+      const local = this.stopEverything('stop_all');
+      const others = await this.deps.stopOtherAgents().catch(() => 0);
+      await this.reply(message, plain(texts.stoppedAll(local + others)));
+      return;
+    }
+    const { aborted } = this.stopLane(lane, 'stop');
+    if (!aborted) await this.reply(message, plain(texts.nothingRunning));
+  }
+
+  private stopLane(lane: string, reason: string): { aborted: boolean } {
+    const { aborted, dropped } = this.queue.stop(lane, reason);
+    if (dropped.length > 0) {
+      const chat = this.deps.journal.find(dropped[0]!)?.inbound.chat;
+      void this.deps.journal.finish(dropped);
+      if (chat) this.deps.queueUpdate(chat, dropped, 'discarded');
+    }
+    return { aborted };
+  }
+
+  private async callback(message: Inbound): Promise<InboundAck> {
+    const data = message.text;
+    if (data.startsWith('rt:')) {
+      const entry = this.deps.journal.find(data.slice(3));
+      if (!entry || entry.state !== 'interrupted') {
+        await this.reply(message, plain(texts.retryGone));
+        return { accepted: true, queuedBehind: 0 };
+      }
+      await this.deps.journal.finish([entry.inbound.id]);
+      const retry: Inbound = { ...entry.inbound, id: `${entry.inbound.id}:retry:${Date.now()}`, receivedAt: new Date().toISOString() };
+      await this.deps.journal.add(retry);
+      return { accepted: true, queuedBehind: this.enqueue(retry, retry.text) };
+    }
+    if (data.startsWith('ms:')) {
+      await this.reply(message, await switchModel(this.deps.commands, data.slice(3), message.chat));
+      return { accepted: true, queuedBehind: 0 };
+    }
+    if (data.startsWith('cmd:')) return this.inbound({ ...message, kind: 'message', text: `/${data.slice(4)}` });
+    // A `[button:Label]` press: the label goes to the agent as the next message.
+    const label = data.startsWith('b:') ? data.slice(2) : data;
+    const asMessage: Inbound = { ...message, kind: 'message', text: label };
+    await this.deps.journal.add(asMessage);
+    return { accepted: true, queuedBehind: this.enqueue(asMessage, label) };
+  }
+
+  private async offerRetry(entry: InboxEntry): Promise<void> {
+    const preview = entry.inbound.text.length > 80 ? `${entry.inbound.text.slice(0, 77)}…` : entry.inbound.text;
+    await this.deps.outbox.send({
+      deliveryId: `${entry.inbound.id}:interrupted`,
+      chat: entry.inbound.chat,
+      replyTo: entry.inbound.messageId,
+      text: texts.queuedInterrupted(preview),
+      format: 'plain',
+      buttons: [[{ label: texts.retryButton, data: `rt:${entry.inbound.id}`.slice(0, 64) }]],
+      turnId: entry.turnId,
+      files: [],
+    });
+  }
+
+  private async reply(message: Inbound, reply: Reply): Promise<void> {
+    const delivery: Delivery = {
+      deliveryId: `${message.id}:reply`,
+      chat: message.chat,
+      replyTo: message.messageId,
+      text: reply.text,
+      format: reply.format,
+      buttons: reply.buttons,
+      turnId: null,
+      files: [],
+    };
+    // Not awaited: the transport must get its acknowledgement without waiting for Telegram.
+    this.deps.outbox.send(delivery).catch((error: unknown) => this.deps.log.error({ err: error }, 'could not queue a reply'));
+  }
+}
+
+function laneOf(chat: ChatRef): string {
+  return storageKey(sessionKeyOf(chat));
+}
+
+function plain(text: string, buttons: Button[][] = []): Reply {
+  return { text, format: 'plain', buttons };
+}

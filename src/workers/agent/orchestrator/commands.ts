@@ -1,0 +1,117 @@
+/**
+ * Chat commands the agent answers itself. Each returns the reply (text + optional buttons) and
+ * runs outside the chat's turn queue, so read-only commands answer even while a turn runs.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Config } from '../../../shared/config/schema.js';
+import type { Button, ChatRef } from '../../../shared/rpc/conversation-schemas.js';
+import type { SessionManager, Target } from '../sessions/session-manager.js';
+import { CLAUDE_ALIASES, CODEX_FALLBACK_MODELS, GEMINI_ALIASES, isKnownModel, providerForModel } from './model-resolution.js';
+import { texts } from './texts.js';
+import { sessionKeyOf } from './turn.js';
+
+export type Reply = { text: string; format: 'markdown' | 'plain'; buttons: Button[][] };
+
+export type CommandDeps = {
+  agent: string;
+  version: string;
+  config: () => Config;
+  sessions: SessionManager;
+  memoryFile: string;
+  configuredTarget: () => Target;
+  /** Writes model/provider/effort (config.json for main, agents.json for sub-agents). */
+  saveDefaultModel: (model: string, provider: string) => Promise<void>;
+  codexModels: () => string[];
+};
+
+/** Commands handled here (the abort family is handled by the service, which owns the queue). */
+export const AGENT_COMMANDS = ['start', 'help', 'info', 'new', 'reset', 'model', 'status', 'memory'] as const;
+export type AgentCommand = (typeof AGENT_COMMANDS)[number];
+
+/** `/cmd@bot args` → { name, args }, or null when the text is not a command of ours. */
+export function parseCommand(text: string): { name: AgentCommand; args: string } | null {
+  const match = /^\/([a-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(text.trim());
+  const name = match?.[1]?.toLowerCase();
+  if (!name || !(AGENT_COMMANDS as readonly string[]).includes(name)) return null;
+  return { name: name as AgentCommand, args: (match?.[2] ?? '').trim() };
+}
+
+export async function runCommand(deps: CommandDeps, name: AgentCommand, args: string, chat: ChatRef): Promise<Reply> {
+  const plain = (text: string, buttons: Button[][] = []): Reply => ({ text, format: 'plain', buttons });
+  switch (name) {
+    case 'start':
+      return plain(texts.welcome(deps.agent), [[{ label: '🆕 New session', data: 'cmd:new' }, { label: '🤖 Model', data: 'cmd:model' }]]);
+    case 'help':
+      return { text: texts.help, format: 'markdown', buttons: [] };
+    case 'info':
+      return plain(texts.info(deps.version));
+    case 'new':
+    case 'reset': {
+      const provider = (await deps.sessions.resetActiveBucket(sessionKeyOf(chat))) ?? deps.configuredTarget().provider;
+      return plain(texts.sessionReset(provider));
+    }
+    case 'model':
+      return args ? switchModel(deps, args, chat) : plain(texts.modelPick(currentModel(await deps.sessions.get(sessionKeyOf(chat)), deps)), modelKeyboard(deps));
+    case 'status':
+      return plain(await statusText(deps, chat));
+    case 'memory':
+      return plain(await memoryText(deps.memoryFile));
+  }
+}
+
+export async function switchModel(deps: CommandDeps, model: string, chat: ChatRef): Promise<Reply> {
+  if (!isKnownModel(model, deps.codexModels())) return { text: texts.modelUnknown(model), format: 'plain', buttons: [] };
+  const provider = providerForModel(model);
+  const target: Target = { provider, model, reasoningEffort: deps.config().reasoning_effort };
+  const key = sessionKeyOf(chat);
+  if (chat.topicId !== null) {
+    // Inside a forum topic /model changes only that topic's session target.
+    if (!(await deps.sessions.get(key))) await deps.sessions.resolve(key, target, noStaleness(), target);
+    else await deps.sessions.setTarget(key, target);
+  } else {
+    await deps.saveDefaultModel(model, provider);
+    if (await deps.sessions.get(key)) await deps.sessions.setTarget(key, target);
+  }
+  return { text: texts.modelSwitched(model, provider), format: 'plain', buttons: [] };
+}
+
+function noStaleness() {
+  return { idleTimeoutMinutes: 0, dailyResetEnabled: false, dailyResetHour: 4, maxSessionMessages: null, timeZone: 'UTC' };
+}
+
+function currentModel(record: { model: string } | undefined, deps: CommandDeps): string {
+  return record?.model ?? deps.configuredTarget().model;
+}
+
+function modelKeyboard(deps: CommandDeps): Button[][] {
+  const codex = deps.codexModels().length > 0 ? deps.codexModels() : CODEX_FALLBACK_MODELS;
+  const row = (models: string[]) => models.slice(0, 5).map((m) => ({ label: m, data: `ms:${m}`.slice(0, 64) }));
+  return [row(CLAUDE_ALIASES), row(codex), row(GEMINI_ALIASES)];
+}
+
+async function statusText(deps: CommandDeps, chat: ChatRef): Promise<string> {
+  const record = await deps.sessions.get(sessionKeyOf(chat));
+  const configured = deps.configuredTarget();
+  if (!record) return `No session yet in this chat.\nModel: ${configured.model} (${configured.provider})`;
+  const bucket = record.provider_sessions[record.provider];
+  const lines = [
+    `Model: ${record.model} (${record.provider})${record.model !== configured.model ? `, configured: ${configured.model}` : ''}`,
+    `Effort: ${record.reasoning_effort ?? 'default'}`,
+    `Session: ${bucket?.session_id ? `${bucket.session_id.slice(0, 8)}…` : 'new'}`,
+    `Messages: ${bucket?.message_count ?? 0}`,
+    `Tokens: ${bucket?.total_tokens ?? 0}`,
+    `Cost: $${(bucket?.total_cost_usd ?? 0).toFixed(4)}`,
+    `Started: ${record.created_at}`,
+  ];
+  return lines.join('\n');
+}
+
+async function memoryText(file: string): Promise<string> {
+  let text = '';
+  try {
+    text = (await readFile(file, 'utf8')).trim();
+  } catch {
+    text = '';
+  }
+  return text === '' ? texts.memoryEmpty : `${texts.memoryHeader}\n──────────\n${text}\n──────────`;
+}

@@ -1,0 +1,90 @@
+/**
+ * The agent's persisted outbox (`outbox.json`): a final answer is written here before delivery is
+ * attempted, and removed once the transport confirmed it. A crash or a transport restart between
+ * the CLI's answer and Telegram's confirmation therefore loses nothing; redelivery carries the
+ * same delivery id, which the transport uses to never send it twice.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { DeliverySchema, type Delivery } from '../../../shared/rpc/conversation-schemas.js';
+import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.js';
+
+/** Delivery retry delays grow to this cap (ms) while the transport is away. */
+const MAX_RETRY_DELAY_MS = 5_000;
+/** A delivery is given up (and logged) after this long: the chat is gone or the bot was blocked. */
+const GIVE_UP_AFTER_MS = 6 * 60 * 60_000;
+
+const OutboxFileSchema = z.object({
+  pending: z.array(z.object({ delivery: DeliverySchema, createdAt: z.string() })).default([]),
+});
+
+export type DeliverFn = (delivery: Delivery) => Promise<{ messageIds: number[] }>;
+
+export class Outbox {
+  private readonly store: JsonStore<typeof OutboxFileSchema>;
+  private pending: z.infer<typeof OutboxFileSchema>['pending'] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Map<string, Promise<number[] | null>>();
+  private stopped = false;
+
+  constructor(file: string, private readonly deliver: DeliverFn, private readonly log: Logger, onCorrupt: (r: CorruptReport) => void) {
+    this.store = new JsonStore({ file, schema: OutboxFileSchema, empty: () => ({ pending: [] }), onCorrupt });
+  }
+
+  /** Loads what was not confirmed before the last exit and starts delivering it again. */
+  async start(): Promise<void> {
+    this.pending = (await this.store.read()).pending;
+    for (const entry of this.pending) void this.drive(entry.delivery);
+  }
+
+  /** Persists the delivery, then delivers it; resolves with Telegram's message ids (null if given up). */
+  async send(delivery: Delivery): Promise<number[] | null> {
+    this.pending.push({ delivery, createdAt: new Date().toISOString() });
+    await this.flush();
+    return this.drive(delivery);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private drive(delivery: Delivery): Promise<number[] | null> {
+    const existing = this.inFlight.get(delivery.deliveryId);
+    if (existing) return existing;
+    const run = (async () => {
+      const started = Date.now();
+      let delayMs = 100;
+      while (!this.stopped) {
+        try {
+          const { messageIds } = await this.deliver(delivery);
+          await this.remove(delivery.deliveryId);
+          return messageIds;
+        } catch (error) {
+          if (Date.now() - started > GIVE_UP_AFTER_MS) {
+            this.log.error({ err: error, deliveryId: delivery.deliveryId }, 'delivery given up');
+            await this.remove(delivery.deliveryId);
+            return null;
+          }
+          this.log.warn({ err: error, deliveryId: delivery.deliveryId, delayMs }, 'delivery failed; retrying');
+          await sleep(delayMs);
+          delayMs = Math.min(MAX_RETRY_DELAY_MS, delayMs * 2);
+        }
+      }
+      return null; // stopping: the entry stays in the file and is delivered after the restart
+    })().finally(() => this.inFlight.delete(delivery.deliveryId));
+    this.inFlight.set(delivery.deliveryId, run);
+    return run;
+  }
+
+  private async remove(deliveryId: string): Promise<void> {
+    this.pending = this.pending.filter((e) => e.delivery.deliveryId !== deliveryId);
+    await this.flush();
+  }
+
+  private flush(): Promise<void> {
+    const snapshot = { pending: structuredClone(this.pending) };
+    this.writing = this.writing.then(() => this.store.write(snapshot));
+    return this.writing;
+  }
+}

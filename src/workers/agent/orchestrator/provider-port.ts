@@ -1,0 +1,20 @@
+/** What the orchestrator needs from the provider layer: run one CLI turn, stream its events. */
+import type { EmitEvent, TurnResult } from '../providers/events.js';
+import type { ProviderId } from '../sessions/session-schema.js';
+
+export type TurnInput = {
+  provider: ProviderId;
+  prompt: string;
+  model: string;
+  reasoningEffort: string | null;
+  resumeSessionId: string | null;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  appendSystemPrompt: string | null;
+  permissionMode: string;
+  cliParameters: string[];
+  timeoutMs: number;
+  inactivityTimeoutMs: number;
+};
+
+export type RunTurnPort = (input: TurnInput, onEvent: EmitEvent, signal: AbortSignal) => Promise<TurnResult>;

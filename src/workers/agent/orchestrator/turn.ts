@@ -1,0 +1,156 @@
+/**
+ * One chat turn: resolve the session and target, run the CLI with live progress, record the
+ * outcome in the session, and hand the final answer to the outbox (which delivers it).
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { Config } from '../../../shared/config/schema.js';
+import type { AgentPaths } from '../../../shared/paths.js';
+import type { ChatRef, Inbound, StreamEvent } from '../../../shared/rpc/conversation-schemas.js';
+import type { NormalizedEvent, TurnResult } from '../providers/events.js';
+import type { FreshnessPolicy } from '../sessions/freshness.js';
+import type { SessionKey } from '../sessions/session-key.js';
+import type { SessionManager, Target } from '../sessions/session-manager.js';
+import type { Outbox } from './outbox.js';
+import type { RunTurnPort } from './provider-port.js';
+import { StreamCoalescer } from './stream-coalescer.js';
+import { texts } from './texts.js';
+
+/** A CLI silent for this long is considered hung (ms), unless the turn timeout is shorter. */
+const INACTIVITY_TIMEOUT_MS = 10 * 60_000;
+
+export type TurnDeps = {
+  agent: string;
+  paths: AgentPaths;
+  log: Logger;
+  config: () => Config;
+  sessions: SessionManager;
+  outbox: Outbox;
+  runTurn: RunTurnPort;
+  stream: (turnId: string, chat: ChatRef, replyTo: number | null, events: StreamEvent[]) => void;
+  configuredTarget: () => Target;
+  timeZone: () => string;
+  env: (chat: ChatRef) => NodeJS.ProcessEnv;
+};
+
+export function sessionKeyOf(chat: ChatRef): SessionKey {
+  return { transport: chat.transport, chatId: chat.chatId, topicId: chat.topicId };
+}
+
+export function freshnessPolicy(config: Config, timeZone: string): FreshnessPolicy {
+  return {
+    idleTimeoutMinutes: config.idle_timeout_minutes,
+    dailyResetEnabled: config.daily_reset_enabled,
+    dailyResetHour: config.daily_reset_hour,
+    maxSessionMessages: config.max_session_messages ?? null,
+    timeZone,
+  };
+}
+
+export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: string, directive: Target | null, signal: AbortSignal, turnId = randomUUID()): Promise<void> {
+  const config = deps.config();
+  const key = sessionKeyOf(inbound.chat);
+  const resolved = await deps.sessions.resolve(key, deps.configuredTarget(), freshnessPolicy(config, deps.timeZone()), directive);
+  const target = { provider: resolved.record.provider, model: resolved.record.model, reasoningEffort: resolved.record.reasoning_effort };
+  const log = deps.log.child({ chat: inbound.chat.chatId, topic: inbound.chat.topicId, turn: turnId.slice(0, 8) });
+  const coalescer = new StreamCoalescer((events) => deps.stream(turnId, inbound.chat, inbound.messageId, events));
+  if (resolved.replaced) coalescer.push({ kind: 'status', text: texts.sessionReplaced(resolved.replaced) });
+
+  const run = async (resumeSessionId: string | null): Promise<TurnResult> => {
+    const memory = resumeSessionId ? null : await readMemory(deps.paths.mainMemoryFile);
+    const timeoutMs = config.timeouts.normal * 1000;
+    return deps.runTurn(
+      {
+        provider: target.provider,
+        prompt,
+        model: target.model,
+        reasoningEffort: target.reasoningEffort,
+        resumeSessionId,
+        cwd: deps.paths.workspace,
+        env: deps.env(inbound.chat),
+        appendSystemPrompt: memory,
+        permissionMode: config.permission_mode,
+        cliParameters: config.cli_parameters[target.provider] ?? [],
+        timeoutMs,
+        inactivityTimeoutMs: Math.min(timeoutMs, INACTIVITY_TIMEOUT_MS),
+      },
+      (event) => onEvent(event),
+      signal,
+    );
+  };
+
+  const onEvent = (event: NormalizedEvent) => {
+    switch (event.type) {
+      case 'session':
+        void deps.sessions.captureSessionId(key, target.provider, event.sessionId).catch((error: unknown) => log.warn({ err: error }, 'could not store the session id'));
+        break;
+      case 'text_delta':
+        if (event.text) coalescer.push({ kind: 'text', text: event.text });
+        break;
+      case 'tool_use':
+        coalescer.push({ kind: 'tool', name: event.toolName });
+        break;
+      case 'thinking':
+        coalescer.push({ kind: 'thinking' });
+        break;
+      case 'status':
+        coalescer.push({ kind: 'status', text: event.status });
+        break;
+      case 'notice':
+        coalescer.push({ kind: 'status', text: event.message });
+        break;
+      default:
+        break;
+    }
+  };
+
+  log.info({ provider: target.provider, model: target.model, resume: !resolved.isNew }, 'turn started');
+  let result = await run(resolved.isNew ? null : resolved.bucket.session_id);
+  let notice: string | null = null;
+  if (result.staleSession && !resolved.isNew && !signal.aborted) {
+    // The CLI no longer knows the stored id: start fresh once, and say so (never silently).
+    await deps.sessions.dropSessionId(key, target.provider);
+    notice = texts.staleSessionNotice(target.provider);
+    coalescer.push({ kind: 'status', text: notice });
+    result = await run(null);
+  }
+  coalescer.flush();
+
+  await deps.sessions.recordTurn(key, target.provider, {
+    sessionId: result.sessionId,
+    costUsd: result.costUsd,
+    tokens: result.usage.totalTokens,
+    countsAsMessage: !result.isError && !result.aborted,
+  });
+  log.info({ reason: result.reason, isError: result.isError, ms: result.durationMs, tokens: result.usage.totalTokens }, 'turn finished');
+
+  const text = finalText(result, target.provider, config, notice);
+  await deps.outbox.send({
+    deliveryId: `${inbound.id}:final`,
+    chat: inbound.chat,
+    replyTo: inbound.messageId,
+    text,
+    format: result.isError || result.aborted ? 'plain' : 'markdown',
+    buttons: [],
+    turnId,
+    files: [],
+  });
+}
+
+function finalText(result: TurnResult, provider: string, config: Config, notice: string | null): string {
+  if (result.aborted) return texts.stopped(provider);
+  if (result.timedOut) return texts.turnTimedOut(Math.round(config.timeouts.normal / 60));
+  if (result.isError) return `⚠️ ${result.errorMessage ?? 'The CLI failed.'}`;
+  const body = result.text.trim() === '' ? texts.emptyAnswer : result.text;
+  return notice ? `${notice}\n\n${body}` : body;
+}
+
+async function readMemory(file: string): Promise<string | null> {
+  try {
+    const text = (await readFile(file, 'utf8')).trim();
+    return text === '' ? null : text;
+  } catch {
+    return null; // no memory file yet: nothing to add to the system prompt
+  }
+}

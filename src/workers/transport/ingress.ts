@@ -1,0 +1,139 @@
+/**
+ * Who may talk, and what an update means, before anything reaches an agent: the allowlists,
+ * group addressing (`group_mention_only`), topic detection, reply quoting and the conversion
+ * of a Telegram update into the bus's `Inbound`. Pure functions.
+ */
+import type { Inbound } from '../../shared/rpc/conversation-schemas.js';
+import type { CallbackQuery, ChatMemberUpdated } from 'node-telegram-bot-api';
+import type { Message, Update } from './telegram-bot.js';
+
+/** The update kinds we read; the library's Update is a union with exactly one of these set. */
+type UpdateView = {
+  update_id: number;
+  message?: Message;
+  edited_message?: Message;
+  callback_query?: CallbackQuery;
+  my_chat_member?: ChatMemberUpdated;
+};
+
+export type AccessPolicy = {
+  allowedUserIds: readonly number[];
+  allowedGroupIds: readonly number[];
+  groupMentionOnly: boolean;
+  botId: number | null;
+  botUsername: string | null;
+};
+
+export type IngressDecision =
+  | { kind: 'inbound'; inbound: Inbound }
+  | { kind: 'queue-cancel'; callbackId: string; inboundId: string; chat: Inbound['chat']; messageId: number | null }
+  | { kind: 'leave'; chatId: number; title: string }
+  | { kind: 'drop'; reason: string };
+
+export function classifyUpdate(raw: Update, policy: AccessPolicy, now = new Date()): IngressDecision {
+  const update = raw as UpdateView;
+  if (update.callback_query) {
+    const query = update.callback_query;
+    const message = query.message as Message | undefined;
+    if (!message) return { kind: 'drop', reason: 'callback without message' };
+    const denied = accessDenied(message.chat.type, message.chat.id, query.from.id, policy);
+    if (denied) return { kind: 'drop', reason: denied };
+    const chat = chatRefOf(message);
+    const data = query.data ?? '';
+    if (data.startsWith('mq:')) {
+      return { kind: 'queue-cancel', callbackId: query.id, inboundId: data.slice(3), chat, messageId: message.message_id };
+    }
+    return {
+      kind: 'inbound',
+      inbound: {
+        id: `cb:${query.id}`, chat, userId: query.from.id, messageId: message.message_id,
+        chatType: chatTypeOf(message.chat.type), kind: 'callback', text: data, receivedAt: now.toISOString(),
+      },
+    };
+  }
+  const joined = update.my_chat_member;
+  if (joined) {
+    const chat = joined.chat;
+    const nowMember = ['member', 'administrator'].includes(joined.new_chat_member.status);
+    if (nowMember && chat.type !== 'private' && !policy.allowedGroupIds.includes(chat.id)) {
+      return { kind: 'leave', chatId: chat.id, title: chat.title ?? String(chat.id) };
+    }
+    return { kind: 'drop', reason: 'membership change' };
+  }
+  const message = update.message ?? update.edited_message;
+  if (!message) return { kind: 'drop', reason: 'unsupported update' };
+  if (!message.from) return { kind: 'drop', reason: 'no sender' };
+  const denied = accessDenied(message.chat.type, message.chat.id, message.from.id, policy);
+  if (denied) {
+    if (isGroup(message.chat.type) && !policy.allowedGroupIds.includes(message.chat.id)) {
+      return { kind: 'leave', chatId: message.chat.id, title: message.chat.title ?? String(message.chat.id) };
+    }
+    return { kind: 'drop', reason: denied };
+  }
+  if (message.forum_topic_created || message.forum_topic_edited) return { kind: 'drop', reason: 'topic service message' };
+  const rawText = message.text ?? message.caption ?? '';
+  if (rawText.trim() === '') return { kind: 'drop', reason: 'no text' };
+  if (isGroup(message.chat.type)) {
+    if (isCommandForOtherBot(rawText, policy.botUsername)) return { kind: 'drop', reason: 'command for another bot' };
+    if (policy.groupMentionOnly && !isAddressed(message, policy)) return { kind: 'drop', reason: 'not addressed to the bot' };
+  }
+  const text = withReplyContext(message, stripMention(rawText, policy.botUsername), policy.botId);
+  const chat = chatRefOf(message);
+  return {
+    kind: 'inbound',
+    inbound: {
+      id: `tg:${chat.chatId}:${message.message_id}`, chat, userId: message.from.id, messageId: message.message_id,
+      chatType: chatTypeOf(message.chat.type), kind: 'message', text, receivedAt: now.toISOString(),
+    },
+  };
+}
+
+/** Private: the sender must be listed. Groups: the group AND the sender must be listed (fail closed). */
+export function accessDenied(chatType: string, chatId: number, userId: number, policy: AccessPolicy): string | null {
+  if (!policy.allowedUserIds.includes(userId)) return 'user not allowed';
+  if (chatType === 'private') return null;
+  if (isGroup(chatType)) return policy.allowedGroupIds.includes(chatId) ? null : 'group not allowed';
+  return 'chat type not supported';
+}
+
+function isGroup(type: string): boolean {
+  return type === 'group' || type === 'supergroup';
+}
+
+function chatTypeOf(type: string): Inbound['chatType'] {
+  return type === 'private' || type === 'group' || type === 'supergroup' || type === 'channel' ? type : 'private';
+}
+
+/** The topic is the thread id only for real topic messages; the General topic and replies are not topics. */
+export function chatRefOf(message: Message): Inbound['chat'] {
+  const topicId = message.is_topic_message && typeof message.message_thread_id === 'number' ? message.message_thread_id : null;
+  return { transport: 'tg', chatId: message.chat.id, topicId };
+}
+
+function isAddressed(message: Message, policy: AccessPolicy): boolean {
+  const text = message.text ?? message.caption ?? '';
+  if (policy.botUsername && text.toLowerCase().includes(`@${policy.botUsername.toLowerCase()}`)) return true;
+  return policy.botId !== null && message.reply_to_message?.from?.id === policy.botId;
+}
+
+function isCommandForOtherBot(text: string, botUsername: string | null): boolean {
+  const match = /^\/\w+@(\w+)/.exec(text.trim());
+  return Boolean(match && botUsername && match[1]!.toLowerCase() !== botUsername.toLowerCase());
+}
+
+function stripMention(text: string, botUsername: string | null): string {
+  if (!botUsername) return text.trim();
+  const pattern = new RegExp(`@${botUsername.replace(/[^\w]/g, '')}\\b`, 'gi');
+  return text.replace(pattern, '').trim();
+}
+
+/** A reply to someone else's message (or a quoted fragment) carries the quoted text into the prompt. */
+function withReplyContext(message: Message, text: string, botId: number | null): string {
+  const quoted = (message as Message & { quote?: { text?: string } }).quote?.text;
+  const replied = message.reply_to_message;
+  const repliedText = replied?.text ?? replied?.caption;
+  const source = quoted ?? (replied && replied.from?.id !== botId ? repliedText : undefined);
+  if (!source) return text;
+  const quote = source.split('\n').map((line) => `> ${line}`).join('\n');
+  return `The user is replying to this quoted message:\n${quote}\n\nThe user's message:\n${text}`;
+}
