@@ -1,0 +1,179 @@
+/**
+ * Sub-agents: the schema of `agents.json` entries and the effective config of a sub-agent, built
+ * as spec/multiagent.md §2 says: main config as the base, the entry's non-null fields over it,
+ * then the entry's own identity (home, transport, allowlists) forced.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { describeIssues } from './describe-issues.js';
+import { isPlainObject } from './key-path.js';
+import { overlay } from './merge-defaults.js';
+import { parseJsonFileText } from './parse-json-file.js';
+import {
+  ApiSchema,
+  ChatIdSchema,
+  CleanupSchema,
+  CliParametersSchema,
+  CountSchema,
+  DockerSchema,
+  HeartbeatSchema,
+  HourSchema,
+  MatrixSchema,
+  StreamingSchema,
+  WebhooksSchema,
+} from './schema-blocks.js';
+import { ConfigSchema, LOG_LEVELS, PROVIDERS, REASONING_EFFORTS, TRANSPORTS, type Config } from './schema.js';
+
+/** Lowercase letters, digits, `-` and `_`; no spaces. `main` is reserved for the main agent. */
+export const AGENT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
+export const MAIN_AGENT_NAME = 'main';
+
+/** An object schema with the same keys, each optional and without its default (for overrides). */
+function overrideOf<T extends z.ZodObject>(block: T) {
+  const shape = Object.fromEntries(
+    Object.entries(block.shape).map(([key, schema]) => {
+      const def = (schema as z.ZodType)._zod.def as { type: string; innerType?: z.ZodType };
+      const bare = (def.type === 'default' || def.type === 'prefault') && def.innerType ? def.innerType : (schema as z.ZodType);
+      return [key, bare.optional()];
+    }),
+  );
+  return z.looseObject(shape).nullish();
+}
+
+/** One entry of `agents.json`. Omitted or null fields inherit from the main config. */
+export const AgentEntrySchema = z
+  .looseObject({
+    name: z
+      .string()
+      .regex(AGENT_NAME_PATTERN)
+      .refine((name) => name !== MAIN_AGENT_NAME, { message: '"main" is reserved for the main agent' }),
+    transport: z.enum(TRANSPORTS).nullish(),
+    telegram_token: z.string().nullish(),
+    matrix: overrideOf(MatrixSchema),
+    allowed_user_ids: z.array(ChatIdSchema).nullish(),
+    allowed_group_ids: z.array(ChatIdSchema).nullish(),
+    group_mention_only: z.boolean().nullish(),
+    // create_agent.py stores Codex as "openai".
+    provider: z.enum([...PROVIDERS, 'openai']).nullish(),
+    model: z.string().min(1).nullish(),
+    log_level: z.enum(LOG_LEVELS).nullish(),
+    idle_timeout_minutes: CountSchema.nullish(),
+    session_age_warning_hours: CountSchema.nullish(),
+    daily_reset_hour: HourSchema.nullish(),
+    daily_reset_enabled: z.boolean().nullish(),
+    max_budget_usd: z.number().positive().nullish(),
+    max_turns: z.int().min(1).nullish(),
+    max_session_messages: z.int().min(1).nullish(),
+    permission_mode: z.string().min(1).nullish(),
+    cli_timeout: z.number().positive().nullish(),
+    reasoning_effort: z.enum(REASONING_EFFORTS).nullish(),
+    file_access: z.string().nullish(),
+    user_timezone: z.string().nullish(),
+    streaming: overrideOf(StreamingSchema),
+    docker: overrideOf(DockerSchema),
+    heartbeat: overrideOf(HeartbeatSchema),
+    cleanup: overrideOf(CleanupSchema),
+    webhooks: overrideOf(WebhooksSchema),
+    cli_parameters: overrideOf(CliParametersSchema),
+    api: overrideOf(ApiSchema),
+  })
+  .superRefine((entry, ctx) => {
+    const transport = entry.transport ?? 'telegram';
+    if (transport === 'telegram' && !entry.telegram_token) {
+      ctx.addIssue({ code: 'custom', path: ['telegram_token'], message: 'required for a Telegram sub-agent' });
+    }
+    if (transport === 'matrix' && (!entry.matrix?.homeserver || !entry.matrix.user_id)) {
+      ctx.addIssue({ code: 'custom', path: ['matrix'], message: 'homeserver and user_id are required for a Matrix sub-agent' });
+    }
+  });
+export type AgentEntry = z.infer<typeof AgentEntrySchema>;
+
+/** `agents.json`: a top-level list of entries. */
+export const AgentsFileSchema = z.array(AgentEntrySchema);
+export type AgentsFile = z.infer<typeof AgentsFileSchema>;
+
+/** Plain fields an entry may override; anything else is inherited (timeouts, tasks, scene, language, ...). */
+const SCALAR_OVERRIDES = [
+  'group_mention_only', 'provider', 'model', 'log_level', 'idle_timeout_minutes', 'session_age_warning_hours',
+  'daily_reset_hour', 'daily_reset_enabled', 'max_budget_usd', 'max_turns', 'max_session_messages',
+  'permission_mode', 'cli_timeout', 'reasoning_effort', 'file_access', 'user_timezone',
+] as const;
+/** Blocks an entry may override; the entry's keys are laid over the main block key by key. */
+const BLOCK_OVERRIDES = ['streaming', 'docker', 'heartbeat', 'cleanup', 'webhooks', 'cli_parameters'] as const;
+
+/**
+ * The config a sub-agent runs with: `main` ← the entry's non-null overrides, then forced:
+ * `ductor_home` = `<mainHome>/agents/<name>`, transport, token, Matrix account and allowlists
+ * from the entry only (never inherited), `api.enabled` false unless the entry has an `api` block.
+ */
+export function effectiveAgentConfig(main: Config, entry: AgentEntry, mainHome: string): Config {
+  const merged: Record<string, unknown> = structuredClone(main);
+  for (const key of SCALAR_OVERRIDES) {
+    const value = entry[key];
+    if (value !== undefined && value !== null) merged[key] = key === 'provider' && value === 'openai' ? 'codex' : value;
+  }
+  for (const key of BLOCK_OVERRIDES) {
+    const value = entry[key];
+    if (isPlainObject(value)) merged[key] = overlay(main[key], value);
+  }
+  const transport = entry.transport ?? 'telegram';
+  merged.ductor_home = join(mainHome, 'agents', entry.name);
+  merged.transport = transport;
+  merged.transports = [transport];
+  merged.telegram_token = entry.telegram_token ?? '';
+  merged.matrix = overlay(MatrixSchema.parse({}), entry.matrix ?? {});
+  merged.allowed_user_ids = entry.allowed_user_ids ?? [];
+  merged.allowed_group_ids = entry.allowed_group_ids ?? [];
+  merged.api = entry.api ? overlay(main.api, entry.api) : { ...main.api, enabled: false };
+  return ConfigSchema.parse(merged);
+}
+
+/**
+ * Reads `agents.json` (main home). A missing file means no sub-agents. Invalid JSON or a file
+ * that is not a list throws ConfigError; an entry that fails validation or repeats a name is
+ * skipped with a warning so one bad sub-agent never keeps the others from starting.
+ */
+export async function loadAgentsFile(file: string): Promise<{ agents: AgentEntry[]; warnings: string[] }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { agents: [], warnings: [] };
+    throw error;
+  }
+  if (text.trim() === '') return { agents: [], warnings: [] };
+  const label = basename(file);
+  const parsed = parseJsonFileText(file, text);
+  if (!Array.isArray(parsed)) {
+    throw new ConfigError(file, '', 'a JSON list ([ ... ])', typeof parsed, `${label}: the file must hold a list of agents ([ ... ]).`);
+  }
+  const agents: AgentEntry[] = [];
+  const warnings: string[] = [];
+  const names = new Set<string>();
+  parsed.forEach((item, index) => {
+    const result = AgentEntrySchema.safeParse(item);
+    const shownName = isPlainObject(item) && typeof item.name === 'string' ? ` ("${item.name}")` : '';
+    if (!result.success) {
+      const problems = describeIssues(AgentEntrySchema, result.error.issues, item, ['telegram_token', 'matrix.password', 'matrix.access_token', 'api.token', 'webhooks.token']);
+      const details = problems.map((p) => `"${p.keyPath}" must be ${p.expected}, found ${p.found}`).join('; ');
+      warnings.push(`${label}: entry ${index}${shownName} skipped: ${details}`);
+      return;
+    }
+    if (names.has(result.data.name)) {
+      warnings.push(`${label}: entry ${index}${shownName} skipped: the name is already used by an earlier entry`);
+      return;
+    }
+    names.add(result.data.name);
+    agents.push(result.data);
+  });
+  return { agents, warnings };
+}
+
+/** Names of the valid sub-agents in `agents.json`, in file order; problems go to `warn`. */
+export async function readAgentNames(file: string, warn: (message: string) => void = () => undefined): Promise<string[]> {
+  const { agents, warnings } = await loadAgentsFile(file);
+  for (const warning of warnings) warn(warning);
+  return agents.map((agent) => agent.name);
+}

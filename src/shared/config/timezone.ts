@@ -1,0 +1,52 @@
+/** Resolves the IANA time zone used for cron, quiet hours, cleanup and daily reset (spec §6). */
+import { readlinkSync } from 'node:fs';
+
+const ZONEINFO_MARKER = '/zoneinfo/';
+
+export type TimezoneOptions = {
+  /** Environment to read `TZ` from (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** The host's zone link (default `/etc/localtime`); tests point it elsewhere. */
+  localtimePath?: string;
+  /** Told when a configured zone is invalid and skipped. */
+  onWarning?: (message: string) => void;
+};
+
+/** True when `zone` is an IANA zone this Node runtime knows. */
+export function isValidTimezone(zone: string): boolean {
+  if (zone.trim() === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false; // RangeError: unknown zone; the caller falls through to the next source
+  }
+}
+
+/**
+ * The first valid zone of: `user_timezone`, `$TZ`, the host zone (target of `/etc/localtime`
+ * after `/zoneinfo/`), else `UTC`. An invalid `user_timezone` is reported through `onWarning`.
+ */
+export function resolveTimezone(config: { user_timezone: string }, options: TimezoneOptions = {}): string {
+  const configured = config.user_timezone.trim();
+  if (configured !== '') {
+    if (isValidTimezone(configured)) return configured;
+    options.onWarning?.(`user_timezone ${JSON.stringify(configured)} is not a known IANA time zone; ignoring it`);
+  }
+  const fromEnv = (options.env ?? process.env).TZ?.trim();
+  if (fromEnv && isValidTimezone(fromEnv)) return fromEnv;
+  const host = hostTimezone(options.localtimePath ?? '/etc/localtime');
+  if (host && isValidTimezone(host)) return host;
+  return 'UTC';
+}
+
+function hostTimezone(localtimePath: string): string | null {
+  if (process.platform === 'win32') return Intl.DateTimeFormat().resolvedOptions().timeZone ?? null;
+  try {
+    const target = readlinkSync(localtimePath);
+    const at = target.indexOf(ZONEINFO_MARKER);
+    return at === -1 ? null : target.slice(at + ZONEINFO_MARKER.length);
+  } catch {
+    return null; // not a symlink or missing: no host zone to offer
+  }
+}
