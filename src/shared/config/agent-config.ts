@@ -48,7 +48,7 @@ export const AgentEntrySchema = z
     name: z
       .string()
       .regex(AGENT_NAME_PATTERN)
-      .refine((name) => name !== MAIN_AGENT_NAME, { message: '"main" is reserved for the main agent' }),
+      .refine((name) => name !== MAIN_AGENT_NAME, { message: 'a name other than "main" (reserved for the main agent)' }),
     transport: z.enum(TRANSPORTS).nullish(),
     telegram_token: z.string().nullish(),
     matrix: overrideOf(MatrixSchema),
@@ -82,10 +82,10 @@ export const AgentEntrySchema = z
   .superRefine((entry, ctx) => {
     const transport = entry.transport ?? 'telegram';
     if (transport === 'telegram' && !entry.telegram_token) {
-      ctx.addIssue({ code: 'custom', path: ['telegram_token'], message: 'required for a Telegram sub-agent' });
+      ctx.addIssue({ code: 'custom', path: ['telegram_token'], message: 'set for a Telegram sub-agent' });
     }
     if (transport === 'matrix' && (!entry.matrix?.homeserver || !entry.matrix.user_id)) {
-      ctx.addIssue({ code: 'custom', path: ['matrix'], message: 'homeserver and user_id are required for a Matrix sub-agent' });
+      ctx.addIssue({ code: 'custom', path: ['matrix'], message: 'an object with homeserver and user_id for a Matrix sub-agent' });
     }
   });
 export type AgentEntry = z.infer<typeof AgentEntrySchema>;

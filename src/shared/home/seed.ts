@@ -1,0 +1,172 @@
+/**
+ * Seeds an agent home from the `home-defaults/` template tree (spec/home-layout.md §2):
+ * managed files (zone 2: rule files, the bundled tool folders) are refreshed on every start,
+ * every other template (zone 3) is copied once and never overwritten, required folders exist.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants, existsSync, readFileSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { basename, dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RULE_FILE_NAMES, RULE_FILE_OF, isRuleTemplate, ruleTargets, templateCandidates, type ProviderName } from './rule-files.js';
+
+/** Tool folders whose files ductor owns and replaces on every start. */
+const MANAGED_TOOL_DIRS = ['cron_tools', 'webhook_tools', 'agent_tools', 'task_tools'].map(
+  (name) => `workspace/tools/${name}`,
+);
+
+/** Folders every agent home needs (home-relative, POSIX separators). */
+const REQUIRED_DIRS = [
+  'config',
+  'workspace',
+  'workspace/memory_system',
+  'workspace/cron_tasks',
+  'workspace/tasks',
+  'workspace/skills',
+  'workspace/tools',
+  ...MANAGED_TOOL_DIRS,
+  'workspace/tools/user_tools',
+  'workspace/telegram_files',
+  'workspace/output_to_user',
+];
+/** Only the main home has these: sub-agents log to the main logs and share its memory file. */
+const MAIN_ONLY_DIRS = ['logs'];
+const MAIN_ONLY_FILES = new Set(['SHAREDMEMORY.md']);
+/** Rule files under here belong to the user's cron jobs and are never removed. */
+const USER_RULES_ROOT = 'workspace/cron_tasks';
+
+export type SeedOptions = {
+  role: 'main' | 'sub';
+  /** The template tree, usually `defaultHomeDefaultsDir()`. */
+  defaultsDir: string;
+  /** Providers whose CLI is logged in; decides rule-file variant and targets (all three when unknown). */
+  authenticatedProviders?: ProviderName[];
+};
+
+/** What seeding did, as home-relative POSIX paths. */
+export type SeedReport = { created: string[]; refreshed: string[]; removed: string[] };
+
+/** Seeds `home`; idempotent, safe to run on every start. */
+export async function seedHome(home: string, options: SeedOptions): Promise<SeedReport> {
+  const report: SeedReport = { created: [], refreshed: [], removed: [] };
+  const dirs = options.role === 'main' ? [...REQUIRED_DIRS, ...MAIN_ONLY_DIRS] : REQUIRED_DIRS;
+  for (const dir of dirs) await mkdir(join(home, dir), { recursive: true });
+
+  const ruleFolders = new Set<string>();
+  for (const rel of await listFiles(options.defaultsDir)) {
+    const name = posix.basename(rel);
+    const folder = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
+    if (isRuleTemplate(name)) {
+      ruleFolders.add(folder);
+      continue;
+    }
+    if (options.role === 'sub' && folder === '' && MAIN_ONLY_FILES.has(name)) continue;
+    const source = join(options.defaultsDir, rel);
+    if (isManaged(rel)) {
+      await refreshFile(source, home, rel, report);
+      // A template CLAUDE.md stands for all three providers' rule files.
+      if (name === 'CLAUDE.md') {
+        for (const sibling of ['AGENTS.md', 'GEMINI.md']) await refreshFile(source, home, posix.join(folder, sibling), report);
+      }
+    } else {
+      await seedOnce(source, home, rel, report);
+    }
+  }
+
+  const targets = ruleTargets(options.authenticatedProviders);
+  const pruneOthers = (options.authenticatedProviders?.length ?? 0) > 0;
+  for (const folder of ruleFolders) {
+    const template = templateCandidates(targets).find((candidate) => existsSync(join(options.defaultsDir, folder, candidate)));
+    if (!template) continue;
+    for (const provider of targets) {
+      await refreshFile(join(options.defaultsDir, folder, template), home, posix.join(folder, RULE_FILE_OF[provider]), report);
+    }
+    if (pruneOthers && !isUnder(folder, USER_RULES_ROOT)) await removeStaleRuleFiles(home, folder, targets, report);
+  }
+  return report;
+}
+
+/**
+ * The bundled `home-defaults/` folder: found by walking up from this module to the folder whose
+ * package.json is named `ductor`, so it works from `src/` (tsx) and `dist/src/` (compiled).
+ */
+export function defaultHomeDefaultsDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && readPackageName(manifest) === 'ductor') return join(dir, 'home-defaults');
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no ductor package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+function readPackageName(manifest: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name;
+  } catch {
+    return undefined; // an unreadable package.json is not ours; keep walking up
+  }
+}
+
+function isManaged(rel: string): boolean {
+  return RULE_FILE_NAMES.includes(posix.basename(rel)) || MANAGED_TOOL_DIRS.includes(posix.dirname(rel));
+}
+
+function isUnder(folder: string, root: string): boolean {
+  return folder === root || folder.startsWith(`${root}/`);
+}
+
+/** Every file below `root`, as POSIX paths relative to it. */
+async function listFiles(root: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(join(root, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await listFiles(root, rel)));
+    else if (entry.isFile()) out.push(rel);
+  }
+  return out.sort();
+}
+
+/** Zone 2: make `home/rel` equal to `source` (atomically, mode kept), skipping identical files. */
+async function refreshFile(source: string, home: string, rel: string, report: SeedReport): Promise<void> {
+  const target = join(home, ...rel.split('/'));
+  const wanted = await readFile(source);
+  const current = await readFile(target).catch(() => null);
+  if (current?.equals(wanted)) return;
+  await mkdir(dirname(target), { recursive: true });
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await copyFile(source, temp); // copies the mode too, so scripts stay executable
+    await rename(temp, target);
+  } catch (error) {
+    await unlink(temp).catch(() => undefined); // the temp copy is litter once the refresh failed
+    throw error;
+  }
+  (current === null ? report.created : report.refreshed).push(rel);
+}
+
+/** Zone 3: copy `source` to `home/rel` only when nothing is there yet. */
+async function seedOnce(source: string, home: string, rel: string, report: SeedReport): Promise<void> {
+  const target = join(home, ...rel.split('/'));
+  await mkdir(dirname(target), { recursive: true });
+  try {
+    await copyFile(source, target, constants.COPYFILE_EXCL);
+    report.created.push(rel);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // EEXIST: the user's copy wins
+  }
+}
+
+/** Removes the rule files of providers that are not logged in from one deployed folder. */
+async function removeStaleRuleFiles(home: string, folder: string, keep: readonly ProviderName[], report: SeedReport): Promise<void> {
+  const keepNames = new Set(keep.map((p) => RULE_FILE_OF[p]));
+  for (const name of RULE_FILE_NAMES) {
+    if (keepNames.has(name)) continue;
+    const rel = folder ? `${folder}/${name}` : name;
+    const target = join(home, ...rel.split('/'));
+    if (!existsSync(target)) continue;
+    await rm(target, { force: true });
+    report.removed.push(rel);
+  }
+}
