@@ -21,10 +21,10 @@ export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | null {
   const skipSpace = () => {
     while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
   };
-  const describeHere = () => (i >= text.length ? 'the file ends too early' : `unexpected ${JSON.stringify(text[i])}`);
+  const describeHere = () => (i >= text.length ? 'the end of the file' : JSON.stringify(text[i]));
   const literal = (word: string) => {
     if (text.startsWith(word, i)) i += word.length;
-    else fail(describeHere());
+    else fail(`expected ${word}, found ${JSON.stringify(/^[A-Za-z]*/.exec(text.slice(i))![0] || text[i])}`);
   };
   const string = () => {
     i++; // opening quote
@@ -48,7 +48,7 @@ export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | null {
   };
   const number = () => {
     const match = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i));
-    if (!match) fail(describeHere());
+    if (!match) fail(`expected a number, found ${describeHere()}`);
     i += match![0].length;
   };
   const value = (): void => {
@@ -61,7 +61,7 @@ export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | null {
     if (c === 'f') return literal('false');
     if (c === 'n') return literal('null');
     if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
-    fail(describeHere());
+    fail(`expected a value (a string in double quotes, a number, true, false, null, { or [), found ${describeHere()}`);
   };
   const object = () => {
     i++;
@@ -116,6 +116,7 @@ export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | null {
 
   try {
     if (text.charCodeAt(0) === 0xfeff) i = 1; // a BOM is tolerated by readers that strip it
+    if (text.slice(i).trim() === '') fail('the file is empty');
     value();
     skipSpace();
     if (i < text.length) fail(`unexpected text after the end of the JSON value: ${JSON.stringify(text[i])}`);
