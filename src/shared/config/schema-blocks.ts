@@ -12,6 +12,7 @@ export const PositiveSecondsSchema = z.number().positive();
 /** A Telegram chat, user or group id (negative for groups and channels). */
 export const ChatIdSchema = z.int();
 
+/** `streaming`: live-edit output in chat (telegram.md). Sizes in characters, `idle_ms` in ms, intervals in seconds. */
 export const StreamingSchema = z.looseObject({
   enabled: z.boolean().default(true),
   min_chars: CountSchema.default(200),
@@ -32,6 +33,7 @@ export const DOCKER_EXTRAS = [
   'scipy', 'pandas', 'matplotlib', 'pytorch-cpu', 'transformers', 'playwright',
 ] as const;
 
+/** `docker`: the optional CLI sandbox container (infra-and-security.md). */
 export const DockerSchema = z.looseObject({
   enabled: z.boolean().default(false),
   image_name: z.string().min(1).default('ductor-sandbox'),
@@ -64,6 +66,7 @@ export const HeartbeatTargetSchema = z.looseObject({
   quiet_end: HourSchema.nullable().default(null),
 });
 
+/** `heartbeat`: periodic proactive turns; minutes, quiet hours as local hours 0-23 (start > end wraps midnight). */
 export const HeartbeatSchema = z.looseObject({
   enabled: z.boolean().default(false),
   interval_minutes: z.int().min(1).default(30),
@@ -88,6 +91,7 @@ export const HeartbeatSchema = z.looseObject({
   ]),
 });
 
+/** `cleanup`: retention of received media, deliverables and API files, in days; runs daily at `check_hour`. */
 export const CleanupSchema = z.looseObject({
   enabled: z.boolean().default(true),
   media_files_days: CountSchema.default(30),
@@ -96,6 +100,7 @@ export const CleanupSchema = z.looseObject({
   check_hour: HourSchema.default(3),
 });
 
+/** `webhooks`: the webhook HTTP server; `token` is the global bearer fallback (secret), body limit in bytes. */
 export const WebhooksSchema = z.looseObject({
   enabled: z.boolean().default(false),
   host: z.string().min(1).default('127.0.0.1'),
@@ -105,6 +110,7 @@ export const WebhooksSchema = z.looseObject({
   rate_limit_per_minute: z.int().min(1).default(30),
 });
 
+/** `api`: the WebSocket API (beta); written only by `ductor api enable`; `chat_id` 0 = first allowed user. */
 export const ApiSchema = z.looseObject({
   enabled: z.boolean().default(false),
   host: z.string().min(1).default('0.0.0.0'),
@@ -121,18 +127,21 @@ export const CliParametersSchema = z.looseObject({
   gemini: z.array(z.string()).default(() => []),
 });
 
+/** `image`: incoming images are downscaled to `max_dimension` px and re-encoded at `quality` (1-100). */
 export const ImageSchema = z.looseObject({
   max_dimension: z.int().min(1).default(2000),
   output_format: z.string().min(1).default('webp'),
   quality: z.int().min(1).max(100).default(85),
 });
 
+/** `scene`: reactions on received messages and the technical footer of final replies. */
 export const SceneSchema = z.looseObject({
   seen_reaction: z.boolean().default(false),
   status_reaction: z.boolean().default(true),
   technical_footer: z.boolean().default(false),
 });
 
+/** `timeouts`: per-path CLI deadlines in seconds; extended by `activity_extension` s while output flows. */
 export const TimeoutsSchema = z.looseObject({
   normal: PositiveSecondsSchema.default(600),
   background: PositiveSecondsSchema.default(1800),
@@ -143,6 +152,7 @@ export const TimeoutsSchema = z.looseObject({
   max_extensions: CountSchema.default(3),
 });
 
+/** `tasks`: background task hub; `max_parallel` per chat, seconds, retention in hours / entries (0 = off). */
 export const TasksSchema = z.looseObject({
   enabled: z.boolean().default(true),
   max_parallel: z.int().min(1).default(5),
@@ -153,6 +163,7 @@ export const TasksSchema = z.looseObject({
   finished_keep_last: CountSchema.default(100),
 });
 
+/** `matrix`: the Matrix account; `password` and `access_token` are secrets, `store_path` is home-relative. */
 export const MatrixSchema = z.looseObject({
   homeserver: z.string().default(''),
   user_id: z.string().default(''),
@@ -169,3 +180,18 @@ export const AgentsLimitsSchema = z.looseObject({
   /** Heap limit of each agent worker, MiB (passed as --max-old-space-size). */
   memory_limit_mb: z.int().min(16).max(65_536).default(256),
 });
+
+export type StreamingConfig = z.infer<typeof StreamingSchema>;
+export type DockerConfig = z.infer<typeof DockerSchema>;
+export type HeartbeatTarget = z.infer<typeof HeartbeatTargetSchema>;
+export type HeartbeatConfig = z.infer<typeof HeartbeatSchema>;
+export type CleanupConfig = z.infer<typeof CleanupSchema>;
+export type WebhooksConfig = z.infer<typeof WebhooksSchema>;
+export type ApiConfig = z.infer<typeof ApiSchema>;
+export type CliParametersConfig = z.infer<typeof CliParametersSchema>;
+export type ImageConfig = z.infer<typeof ImageSchema>;
+export type SceneConfig = z.infer<typeof SceneSchema>;
+export type TimeoutsConfig = z.infer<typeof TimeoutsSchema>;
+export type TasksConfig = z.infer<typeof TasksSchema>;
+export type MatrixConfig = z.infer<typeof MatrixSchema>;
+export type AgentsLimitsConfig = z.infer<typeof AgentsLimitsSchema>;
