@@ -235,7 +235,7 @@ test('file round trip: run state is written into cron_jobs.json and invalid entr
   const broken = { id: 'broken', schedule: 42 };
   await writeFile(
     file,
-    JSON.stringify({ jobs: [{ id: 'report', title: 'Daily report', schedule: '*/1 * * * *', custom: 'kept' }, broken] }),
+    JSON.stringify({ jobs: [{ id: 'report', title: 'Daily report', schedule: RARELY, custom: 'kept' }, broken] }),
   );
   const { entries, problems } = await readCronJobsFile(file);
   assert.deepEqual(entries.map((e) => e.id), ['report']);

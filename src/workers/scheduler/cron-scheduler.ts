@@ -31,6 +31,8 @@ export type TriggerResult =
   | { ran: false; reason: 'unknown_job' | 'disabled' | 'quiet_hours' | 'already_running' | 'stopped' };
 
 export interface CronSchedulerOptions {
+  /** Agent name, for task names and log fields (one scheduler per agent in the scheduler worker). */
+  agent?: string;
   /** `user_timezone` from config; a job's own `timezone` wins. */
   userTimezone?: string;
   /** Runs one job (asks the agent worker). `signal` aborts when the scheduler stops. */
@@ -127,7 +129,16 @@ export class CronScheduler {
         continue;
       }
       if (existing) this.unschedule(id, existing);
-      this.entries.set(id, { job, key, task: this.createTask(job, zone) });
+      let task: ScheduledTask;
+      try {
+        task = this.createTask(job, zone);
+      } catch (error) {
+        // node-cron's parser is stricter in corners its validator misses; still one job, not the scheduler.
+        report.invalid.push({ id, reason: describe(error) });
+        this.log.warn({ job: id, schedule: job.schedule, reason: describe(error) }, 'cron job skipped: not schedulable');
+        continue;
+      }
+      this.entries.set(id, { job, key, task });
       (existing ? report.rescheduled : report.scheduled).push(id);
       this.log.debug({ job: id, schedule: job.schedule, zone }, existing ? 'cron job rescheduled' : 'cron job scheduled');
     }
@@ -175,7 +186,7 @@ export class CronScheduler {
   private createTask(job: CronJob, zone: string): ScheduledTask {
     const id = job.id;
     const task = cron.createTask(job.schedule, () => this.runPipeline(id), {
-      name: `cron:${id}`,
+      name: `cron:${this.options.agent ?? 'main'}:${id}`,
       timezone: zone,
       logger: {
         info: (message) => this.log.debug({ job: id }, message),
