@@ -1,0 +1,186 @@
+/** Codex `exec --json` ThreadEvent lines → normalized events, with the thinking-aloud filter (spec/providers.md §3). */
+import { makeUsage, type NormalizedEvent, type TurnResult } from './events.js';
+import { clip, obj, parseJsonObject, str, type JsonObject } from './json-fields.js';
+import { composeResult, emptyOutcome, type ParserOptions, type ProcessEnd, type StreamParser } from './stream-parser.js';
+
+/** Lines codex prints whenever stdin is not a TTY; noise for the user (spec/providers.md §3). */
+const STDIN_NOTICE = /^Reading (prompt|additional input) from stdin.*$/gm;
+
+const TOOL_NAMES: Record<string, string> = {
+  command_execution: 'Bash',
+  file_change: 'Edit',
+  web_search: 'WebSearch',
+  todo_list: 'TodoWrite',
+};
+
+export function stripCodexNotices(text: string): string {
+  return text.replace(STDIN_NOTICE, '').trim();
+}
+
+export class CodexParser implements StreamParser {
+  private readonly outcome = emptyOutcome('codex');
+  /** Assistant text held back until we know it is not narration before a tool call. */
+  private buffered: string | null = null;
+  private readonly toolIds = new Set<string>();
+  private lastFailure: string | null = null;
+
+  constructor(private readonly options: ParserOptions) {}
+
+  get turnComplete(): boolean {
+    return this.outcome.sawResult;
+  }
+
+  parseLine(line: string): void {
+    const msg = parseJsonObject(line);
+    if (msg === null) {
+      if (line.trim() !== '') this.options.debug?.('codex: non-JSON line skipped', { line: clip(line, 200) });
+      return;
+    }
+    const type = msg.type;
+    switch (type) {
+      case 'thread.started': {
+        const id = str(msg.thread_id);
+        if (id !== undefined && id !== '' && id !== this.outcome.sessionId) {
+          this.outcome.sessionId = id;
+          this.options.emit({ type: 'session', sessionId: id });
+        }
+        return;
+      }
+      case 'turn.started':
+        return;
+      case 'item.started':
+      case 'item.updated':
+      case 'item.completed': {
+        const item = obj(msg.item);
+        if (item !== undefined) this.onItem(type, item);
+        return;
+      }
+      case 'turn.completed': {
+        this.flush();
+        const usage = obj(msg.usage);
+        this.outcome.usage = makeUsage(usage?.input_tokens, usage?.output_tokens, usage?.cached_input_tokens);
+        this.outcome.sawResult = true;
+        this.outcome.isError = false;
+        this.outcome.errorMessage = null;
+        return;
+      }
+      case 'turn.failed': {
+        this.flush();
+        const message = str(obj(msg.error)?.message) ?? this.lastFailure ?? 'Codex turn failed';
+        this.outcome.sawResult = true;
+        this.outcome.isError = true;
+        this.outcome.errorMessage = message;
+        this.lastFailure = message;
+        return;
+      }
+      case 'error': {
+        const message = str(msg.message) ?? 'error';
+        if (message.startsWith('Reconnecting')) {
+          this.emitOther({ type: 'status', status: 'reconnecting', detail: message });
+          return;
+        }
+        this.lastFailure = message;
+        this.emitOther({ type: 'error', message });
+        return;
+      }
+      default:
+        this.options.debug?.('codex: event type ignored', { type });
+    }
+  }
+
+  finish(end: ProcessEnd): TurnResult {
+    this.flush();
+    return composeResult(this.outcome, end, this.options.resumeSessionId, (outcome, e, stderr) => {
+      if (e.exitCode === 0) {
+        return outcome.text !== ''
+          ? { isError: false, errorMessage: null }
+          : { isError: true, errorMessage: 'Codex failed before producing a final response.' };
+      }
+      // Precedence from spec/providers.md §3: in-stream failure → text → stderr → "(no output)".
+      const message = this.lastFailure ?? (outcome.text !== '' ? outcome.text : null) ?? (stripCodexNotices(stderr) || '(no output)');
+      return { isError: true, errorMessage: message };
+    });
+  }
+
+  private onItem(phase: string, item: JsonObject): void {
+    const itemType = str(item.type) ?? '';
+    const id = str(item.id);
+    switch (itemType) {
+      case 'agent_message': {
+        if (phase !== 'item.completed') return; // started/updated would repeat the same text
+        const text = str(item.text);
+        if (text === undefined || text === '' || text.startsWith('<thinking>')) return;
+        this.flush();
+        this.buffered = text;
+        return;
+      }
+      case 'reasoning': {
+        if (phase !== 'item.completed') return;
+        const text = str(item.text);
+        if (text !== undefined && text !== '') this.options.emit({ type: 'thinking', text });
+        return;
+      }
+      case 'error': {
+        const message = str(item.message);
+        if (message !== undefined && phase === 'item.completed') this.emitOther({ type: 'error', message });
+        return;
+      }
+      default:
+        break;
+    }
+    const toolName = toolNameOf(itemType, item);
+    if (toolName === undefined) {
+      this.options.debug?.('codex: item type ignored', { itemType });
+      return;
+    }
+    if (phase !== 'item.updated' && (id === undefined || !this.toolIds.has(id))) {
+      if (id !== undefined) this.toolIds.add(id);
+      // Narration right before a tool call is thinking aloud, not an answer: drop it.
+      this.buffered = null;
+      const event: NormalizedEvent = { type: 'tool_use', toolName, parameters: toolParameters(item) };
+      if (id !== undefined) event.toolId = id;
+      this.options.emit(event);
+    }
+    if (phase === 'item.completed' && id !== undefined && (itemType === 'command_execution' || itemType === 'mcp_tool_call')) {
+      const failed = str(item.status) === 'failed' || obj(item.error) !== undefined;
+      const output = str(item.aggregated_output) ?? str(obj(item.error)?.message) ?? '';
+      this.options.emit({ type: 'tool_result', toolId: id, status: failed ? 'error' : 'success', output });
+    }
+  }
+
+  /** Emits a non-thinking event, handing over held-back text first so the order stays true. */
+  private emitOther(event: NormalizedEvent): void {
+    this.flush();
+    this.options.emit(event);
+  }
+
+  private flush(): void {
+    if (this.buffered === null) return;
+    const text = this.buffered;
+    this.buffered = null;
+    const delta = this.outcome.text === '' ? text : `\n${text}`;
+    this.outcome.text += delta;
+    this.options.emit({ type: 'text_delta', text: delta });
+  }
+}
+
+function toolNameOf(itemType: string, item: JsonObject): string | undefined {
+  const fixed = TOOL_NAMES[itemType];
+  if (fixed !== undefined) return fixed;
+  if (itemType === 'mcp_tool_call') return str(item.name) ?? str(item.tool_name) ?? str(item.tool) ?? 'MCP';
+  if (itemType === 'collab_tool_call') return str(item.name) ?? str(item.tool_name) ?? str(item.tool) ?? 'Agent';
+  return undefined;
+}
+
+function toolParameters(item: JsonObject): unknown {
+  const given = item.arguments ?? item.parameters ?? item.input;
+  if (given !== undefined) return given;
+  const command = str(item.command);
+  if (command !== undefined) return { command };
+  const path = str(item.path);
+  if (path !== undefined) return { path };
+  if (Array.isArray(item.changes)) return { changes: item.changes };
+  const query = str(item.query);
+  if (query !== undefined) return { query };
+  return undefined;
+}

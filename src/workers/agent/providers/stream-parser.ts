@@ -1,0 +1,160 @@
+/** What every CLI parser is, and how its in-stream outcome plus the process end become one TurnResult. */
+import { emptyUsage, type DebugLog, type EmitEvent, type EndReason, type ProviderName, type TurnResult, type Usage } from './events.js';
+import { clip } from './json-fields.js';
+import { installHint, isAuthFailureText, isStaleSessionText, loginHint } from './failure-text.js';
+
+/** User-facing error texts are cut here (spec/providers.md §5). */
+export const MAX_ERROR_CHARS = 500;
+
+export type ProcessEnd = {
+  reason: EndReason;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stderrTail: string;
+  /** The deadline that fired, for the timeout message. */
+  limitMs?: number;
+  /** Spawn failure text (ENOENT, EACCES). */
+  spawnError?: string;
+};
+
+export type ParserOptions = {
+  emit: EmitEvent;
+  debug?: DebugLog;
+  /** The id passed to --resume: reported as the session when the CLI names none, and enables stale detection. */
+  resumeSessionId?: string;
+};
+
+export interface StreamParser {
+  parseLine(line: string): void;
+  /** True once the CLI printed its turn-complete line (claude `result`, codex `turn.*`, gemini `result`). */
+  readonly turnComplete: boolean;
+  finish(end: ProcessEnd): TurnResult;
+}
+
+/** What a parser learned from stdout; the process end decides the rest. */
+export type StreamOutcome = {
+  provider: ProviderName;
+  text: string;
+  sessionId: string | null;
+  sawResult: boolean;
+  isError: boolean;
+  errorMessage: string | null;
+  /** True when the stream itself reported an auth failure (e.g. claude's synthetic `authentication_failed`). */
+  authFailed: boolean;
+  usage: Usage;
+  costUsd: number;
+  durationMs: number | null;
+  numTurns: number | null;
+};
+
+export function emptyOutcome(provider: ProviderName): StreamOutcome {
+  return {
+    provider,
+    text: '',
+    sessionId: null,
+    sawResult: false,
+    isError: false,
+    errorMessage: null,
+    authFailed: false,
+    usage: emptyUsage(),
+    costUsd: 0,
+    durationMs: null,
+    numTurns: null,
+  };
+}
+
+/** Strips terminal colour codes the CLIs put on stderr (gemini's untrusted-folder notice is red). */
+export function plainText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*[A-Za-z]/g, '').trim();
+}
+
+/**
+ * Merges the stream outcome with how the process ended. `noResultFallback` is the provider's rule
+ * for a process that exited without a turn-complete line.
+ */
+export function composeResult(
+  outcome: StreamOutcome,
+  end: ProcessEnd,
+  resumeSessionId: string | undefined,
+  noResultFallback: (outcome: StreamOutcome, end: ProcessEnd, stderr: string) => { isError: boolean; errorMessage: string | null },
+): TurnResult {
+  const stderr = plainText(end.stderrTail);
+  const provider = outcome.provider;
+  let isError = outcome.isError;
+  let errorMessage = outcome.errorMessage;
+  let timedOut = false;
+  let aborted = false;
+
+  switch (end.reason) {
+    case 'spawn':
+      isError = true;
+      errorMessage = `Could not start ${provider} (${end.spawnError ?? 'unknown error'}); install it with \`${installHint(provider)}\`.`;
+      break;
+    case 'timeout':
+    case 'inactivity': {
+      timedOut = true;
+      isError = true;
+      const secs = end.limitMs === undefined ? '?' : String(Math.round(end.limitMs / 1000));
+      errorMessage =
+        end.reason === 'timeout'
+          ? `${provider} timed out after ${secs} s; the session is kept.`
+          : `${provider} printed nothing for ${secs} s and was stopped; the session is kept.`;
+      break;
+    }
+    case 'aborted':
+      // The user asked to stop: not an error to report, keep whatever text arrived.
+      aborted = true;
+      isError = false;
+      errorMessage = null;
+      break;
+    case 'exit':
+      if (!outcome.sawResult) {
+        ({ isError, errorMessage } = noResultFallback(outcome, end, stderr));
+        if (isError && errorMessage === null) errorMessage = describeExit(provider, end, stderr);
+      } else if (isError && errorMessage === null) {
+        errorMessage = describeExit(provider, end, stderr);
+      }
+      break;
+  }
+
+  let staleSession = false;
+  let authRequired = false;
+  if (isError && end.reason === 'exit') {
+    const evidence = `${errorMessage ?? ''}\n${stderr}`;
+    staleSession = resumeSessionId !== undefined && isStaleSessionText(evidence);
+    authRequired = !staleSession && (outcome.authFailed || isAuthFailureText(provider, evidence) || isGeminiAuthExit(provider, end));
+    if (authRequired) errorMessage = loginHint(provider);
+  }
+
+  return {
+    provider,
+    text: outcome.text,
+    sessionId: staleSession ? null : outcome.sessionId ?? resumeSessionId ?? null,
+    isError,
+    errorMessage: errorMessage === null ? null : clip(errorMessage, MAX_ERROR_CHARS),
+    usage: outcome.usage,
+    costUsd: outcome.costUsd,
+    durationMs: outcome.durationMs,
+    numTurns: outcome.numTurns,
+    reason: end.reason,
+    exitCode: end.exitCode,
+    signal: end.signal,
+    stderrTail: end.stderrTail,
+    timedOut,
+    aborted,
+    staleSession,
+    authRequired,
+    sessionAllowedTools: [],
+  };
+}
+
+function isGeminiAuthExit(provider: ProviderName, end: ProcessEnd): boolean {
+  return provider === 'gemini' && end.exitCode === 41;
+}
+
+/** "claude exited with code 2: <stderr>" / "claude was killed by SIGSEGV". */
+export function describeExit(provider: ProviderName, end: ProcessEnd, stderr: string): string {
+  const how = end.signal !== null ? `was killed by ${end.signal}` : `exited with code ${end.exitCode ?? '?'}`;
+  return stderr === '' ? `${provider} ${how} without a result.` : `${provider} ${how}: ${stderr}`;
+}

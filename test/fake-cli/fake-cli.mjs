@@ -1,0 +1,224 @@
+// Shared body of the fake claude/codex/gemini executables: replays a recorded transcript the way
+// the real CLI printed it, records what it was given, and misbehaves on demand (see README.md).
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, fstatSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixturesRoot = resolve(here, '..', 'fixtures', 'cli');
+
+const NOISE = [
+  'Loading configuration…',
+  '\u001b[33mwarning:\u001b[0m something on stdout that is not JSON',
+  '{"truncated": ',
+  '[1, 2, 3]',
+  '',
+  '   ',
+  '{"type":"some_future_event","payload":{"x":1}}',
+  'null',
+];
+
+export async function runFakeCli(cli) {
+  const argv = process.argv.slice(2);
+  const env = process.env;
+  const modes = new Set((env.FAKE_CLI_MODE ?? '').split(',').map((m) => m.trim()).filter(Boolean));
+  const delayMs = Number(env.FAKE_CLI_DELAY_MS ?? '2');
+  const resumed = isResume(cli, argv);
+  const transcriptName = (resumed && env.FAKE_CLI_RESUME_TRANSCRIPT) || env.FAKE_CLI_TRANSCRIPT || `${cli}-local-hello`;
+  const transcript = locate(cli, transcriptName);
+  record({ event: 'start', cli, pid: process.pid, argv, cwd: process.cwd(), transcript });
+
+  let exitCode = readExit(transcript);
+  for (const m of modes) if (m.startsWith('exit=')) exitCode = Number(m.slice(5));
+
+  if (modes.has('ignore-term')) process.on('SIGTERM', () => record({ event: 'sigterm-ignored', pid: process.pid }));
+
+  const streamJsonIn = cli === 'claude' && argv.includes('--input-format') && argv[argv.indexOf('--input-format') + 1] === 'stream-json';
+  const stdin = new StdinLines();
+  if (streamJsonIn) {
+    const first = await stdin.nextLine();
+    record({ event: 'stdin-line', pid: process.pid, line: first });
+  } else if (stdinIsPipe()) {
+    const text = await stdin.readAll();
+    record({ event: 'stdin', pid: process.pid, stdin: text });
+  }
+
+  const lines = readFileSync(transcript, 'utf8').split('\n').filter((l) => l !== '');
+  const stderrFile = transcript.replace(/\.jsonl$/, '.stderr.txt');
+  if (existsSync(stderrFile)) process.stderr.write(readFileSync(stderrFile));
+
+  if (modes.has('spawn-child')) {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    record({ event: 'grandchild', pid: process.pid, grandchild: child.pid });
+  }
+
+  const out = new Output(modes.has('garbage'));
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i];
+    const parsed = tryParse(line);
+    if (modes.has('no-result') && isTerminal(cli, parsed)) continue;
+    if (modes.has('crash') && i >= Math.floor(lines.length / 2)) {
+      await out.drain();
+      process.kill(process.pid, 'SIGSEGV');
+      await sleep(1000);
+      process.exit(139);
+    }
+    if (modes.has('garbage')) await out.write(`${NOISE[i % NOISE.length]}\n`);
+    if (streamJsonIn && parsed?.type === 'control_request') {
+      await out.write(`${line}\n`);
+      const answer = await stdin.waitFor((l) => tryParse(l)?.response?.request_id === parsed.request_id);
+      record({ event: 'control_response', pid: process.pid, line: answer });
+      const decision = answer === null ? null : tryParse(answer)?.response?.response;
+      if (decision?.behavior !== 'allow') {
+        // What claude does on deny: the tool_result says so, the model answers without the tool.
+        const reason = decision?.message ?? 'stdin closed';
+        await out.write(`${JSON.stringify({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'denied', content: reason, is_error: true }] }, session_id: parsed.session_id ?? '' })}\n`);
+        const resultLine = lines.find((l) => tryParse(l)?.type === 'result');
+        if (resultLine !== undefined) await out.write(`${JSON.stringify({ ...tryParse(resultLine), result: `Tool denied: ${reason}` })}\n`);
+        break;
+      }
+      continue;
+    }
+    if (modes.has('hang') && i >= 1) {
+      await out.drain();
+      await hangForever();
+    }
+    await out.write(`${line}\n`);
+    if (delayMs > 0) await sleep(delayMs);
+  }
+  if (modes.has('hang') || modes.has('spawn-child')) {
+    await out.drain();
+    await hangForever();
+  }
+  await out.drain();
+  if (streamJsonIn) {
+    // Real claude in stream-json input mode waits for more user messages until stdin closes.
+    await stdin.waitFor(() => false);
+    record({ event: 'stdin-closed', pid: process.pid });
+  }
+  record({ event: 'exit', pid: process.pid, code: exitCode });
+  process.exitCode = exitCode;
+}
+
+function isResume(cli, argv) {
+  if (cli === 'codex') return argv[0] === 'exec' && argv[1] === 'resume';
+  return argv.includes('--resume') || argv.includes('-r');
+}
+
+function isTerminal(cli, msg) {
+  if (msg === null) return false;
+  if (cli === 'codex') return msg.type === 'turn.completed' || msg.type === 'turn.failed';
+  return msg.type === 'result';
+}
+
+function locate(cli, name) {
+  const candidates = [name, `${name}.jsonl`, join(fixturesRoot, cli, name), join(fixturesRoot, cli, `${name}.jsonl`)];
+  for (const c of candidates) if (existsSync(c) && c.endsWith('.jsonl')) return resolve(c);
+  process.stderr.write(`fake ${cli}: transcript not found: ${name}\n`);
+  process.exit(97);
+}
+
+function readExit(transcript) {
+  const file = transcript.replace(/\.jsonl$/, '.exit');
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : 0;
+}
+
+function record(entry) {
+  const file = process.env.FAKE_CLI_RECORD;
+  if (file) appendFileSync(file, `${JSON.stringify(entry)}\n`);
+}
+
+function tryParse(line) {
+  try {
+    const v = JSON.parse(line);
+    return typeof v === 'object' && v !== null ? v : null;
+  } catch {
+    return null;
+  }
+}
+
+function stdinIsPipe() {
+  try {
+    const st = fstatSync(0);
+    return st.isFIFO() || st.isSocket() || st.isFile();
+  } catch {
+    return false;
+  }
+}
+
+function hangForever() {
+  return new Promise(() => setInterval(() => {}, 60_000));
+}
+
+/** stdout writer; in garbage mode it cuts every write into small pieces, some inside a UTF-8 character. */
+class Output {
+  constructor(chop) {
+    this.chop = chop;
+  }
+  async write(text) {
+    const bytes = Buffer.from(text);
+    if (!this.chop) return this.put(bytes);
+    for (let i = 0; i < bytes.length; ) {
+      const n = 1 + ((i * 7) % 13);
+      await this.put(bytes.subarray(i, i + n));
+      i += n;
+    }
+  }
+  put(bytes) {
+    return new Promise((ok) => (process.stdout.write(bytes) ? ok() : process.stdout.once('drain', ok)));
+  }
+  drain() {
+    return new Promise((ok) => (process.stdout.writableNeedDrain ? process.stdout.once('drain', ok) : ok()));
+  }
+}
+
+class StdinLines {
+  constructor() {
+    this.buffer = '';
+    this.lines = [];
+    this.ended = false;
+    this.waiters = [];
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (d) => {
+      this.buffer += d;
+      let nl;
+      while ((nl = this.buffer.indexOf('\n')) !== -1) {
+        this.lines.push(this.buffer.slice(0, nl));
+        this.buffer = this.buffer.slice(nl + 1);
+      }
+      this.wake();
+    });
+    process.stdin.on('end', () => {
+      this.ended = true;
+      this.wake();
+    });
+    process.stdin.on('error', () => {
+      this.ended = true;
+      this.wake();
+    });
+  }
+  wake() {
+    for (const w of this.waiters.splice(0)) w();
+  }
+  async readAll() {
+    while (!this.ended) await new Promise((ok) => this.waiters.push(ok));
+    const all = this.lines.join('\n') + (this.lines.length > 0 ? '\n' : '') + this.buffer;
+    this.lines = [];
+    this.buffer = '';
+    return all;
+  }
+  async nextLine() {
+    return this.waitFor(() => true);
+  }
+  /** Resolves with the first line matching, or null once stdin has ended. */
+  async waitFor(match) {
+    for (;;) {
+      const idx = this.lines.findIndex(match);
+      if (idx !== -1) return this.lines.splice(idx, 1)[0];
+      if (this.ended) return null;
+      await new Promise((ok) => this.waiters.push(ok));
+    }
+  }
+}
