@@ -96,6 +96,8 @@ export class CodexParser implements StreamParser {
           ? { isError: false, errorMessage: null }
           : { isError: true, errorMessage: 'Codex failed before producing a final response.' };
       }
+      // Killed by a signal with nothing said in the stream: name the signal.
+      if (e.signal !== null && this.lastFailure === null) return { isError: true, errorMessage: null };
       // Precedence from spec/providers.md §3: in-stream failure → text → stderr → "(no output)".
       const message = this.lastFailure ?? (outcome.text !== '' ? outcome.text : null) ?? (stripCodexNotices(stderr) || '(no output)');
       return { isError: true, errorMessage: message };
