@@ -2,10 +2,11 @@
  * Runs the compiled `ductor` command as a real child process on a temp home, and reads its
  * state the way a user does: `ductor status --json`. Everything it starts is killed in t.after.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { beforeHomeRemoval } from './tmp-home.js';
 import { waitFor } from './wait-for.js';
 
 export const DUCTOR_BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
@@ -15,21 +16,29 @@ export type StatusJson = { running: boolean; pid: number; workers: WorkerRow[] }
 
 export type RunResult = { code: number | null; stdout: string; stderr: string };
 
-/** Runs `ductor <args>` to completion (no stdin, like CI). */
-export function runDuctor(home: string, args: string[], env: NodeJS.ProcessEnv = {}): RunResult {
-  const result = spawnSync(process.execPath, [DUCTOR_BIN, ...args], {
+/**
+ * Runs `ductor <args>` to completion (no stdin, like CI). Asynchronous on purpose: a blocking
+ * spawnSync would stop this process from draining the pipes of a running supervisor.
+ */
+export async function runDuctor(home: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  const child = spawn(process.execPath, [DUCTOR_BIN, ...args], {
     env: { ...process.env, DUCTOR_HOME: home, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-    timeout: 60_000,
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const [code] = (await once(child, 'close')) as [number | null];
+  clearTimeout(timer);
+  return { code, stdout, stderr };
 }
 
 export type RunningDuctor = {
   child: ChildProcess;
   output: () => string;
-  status: () => StatusJson;
+  status: () => Promise<StatusJson>;
   waitForStatus: (check: (s: StatusJson) => boolean, timeoutMs?: number) => Promise<StatusJson>;
   waitForExit: () => Promise<number | null>;
 };
@@ -44,7 +53,7 @@ export async function spawnDuctor(t: TestContext, home: string, env: NodeJS.Proc
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
-  t.after(async () => {
+  beforeHomeRemoval(t, async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -52,8 +61,8 @@ export async function spawnDuctor(t: TestContext, home: string, env: NodeJS.Proc
       clearTimeout(timer);
     }
   });
-  const status = (): StatusJson => {
-    const result = runDuctor(home, ['status', '--json']);
+  const status = async (): Promise<StatusJson> => {
+    const result = await runDuctor(home, ['status', '--json']);
     return JSON.parse(result.stdout) as StatusJson;
   };
   const running: RunningDuctor = {
@@ -61,9 +70,9 @@ export async function spawnDuctor(t: TestContext, home: string, env: NodeJS.Proc
     output: () => output,
     status,
     waitForStatus: (check, timeoutMs = 20_000) =>
-      waitFor(() => {
+      waitFor(async () => {
         if (child.exitCode !== null) throw new Error(`ductor exited early (${child.exitCode}): ${output}`);
-        const s = status();
+        const s = await status();
         return s.running && check(s) ? s : null;
       }, { timeoutMs, intervalMs: 100, message: 'ductor status condition' }),
     waitForExit: () => exited,

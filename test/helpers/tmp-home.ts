@@ -7,9 +7,23 @@ import type { TestContext } from 'node:test';
 /** A test bot token: the right shape, never valid anywhere. */
 export const TEST_BOT_TOKEN = '123456789:AAtestTOKENtestTOKENtestTOKENtest123';
 
+const stoppers = new WeakMap<TestContext, Array<() => Promise<void>>>();
+
+/** Registers work that must finish before the test's temp homes are removed (stopping processes). */
+export function beforeHomeRemoval(t: TestContext, stop: () => Promise<void>): void {
+  const list = stoppers.get(t) ?? [];
+  list.push(stop);
+  stoppers.set(t, list);
+}
+
 export async function tmpHome(t: TestContext, prefix = 'ductor-test-'): Promise<string> {
   const home = await mkdtemp(join(tmpdir(), prefix));
-  t.after(() => rm(home, { recursive: true, force: true }));
+  t.after(async () => {
+    // Processes that still write into the home are stopped first, newest first.
+    for (const stop of (stoppers.get(t) ?? []).reverse()) await stop();
+    stoppers.delete(t);
+    await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  });
   return home;
 }
 

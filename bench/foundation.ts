@@ -1,0 +1,118 @@
+/**
+ * Foundation figures (issue 2): cold start, idle memory (PSS) of the process tree, memory of one
+ * more agent worker, and JSON-RPC round trips direct and relayed through the supervisor.
+ * Runs the compiled `ductor` as a real process on temporary homes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { connectControl, type ControlConnection } from '../src/shared/control-client.js';
+import type { SupervisorStatus } from '../src/shared/rpc/contract.js';
+import { median, percentile, type Figure } from './figure.js';
+import { pssMiB } from './proc-memory.js';
+
+const DUCTOR = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const TOKEN = '123456789:AAbenchTOKENbenchTOKENbenchTOKEN1234';
+
+type Running = { child: ChildProcess; home: string; control: ControlConnection; readyMs: number };
+
+async function makeHome(subAgents: number): Promise<string> {
+  const home = await mkdtemp(join(tmpdir(), 'ductor-bench-'));
+  await mkdir(join(home, 'config'), { recursive: true });
+  await writeFile(join(home, 'config', 'config.json'), JSON.stringify({
+    telegram_token: TOKEN, allowed_user_ids: [1], telegram_api_root: 'http://127.0.0.1:9', update_check: false,
+  }));
+  if (subAgents > 0) {
+    const agents = Array.from({ length: subAgents }, (_, i) => ({
+      name: `bench${i + 1}`, telegram_token: `12345678${i}:AAbenchSUBtokenSUBtokenSUBtoken${i}abcd`, allowed_user_ids: [1],
+    }));
+    await writeFile(join(home, 'agents.json'), JSON.stringify(agents));
+  }
+  return home;
+}
+
+/** Starts ductor and measures spawn → every worker ready (polling the control socket). */
+async function start(home: string, expectedWorkers: number): Promise<Running> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [DUCTOR], { env: { ...process.env, DUCTOR_HOME: home }, stdio: 'ignore' });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`ductor exited with ${child.exitCode} during the benchmark`);
+    const control = await connectControl(home, 200);
+    if (control) {
+      for (;;) {
+        const status = await control.peer.request('status', {});
+        if (status.workers.length === expectedWorkers && status.workers.every((w) => w.state === 'ready')) {
+          return { child, home, control, readyMs: performance.now() - t0 };
+        }
+        await sleep(2);
+      }
+    }
+    await sleep(2);
+  }
+}
+
+async function stop(run: Running): Promise<void> {
+  run.control.close();
+  run.child.kill('SIGTERM');
+  await once(run.child, 'exit');
+  await rm(run.home, { recursive: true, force: true });
+}
+
+async function coldStart(subAgents: number, runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const home = await makeHome(subAgents);
+    const run = await start(home, 3 + subAgents);
+    times.push(run.readyMs);
+    await stop(run);
+  }
+  return median(times);
+}
+
+async function probe(control: ControlConnection, via: string, target: string, count: number, payloadBytes: number): Promise<number[]> {
+  const result = await control.peer.request('rpcProbe', { target: target as never, count, payloadBytes }, { target: via as never, timeoutMs: 120_000 });
+  return result.latenciesUs;
+}
+
+export async function benchFoundation(log: (line: string) => void): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  log('foundation: cold start (1 agent, 5 runs)…');
+  figures.push({ name: 'cold_start_ms', value: await coldStart(0, 5), unit: 'ms', must: 600, aim: 350, better: 'lower' });
+  log('foundation: cold start (4 agents, 3 runs)…');
+  figures.push({ name: 'cold_start_4_agents_ms', value: await coldStart(3, 3), unit: 'ms', must: 1000, aim: 600, better: 'lower' });
+
+  log('foundation: RPC round trips…');
+  const home = await makeHome(1);
+  const run = await start(home, 4);
+  try {
+    await probe(run.control, 'transport', 'agent:main', 500, 512); // warm-up: JIT and buffers
+    const relayed = await probe(run.control, 'transport', 'agent:main', 5000, 512);
+    const direct = await probe(run.control, 'transport', 'supervisor', 5000, 512);
+    const big = await probe(run.control, 'transport', 'agent:main', 1000, 64 * 1024);
+    figures.push({ name: 'rpc_relayed_p99_ms', value: percentile(relayed, 99) / 1000, unit: 'ms', must: 3, aim: 1, better: 'lower' });
+    figures.push({ name: 'rpc_direct_p99_ms', value: percentile(direct, 99) / 1000, unit: 'ms', must: 2, aim: 1, better: 'lower' });
+    figures.push({ name: 'rpc_64k_p99_ms', value: percentile(big, 99) / 1000, unit: 'ms', must: 10, aim: 5, better: 'lower' });
+    const throughputStart = performance.now();
+    const n = 5000;
+    await probe(run.control, 'transport', 'agent:main', n, 512);
+    log(`  relayed requests/s (sequential): ${Math.round(n / ((performance.now() - throughputStart) / 1000))}`);
+    log(`  relayed p50 ${(percentile(relayed, 50) / 1000).toFixed(3)} ms, direct p50 ${(percentile(direct, 50) / 1000).toFixed(3)} ms`);
+
+    log('foundation: idle memory, sampled 25 s after ready…');
+    await sleep(25_000);
+    const status: SupervisorStatus = await run.control.peer.request('status', {});
+    const pidOf = (id: string) => status.workers.find((w) => w.id === id)?.pid ?? 0;
+    const core = [status.pid, pidOf('transport'), pidOf('scheduler'), pidOf('agent:main')].map(pssMiB);
+    const extra = pssMiB(pidOf('agent:bench1'));
+    log(`  PSS MiB supervisor ${core[0]!.toFixed(1)}, transport ${core[1]!.toFixed(1)}, scheduler ${core[2]!.toFixed(1)}, agent:main ${core[3]!.toFixed(1)}, agent:bench1 ${extra.toFixed(1)}`);
+    figures.push({ name: 'idle_pss_total_mib', value: core.reduce((a, b) => a + b, 0), unit: 'MiB', must: 120, aim: 100, better: 'lower' });
+    figures.push({ name: 'extra_agent_pss_mib', value: extra, unit: 'MiB', must: 16, aim: 12, better: 'lower' });
+  } finally {
+    await stop(run);
+  }
+  return figures;
+}

@@ -1,0 +1,38 @@
+/**
+ * `npm run bench [-- --json FILE] [-- --only NAME]`: runs every benchmark group, prints each figure
+ * next to its target, and optionally writes them as a JSON array.
+ */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { meetsTarget, type Figure } from './figure.js';
+import { benchFoundation } from './foundation.js';
+
+type Group = { name: string; run: (log: (line: string) => void) => Promise<Figure[]> };
+
+const groups: Group[] = [{ name: 'foundation', run: benchFoundation }];
+
+function format(f: Figure): string {
+  const mark = meetsTarget(f, f.aim) ? 'aim ✓' : meetsTarget(f, f.must) ? 'must ✓' : 'MISSED';
+  const op = f.better === 'lower' ? '≤' : '≥';
+  return `${f.name.padEnd(34)} ${f.value.toFixed(3).padStart(12)} ${f.unit.padEnd(6)} must ${op} ${f.must}, aim ${op} ${f.aim}  ${mark}`;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const jsonIndex = argv.indexOf('--json');
+  const jsonFile = jsonIndex >= 0 ? argv[jsonIndex + 1] : undefined;
+  const onlyIndex = argv.indexOf('--only');
+  const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : undefined;
+  const figures: Figure[] = [];
+  for (const group of groups) {
+    if (only && group.name !== only) continue;
+    const results = await group.run((line) => process.stdout.write(`${line}\n`));
+    for (const figure of results) process.stdout.write(`${format(figure)}\n`);
+    figures.push(...results);
+  }
+  if (jsonFile) {
+    await writeFile(resolve(jsonFile), `${JSON.stringify(figures, null, 2)}\n`);
+    process.stdout.write(`wrote ${figures.length} figures to ${resolve(jsonFile)}\n`);
+  }
+}
+
+await main(process.argv.slice(2));

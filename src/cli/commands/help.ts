@@ -1,0 +1,19 @@
+/** `ductor help`: the command list. */
+export function helpText(): string {
+  return `ductor — Claude Code, Codex and Gemini CLIs on Telegram
+
+Usage: ductor [command] [options]
+
+  ductor                 start in the foreground (the supervisor and its workers)
+  ductor status [--json] show the supervisor and every worker (pid, state, uptime, restarts)
+  ductor stop            stop everything and release the lock
+  ductor restart         restart all workers from the code on disk
+  ductor logs [-f] [-n N] merged logs of every process, in time order (-f follows)
+  ductor config schema [FILE]  write the JSON Schema of config.json (default: config/config.schema.json)
+  ductor help            this text
+  ductor --version       the installed version
+
+Options: -v, --verbose (debug logging)
+Home: $DUCTOR_HOME, default ~/.ductor
+`;
+}

@@ -1,0 +1,33 @@
+/** `ductor` / `ductor start`: checks there is a usable config, then runs the supervisor. */
+import { existsSync } from 'node:fs';
+import { isConfigured, loadConfig } from '../../shared/config/load.js';
+import { ConfigError } from '../../shared/errors.js';
+import { EXIT_CONFIG, EXIT_FAILURE } from '../../shared/exit-codes.js';
+import { mainPaths } from '../../shared/paths.js';
+import { runSupervisor } from '../../supervisor/main.js';
+
+export async function runStart(options: { home: string; verbose: boolean }): Promise<number> {
+  const { configFile } = mainPaths(options.home);
+  if (!existsSync(configFile)) {
+    process.stderr.write(
+      `ductor: no configuration at ${configFile}. Run \`ductor onboarding\` in a terminal to create one ` +
+        '(or write that file yourself; `ductor config schema` describes every key).\n',
+    );
+    return EXIT_FAILURE;
+  }
+  try {
+    const { config } = await loadConfig(configFile);
+    const gate = isConfigured(config);
+    if (!gate.ok) {
+      process.stderr.write(`ductor: ${configFile} is not set up yet: ${gate.reason}. Run \`ductor onboarding\` in a terminal.\n`);
+      return EXIT_FAILURE;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`ductor: ${error.message}\n`);
+      return EXIT_CONFIG;
+    }
+    throw error;
+  }
+  return runSupervisor({ home: options.home, verbose: options.verbose });
+}

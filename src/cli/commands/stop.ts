@@ -1,0 +1,34 @@
+/** `ductor stop`: asks the supervisor to stop everything and waits until it is gone. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connectControl } from '../../shared/control-client.js';
+import { EXIT_FAILURE, EXIT_OK } from '../../shared/exit-codes.js';
+import { isProcessAlive } from '../../shared/process-alive.js';
+import { readPidFile } from '../../supervisor/pid-lock.js';
+
+/** Longest wait for an orderly stop before the supervisor is sent SIGKILL (ms). */
+const STOP_WAIT_MS = 30_000;
+
+export async function runStop(options: { home: string }): Promise<number> {
+  const pid = await readPidFile(options.home);
+  const connection = await connectControl(options.home);
+  if (connection) {
+    await connection.peer.request('stop', { reason: 'ductor stop' }, { timeoutMs: 5_000 }).catch(() => undefined);
+    connection.close();
+  } else if (pid !== null && isProcessAlive(pid)) {
+    process.kill(pid, 'SIGTERM'); // no control socket answered, but the pid lives: stop it by signal
+  } else {
+    process.stdout.write('ductor is not running\n');
+    return EXIT_OK;
+  }
+  if (pid !== null) {
+    const deadline = Date.now() + STOP_WAIT_MS;
+    while (isProcessAlive(pid) && Date.now() < deadline) await sleep(100);
+    if (isProcessAlive(pid)) {
+      process.kill(pid, 'SIGKILL');
+      process.stderr.write(`ductor: the supervisor (pid ${pid}) did not stop in time and was killed\n`);
+      return EXIT_FAILURE;
+    }
+  }
+  process.stdout.write('ductor stopped\n');
+  return EXIT_OK;
+}

@@ -1,0 +1,145 @@
+/**
+ * `ductor` in the foreground: take the home lock, load and validate the config, seed the home,
+ * fork the workers, serve the control socket, watch config.json and the restart marker, and stop
+ * everything in order on SIGINT/SIGTERM. Resolves with the process exit code.
+ */
+import { existsSync, unlinkSync, unwatchFile, watchFile } from 'node:fs';
+import type { Logger } from 'pino';
+import { diffConfig, loadConfig } from '../shared/config/load.js';
+import { readAgentNames } from '../shared/config/agent-config.js';
+import type { Config } from '../shared/config/schema.js';
+import { controlSocketPath } from '../shared/control-socket.js';
+import { ConfigError, describeError } from '../shared/errors.js';
+import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK } from '../shared/exit-codes.js';
+import { defaultHomeDefaultsDir, seedHome } from '../shared/home/seed.js';
+import { createLogger, flushLogs } from '../shared/log/logger.js';
+import { packageInfo } from '../shared/package-info.js';
+import { mainPaths, subAgentHome } from '../shared/paths.js';
+import { startControlServer } from './control-server.js';
+import { acquirePidLock } from './pid-lock.js';
+import { Supervisor } from './supervisor.js';
+import { workerSpecs } from './worker-specs.js';
+
+/** How often config.json and the restart marker are checked (ms). */
+const WATCH_INTERVAL_MS = 2_000;
+
+export type RunOptions = { home: string; verbose?: boolean; say?: (line: string) => void };
+
+export async function runSupervisor(options: RunOptions): Promise<number> {
+  const say = options.say ?? ((line: string) => process.stderr.write(`ductor: ${line}\n`));
+  const paths = mainPaths(options.home);
+
+  let config: Config;
+  try {
+    config = (await loadConfig(paths.configFile)).config;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      say(error.message);
+      return EXIT_CONFIG;
+    }
+    throw error;
+  }
+
+  let stopRequested: (reason: string) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => {
+    stopRequested = resolve;
+  });
+  const lock = await acquirePidLock({
+    home: options.home,
+    say,
+    onCompromised: (error) => stopRequested(`home lock lost: ${error.message}`),
+  });
+
+  const logLevel = options.verbose ? 'debug' : config.log_level;
+  const log = createLogger({ logsDir: paths.logsDir, fileName: 'supervisor', role: 'supervisor', level: logLevel, alsoStderr: true });
+  const { version } = packageInfo();
+  try {
+    const agents = ['main', ...(await readAgentNames(paths.agentsFile, (w) => log.warn(w)))];
+    const defaultsDir = defaultHomeDefaultsDir();
+    await seedHome(options.home, { role: 'main', defaultsDir });
+    for (const name of agents.slice(1)) await seedHome(subAgentHome(options.home, name), { role: 'sub', defaultsDir });
+
+    const supervisor = new Supervisor({
+      home: options.home,
+      version,
+      log,
+      specs: workerSpecs({ home: options.home, agents, env: process.env, logLevel }),
+      onStopRequested: (reason) => stopRequested(reason),
+    });
+    const control = await startControlServer({
+      socketPath: controlSocketPath(options.home),
+      handlers: {
+        ...supervisor.supervisorHandlers(),
+        restartAll: async ({ reason }) => {
+          await supervisor.restartAll(reason);
+          return { ok: true as const };
+        },
+      },
+      route: supervisor.route,
+      log,
+    });
+
+    const onSignal = (signal: NodeJS.Signals) => stopRequested(signal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGHUP', () => void supervisor.restartAll('SIGHUP'));
+
+    const t0 = performance.now();
+    await supervisor.startAll();
+    log.info({ version, pid: process.pid, workers: supervisor.handles.size, ms: Math.round(performance.now() - t0) }, 'ductor is running');
+
+    const stopWatching = watchFiles(paths.configFile, paths.restartRequestedFile, config, supervisor, log);
+    const reason = await stopped;
+    log.info({ reason }, 'shutting down');
+    stopWatching();
+    await supervisor.shutdown(reason);
+    await control.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    log.info('ductor stopped');
+    return EXIT_OK;
+  } catch (error) {
+    log.fatal({ err: error }, 'supervisor failed');
+    say(`failed: ${describeError(error)}`);
+    return EXIT_FAILURE;
+  } finally {
+    await lock.release();
+    flushLogs();
+  }
+}
+
+/** Hot reload of config.json and the `restart-requested` marker an agent may `touch`. */
+function watchFiles(configFile: string, markerFile: string, initial: Config, supervisor: Supervisor, log: Logger): () => void {
+  let current = initial;
+  const onConfig = () => {
+    loadConfig(configFile).then(
+      ({ config }) => {
+        const diff = diffConfig(current, config);
+        current = config;
+        if (diff.hot.length === 0 && diff.restart.length === 0) return;
+        log.info({ hot: diff.hot, restart: diff.restart }, 'config.json changed');
+        if (diff.restart.length > 0) log.warn({ keys: diff.restart }, 'these config changes apply after `ductor restart`');
+        for (const handle of supervisor.handles.values()) {
+          if (handle.state === 'ready') handle.peer?.notify('configChanged', diff);
+        }
+      },
+      (error: unknown) => log.warn({ err: error }, 'config.json is invalid; keeping the previous config'),
+    );
+  };
+  watchFile(configFile, { interval: WATCH_INTERVAL_MS }, onConfig);
+  const marker = setInterval(() => {
+    if (!existsSync(markerFile)) return;
+    try {
+      unlinkSync(markerFile);
+    } catch (error) {
+      log.warn({ err: error }, 'could not consume the restart marker');
+      return;
+    }
+    void supervisor.restartAll('restart-requested marker');
+  }, WATCH_INTERVAL_MS);
+  marker.unref();
+  return () => {
+    unwatchFile(configFile, onConfig);
+    clearInterval(marker);
+  };
+}
