@@ -23,6 +23,7 @@ const NOISE = [
 export async function runFakeCli(cli) {
   const argv = process.argv.slice(2);
   const env = process.env;
+  if (cli === 'codex' && argv[0] === 'app-server') return appServer();
   const modes = new Set((env.FAKE_CLI_MODE ?? '').split(',').map((m) => m.trim()).filter(Boolean));
   const delayMs = Number(env.FAKE_CLI_DELAY_MS ?? '2');
   const resumed = isResume(cli, argv);
@@ -219,6 +220,25 @@ class StdinLines {
       if (idx !== -1) return this.lines.splice(idx, 1)[0];
       if (this.ended) return null;
       await new Promise((ok) => this.waiters.push(ok));
+    }
+  }
+}
+
+/** `codex app-server` on stdio: answers initialize and model/list like codex 0.169 (shape from spec/providers.md §3). */
+async function appServer() {
+  record({ event: 'start', cli: 'codex', pid: process.pid, argv: process.argv.slice(2), cwd: process.cwd() });
+  const stdin = new StdinLines();
+  for (;;) {
+    const line = await stdin.nextLine();
+    if (line === null) return;
+    const msg = tryParse(line);
+    if (msg?.method === 'initialize') process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: msg.id, result: { userAgent: 'fake-codex/0.169.0' } })}\n`);
+    if (msg?.method === 'model/list') {
+      const data = [
+        { id: 'gpt-5.5', displayName: 'GPT-5.5', description: 'Frontier model', supportedReasoningEfforts: [{ reasoningEffort: 'low' }, { reasoningEffort: 'medium' }, { reasoningEffort: 'high' }], defaultReasoningEffort: 'medium', isDefault: true },
+        { id: 'gpt-5.5-codex-mini', displayName: 'Codex mini', description: 'Fast', supportedReasoningEfforts: [{ reasoningEffort: 'medium' }], defaultReasoningEffort: 'medium', isDefault: false },
+      ];
+      process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: msg.id, result: { data, nextCursor: null } })}\n`);
     }
   }
 }
