@@ -28,7 +28,7 @@ async function detectClaudeAuth(ctx: AuthContext): Promise<AuthInfo> {
   const env = ctx.env ?? process.env;
   const home = ctx.home ?? homedir();
   const creds = await statOrNull(join(home, '.claude', '.credentials.json'));
-  if (creds !== null) return { provider: 'claude', status: 'authenticated', source: 'credentials file', ageMs: Date.now() - creds.mtimeMs };
+  if (creds !== null) return { provider: 'claude', status: 'authenticated', source: 'credentials file', ageMs: Math.max(0, Date.now() - creds.mtimeMs) };
   if (nonEmpty(env.ANTHROPIC_API_KEY)) return { provider: 'claude', status: 'authenticated', source: 'ANTHROPIC_API_KEY' };
   // Keychain logins (macOS) leave no file: ask the CLI itself.
   const status = await runForJson('claude', ['auth', 'status'], env, ctx.claudeStatusTimeoutMs ?? CLAUDE_STATUS_TIMEOUT_MS);
@@ -41,7 +41,7 @@ async function detectCodexAuth(ctx: AuthContext): Promise<AuthInfo> {
   const env = ctx.env ?? process.env;
   const codexHome = nonEmpty(env.CODEX_HOME) ? env.CODEX_HOME! : join(ctx.home ?? homedir(), '.codex');
   const auth = await statOrNull(join(codexHome, 'auth.json'));
-  if (auth !== null) return { provider: 'codex', status: 'authenticated', source: 'auth.json', ageMs: Date.now() - auth.mtimeMs };
+  if (auth !== null) return { provider: 'codex', status: 'authenticated', source: 'auth.json', ageMs: Math.max(0, Date.now() - auth.mtimeMs) };
   if (nonEmpty(env.OPENAI_API_KEY)) return { provider: 'codex', status: 'authenticated', source: 'OPENAI_API_KEY' };
   for (const marker of ['version.json', 'config.toml']) {
     if ((await statOrNull(join(codexHome, marker))) !== null) return { provider: 'codex', status: 'installed', source: null };
