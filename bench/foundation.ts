@@ -15,7 +15,7 @@ import type { SupervisorStatus } from '../src/shared/rpc/contract.js';
 import { median, percentile, type Figure } from './figure.js';
 import { pssMiB } from './proc-memory.js';
 
-const DUCTOR = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const DUCTOR = fileURLToPath(new URL('../bin/ductor.js', import.meta.url));
 const TOKEN = '123456789:AAbenchTOKENbenchTOKENbenchTOKEN1234';
 
 type Running = { child: ChildProcess; home: string; control: ControlConnection; readyMs: number };
@@ -78,6 +78,26 @@ async function probe(control: ControlConnection, via: string, target: string, co
   return result.latenciesUs;
 }
 
+/** Idle memory on a fresh instance (main agent plus one sub-agent), untouched by the RPC load above. */
+async function idleMemory(log: (line: string) => void): Promise<Figure[]> {
+  log('foundation: idle memory, sampled 25 s after ready…');
+  const run = await start(await makeHome(1), 4);
+  try {
+    await sleep(25_000);
+    const status: SupervisorStatus = await run.control.peer.request('status', {});
+    const pidOf = (id: string) => status.workers.find((w) => w.id === id)?.pid ?? 0;
+    const core = [status.pid, pidOf('transport'), pidOf('scheduler'), pidOf('agent:main')].map(pssMiB);
+    const extra = pssMiB(pidOf('agent:bench1'));
+    log(`  PSS MiB supervisor ${core[0]!.toFixed(1)}, transport ${core[1]!.toFixed(1)}, scheduler ${core[2]!.toFixed(1)}, agent:main ${core[3]!.toFixed(1)}, agent:bench1 ${extra.toFixed(1)}`);
+    return [
+      { name: 'idle_pss_total_mib', value: core.reduce((a, b) => a + b, 0), unit: 'MiB', must: 120, aim: 100, better: 'lower' },
+      { name: 'extra_agent_pss_mib', value: extra, unit: 'MiB', must: 16, aim: 12, better: 'lower' },
+    ];
+  } finally {
+    await stop(run);
+  }
+}
+
 export async function benchFoundation(log: (line: string) => void): Promise<Figure[]> {
   const figures: Figure[] = [];
   log('foundation: cold start (1 agent, 5 runs)…');
@@ -102,17 +122,9 @@ export async function benchFoundation(log: (line: string) => void): Promise<Figu
     log(`  relayed requests/s (sequential): ${Math.round(n / ((performance.now() - throughputStart) / 1000))}`);
     log(`  relayed p50 ${(percentile(relayed, 50) / 1000).toFixed(3)} ms, direct p50 ${(percentile(direct, 50) / 1000).toFixed(3)} ms`);
 
-    log('foundation: idle memory, sampled 25 s after ready…');
-    await sleep(25_000);
-    const status: SupervisorStatus = await run.control.peer.request('status', {});
-    const pidOf = (id: string) => status.workers.find((w) => w.id === id)?.pid ?? 0;
-    const core = [status.pid, pidOf('transport'), pidOf('scheduler'), pidOf('agent:main')].map(pssMiB);
-    const extra = pssMiB(pidOf('agent:bench1'));
-    log(`  PSS MiB supervisor ${core[0]!.toFixed(1)}, transport ${core[1]!.toFixed(1)}, scheduler ${core[2]!.toFixed(1)}, agent:main ${core[3]!.toFixed(1)}, agent:bench1 ${extra.toFixed(1)}`);
-    figures.push({ name: 'idle_pss_total_mib', value: core.reduce((a, b) => a + b, 0), unit: 'MiB', must: 120, aim: 100, better: 'lower' });
-    figures.push({ name: 'extra_agent_pss_mib', value: extra, unit: 'MiB', must: 16, aim: 12, better: 'lower' });
   } finally {
     await stop(run);
   }
+  figures.push(...(await idleMemory(log)));
   return figures;
 }

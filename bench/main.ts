@@ -6,10 +6,14 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { meetsTarget, type Figure } from './figure.js';
 import { benchFoundation } from './foundation.js';
+import { benchProviders } from './providers.js';
 
 type Group = { name: string; run: (log: (line: string) => void) => Promise<Figure[]> };
 
-const groups: Group[] = [{ name: 'foundation', run: benchFoundation }];
+const groups: Group[] = [
+  { name: 'foundation', run: benchFoundation },
+  { name: 'providers', run: (log) => benchProviders(log) },
+];
 
 function format(f: Figure): string {
   const mark = meetsTarget(f, f.aim) ? 'aim ✓' : meetsTarget(f, f.must) ? 'must ✓' : 'MISSED';

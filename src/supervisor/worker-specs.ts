@@ -1,4 +1,5 @@
 /** Which workers the supervisor forks, and with what entry file and environment. */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { agentTarget } from '../shared/rpc/targets.js';
 import type { WorkerSpec } from './worker-handle.js';
@@ -6,8 +7,14 @@ import type { WorkerSpec } from './worker-handle.js';
 /** Running from source (tsx) the entries are .ts; compiled they are .js beside this file's tree. */
 const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
-function entry(relative: string): string {
-  return fileURLToPath(new URL(`../workers/${relative}/main${EXT}`, import.meta.url));
+/**
+ * The production build bundles each worker beside the command (`dist/bin/<role>-worker.js`);
+ * from tsc's output or the sources, the worker's own `main` file is used.
+ */
+function entry(role: string): string {
+  const bundled = fileURLToPath(new URL(`./${role}-worker.js`, import.meta.url));
+  if (existsSync(bundled)) return bundled;
+  return fileURLToPath(new URL(`../workers/${role}/main${EXT}`, import.meta.url));
 }
 
 /**

@@ -9,7 +9,7 @@ import type { TestContext } from 'node:test';
 import { beforeHomeRemoval } from './tmp-home.js';
 import { waitFor } from './wait-for.js';
 
-export const DUCTOR_BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+export const DUCTOR_BIN = fileURLToPath(new URL('../../dist/bin/ductor.js', import.meta.url));
 
 export type WorkerRow = { id: string; role: string; agent: string | null; pid: number | null; state: string; uptimeMs: number | null; restarts: number };
 export type StatusJson = { running: boolean; pid: number; workers: WorkerRow[] };

@@ -100,6 +100,9 @@ export const contract = {
     result: z.object({ cancelled: z.boolean() }),
   },
 
+  /** Abort every running turn of this agent and drop its queues (`/stop_all` from the main agent). */
+  stopTurns: { servedBy: 'agent', params: z.object({ reason: z.string() }), result: z.object({ aborted: z.number().int() }) },
+
   // Conversation: agent → transport --------------------------------------------------------------
   /** Live progress of a running turn (notification: a lost one is repaired by the next). */
   turnStream: { servedBy: 'transport', params: z.object({ agent: z.string() }).extend(TurnStreamSchema.shape), notify: true },

@@ -1,4 +1,113 @@
-/** Entry of the agent worker process (forked by the supervisor). */
-import { runWorker } from '../../shared/worker/runtime.js';
+/** Entry of an agent worker process: one agent's sessions, queue, CLI turns and outbox. */
+import { join } from 'node:path';
+import { resolveTimezone, updateConfigKeys } from '../../shared/config/load.js';
+import type { Config } from '../../shared/config/schema.js';
+import { packageInfo } from '../../shared/package-info.js';
+import { agentPaths, mainPaths, subAgentHome } from '../../shared/paths.js';
+import type { CorruptReport } from '../../shared/store/json-store.js';
+import { configOfAgent, loadAllConfigs, type AgentConfigs } from '../../shared/worker/effective-config.js';
+import { runWorker, type WorkerContext } from '../../shared/worker/runtime.js';
+import { cliEnv } from './cli-env.js';
+import { updateAgentEntry } from './agents-file.js';
+import { InboxJournal } from './inbox/inbox-journal.js';
+import { AgentService } from './orchestrator/agent-service.js';
+import { providerForModel } from './orchestrator/model-resolution.js';
+import { Outbox } from './orchestrator/outbox.js';
+import { ProviderAdapter } from './orchestrator/provider-adapter.js';
+import { SessionManager, type Target } from './sessions/session-manager.js';
 
-await runWorker({});
+let service: AgentService | null = null;
+let configs: AgentConfigs | null = null;
+
+function requireService(): AgentService {
+  if (!service) throw new Error('agent is still starting');
+  return service;
+}
+
+async function start(ctx: WorkerContext): Promise<void> {
+  const name = ctx.agent ?? 'main';
+  const mainHome = ctx.home;
+  const agentHome = name === 'main' ? mainHome : subAgentHome(mainHome, name);
+  const paths = agentPaths(agentHome);
+  configs = await loadAllConfigs(mainHome);
+  const config = (): Config => configOfAgent(configs!, name, mainHome);
+  const onCorrupt = (report: CorruptReport) => ctx.log.error({ file: report.file, movedTo: report.movedTo, reason: report.reason }, 'state file was corrupt and was moved aside');
+  const timeZone = () => resolveTimezone(config(), { onWarning: (w) => ctx.log.warn(w) });
+  const configuredTarget = (): Target => {
+    const c = config();
+    return { provider: providerForModel(c.model), model: c.model, reasoningEffort: c.reasoning_effort };
+  };
+  const sessions = new SessionManager(paths.sessionsFile, onCorrupt);
+  const outbox = new Outbox(
+    join(agentHome, 'outbox.json'),
+    (delivery) => ctx.peer.request('deliver', { agent: name, ...delivery }, { target: 'transport', timeoutMs: 120_000 }),
+    ctx.log,
+    onCorrupt,
+  );
+  const provider = new ProviderAdapter((msg, fields) => ctx.log.debug(fields ?? {}, msg));
+  service = new AgentService({
+    log: ctx.log,
+    journal: new InboxJournal(join(agentHome, 'inbox.json'), onCorrupt),
+    outbox,
+    turn: {
+      agent: name,
+      paths,
+      log: ctx.log,
+      config,
+      sessions,
+      outbox,
+      runTurn: provider.runTurn,
+      stream: (turnId, chat, replyTo, events) => ctx.peer.notify('turnStream', { agent: name, turnId, chat, replyTo, events }, { target: 'transport' }),
+      configuredTarget,
+      timeZone,
+      env: (chat) => cliEnv({ agent: name, agentHome, sharedMemoryFile: mainPaths(mainHome).sharedMemoryFile, config: config(), chat }),
+    },
+    commands: {
+      agent: name,
+      version: packageInfo().version,
+      config,
+      sessions,
+      memoryFile: paths.mainMemoryFile,
+      configuredTarget,
+      saveDefaultModel: async (model, providerName) => {
+        if (name === 'main') await updateConfigKeys(mainPaths(mainHome).configFile, { model, provider: providerName });
+        else await updateAgentEntry(mainPaths(mainHome).agentsFile, name, { model, provider: providerName });
+        configs = await loadAllConfigs(mainHome);
+      },
+      codexModels: () => [],
+    },
+    queueUpdate: (chat, inboundIds, outcome) => ctx.peer.notify('queueUpdate', { agent: name, chat, inboundIds, outcome }, { target: 'transport' }),
+    stopOtherAgents: async () => {
+      if (name !== 'main') return 0;
+      const status = await ctx.peer.request('status', {});
+      let total = 0;
+      for (const worker of status.workers) {
+        if (worker.role !== 'agent' || worker.id === ctx.id || worker.state !== 'ready') continue;
+        const { aborted } = await ctx.peer.request('stopTurns', { reason: 'stop_all' }, { target: worker.id });
+        total += aborted;
+      }
+      return total;
+    },
+  });
+  await service.start();
+}
+
+await runWorker({
+  start,
+  handlers: (ctx) => ({
+    inbound: (message) => requireService().inbound(message),
+    cancelQueued: ({ inboundId, chat }) => requireService().cancelQueued(inboundId, chat),
+    stopTurns: ({ reason }) => ({ aborted: requireService().stopEverything(reason) }),
+    configChanged: async () => {
+      try {
+        configs = await loadAllConfigs(ctx.home);
+        ctx.log.info('config reloaded');
+      } catch (error) {
+        ctx.log.warn({ err: error }, 'config reload failed; keeping the previous config');
+      }
+    },
+  }),
+  stop: async () => {
+    await service?.stop();
+  },
+});

@@ -1,0 +1,26 @@
+// Bundles the command and each worker into one file apiece (dist/bin/), so a cold start parses a
+// few files instead of hundreds of modules. tsc still type-checks and emits dist/src for tests.
+import { build } from 'esbuild';
+import { chmodSync } from 'node:fs';
+
+const entries = {
+  ductor: 'src/cli/main.ts',
+  'transport-worker': 'src/workers/transport/main.ts',
+  'scheduler-worker': 'src/workers/scheduler/main.ts',
+  'agent-worker': 'src/workers/agent/main.ts',
+};
+
+await build({
+  entryPoints: entries,
+  outdir: 'dist/bin',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  legalComments: 'none',
+  // CommonJS dependencies call require() for Node built-ins; ESM output needs a real require.
+  banner: { js: "import { createRequire as __ductorCreateRequire } from 'node:module'; const require = __ductorCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+chmodSync('dist/bin/ductor.js', 0o755);

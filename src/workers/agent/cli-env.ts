@@ -1,0 +1,23 @@
+/** The environment every CLI subprocess gets (home-layout.md §5): ours, minus the worker's own variables. */
+import type { Config } from '../../shared/config/schema.js';
+import type { ChatRef } from '../../shared/rpc/conversation-schemas.js';
+import { WORKER_ENV } from '../../shared/worker/runtime.js';
+
+export function cliEnv(options: { agent: string; agentHome: string; sharedMemoryFile: string; config: Config; chat: ChatRef }): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env[WORKER_ENV.role];
+  delete env[WORKER_ENV.agent];
+  delete env[WORKER_ENV.logLevel];
+  env.DUCTOR_HOME = options.agentHome;
+  env.DUCTOR_AGENT_NAME = options.agent;
+  env.DUCTOR_AGENT_ROLE = options.agent === 'main' ? 'main' : 'sub';
+  env.DUCTOR_CHAT_ID = String(options.chat.chatId);
+  if (options.chat.topicId !== null) env.DUCTOR_TOPIC_ID = String(options.chat.topicId);
+  else delete env.DUCTOR_TOPIC_ID;
+  env.DUCTOR_TRANSPORT = options.chat.transport;
+  env.DUCTOR_INTERAGENT_PORT = String(options.config.interagent_port);
+  env.DUCTOR_SHARED_MEMORY_PATH = options.sharedMemoryFile;
+  const geminiKey = options.config.gemini_api_key;
+  if (!env.GEMINI_API_KEY && geminiKey && !['', 'null', 'none'].includes(geminiKey.toLowerCase())) env.GEMINI_API_KEY = geminiKey;
+  return env;
+}
