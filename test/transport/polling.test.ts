@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { test } from 'node:test';
 import { PollingFatalError, UpdatePoller, type PollingOptions } from '../../src/workers/transport/polling.js';
 import { TelegramBot, type Update } from '../../src/workers/transport/telegram-bot.js';
@@ -118,4 +119,5 @@ test('network errors back off and polling resumes; abort stops the loop promptly
   assert.deepEqual(tg.callsOf('getUpdates').slice(0, 2).map((c) => c.status), [502, 502]);
   controller.abort();
   assert.deepEqual(await done, { reason: 'aborted' });
+  assert.equal(getEventListeners(controller.signal, 'abort').length, 0, 'no abort listener is left behind');
 });

@@ -146,3 +146,23 @@ test('splitMarkdown closes an open code fence at the cut and reopens it after', 
   assert.ok(tail.startsWith('```python\n'));
   assert.ok('text' in parseTelegramHtml(markdownToTelegramHtml(tail)));
 });
+
+test('abort keeps the streamed text, drops the status line and stops typing', async (t) => {
+  const { tg, editor } = await setup(t);
+  const turn = editor(8);
+  turn.push({ type: 'text', delta: 'Working on the first step' });
+  turn.push({ type: 'tool', name: 'Bash' });
+  await waitFor(() => tg.visible(8)[0]?.visibleText.includes('🔧 Bash'));
+  turn.abort();
+  assert.deepEqual(await turn.done(), { answerMessageIds: [], deletedMessageIds: [], answered: false });
+  assert.deepEqual(tg.visible(8).map((m) => m.visibleText), ['Working on the first step']);
+  const typing = tg.callsOf('sendChatAction').filter((c) => c.params.chat_id === 8).length;
+  turn.push({ type: 'text', delta: 'ignored after abort' });
+  // A witness turn in another chat ticks typing every 100 ms: once it has ticked three times, the
+  // aborted turn would have ticked too had its timer survived.
+  const witness = editor(9);
+  await waitFor(() => tg.callsOf('sendChatAction').filter((c) => c.params.chat_id === 9).length >= 3);
+  witness.abort();
+  assert.equal(tg.callsOf('sendChatAction').filter((c) => c.params.chat_id === 8).length, typing);
+  assert.deepEqual(tg.visible(8).map((m) => m.visibleText), ['Working on the first step']);
+});
