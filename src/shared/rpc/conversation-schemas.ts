@@ -64,6 +64,11 @@ export const DeliverySchema = z.object({
   replyTo: z.number().int().nullable(),
   text: z.string(),
   format: z.enum(['markdown', 'plain']),
+  /**
+   * `answer` finalizes the turn's live message with this text; `error` and `aborted` end the live
+   * message and add a notice; `notice` is a message of its own.
+   */
+  kind: z.enum(['answer', 'error', 'aborted', 'notice']).default('notice'),
   buttons: z.array(z.array(ButtonSchema)).default([]),
   /** The turn whose live progress message this final answer replaces. */
   turnId: z.string().nullable(),
@@ -81,4 +86,7 @@ export const QueueUpdateSchema = z.object({
   inboundIds: z.array(z.string()),
   chat: ChatRefSchema,
   outcome: z.enum(['started', 'cancelled', 'discarded']),
+  /** For `started`: the turn that now runs and the message it answers (the typing indicator starts). */
+  turnId: z.string().nullable().default(null),
+  replyTo: z.number().int().nullable().default(null),
 });

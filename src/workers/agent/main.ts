@@ -76,7 +76,8 @@ async function start(ctx: WorkerContext): Promise<void> {
       },
       codexModels: () => [],
     },
-    queueUpdate: (chat, inboundIds, outcome) => ctx.peer.notify('queueUpdate', { agent: name, chat, inboundIds, outcome }, { target: 'transport' }),
+    queueUpdate: (chat, inboundIds, outcome, started) =>
+      ctx.peer.notify('queueUpdate', { agent: name, chat, inboundIds, outcome, turnId: started?.turnId ?? null, replyTo: started?.replyTo ?? null }, { target: 'transport' }),
     stopOtherAgents: async () => {
       if (name !== 'main') return 0;
       const status = await ctx.peer.request('status', {});

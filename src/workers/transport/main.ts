@@ -1,4 +1,63 @@
-/** Entry of the transport worker process (forked by the supervisor). */
-import { runWorker } from '../../shared/worker/runtime.js';
+/** Entry of the transport worker: one Telegram bot per agent token, deliveries, live streams. */
+import { join } from 'node:path';
+import type { Config } from '../../shared/config/schema.js';
+import { mainPaths } from '../../shared/paths.js';
+import { configOfAgent, loadAllConfigs, type AgentConfigs } from '../../shared/worker/effective-config.js';
+import { runWorker, type WorkerContext } from '../../shared/worker/runtime.js';
+import { BotRunner } from './bot-runner.js';
+import { DeliveryLog } from './delivery-log.js';
 
-await runWorker({});
+const bots = new Map<string, BotRunner>();
+let configs: AgentConfigs | null = null;
+
+function botOf(agent: string): BotRunner {
+  const bot = bots.get(agent);
+  if (!bot) throw new Error(`no Telegram bot runs for agent "${agent}"`);
+  return bot;
+}
+
+async function start(ctx: WorkerContext): Promise<void> {
+  configs = await loadAllConfigs(ctx.home);
+  const deliveries = new DeliveryLog(join(mainPaths(ctx.home).runDir, 'deliveries.json'), (r) =>
+    ctx.log.error({ file: r.file, movedTo: r.movedTo, reason: r.reason }, 'state file was corrupt and was moved aside'));
+  await deliveries.load();
+  const names = ['main', ...configs.agents.map((a) => a.name)];
+  const seenTokens = new Set<string>();
+  for (const agent of names) {
+    const config = (): Config => configOfAgent(configs!, agent, ctx.home);
+    const token = config().telegram_token;
+    if (!token || token.startsWith('YOUR_')) {
+      ctx.log.warn({ agent }, 'agent has no Telegram token; no bot started for it');
+      continue;
+    }
+    if (seenTokens.has(token)) {
+      // One poller per token: two agents sharing a token would steal each other's updates (409).
+      ctx.log.error({ agent }, 'agent uses a bot token another agent already uses; give every agent its own bot');
+      continue;
+    }
+    seenTokens.add(token);
+    const bot = new BotRunner({ agent, config, peer: ctx.peer, deliveries, log: ctx.log.child({ agent }) });
+    bots.set(agent, bot);
+    bot.start();
+  }
+}
+
+await runWorker({
+  start,
+  handlers: (ctx) => ({
+    turnStream: ({ agent, turnId, chat, replyTo, events }) => botOf(agent).stream(turnId, chat, replyTo, events),
+    deliver: ({ agent, ...delivery }) => botOf(agent).deliver(delivery),
+    queueUpdate: ({ agent, chat, inboundIds, outcome, turnId, replyTo }) => botOf(agent).queueUpdate(chat, inboundIds, outcome, turnId, replyTo),
+    notifyUser: async ({ agent, text }) => ({ delivered: await (bots.get(agent) ?? botOf('main')).notifyPrimary(text) }),
+    configChanged: async () => {
+      try {
+        configs = await loadAllConfigs(ctx.home);
+      } catch (error) {
+        ctx.log.warn({ err: error }, 'config reload failed; keeping the previous config');
+      }
+    },
+  }),
+  stop: async () => {
+    await Promise.all([...bots.values()].map((bot) => bot.stop()));
+  },
+});

@@ -21,7 +21,12 @@ import { runChatTurn, sessionKeyOf, type TurnDeps } from './turn.js';
 /** How long an orderly stop waits for running turns to end after aborting them (ms). */
 const STOP_WAIT_MS = 3_000;
 
-export type QueueNotifier = (chat: ChatRef, inboundIds: string[], outcome: 'started' | 'cancelled' | 'discarded') => void;
+export type QueueNotifier = (
+  chat: ChatRef,
+  inboundIds: string[],
+  outcome: 'started' | 'cancelled' | 'discarded',
+  started?: { turnId: string; replyTo: number | null },
+) => void;
 
 export type AgentServiceDeps = {
   log: Logger;
@@ -80,6 +85,7 @@ export class AgentService {
 
   cancelQueued(inboundId: string, chat: ChatRef): Promise<{ cancelled: boolean }> {
     const cancelled = this.queue.cancelWaiting(laneOf(chat), inboundId);
+    if (cancelled) this.deps.queueUpdate(chat, [inboundId], 'cancelled');
     return this.deps.journal.finish(cancelled ? [inboundId] : []).then(() => ({ cancelled }));
   }
 
@@ -104,7 +110,7 @@ export class AgentService {
       run: async (signal) => {
         const turnId = randomUUID();
         await this.deps.journal.markRunning(message.id, turnId);
-        this.deps.queueUpdate(message.chat, [message.id], 'started');
+        this.deps.queueUpdate(message.chat, [message.id], 'started', { turnId, replyTo: message.messageId });
         try {
           const directive = parseDirective(text, (m) => isKnownModel(m, this.deps.commands.codexModels()));
           const target: Target | null = directive
@@ -178,6 +184,7 @@ export class AgentService {
       replyTo: entry.inbound.messageId,
       text: texts.queuedInterrupted(preview),
       format: 'plain',
+      kind: 'notice',
       buttons: [[{ label: texts.retryButton, data: `rt:${entry.inbound.id}`.slice(0, 64) }]],
       turnId: entry.turnId,
       files: [],
@@ -191,6 +198,7 @@ export class AgentService {
       replyTo: message.messageId,
       text: reply.text,
       format: reply.format,
+      kind: 'notice',
       buttons: reply.buttons,
       turnId: null,
       files: [],

@@ -132,6 +132,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
     replyTo: inbound.messageId,
     text,
     format: result.isError || result.aborted ? 'plain' : 'markdown',
+    kind: result.aborted ? 'aborted' : result.isError || result.timedOut ? 'error' : 'answer',
     buttons: [],
     turnId,
     files: [],

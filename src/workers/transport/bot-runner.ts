@@ -1,0 +1,254 @@
+/**
+ * One Telegram bot (one agent's token): polling with the offset advanced only after the agent
+ * journaled each message, the queue indicators, one live stream editor per running turn, and
+ * confirmed, deduplicated delivery of final answers.
+ */
+import type { Config } from '../../shared/config/schema.js';
+import { RpcError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/log/logger.js';
+import type { ChatRef, Delivery, StreamEvent as BusStreamEvent } from '../../shared/rpc/conversation-schemas.js';
+import { RPC_TARGET_UNAVAILABLE } from '../../shared/rpc/errors.js';
+import type { RpcPeer } from '../../shared/rpc/peer.js';
+import { agentTarget } from '../../shared/rpc/targets.js';
+import { BOT_COMMANDS } from './bot-commands.js';
+import type { DeliveryLog } from './delivery-log.js';
+import { classifyUpdate, type AccessPolicy } from './ingress.js';
+import { Outboxes, type ChatOutbox } from './outbox.js';
+import { UpdatePoller } from './polling.js';
+import { sendFormatted } from './send-formatted.js';
+import { StreamEditor } from './stream-editor.js';
+import { TelegramBot, type Update } from './telegram-bot.js';
+
+const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'];
+/** How long the agent may take to journal and acknowledge a message (ms). */
+const ACK_TIMEOUT_MS = 15_000;
+const QUEUED_TEXT = '<i>[Message in queue...]</i>';
+
+type Turn = { editor: StreamEditor; chat: ChatRef };
+
+export type BotRunnerOptions = {
+  agent: string;
+  config: () => Config;
+  peer: RpcPeer;
+  deliveries: DeliveryLog;
+  log: Logger;
+};
+
+export class BotRunner {
+  private readonly bot: TelegramBot;
+  private readonly outboxes: Outboxes;
+  private readonly turns = new Map<string, Turn>();
+  private readonly indicators = new Map<string, { chatId: number; messageId: number }>();
+  private readonly stopper = new AbortController();
+  private botId: number | null = null;
+  private botUsername: string | null = null;
+  private polling: Promise<unknown> | null = null;
+
+  constructor(private readonly options: BotRunnerOptions) {
+    const config = options.config();
+    this.bot = new TelegramBot({ token: config.telegram_token, apiRoot: config.telegram_api_root, log: options.log });
+    this.outboxes = new Outboxes({ sender: this.bot, log: options.log });
+  }
+
+  get agent(): string {
+    return this.options.agent;
+  }
+
+  /** Learns the bot's identity, registers the command menu and starts polling. */
+  start(): void {
+    this.polling = this.run().catch((error: unknown) => this.options.log.error({ err: error, agent: this.agent }, 'bot stopped on an error'));
+  }
+
+  async stop(): Promise<void> {
+    this.stopper.abort();
+    for (const turn of this.turns.values()) turn.editor.abort();
+    await Promise.race([this.outboxes.idle(), new Promise((r) => setTimeout(r, 2_000).unref())]);
+    this.outboxes.close();
+    await this.polling;
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.stopper.signal;
+    const me = await this.withRetry(() => this.bot.getMe(signal), 'getMe');
+    if (!me) return;
+    this.botId = me.id;
+    this.botUsername = me.username ?? null;
+    await this.bot.setMyCommands(BOT_COMMANDS, signal).catch((error: unknown) => this.options.log.warn({ err: error }, 'setMyCommands failed'));
+    const poller = new UpdatePoller({
+      source: this.bot,
+      allowedUpdates: ALLOWED_UPDATES,
+      botLabel: `@${this.botUsername ?? this.agent}`,
+      log: this.options.log,
+      handleUpdates: async (updates) => {
+        for (const update of updates) await this.handleUpdate(update);
+      },
+      onFatal: (error) => this.options.log.error({ agent: this.agent, code: error.errorCode }, error.message),
+    });
+    await poller.run(signal);
+  }
+
+  /** getMe with backoff on network trouble; a rejected token ends the bot with a clear log line. */
+  private async withRetry<T>(call: () => Promise<T>, what: string): Promise<T | null> {
+    let delayMs = 1_000;
+    while (!this.stopper.signal.aborted) {
+      try {
+        return await call();
+      } catch (error) {
+        const code = (error as { errorCode?: number }).errorCode;
+        if (code === 401 || code === 404) {
+          this.options.log.error({ agent: this.agent }, `Telegram rejected the bot token of agent "${this.agent}" (${what}). Check telegram_token and run \`ductor restart\`.`);
+          return null;
+        }
+        this.options.log.warn({ err: error, delayMs }, `${what} failed; retrying`);
+        await new Promise((r) => setTimeout(r, delayMs).unref());
+        delayMs = Math.min(delayMs * 2, 30_000);
+      }
+    }
+    return null;
+  }
+
+  private policy(): AccessPolicy {
+    const config = this.options.config();
+    return {
+      allowedUserIds: config.allowed_user_ids,
+      allowedGroupIds: config.allowed_group_ids,
+      groupMentionOnly: config.group_mention_only,
+      botId: this.botId,
+      botUsername: this.botUsername,
+    };
+  }
+
+  /** Resolves only once the update is safely with the agent (or deliberately dropped). */
+  private async handleUpdate(update: Update): Promise<void> {
+    const decision = classifyUpdate(update, this.policy());
+    const log = this.options.log;
+    switch (decision.kind) {
+      case 'drop':
+        log.debug({ updateId: update.update_id, reason: decision.reason }, 'update dropped');
+        return;
+      case 'leave':
+        log.warn({ chatId: decision.chatId }, 'leaving a group that is not in allowed_group_ids');
+        await this.bot.sendMessage({ chatId: decision.chatId, text: 'This group is not allowed for this bot. Leaving.' }).catch(() => undefined);
+        await this.bot.leaveChat(decision.chatId).catch((error: unknown) => log.warn({ err: error }, 'leaveChat failed'));
+        return;
+      case 'queue-cancel': {
+        await this.bot.answerCallbackQuery(decision.callbackId).catch(() => undefined);
+        await this.options.peer.request('cancelQueued', { inboundId: decision.inboundId, chat: decision.chat }, { target: agentTarget(this.agent), timeoutMs: ACK_TIMEOUT_MS });
+        return;
+      }
+      case 'inbound': {
+        const inbound = decision.inbound;
+        if (inbound.kind === 'callback') await this.bot.answerCallbackQuery(inbound.id.slice(3)).catch(() => undefined);
+        let ack;
+        try {
+          ack = await this.options.peer.request('inbound', inbound, { target: agentTarget(this.agent), timeoutMs: ACK_TIMEOUT_MS });
+        } catch (error) {
+          // The agent is down or slow: fail the batch so the update is fetched again later.
+          if (error instanceof RpcError && error.rpcCode === RPC_TARGET_UNAVAILABLE) log.warn({ agent: this.agent }, 'agent unavailable; update kept for redelivery');
+          throw error;
+        }
+        if (ack.queuedBehind > 0 && inbound.kind === 'message') await this.showQueued(inbound.id, inbound.chat, inbound.messageId);
+        return;
+      }
+    }
+  }
+
+  private async showQueued(inboundId: string, chat: ChatRef, replyTo: number | null): Promise<void> {
+    const messageId = await this.outboxFor(chat).send({
+      text: QUEUED_TEXT,
+      parseMode: 'HTML',
+      plainText: '[Message in queue...]',
+      threadId: chat.topicId ?? undefined,
+      replyToMessageId: replyTo ?? undefined,
+      replyMarkup: { inline_keyboard: [[{ text: 'Cancel message', callback_data: `mq:${inboundId}`.slice(0, 64) }]] },
+    }).catch((error: unknown) => {
+      this.options.log.warn({ err: error }, 'could not show the queue indicator');
+      return null;
+    });
+    if (messageId !== null) this.indicators.set(inboundId, { chatId: chat.chatId, messageId });
+  }
+
+  /** The agent started, cancelled or discarded queued messages. */
+  queueUpdate(chat: ChatRef, inboundIds: string[], outcome: 'started' | 'cancelled' | 'discarded', turnId: string | null, replyTo: number | null): void {
+    const outbox = this.outboxFor(chat);
+    for (const id of inboundIds) {
+      const indicator = this.indicators.get(id);
+      if (!indicator) continue;
+      this.indicators.delete(id);
+      if (outcome === 'started') void outbox.delete(indicator.messageId).catch(() => undefined);
+      else {
+        const text = outcome === 'cancelled' ? '<i>[Message cancelled.]</i>' : '<i>[Message discarded.]</i>';
+        void outbox.edit({ messageId: indicator.messageId, text, parseMode: 'HTML', replyMarkup: { inline_keyboard: [] } }).catch(() => undefined);
+      }
+    }
+    if (outcome === 'started' && turnId) this.turnFor(turnId, chat, replyTo);
+  }
+
+  stream(turnId: string, chat: ChatRef, replyTo: number | null, events: BusStreamEvent[]): void {
+    const { editor } = this.turnFor(turnId, chat, replyTo);
+    for (const event of events) {
+      if (event.kind === 'text') editor.push({ type: 'text', delta: event.text });
+      else if (event.kind === 'tool') editor.push({ type: 'tool', name: event.name });
+      else if (event.kind === 'thinking') editor.push({ type: 'thinking' });
+      else editor.push({ type: 'tool', name: event.text });
+    }
+  }
+
+  /** Sends a delivery once: a repeated delivery id returns the first sending's message ids. */
+  async deliver(delivery: Delivery): Promise<{ messageIds: number[]; duplicate: boolean }> {
+    const previous = this.options.deliveries.get(delivery.deliveryId);
+    if (previous) return { messageIds: previous, duplicate: true };
+    const turn = delivery.turnId ? this.turns.get(delivery.turnId) : undefined;
+    let messageIds: number[];
+    if (turn && delivery.kind === 'answer' && delivery.buttons.length === 0) {
+      turn.editor.push({ type: 'final', text: delivery.text });
+      messageIds = (await turn.editor.done()).answerMessageIds;
+    } else {
+      if (turn) {
+        turn.editor.abort();
+        await turn.editor.done().catch(() => undefined);
+      }
+      messageIds = await sendFormatted(this.outboxFor(delivery.chat), {
+        text: delivery.text,
+        format: delivery.format,
+        buttons: delivery.buttons,
+        threadId: delivery.chat.topicId ?? undefined,
+        replyToMessageId: delivery.replyTo ?? undefined,
+      });
+    }
+    if (delivery.turnId) this.turns.delete(delivery.turnId);
+    await this.options.deliveries.record(delivery.deliveryId, messageIds);
+    return { messageIds, duplicate: false };
+  }
+
+  /** Sends an operational notice to the agent's primary chat (first allowed user). */
+  async notifyPrimary(text: string): Promise<number> {
+    const userId = this.options.config().allowed_user_ids[0];
+    if (userId === undefined) return 0;
+    await sendFormatted(this.outboxes.for(userId, 'private'), { text, format: 'plain', buttons: [] });
+    return 1;
+  }
+
+  private turnFor(turnId: string, chat: ChatRef, replyTo: number | null): Turn {
+    let turn = this.turns.get(turnId);
+    if (!turn) {
+      const streaming = this.options.config().streaming;
+      const editor = new StreamEditor({
+        outbox: this.outboxFor(chat),
+        sender: this.bot,
+        chatId: chat.chatId,
+        threadId: chat.topicId ?? undefined,
+        replyToMessageId: replyTo ?? undefined,
+        settings: streaming,
+        log: this.options.log,
+      });
+      turn = { editor, chat };
+      this.turns.set(turnId, turn);
+    }
+    return turn;
+  }
+
+  private outboxFor(chat: ChatRef): ChatOutbox {
+    return this.outboxes.for(chat.chatId, chat.chatId < 0 ? 'group' : 'private');
+  }
+}

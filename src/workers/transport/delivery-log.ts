@@ -1,0 +1,41 @@
+/**
+ * Deliveries already sent, by delivery id (`run/deliveries.json` in the main home). An agent
+ * retries a delivery after a crash with the same id; this log makes the retry a no-op, so no
+ * reply is sent twice. Only the transport worker writes it.
+ */
+import { z } from 'zod';
+import { JsonStore, type CorruptReport } from '../../shared/store/json-store.js';
+
+/** Ids remembered; older ones cannot come back (the agent drops a delivery once confirmed). */
+const KEEP = 2_000;
+
+const DeliveryLogSchema = z.object({
+  sent: z.array(z.object({ id: z.string(), messageIds: z.array(z.number().int()) })).default([]),
+});
+
+export class DeliveryLog {
+  private readonly store: JsonStore<typeof DeliveryLogSchema>;
+  private entries = new Map<string, number[]>();
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(file: string, onCorrupt: (report: CorruptReport) => void) {
+    this.store = new JsonStore({ file, schema: DeliveryLogSchema, empty: () => ({ sent: [] }), onCorrupt });
+  }
+
+  async load(): Promise<void> {
+    const { sent } = await this.store.read();
+    this.entries = new Map(sent.map((e) => [e.id, e.messageIds]));
+  }
+
+  get(id: string): number[] | undefined {
+    return this.entries.get(id);
+  }
+
+  async record(id: string, messageIds: number[]): Promise<void> {
+    this.entries.set(id, messageIds);
+    while (this.entries.size > KEEP) this.entries.delete(this.entries.keys().next().value as string);
+    const snapshot = { sent: [...this.entries].map(([entryId, ids]) => ({ id: entryId, messageIds: ids })) };
+    this.writing = this.writing.then(() => this.store.write(snapshot));
+    await this.writing;
+  }
+}

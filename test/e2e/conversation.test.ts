@@ -1,0 +1,84 @@
+/** Telegram → transport → agent → fake CLI → live edits back, through the real supervisor. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isProcessAlive } from '../../src/shared/process-alive.js';
+import { startRig, transcriptResult, USER_ID } from '../helpers/rig.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+test('a private message streams into Telegram and ends with the transcript’s final text', async (t) => {
+  const rig = await startRig(t, { env: { FAKE_CLI_TRANSCRIPT: 'claude-local-longtext', FAKE_CLI_DELAY_MS: '30' } });
+  const expected = await transcriptResult('claude', 'claude-local-longtext');
+  const lastLine = expected.trim().split('\n').at(-1)!;
+  const { messageId } = rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'write me something long' });
+  await waitFor(() => rig.tg.visible(USER_ID).some((m) => m.visibleText.trim().endsWith(lastLine)), { timeoutMs: 20_000, message: 'final text visible' });
+  const runs = await rig.cliRuns();
+  const start = runs.find((r) => r.event === 'start');
+  assert.ok(start?.argv?.includes('--output-format'), 'claude ran in stream-json mode');
+  assert.ok(start?.argv?.includes('stream-json'));
+  const visible = rig.tg.visible(USER_ID).filter((m) => m.kind === 'text');
+  assert.equal(visible[0]?.replyTo, messageId, 'the answer replies to the user’s message');
+  const shown = visible.map((m) => m.visibleText).join('\n');
+  // Every section of the long reply arrived, split over several messages of at most 4096 characters.
+  const sections = expected.match(/^#* *Section \d+/gm) ?? [];
+  assert.ok(sections.length > 10);
+  for (const section of sections) assert.ok(shown.includes(section.replace(/^#* */, '')), section);
+  assert.ok(visible.length >= 2 && visible.every((m) => m.text.length <= 4096));
+  assert.ok(rig.tg.callsOf('sendChatAction').length > 0, 'typing was shown');
+});
+
+test('an unlisted user reaches no CLI and gets no answer', async (t) => {
+  const rig = await startRig(t);
+  rig.tg.pushMessage({ chatId: 777, userId: 777, text: 'let me in' });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'hello' });
+  await waitFor(() => rig.tg.visible(USER_ID).some((m) => m.kind === 'text' && !m.visibleText.includes('queue')), { timeoutMs: 15_000 });
+  assert.deepEqual(rig.tg.sent(777), []);
+  const starts = (await rig.cliRuns()).filter((r) => r.event === 'start');
+  assert.equal(starts.length, 1, 'only the allowed user’s message ran the CLI');
+  assert.ok(!starts[0]!.stdin?.includes('let me in'));
+});
+
+test('an unlisted group reaches no CLI and the bot leaves it', async (t) => {
+  const rig = await startRig(t);
+  rig.tg.pushMessage({ chatId: -100999, userId: USER_ID, text: 'hi group', chatType: 'supergroup' });
+  await waitFor(() => rig.tg.callsOf('leaveChat').length === 1, { timeoutMs: 15_000 });
+  assert.equal(rig.tg.callsOf('leaveChat')[0]!.params.chat_id, -100999);
+  assert.equal((await rig.cliRuns()).filter((r) => r.event === 'start').length, 0);
+});
+
+test('/stop kills the running CLI, and queued messages are discarded', async (t) => {
+  const rig = await startRig(t, { env: { FAKE_CLI_MODE: 'hang' } });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'run forever' });
+  const cliPid = await waitFor(async () => (await rig.cliRuns()).find((r) => r.event === 'start')?.pid, { timeoutMs: 15_000 });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'second, queued' });
+  await waitFor(() => rig.tg.visible(USER_ID).some((m) => m.visibleText.includes('[Message in queue...]')), { timeoutMs: 15_000 });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: '/stop' });
+  await waitFor(() => !isProcessAlive(cliPid), { timeoutMs: 15_000, message: 'the CLI process is gone' });
+  await waitFor(() => rig.tg.sent(USER_ID).some((m) => m.visibleText.includes('[Message discarded.]')), { timeoutMs: 15_000 });
+  await waitFor(() => rig.tg.visible(USER_ID).some((m) => m.visibleText.includes('Stopped')), { timeoutMs: 15_000 });
+  assert.equal((await rig.cliRuns()).filter((r) => r.event === 'start').length, 1, 'the discarded message never ran');
+});
+
+test('a queued message can be cancelled with its button', async (t) => {
+  const rig = await startRig(t, { env: { FAKE_CLI_DELAY_MS: '400' } });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'first' });
+  await waitFor(async () => (await rig.cliRuns()).some((r) => r.event === 'start'), { timeoutMs: 15_000 });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'second' });
+  const indicator = await waitFor(() => rig.tg.visible(USER_ID).find((m) => m.visibleText.includes('[Message in queue...]')), { timeoutMs: 15_000 });
+  const markup = indicator.replyMarkup as { inline_keyboard: { callback_data: string }[][] };
+  rig.tg.pushCallbackQuery({ chatId: USER_ID, userId: USER_ID, messageId: indicator.messageId, data: markup.inline_keyboard[0]![0]!.callback_data });
+  await waitFor(() => rig.tg.sent(USER_ID).some((m) => m.visibleText.includes('[Message cancelled.]')), { timeoutMs: 15_000 });
+  await waitFor(async () => (await rig.cliRuns()).some((r) => r.event === 'exit'), { timeoutMs: 20_000 });
+  assert.equal((await rig.cliRuns()).filter((r) => r.event === 'start').length, 1, 'the cancelled message never ran');
+});
+
+test('forum topics are separate sessions and every reply goes to its thread', async (t) => {
+  const rig = await startRig(t, { config: { allowed_group_ids: [-100500] } });
+  rig.tg.pushMessage({ chatId: -100500, userId: USER_ID, text: 'in topic 7', chatType: 'supergroup', threadId: 7 });
+  await waitFor(() => rig.tg.visible(-100500).some((m) => m.threadId === 7 && m.kind === 'text'), { timeoutMs: 15_000 });
+  rig.tg.pushMessage({ chatId: -100500, userId: USER_ID, text: 'in topic 9', chatType: 'supergroup', threadId: 9 });
+  await waitFor(() => rig.tg.visible(-100500).some((m) => m.threadId === 9 && m.kind === 'text'), { timeoutMs: 15_000 });
+  const starts = (await rig.cliRuns()).filter((r) => r.event === 'start');
+  assert.equal(starts.length, 2);
+  assert.ok(starts.every((s) => !s.argv?.includes('--resume')), 'topic 9 did not resume topic 7’s session');
+  assert.ok(rig.tg.sent(-100500).every((m) => m.threadId === 7 || m.threadId === 9));
+});

@@ -1,0 +1,56 @@
+/**
+ * A whole ductor on a temp home: the fake Bot API server, the fake CLIs first on PATH, and the
+ * real compiled supervisor with its workers. What a user would see is read from the fake server.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { FAKE_TOKEN, startFakeTelegram, type FakeTelegram } from './fake-telegram.js';
+import { spawnDuctor, type RunningDuctor } from './spawn-ductor.js';
+import { tmpHome, writeConfig } from './tmp-home.js';
+
+export const FAKE_CLI_DIR = fileURLToPath(new URL('../fake-cli', import.meta.url));
+export const USER_ID = 1001;
+
+export type Rig = { home: string; tg: FakeTelegram; ductor: RunningDuctor; cliRecord: string; cliRuns: () => Promise<CliRun[]> };
+export type CliRun = { event: string; argv?: string[]; pid?: number; stdin?: string; cwd?: string };
+
+export async function startRig(t: TestContext, options: { config?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {}): Promise<Rig> {
+  const home = await tmpHome(t);
+  const tg = await startFakeTelegram(t);
+  await writeConfig(home, {
+    telegram_token: FAKE_TOKEN,
+    telegram_api_root: tg.url,
+    allowed_user_ids: [USER_ID],
+    model: 'opus',
+    provider: 'claude',
+    ...options.config,
+  });
+  const cliRecord = join(home, 'cli-record.jsonl');
+  const ductor = await spawnDuctor(t, home, {
+    PATH: `${FAKE_CLI_DIR}:${process.env.PATH ?? ''}`,
+    FAKE_CLI_RECORD: cliRecord,
+    FAKE_CLI_DELAY_MS: '5',
+    ...options.env,
+  });
+  const cliRuns = async (): Promise<CliRun[]> => {
+    try {
+      return (await readFile(cliRecord, 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as CliRun);
+    } catch {
+      return [];
+    }
+  };
+  return { home, tg, ductor, cliRecord, cliRuns };
+}
+
+/** The final `result` text of a transcript, read independently of our parser. */
+export async function transcriptResult(cli: string, name: string): Promise<string> {
+  const file = fileURLToPath(new URL(`../fixtures/cli/${cli}/${name}.jsonl`, import.meta.url));
+  const lines = (await readFile(file, 'utf8')).trim().split('\n');
+  for (const line of lines.reverse()) {
+    const parsed = JSON.parse(line) as { type?: string; result?: string };
+    if (parsed.type === 'result' && typeof parsed.result === 'string') return parsed.result;
+  }
+  throw new Error(`${name} has no result line`);
+}
