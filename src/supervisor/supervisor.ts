@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { EXIT_RESTART } from '../shared/exit-codes.js';
+import { cliOwnerMarker, stopMarkedProcesses } from '../shared/orphan-processes.js';
 import type { Handlers, SupervisorStatus } from '../shared/rpc/contract.js';
 import type { Target } from '../shared/rpc/targets.js';
 import { backoffMs, emptyHistory, isCrashLoop, recordCrash, type CrashHistory } from './restart-policy.js';
@@ -113,7 +114,12 @@ export class Supervisor {
   }
 
   private addHandle(spec: WorkerSpec): WorkerHandle {
-    const handle = new WorkerHandle(spec, () => this.supervisorHandlers(), this.route, this.options.log);
+    const handle = new WorkerHandle(spec, () => this.supervisorHandlers(), this.route, this.options.log, async () => {
+      if (spec.role !== 'agent' || !spec.agent) return;
+      // CLIs of a previous run of this agent that outlived their worker would keep running unseen.
+      const stopped = await stopMarkedProcesses(cliOwnerMarker(this.options.home, spec.agent));
+      if (stopped > 0) this.options.log.warn({ worker: spec.id, stopped }, 'stopped CLI processes left by a previous agent worker');
+    });
     handle.on('exit', (info) => this.onWorkerExit(handle, info));
     this.handles.set(spec.id, handle);
     return handle;

@@ -46,6 +46,8 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
     private readonly serve: (handle: WorkerHandle) => Handlers,
     private readonly route: RouteFn,
     private readonly log: Logger,
+    /** Runs before every fork (the supervisor stops an agent's orphaned CLIs here). */
+    private readonly beforeStart: () => Promise<void> = async () => undefined,
   ) {
     super();
   }
@@ -63,6 +65,7 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
     if (this.state === 'starting' || this.state === 'ready') return;
     this.state = 'starting';
     this.planned = false;
+    await this.beforeStart().catch((error: unknown) => this.log.warn({ worker: this.spec.id, err: error }, 'pre-start cleanup failed'));
     const child = fork(this.spec.entry, [], {
       env: {
         ...this.spec.env,

@@ -38,13 +38,19 @@ export async function runFakeCli(cli) {
 
   const streamJsonIn = cli === 'claude' && argv.includes('--input-format') && argv[argv.indexOf('--input-format') + 1] === 'stream-json';
   const stdin = new StdinLines();
+  let promptSeen = argv.join(' ');
   if (streamJsonIn) {
     const first = await stdin.nextLine();
+    promptSeen += first ?? '';
     record({ event: 'stdin-line', pid: process.pid, line: first });
   } else if (stdinIsPipe()) {
     const text = await stdin.readAll();
+    promptSeen += text;
     record({ event: 'stdin', pid: process.pid, stdin: text });
   }
+  // FAKE_CLI_HANG_ON=<text>: behave as `hang` only for prompts containing it (crash tests need one
+  // turn to hang while the next ones finish).
+  if (env.FAKE_CLI_HANG_ON && promptSeen.includes(env.FAKE_CLI_HANG_ON)) modes.add('hang');
 
   const lines = readFileSync(transcript, 'utf8').split('\n').filter((l) => l !== '');
   const stderrFile = transcript.replace(/\.jsonl$/, '.stderr.txt');

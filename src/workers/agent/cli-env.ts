@@ -1,13 +1,16 @@
 /** The environment every CLI subprocess gets (home-layout.md §5): ours, minus the worker's own variables. */
 import type { Config } from '../../shared/config/schema.js';
 import type { ChatRef } from '../../shared/rpc/conversation-schemas.js';
+import { CLI_OWNER_ENV, cliOwnerMarker } from '../../shared/orphan-processes.js';
 import { WORKER_ENV } from '../../shared/worker/runtime.js';
 
-export function cliEnv(options: { agent: string; agentHome: string; sharedMemoryFile: string; config: Config; chat: ChatRef }): NodeJS.ProcessEnv {
+export function cliEnv(options: { agent: string; mainHome: string; agentHome: string; sharedMemoryFile: string; config: Config; chat: ChatRef }): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env[WORKER_ENV.role];
   delete env[WORKER_ENV.agent];
   delete env[WORKER_ENV.logLevel];
+  // Lets the supervisor find this CLI (and its children) if the agent worker dies hard.
+  env[CLI_OWNER_ENV] = cliOwnerMarker(options.mainHome, options.agent);
   env.DUCTOR_HOME = options.agentHome;
   env.DUCTOR_AGENT_NAME = options.agent;
   env.DUCTOR_AGENT_ROLE = options.agent === 'main' ? 'main' : 'sub';

@@ -60,7 +60,7 @@ async function start(ctx: WorkerContext): Promise<void> {
       stream: (turnId, chat, replyTo, events) => ctx.peer.notify('turnStream', { agent: name, turnId, chat, replyTo, events }, { target: 'transport' }),
       configuredTarget,
       timeZone,
-      env: (chat) => cliEnv({ agent: name, agentHome, sharedMemoryFile: mainPaths(mainHome).sharedMemoryFile, config: config(), chat }),
+      env: (chat) => cliEnv({ agent: name, mainHome, agentHome, sharedMemoryFile: mainPaths(mainHome).sharedMemoryFile, config: config(), chat }),
     },
     commands: {
       agent: name,

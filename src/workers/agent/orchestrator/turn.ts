@@ -80,13 +80,20 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
     );
   };
 
+  // Text blocks separated by tool use arrive as separate deltas with nothing between them.
+  let textSoFar = false;
+  let breakBeforeText = false;
   const onEvent = (event: NormalizedEvent) => {
+    if (event.type === 'tool_use' || event.type === 'tool_result') breakBeforeText = textSoFar;
     switch (event.type) {
       case 'session':
         void deps.sessions.captureSessionId(key, target.provider, event.sessionId).catch((error: unknown) => log.warn({ err: error }, 'could not store the session id'));
         break;
       case 'text_delta':
-        if (event.text) coalescer.push({ kind: 'text', text: event.text });
+        if (!event.text) break;
+        coalescer.push({ kind: 'text', text: breakBeforeText ? `\n\n${event.text}` : event.text });
+        textSoFar = true;
+        breakBeforeText = false;
         break;
       case 'tool_use':
         coalescer.push({ kind: 'tool', name: event.toolName });
