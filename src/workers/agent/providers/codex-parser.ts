@@ -5,6 +5,11 @@ import { composeResult, emptyOutcome, type ParserOptions, type ProcessEnd, type 
 
 /** Lines codex prints whenever stdin is not a TTY; noise for the user (spec/providers.md §3). */
 const STDIN_NOTICE = /^Reading (prompt|additional input) from stdin.*$/gm;
+/**
+ * codex 0.169 warns on every start when CODEX_HOME lies under a temp dir ("WARNING: proceeding, even
+ * though we could not create PATH aliases: …"); seen with the real CLI, it is no part of a failure.
+ */
+const PATH_ALIAS_WARNING = /^WARNING: proceeding, even though we could not create PATH aliases.*$/gm;
 
 const TOOL_NAMES: Record<string, string> = {
   command_execution: 'Bash',
@@ -14,7 +19,7 @@ const TOOL_NAMES: Record<string, string> = {
 };
 
 export function stripCodexNotices(text: string): string {
-  return text.replace(STDIN_NOTICE, '').trim();
+  return text.replace(STDIN_NOTICE, '').replace(PATH_ALIAS_WARNING, '').trim();
 }
 
 export class CodexParser implements StreamParser {
