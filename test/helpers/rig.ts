@@ -54,3 +54,20 @@ export async function transcriptResult(cli: string, name: string): Promise<strin
   }
   throw new Error(`${name} has no result line`);
 }
+
+/**
+ * Writes a minimal claude stream-json transcript (init, one assistant text, result) whose answer
+ * is `text`, in the shape the real CLI prints, for tests that need a particular reply.
+ */
+export async function writeClaudeTranscript(dir: string, name: string, text: string, sessionId = 'f0e1d2c3-0000-4000-8000-000000000001'): Promise<string> {
+  const { writeFile } = await import('node:fs/promises');
+  const file = join(dir, `${name}.jsonl`);
+  const usage = { input_tokens: 10, output_tokens: 20 };
+  const lines = [
+    { type: 'system', subtype: 'init', cwd: dir, session_id: sessionId, tools: [], model: 'claude-sonnet-4-5', permissionMode: 'bypassPermissions' },
+    { type: 'assistant', message: { id: 'msg_t', type: 'message', role: 'assistant', content: [{ type: 'text', text }], usage }, session_id: sessionId },
+    { type: 'result', subtype: 'success', is_error: false, duration_ms: 5, duration_api_ms: 4, num_turns: 1, result: text, session_id: sessionId, total_cost_usd: 0.001, usage },
+  ];
+  await writeFile(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+  return file;
+}

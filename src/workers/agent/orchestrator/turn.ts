@@ -87,7 +87,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
     if (event.type === 'tool_use' || event.type === 'tool_result') breakBeforeText = textSoFar;
     switch (event.type) {
       case 'session':
-        void deps.sessions.captureSessionId(key, target.provider, event.sessionId).catch((error: unknown) => log.warn({ err: error }, 'could not store the session id'));
+        void deps.sessions.captureSessionId(key, target.provider, event.sessionId, resolved.epoch).catch((error: unknown) => log.warn({ err: error }, 'could not store the session id'));
         break;
       case 'text_delta':
         if (!event.text) break;
@@ -129,7 +129,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
     costUsd: result.costUsd,
     tokens: result.usage.totalTokens,
     countsAsMessage: !result.isError && !result.aborted,
-  });
+  }, new Date(), resolved.epoch);
   log.info({ reason: result.reason, isError: result.isError, ms: result.durationMs, tokens: result.usage.totalTokens }, 'turn finished');
 
   const text = finalText(result, target.provider, config, notice);

@@ -17,6 +17,8 @@ export type ResolvedSession = {
   isNew: boolean;
   /** Why the previous session was replaced, when it was. */
   replaced: StaleReason | null;
+  /** Identifies this session generation: a `/new` during the turn makes the turn's results stale. */
+  epoch: string;
 };
 
 export type TurnOutcome = { sessionId: string | null; costUsd: number; tokens: number; countsAsMessage: boolean };
@@ -69,22 +71,23 @@ export class SessionManager {
     sessions[id] = record;
     await this.save();
     const bucket = record.provider_sessions[effective.provider] ?? { session_id: '', message_count: 0, total_cost_usd: 0, total_tokens: 0 };
-    return { record, bucket, isNew: bucket.session_id === '', replaced };
+    return { record, bucket, isNew: bucket.session_id === '', replaced, epoch: record.created_at };
   }
 
   /** Stores the CLI session id as soon as the stream reveals it, so a crash mid-turn still resumes. */
-  async captureSessionId(key: SessionKey, provider: ProviderId, sessionId: string): Promise<void> {
+  async captureSessionId(key: SessionKey, provider: ProviderId, sessionId: string, epoch?: string): Promise<void> {
     const record = (await this.all())[storageKey(key)];
-    if (!record) return;
+    if (!record || (epoch !== undefined && record.created_at !== epoch)) return;
     const bucket = bucketOf(record, provider);
     if (bucket.session_id === sessionId) return;
     bucket.session_id = sessionId;
     await this.save();
   }
 
-  async recordTurn(key: SessionKey, provider: ProviderId, outcome: TurnOutcome, now = new Date()): Promise<SessionRecord | undefined> {
+  async recordTurn(key: SessionKey, provider: ProviderId, outcome: TurnOutcome, now = new Date(), epoch?: string): Promise<SessionRecord | undefined> {
     const record = (await this.all())[storageKey(key)];
-    if (!record) return undefined;
+    // A /new while the turn ran started a new generation: this turn's session must not come back.
+    if (!record || (epoch !== undefined && record.created_at !== epoch)) return undefined;
     const bucket = bucketOf(record, provider);
     if (outcome.sessionId) bucket.session_id = outcome.sessionId;
     if (outcome.countsAsMessage) bucket.message_count += 1;
@@ -100,7 +103,9 @@ export class SessionManager {
     const record = (await this.all())[storageKey(key)];
     if (!record) return null;
     delete record.provider_sessions[record.provider];
-    record.created_at = new Date().toISOString();
+    const now = new Date().toISOString();
+    // Always a new value, even within the same millisecond: it is the session's generation mark.
+    record.created_at = now === record.created_at ? new Date(Date.parse(now) + 1).toISOString() : now;
     await this.save();
     return record.provider;
   }

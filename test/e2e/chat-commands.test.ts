@@ -1,0 +1,108 @@
+/** The core chat commands, directives, buttons and formatting rules, through the real supervisor. */
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { startRig, transcriptResult, USER_ID, writeClaudeTranscript } from '../helpers/rig.js';
+import { tmpHome } from '../helpers/tmp-home.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const texts = (rig: Awaited<ReturnType<typeof startRig>>) => rig.tg.visible(USER_ID).filter((m) => m.kind === 'text').map((m) => m.visibleText);
+
+test('a 9,000-character reply arrives as three valid messages', async (t) => {
+  const paragraph = `${'word '.repeat(199)}end.`; // 999 characters
+  const long = Array.from({ length: 9 }, (_, i) => `${i + 1}. ${paragraph}`).join('\n\n');
+  const transcript = await writeClaudeTranscript(await tmpHome(t, 'ductor-transcript-'), 'nine-k', long);
+  const rig2 = await startRig(t, { env: { FAKE_CLI_TRANSCRIPT: transcript, FAKE_CLI_DELAY_MS: '1' }, config: { streaming: { enabled: false } } });
+  rig2.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'long please' });
+  await waitFor(() => texts(rig2).some((v) => v.includes('9. word')), { timeoutMs: 20_000 });
+  const parts = rig2.tg.visible(USER_ID).filter((m) => m.kind === 'text');
+  assert.ok(long.length > 9000);
+  assert.equal(parts.length, 3);
+  for (const part of parts) assert.ok(part.text.length <= 4096);
+  assert.equal(parts.map((p) => p.visibleText).join('\n\n').replace(/\s+/g, ' ').trim(), long.replace(/\s+/g, ' ').trim());
+});
+
+test('a reply Telegram refuses as HTML arrives as plain text', async (t) => {
+  const rig = await startRig(t, { config: { streaming: { enabled: false } } });
+  const answer = await transcriptResult('claude', 'claude-local-hello');
+  rig.tg.rejectHtmlOnce(1);
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'hi' });
+  await waitFor(() => texts(rig).some((v) => v.includes(answer)), { timeoutMs: 20_000 });
+  const final = rig.tg.visible(USER_ID).find((m) => m.visibleText.includes(answer))!;
+  assert.equal(final.parseMode, undefined, 'sent again without parse_mode');
+});
+
+test('429 with retry_after is obeyed and the answer still arrives once', async (t) => {
+  const rig = await startRig(t, { config: { streaming: { enabled: false } } });
+  const answer = await transcriptResult('claude', 'claude-local-hello');
+  rig.tg.failNext('sendMessage', { code: 429, description: 'Too Many Requests: retry after 1', retryAfter: 1 });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'hi' });
+  await waitFor(() => texts(rig).some((v) => v.includes(answer)), { timeoutMs: 20_000 });
+  const sends = rig.tg.callsOf('sendMessage').filter((c) => String(c.params.text ?? '').includes(answer.slice(0, 20)));
+  assert.equal(sends.length, 2, 'one refused attempt, one retry');
+  assert.ok(sends[1]!.at - sends[0]!.at >= 900, 'the retry waited for retry_after');
+  assert.equal(texts(rig).filter((v) => v.includes(answer)).length, 1);
+});
+
+test('/model switches the model for the chat and the CLI gets it; @model applies to one turn', async (t) => {
+  const rig = await startRig(t);
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: '/model' });
+  const picker = await waitFor(() => rig.tg.visible(USER_ID).find((m) => m.visibleText.includes('Pick one')), { timeoutMs: 15_000 });
+  const rows = (picker.replyMarkup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard;
+  const sonnet = rows.flat().find((b) => b.text === 'sonnet')!;
+  rig.tg.pushCallbackQuery({ chatId: USER_ID, userId: USER_ID, messageId: picker.messageId, data: sonnet.callback_data });
+  await waitFor(() => texts(rig).some((v) => v.includes('Model set to sonnet')), { timeoutMs: 15_000 });
+  const config = JSON.parse(await readFile(join(rig.home, 'config', 'config.json'), 'utf8')) as { model: string };
+  assert.equal(config.model, 'sonnet', 'written to config.json');
+
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'plain turn' });
+  await waitFor(async () => (await rig.cliRuns()).filter((r) => r.event === 'start').length === 1, { timeoutMs: 15_000 });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: '@haiku one-off turn' });
+  await waitFor(async () => (await rig.cliRuns()).filter((r) => r.event === 'start').length === 2, { timeoutMs: 15_000 });
+  const starts = (await rig.cliRuns()).filter((r) => r.event === 'start');
+  const modelOf = (argv: string[] | undefined) => argv?.[argv.indexOf('--model') + 1];
+  assert.equal(modelOf(starts[0]!.argv), 'sonnet');
+  assert.equal(modelOf(starts[1]!.argv), 'haiku');
+  const stdin = (await rig.cliRuns()).filter((r) => r.event === 'stdin').map((r) => r.stdin ?? '');
+  const prompts = [...stdin, ...starts.map((s) => s.argv?.at(-1) ?? '')];
+  assert.ok(prompts.some((p) => p.includes('one-off turn') && !p.includes('@haiku')), 'the directive is removed from the prompt');
+});
+
+test('/new starts a fresh session; /status, /memory, /help, /info and /start answer', async (t) => {
+  const rig = await startRig(t);
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'first' });
+  await waitFor(async () => (await rig.cliRuns()).some((r) => r.event === 'exit'), { timeoutMs: 15_000 });
+  await waitFor(() => texts(rig).length >= 1, { timeoutMs: 15_000 });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: '/status' });
+  await waitFor(() => texts(rig).some((v) => v.includes('Messages: 1')), { timeoutMs: 15_000 });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'second resumes' });
+  await waitFor(async () => (await rig.cliRuns()).filter((r) => r.event === 'start').length === 2, { timeoutMs: 15_000 });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: '/new' });
+  await waitFor(() => texts(rig).some((v) => v.includes('New session')), { timeoutMs: 15_000 });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'third is fresh' });
+  await waitFor(async () => (await rig.cliRuns()).filter((r) => r.event === 'start').length === 3, { timeoutMs: 15_000 });
+  const starts = (await rig.cliRuns()).filter((r) => r.event === 'start');
+  assert.equal(starts[0]!.argv?.includes('--resume'), false);
+  assert.equal(starts[1]!.argv?.includes('--resume'), true);
+  assert.equal(starts[2]!.argv?.includes('--resume'), false);
+
+  await writeFile(join(rig.home, 'workspace', 'memory_system', 'MAINMEMORY.md'), '# Memory\n- likes tea\n');
+  for (const [command, expected] of [['/memory', 'likes tea'], ['/help', '/new'], ['/info', 'ductor'], ['/start', 'Hi']] as const) {
+    rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: command });
+    await waitFor(() => texts(rig).some((v) => v.includes(expected)), { timeoutMs: 15_000, message: command });
+  }
+});
+
+test('[button:…] markers become a keyboard whose press is the next message', async (t) => {
+  const transcript = await writeClaudeTranscript(await tmpHome(t, 'ductor-transcript-'), 'buttons', 'Pick one:\n\n[button:Yes please] [button:No thanks]');
+  const rig2 = await startRig(t, { env: { FAKE_CLI_TRANSCRIPT: transcript } });
+  rig2.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'ask me' });
+  const withKeyboard = await waitFor(() => rig2.tg.visible(USER_ID).find((m) => (m.replyMarkup as { inline_keyboard?: unknown[] } | undefined)?.inline_keyboard?.length), { timeoutMs: 15_000 });
+  assert.doesNotMatch(withKeyboard.visibleText, /\[button:/);
+  const yes = (withKeyboard.replyMarkup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat().find((b) => b.text === 'Yes please')!;
+  rig2.tg.pushCallbackQuery({ chatId: USER_ID, userId: USER_ID, messageId: withKeyboard.messageId, data: yes.callback_data });
+  await waitFor(async () => (await rig2.cliRuns()).filter((r) => r.event === 'start').length === 2, { timeoutMs: 15_000 });
+  const runs = await rig2.cliRuns();
+  assert.ok(runs.some((r) => JSON.stringify(r).includes('Yes please') && r.event !== 'start' || (r.event === 'start' && r.argv?.at(-1) === 'Yes please')), 'the label went to the CLI as the next message');
+});
