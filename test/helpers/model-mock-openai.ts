@@ -169,7 +169,7 @@ export const CODEX_MOCK_KEY_ENV = 'DUCTOR_MOCK_OPENAI_KEY';
 
 /**
  * `config.toml` for a throwaway CODEX_HOME: the mock as the default model provider, no retries
- * (a failing test fails fast), no update check, no analytics or feedback upload.
+ * (a failing test fails fast), no update check, no analytics or feedback upload, no plugin sync.
  */
 export function codexMockConfig(baseUrl: string, model = 'gpt-5.5'): string {
   return [
@@ -182,6 +182,15 @@ export function codexMockConfig(baseUrl: string, model = 'gpt-5.5'): string {
     '',
     '[feedback]',
     'enabled = false',
+    '',
+    // Seen through the egress trap: without these, 0.169 syncs its curated plugins from github.com
+    // and chatgpt.com on every start.
+    '[features]',
+    'plugins = false',
+    'remote_plugin = false',
+    'plugin_sharing = false',
+    'apps = false',
+    'in_app_updates = false',
     '',
     '[model_providers.ductor_mock]',
     'name = "ductor mock"',

@@ -54,6 +54,12 @@ function baseEnv(home: string): NodeJS.ProcessEnv {
   };
 }
 
+/** Proxy variables every real CLI run gets (see test/helpers/model-mock-egress.ts); set once per file. */
+let egressEnv: Record<string, string> = {};
+export function setEgressEnv(env: Record<string, string>): void {
+  egressEnv = env;
+}
+
 /** A fresh home for one CLI for this test only (removed after it). */
 export function realCliHome(t: TestContext, cli: ProviderName, modelUrl = ''): RealCliHome {
   const h = makeRealCliHome(cli, modelUrl);
@@ -71,7 +77,7 @@ export function makeRealCliHome(cli: ProviderName, modelUrl = ''): RealCliHome {
   const workspace = join(home, 'workspace');
   mkdirSync(workspace, { recursive: true });
   mkdirSync(join(home, 'tmp'), { recursive: true });
-  const env = baseEnv(home);
+  const env = { ...baseEnv(home), ...egressEnv };
   switch (cli) {
     case 'claude':
       Object.assign(env, {

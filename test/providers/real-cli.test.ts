@@ -11,7 +11,8 @@ import type { ProviderName } from '../../src/workers/agent/providers/events.js';
 import { lastToolResult, startAnthropicMock, transcriptOf, type AnthropicMock, type AnthropicReply, type AnthropicRequest } from '../helpers/model-mock-anthropic.js';
 import { assistantTexts, functionCallOutput, MOCK_USAGE, startOpenAiMock, userTexts, type OpenAiMock, type OpenAiReply, type OpenAiRequest } from '../helpers/model-mock-openai.js';
 import { chatText, GEMINI_MOCK_USAGE, geminiChatRecords, writeGeminiResponses, type GeminiReply } from '../helpers/model-mock-gemini.js';
-import { makeRealCliHome, prepareGeminiHome, realBinary, realCliHome, realCliSkipReason, removeRealCliHome, type RealCliHome } from './real-cli-env.js';
+import { startEgressTrap, type EgressTrap } from '../helpers/model-mock-egress.js';
+import { makeRealCliHome, prepareGeminiHome, realBinary, realCliHome, realCliSkipReason, removeRealCliHome, setEgressEnv, type RealCliHome } from './real-cli-env.js';
 
 const skip = realCliSkipReason();
 if (skip !== false) console.log(`# real-cli: skipped: ${skip}`);
@@ -67,13 +68,34 @@ function assertStaleThenFresh(events: NormalizedEvent[], result: TurnResult, cli
 }
 
 describe('real CLIs against loopback model mocks', { skip, concurrency: true }, () => {
+  let trap: EgressTrap;
+  before(async () => {
+    trap = await startEgressTrap();
+    setEgressEnv(trap.env());
+  });
+  after(async () => {
+    await trap.close();
+    // Every run of every CLI went through the trap's proxy settings: none tried to leave the machine.
+    assert.deepEqual(trap.attempts, [], 'no CLI reached for the network beyond its loopback model mock');
+  });
+
   describe('claude', { concurrency: 1 }, () => {
     const SYSTEM_APPEND = 'DUCTOR-APPENDED-SYSTEM-PROMPT';
     /** Scripted by prompt: a tool result is always answered with text quoting it. */
     function claudeModel(req: AnthropicRequest): AnthropicReply {
+      const lines = transcriptOf(req.body);
+      const said = lines.filter((l) => l.startsWith('user: ') && !l.includes('[tool_result]')).at(-1) ?? '';
       const toolResult = lastToolResult(req.body);
+      if (said.includes('twice')) {
+        // The same command until it ran twice since this prompt, then text counting all runs.
+        const sincePrompt = lines.slice(lines.lastIndexOf(said));
+        const ranNow = sincePrompt.filter((l) => l.includes('[tool_result] again-and-again')).length;
+        const ranAll = lines.filter((l) => l.includes('[tool_result] again-and-again')).length;
+        if (ranNow >= 2) return { kind: 'text', text: `ran ${ranAll} times` };
+        // No file write: claude's path check (default mode) would ask again whatever the rule says.
+        return { kind: 'tool_use', name: 'Bash', input: { command: `node -e "console.log('again-and-again')"`, description: 'repeat' } };
+      }
       if (toolResult !== null) return { kind: 'text', text: `${toolResult.isError ? 'tool failed' : 'tool said'}: ${toolResult.content.trim()}` };
-      const said = transcriptOf(req.body).filter((l) => l.startsWith('user: ')).at(-1) ?? '';
       if (said.includes('please list')) return { kind: 'tool_use', name: 'Bash', input: { command: 'echo listed-by-bash', description: 'echo' }, text: 'Let me look.' };
       if (said.includes('please touch')) return { kind: 'tool_use', name: 'Bash', input: { command: 'touch approved.txt && echo touched-after-approval', description: 'make a file' } };
       if (said.includes('second question')) return { kind: 'text', text: 'Second answer.' };
@@ -181,6 +203,31 @@ describe('real CLIs against loopback model mocks', { skip, concurrency: true }, 
       assert.ok(events.indexOf(resolved) < events.findIndex((e) => e.type === 'tool_result'), 'the tool ran after the answer');
       assert.ok(existsSync(join(h.workspace, 'approved.txt')), 'the allowed tool really ran in the workspace');
       assert.equal(result.text, 'tool said: touched-after-approval');
+    });
+
+    test('approval allow_session: the same call is not asked again, and the rule carries to the next turn', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      const h = realCliHome(t, 'claude', mock.url);
+      const asked: string[] = [];
+      const turn = startTurn(request('claude', h, { prompt: 'twice', permissionMode: 'default', approvals: true, approvalTimeoutMs: 30_000 }), (e) => {
+        if (e.type !== 'approval_request') return;
+        asked.push(e.toolName);
+        turn.answerApproval(e.requestId, 'allow_session');
+      });
+      const result = await turn.result;
+      assertSuccess(result, 'claude allow_session');
+      assert.equal(result.text, 'ran 2 times');
+      assert.deepEqual(asked, ['Bash'], 'asked once for two identical calls');
+      assert.ok(result.sessionAllowedTools.length > 0 && result.sessionAllowedTools.every((r) => r.startsWith('Bash')), JSON.stringify(result.sessionAllowedTools));
+
+      // Next turn: the rules go in as --allowedTools; the real claude runs the tool without asking.
+      const events: NormalizedEvent[] = [];
+      const next = await runTurn(
+        request('claude', h, { prompt: 'twice more', permissionMode: 'default', approvals: true, approvalTimeoutMs: 30_000, resumeSessionId: result.sessionId!, allowedTools: result.sessionAllowedTools }),
+        (e) => events.push(e),
+      );
+      assertSuccess(next, 'claude turn with session rules');
+      assert.equal(events.filter((e) => e.type === 'approval_request').length, 0, 'no question this time');
+      assert.equal(next.text, 'ran 4 times');
     });
 
     test('approval round trip: deny keeps the tool from running and the model is told', { timeout: TEST_TIMEOUT_MS }, async (t) => {
