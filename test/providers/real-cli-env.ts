@@ -1,7 +1,7 @@
 // Where the real CLIs live (scripts/install-real-clis.sh) and the isolated environment each one
 // runs in: a temp HOME (and CODEX_HOME / gemini settings) per test, no inherited keys, no telemetry,
 // no update checks, the model on 127.0.0.1.
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -71,9 +71,33 @@ export function removeRealCliHome(h: RealCliHome): void {
   rmSync(h.home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 }
 
+/** Every home made in this process, for the leftover-process check. */
+const homesMade: string[] = [];
+
+/**
+ * Live processes (not zombies) whose cwd lies in one of the homes made here: a CLI, or anything it
+ * started (codex can auto-start a daemon), that outlived its turn. Linux /proc only.
+ */
+export function processesLeftInHomes(): string[] {
+  const left: string[] = [];
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const cwd = readlinkSync(`/proc/${pid}/cwd`);
+      if (!homesMade.some((home) => cwd === home || cwd.startsWith(`${home}/`))) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      left.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return left;
+}
+
 /** A fresh home for one CLI, wired to its model mock (`modelUrl`: Anthropic base URL / OpenAI base_url). */
 export function makeRealCliHome(cli: ProviderName, modelUrl = ''): RealCliHome {
   const home = mkdtempSync(join(tmpdir(), `ductor-real-${cli}-`));
+  homesMade.push(home);
   const workspace = join(home, 'workspace');
   mkdirSync(workspace, { recursive: true });
   mkdirSync(join(home, 'tmp'), { recursive: true });

@@ -12,7 +12,8 @@ import { lastToolResult, startAnthropicMock, transcriptOf, type AnthropicMock, t
 import { assistantTexts, functionCallOutput, MOCK_USAGE, startOpenAiMock, userTexts, type OpenAiMock, type OpenAiReply, type OpenAiRequest } from '../helpers/model-mock-openai.js';
 import { chatText, GEMINI_MOCK_USAGE, geminiChatRecords, writeGeminiResponses, type GeminiReply } from '../helpers/model-mock-gemini.js';
 import { startEgressTrap, type EgressTrap } from '../helpers/model-mock-egress.js';
-import { makeRealCliHome, prepareGeminiHome, realBinary, realCliHome, realCliSkipReason, removeRealCliHome, setEgressEnv, type RealCliHome } from './real-cli-env.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { makeRealCliHome, prepareGeminiHome, processesLeftInHomes, realBinary, realCliHome, realCliSkipReason, removeRealCliHome, setEgressEnv, type RealCliHome } from './real-cli-env.js';
 
 const skip = realCliSkipReason();
 if (skip !== false) console.log(`# real-cli: skipped: ${skip}`);
@@ -77,6 +78,11 @@ describe('real CLIs against loopback model mocks', { skip, concurrency: true }, 
     await trap.close();
     // Every run of every CLI went through the trap's proxy settings: none tried to leave the machine.
     assert.deepEqual(trap.attempts, [], 'no CLI reached for the network beyond its loopback model mock');
+    // Nothing a real CLI started outlives its turn (the homes are removed by now; cwd links remain).
+    let left: string[] = [];
+    await waitFor(() => (left = processesLeftInHomes()).length === 0, { timeoutMs: 10_000, message: 'real CLI processes to end' }).catch(() => {
+      assert.deepEqual(left, [], 'no real CLI process outlives its turn');
+    });
   });
 
   describe('claude', { concurrency: 1 }, () => {
