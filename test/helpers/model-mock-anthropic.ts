@@ -12,7 +12,9 @@ export type AnthropicReply =
   | { kind: 'text'; text: string }
   /** Optional text before the tool call, then one tool_use block (stop_reason tool_use). */
   | { kind: 'tool_use'; name: string; input: Record<string, unknown>; text?: string }
-  | { kind: 'error'; status: number; errorType: string; message: string };
+  | { kind: 'error'; status: number; errorType: string; message: string }
+  /** Headers and message_start, then nothing until the client goes away (or the mock closes). */
+  | { kind: 'hang' };
 
 export type AnthropicRequest = {
   method: string;
@@ -87,6 +89,11 @@ export async function startAnthropicMock(options: AnthropicMockOptions = {}): Pr
     if (reply.kind === 'error') {
       return json(res, reply.status, { type: 'error', error: { type: reply.errorType, message: reply.message } });
     }
+    if (reply.kind === 'hang') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      res.write(`event: message_start\ndata: ${JSON.stringify({ type: 'message_start', message: { id: 'msg_mock_hang', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: USAGE_INPUT, output_tokens: 1 } } })}\n\n`);
+      return;
+    }
     const blocks = contentBlocks(reply);
     const stopReason = reply.kind === 'tool_use' ? 'tool_use' : 'end_turn';
     const outputTokens = 20 + blocks.length;
@@ -154,7 +161,7 @@ export async function startAnthropicMock(options: AnthropicMockOptions = {}): Pr
 
 type Block = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
-function contentBlocks(reply: Exclude<AnthropicReply, { kind: 'error' }>): Block[] {
+function contentBlocks(reply: Extract<AnthropicReply, { kind: 'text' | 'tool_use' }>): Block[] {
   if (reply.kind === 'text') return [{ type: 'text', text: reply.text }];
   const blocks: Block[] = [];
   if (reply.text !== undefined && reply.text !== '') blocks.push({ type: 'text', text: reply.text });

@@ -12,7 +12,9 @@ export type OpenAiReply =
   | { kind: 'text'; text: string; reasoning?: string }
   /** A function call (codex's shell tool is `exec_command` with `{"cmd": …}`), optionally after a preamble text. */
   | { kind: 'function_call'; name: string; arguments: Record<string, unknown>; text?: string }
-  | { kind: 'error'; status: number; message: string; code?: string };
+  | { kind: 'error'; status: number; message: string; code?: string }
+  /** response.created, then nothing until the client goes away (or the mock closes). */
+  | { kind: 'hang' };
 
 export type OpenAiInputItem = {
   type?: string;
@@ -102,6 +104,7 @@ export async function startOpenAiMock(options: OpenAiMockOptions = {}): Promise<
       usage,
     });
     send('response.created', { response: response('in_progress', [], null) });
+    if (reply.kind === 'hang') return;
     const output: object[] = [];
     const addItem = (item: Record<string, unknown>, stream?: () => void): void => {
       const outputIndex = output.length;

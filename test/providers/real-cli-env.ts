@@ -78,12 +78,13 @@ const homesMade: string[] = [];
  * Live processes (not zombies) whose cwd lies in one of the homes made here: a CLI, or anything it
  * started (codex can auto-start a daemon), that outlived its turn. Linux /proc only.
  */
-export function processesLeftInHomes(): string[] {
+export function processesLeftInHomes(only?: string[]): string[] {
+  const homes = only ?? homesMade;
   const left: string[] = [];
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
       const cwd = readlinkSync(`/proc/${pid}/cwd`);
-      if (!homesMade.some((home) => cwd === home || cwd.startsWith(`${home}/`))) continue;
+      if (!homes.some((home) => cwd === home || cwd.startsWith(`${home}/`))) continue;
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
       left.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()}`);

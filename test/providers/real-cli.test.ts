@@ -68,6 +68,26 @@ function assertStaleThenFresh(events: NormalizedEvent[], result: TurnResult, cli
   assert.notEqual(result.sessionId, MADE_UP_ID);
 }
 
+/**
+ * Starts a turn, waits until `started` holds (the CLI is mid-turn), aborts it as /stop does, and
+ * checks that the turn ends as aborted and that no process of the CLI's tree is left behind.
+ */
+async function abortMidTurn(req: TurnRequest, h: RealCliHome, started: (events: NormalizedEvent[]) => boolean): Promise<Run> {
+  const controller = new AbortController();
+  const events: NormalizedEvent[] = [];
+  const pending = runTurn({ graceMs: 3_000, ...req }, (e) => events.push(e), controller.signal);
+  await waitFor(() => started(events), { timeoutMs: TURN_TIMEOUT_MS, message: `${req.provider} to be mid-turn` });
+  assert.ok(processesLeftInHomes([h.home]).length > 0, 'the CLI is running');
+  controller.abort();
+  const result = await pending;
+  assert.equal(result.reason, 'aborted');
+  assert.equal(result.aborted, true);
+  assert.equal(result.isError, false, 'a stop is not an error');
+  assert.match(result.sessionId ?? '', UUID, 'the session is kept for the next turn');
+  await waitFor(() => processesLeftInHomes([h.home]).length === 0, { timeoutMs: 10_000, message: `${req.provider}'s process tree to end` });
+  return { result, events };
+}
+
 describe('real CLIs against loopback model mocks', { skip, concurrency: true }, () => {
   let trap: EgressTrap;
   before(async () => {
@@ -105,6 +125,7 @@ describe('real CLIs against loopback model mocks', { skip, concurrency: true }, 
       if (said.includes('please list')) return { kind: 'tool_use', name: 'Bash', input: { command: 'echo listed-by-bash', description: 'echo' }, text: 'Let me look.' };
       if (said.includes('please touch')) return { kind: 'tool_use', name: 'Bash', input: { command: 'touch approved.txt && echo touched-after-approval', description: 'make a file' } };
       if (said.includes('second question')) return { kind: 'text', text: 'Second answer.' };
+      if (said.includes('hang')) return { kind: 'hang' };
       return { kind: 'text', text: 'First answer from the mock.' };
     }
     let mock: AnthropicMock;
@@ -236,6 +257,12 @@ describe('real CLIs against loopback model mocks', { skip, concurrency: true }, 
       assert.equal(next.text, 'ran 4 times');
     });
 
+    test('abort mid-turn (model still streaming): claude ends, nothing is left running', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      const h = realCliHome(t, 'claude', mock.url);
+      const before = mock.agentRequests().length;
+      await abortMidTurn(request('claude', h, { prompt: 'hang please' }), h, () => mock.agentRequests().length > before);
+    });
+
     test('approval round trip: deny keeps the tool from running and the model is told', { timeout: TEST_TIMEOUT_MS }, async (t) => {
       const h = realCliHome(t, 'claude', mock.url);
       const events: NormalizedEvent[] = [];
@@ -260,6 +287,7 @@ describe('real CLIs against loopback model mocks', { skip, concurrency: true }, 
       const said = userTexts(req.body).at(-1) ?? '';
       if (said.includes('please run')) return { kind: 'function_call', name: 'exec_command', arguments: { cmd: 'echo from-the-shell' } };
       if (said.includes('second question')) return { kind: 'text', text: 'Second answer.' };
+      if (said.includes('hang')) return { kind: 'hang' };
       return { kind: 'text', text: 'First answer from the mock.', reasoning: '**Answering**' };
     }
     let mock: OpenAiMock;
@@ -321,6 +349,12 @@ describe('real CLIs against loopback model mocks', { skip, concurrency: true }, 
       const result = await runTurnWithStaleRetry(request('codex', h, { prompt: 'first question', resumeSessionId: MADE_UP_ID, model: 'gpt-5.5' }), (e) => events.push(e));
       assertStaleThenFresh(events, result, 'codex');
       assert.equal(result.text, 'First answer from the mock.');
+    });
+
+    test('abort mid-turn (model still streaming): the launcher and the native codex end together', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      const h = realCliHome(t, 'codex', mock.baseUrl);
+      const before = mock.responseRequests().length;
+      await abortMidTurn(request('codex', h, { prompt: 'hang please', model: 'gpt-5.5' }), h, () => mock.responseRequests().length > before);
     });
 
     test('tool call without sandbox (bypassPermissions): command events, then the final text', { timeout: TEST_TIMEOUT_MS }, async (t) => {
@@ -406,6 +440,14 @@ describe('real CLIs against loopback model mocks', { skip, concurrency: true }, 
       const result = await runTurnWithStaleRetry(req, (e) => events.push(e));
       assertStaleThenFresh(events, result, 'gemini');
       assert.equal(result.text, 'Fresh answer.');
+    });
+
+    test('abort while a shell tool runs: gemini and the tool\'s process end together', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      const h = realCliHome(t, 'gemini');
+      await prepareGeminiHome(h.home);
+      const req = await geminiRequest(h, 'abort', [{ kind: 'function_call', name: 'run_shell_command', args: { command: 'sleep 120' } }, { kind: 'text', chunks: ['unreached'] }], { prompt: 'please wait' });
+      const { events } = await abortMidTurn(req, h, (seen) => seen.some((e) => e.type === 'tool_use') && processesLeftInHomes([h.home]).some((p) => / sleep 120$/.test(p) || p.endsWith('sleep 120')));
+      assert.equal(events.filter((e) => e.type === 'tool_result').length, 0, 'the tool never finished');
     });
 
     test('tool call in yolo mode: run_shell_command events, then the final text', { timeout: TEST_TIMEOUT_MS }, async (t) => {
