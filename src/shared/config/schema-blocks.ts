@@ -43,6 +43,8 @@ export const DockerSchema = z.looseObject({
   mounts: z.array(z.string()).default(() => []),
   extras: z.array(z.enum(DOCKER_EXTRAS)).default(() => []),
   published_ports: z.array(z.string()).default(() => []),
+  /** When Docker is not usable, run the CLIs on the host (with a warning) instead of refusing the turn. */
+  fallback_to_host: z.boolean().default(false),
 });
 
 export const DEFAULT_HEARTBEAT_ACK = 'HEARTBEAT_OK';
