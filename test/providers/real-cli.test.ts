@@ -4,7 +4,7 @@
 // The three CLIs' suites run concurrently; inside a suite the tests run in order.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runTurn, runTurnWithStaleRetry, startTurn, type NormalizedEvent, type TurnRequest, type TurnResult } from '../../src/workers/agent/providers/provider.js';
 import type { ProviderName } from '../../src/workers/agent/providers/events.js';
@@ -255,6 +255,20 @@ describe('real CLIs against loopback model mocks', { skip, concurrency: true }, 
       assertSuccess(next, 'claude turn with session rules');
       assert.equal(events.filter((e) => e.type === 'approval_request').length, 0, 'no question this time');
       assert.equal(next.text, 'ran 4 times');
+    });
+
+    test('a prompt and a system append too big for argv go via stdin and --append-system-prompt-file', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+      const h = realCliHome(t, 'claude', mock.url);
+      const before = mock.agentRequests().length;
+      const bigPrompt = `first question ${'p'.repeat(100 * 1024)} END-OF-PROMPT`;
+      const bigAppend = `${SYSTEM_APPEND} ${'s'.repeat(100 * 1024)} END-OF-APPEND`;
+      const { result } = await run(request('claude', h, { prompt: bigPrompt, appendSystemPrompt: bigAppend, tempDir: join(h.home, 'tmp') }));
+      assertSuccess(result, 'claude big prompt');
+      assert.equal(result.text, 'First answer from the mock.');
+      const body = mock.agentRequests().slice(before)[0]!.body;
+      assert.ok(transcriptOf(body).some((l) => l.includes('END-OF-PROMPT') && l.length > 100 * 1024), 'the whole prompt arrived');
+      assert.ok(JSON.stringify(body?.system).includes('END-OF-APPEND'), 'the whole append arrived');
+      assert.deepEqual(readdirSync(join(h.home, 'tmp')).filter((f) => f.startsWith('claude_append_')), [], 'the append file is removed after the turn');
     });
 
     test('abort mid-turn (model still streaming): claude ends, nothing is left running', { timeout: TEST_TIMEOUT_MS }, async (t) => {
