@@ -4,6 +4,7 @@ import { EXIT_FAILURE } from '../shared/exit-codes.js';
 import { describeError } from '../shared/errors.js';
 import { resolveHome } from '../shared/paths.js';
 import { packageInfo } from '../shared/package-info.js';
+import { runChat } from './commands/chat.js';
 import { runConfigCommand } from './commands/config.js';
 import { helpText } from './commands/help.js';
 import { runLogs } from './commands/logs.js';
@@ -14,7 +15,9 @@ import { runStop } from './commands/stop.js';
 
 async function main(argv: string[]): Promise<number> {
   const flags = new Set(argv.filter((a) => a.startsWith('-')));
-  const args = argv.filter((a) => !a.startsWith('-'));
+  // Values of flags that take one (`--agent NAME`, `-n 50`) are not positional arguments.
+  const valueFlags = new Set(['--agent', '-n']);
+  const args = argv.filter((a, i) => !a.startsWith('-') && !valueFlags.has(argv[i - 1] ?? ''));
   const home = resolveHome();
   if (flags.has('--version') || flags.has('-V')) {
     process.stdout.write(`ductor ${packageInfo().version}\n`);
@@ -42,12 +45,19 @@ async function main(argv: string[]): Promise<number> {
       return runRestart({ home });
     case 'logs':
       return runLogs({ home, follow: flags.has('-f') || flags.has('--follow'), lines: numberFlag(argv, '-n') ?? 100 });
+    case 'chat':
+      return runChat({ home, agent: stringFlag(argv, '--agent') ?? 'main' });
     case 'config':
       return runConfigCommand({ home, args: rest });
     default:
       process.stderr.write(`ductor: unknown command "${command}". Run \`ductor help\` for the list.\n`);
       return EXIT_FAILURE;
   }
+}
+
+function stringFlag(argv: string[], name: string): string | undefined {
+  const index = argv.indexOf(name);
+  return index >= 0 ? argv[index + 1] : undefined;
 }
 
 function numberFlag(argv: string[], name: string): number | undefined {

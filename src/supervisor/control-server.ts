@@ -5,13 +5,14 @@ import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { Handlers } from '../shared/rpc/contract.js';
 import { peerOverSocket } from '../shared/rpc/line-channel.js';
-import type { RouteFn } from '../shared/rpc/peer.js';
+import type { RouteFn, RpcPeer } from '../shared/rpc/peer.js';
 
 export type ControlServer = { close: () => Promise<void> };
 
 export async function startControlServer(options: {
   socketPath: string;
-  handlers: Handlers;
+  /** Handlers for one connection; `onClose` registers cleanup for when it goes away. */
+  handlers: (peer: RpcPeer, onClose: (cleanup: () => void) => void) => Handlers;
   route: RouteFn;
   log: Logger;
 }): Promise<ControlServer> {
@@ -26,7 +27,7 @@ export async function startControlServer(options: {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     const peer = peerOverSocket(socket, 'control', { log, route: options.route });
-    peer.serve(options.handlers);
+    peer.serve(options.handlers(peer, (cleanup) => socket.once('close', cleanup)));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

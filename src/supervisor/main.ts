@@ -68,13 +68,18 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
     });
     const control = await startControlServer({
       socketPath: controlSocketPath(options.home),
-      handlers: {
+      handlers: (peer, onClose) => ({
         ...supervisor.supervisorHandlers(),
         restartAll: async ({ reason }) => {
           await supervisor.restartAll(reason);
           return { ok: true as const };
         },
-      },
+        consoleAttach: () => {
+          const { consoleId, detach } = supervisor.attachConsole(peer);
+          onClose(detach);
+          return { consoleId };
+        },
+      }),
       route: supervisor.route,
       log,
     });

@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import { EXIT_RESTART } from '../shared/exit-codes.js';
 import { cliOwnerMarker, stopMarkedProcesses } from '../shared/orphan-processes.js';
 import type { Handlers, SupervisorStatus } from '../shared/rpc/contract.js';
-import type { Target } from '../shared/rpc/targets.js';
+import type { RpcPeer } from '../shared/rpc/peer.js';
+import { consoleTarget, type Target } from '../shared/rpc/targets.js';
 import { backoffMs, emptyHistory, isCrashLoop, recordCrash, type CrashHistory } from './restart-policy.js';
 import { createRouter } from './router.js';
 import { WorkerHandle, type ExitInfo, type WorkerSpec } from './worker-handle.js';
@@ -27,7 +28,18 @@ export class Supervisor {
   private readonly startedAt = new Date();
   private phase: 'idle' | 'running' | 'restarting' | 'stopping' | 'stopped' = 'idle';
   private restartAllInFlight: Promise<void> | null = null;
-  readonly route = createRouter((target) => this.handles.get(target));
+  /** `ductor chat` terminals attached to the control socket, by console id. */
+  private readonly consoles = new Map<string, RpcPeer>();
+  private nextConsoleId = 1;
+  readonly route = createRouter((target) => this.handles.get(target), (target) => this.consoles.get(target));
+
+  /** Registers a terminal's connection; returns its id and a function to call when it disconnects. */
+  attachConsole(peer: RpcPeer): { consoleId: number; detach: () => void } {
+    const consoleId = this.nextConsoleId++;
+    const target = consoleTarget(consoleId);
+    this.consoles.set(target, peer);
+    return { consoleId, detach: () => this.consoles.delete(target) };
+  }
 
   constructor(private readonly options: SupervisorOptions) {
     for (const spec of options.specs) this.addHandle(spec);

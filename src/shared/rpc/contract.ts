@@ -13,11 +13,26 @@ import {
   TurnStreamSchema,
   ChatRefSchema,
 } from './conversation-schemas.js';
-import { TargetSchema } from './targets.js';
+import { ConsoleOutputSchema } from './console-schemas.js';
+// Automation (cron, webhooks, heartbeat) ---------------------------------------------------------
+import {
+  CronRunParamsSchema,
+  CronRunResultSchema,
+  HeartbeatTickParamsSchema,
+  HeartbeatTickResultSchema,
+  ReloadAutomationParamsSchema,
+  ReloadAutomationResultSchema,
+  RunCronNowParamsSchema,
+  RunCronNowResultSchema,
+  WakeHookParamsSchema,
+  WakeHookResultSchema,
+} from './automation-schemas.js';
+// End automation imports ---------------------------------------------------------------------------
+import { AgentNameSchema, TargetSchema } from './targets.js';
 
 export type MethodSpec = {
   /** Which kind of process registers the handler. `worker` = every worker; `any` = every process. */
-  servedBy: 'supervisor' | 'transport' | 'scheduler' | 'agent' | 'worker' | 'any';
+  servedBy: 'supervisor' | 'transport' | 'scheduler' | 'agent' | 'worker' | 'any' | 'console';
   params: z.ZodType;
   result?: z.ZodType;
   notify?: boolean;
@@ -110,6 +125,35 @@ export const contract = {
   deliver: { servedBy: 'transport', params: z.object({ agent: z.string() }).extend(DeliverySchema.shape), result: DeliveryResultSchema },
   /** Queued messages started, were cancelled, or were discarded by /stop: update their indicators. */
   queueUpdate: { servedBy: 'transport', params: z.object({ agent: z.string() }).extend(QueueUpdateSchema.shape), notify: true },
+
+  // Local console channel (`ductor chat`) ---------------------------------------------------------
+  /** A terminal attaches to the control socket; the supervisor gives it an id to route output to. */
+  consoleAttach: {
+    servedBy: 'supervisor',
+    params: z.object({ agent: AgentNameSchema }),
+    result: z.object({ consoleId: z.number().int().positive() }),
+  },
+  /** A line typed in the terminal, for the transport to hand to the agent like a chat message. */
+  consoleSend: {
+    servedBy: 'transport',
+    params: z.object({ consoleId: z.number().int().positive(), agent: AgentNameSchema, text: z.string().min(1).max(100_000) }),
+    result: z.object({ accepted: z.boolean(), queuedBehind: z.number().int() }),
+  },
+  /** Output for a terminal (transport → supervisor → the terminal's connection). */
+  consoleOutput: { servedBy: 'console', params: ConsoleOutputSchema, notify: true },
+
+  // Automation: scheduler ↔ agent (spec/automation.md) --------------------------------------------
+  /** A one-shot CLI run in `cron_tasks/<folder>/` (cron job or webhook `cron_task`); the result goes to its chat. */
+  runCron: { servedBy: 'agent', params: CronRunParamsSchema, result: CronRunResultSchema },
+  /** A webhook `wake`: the prompt runs as a turn in each allowed user's live session. */
+  wakeHook: { servedBy: 'agent', params: WakeHookParamsSchema, result: WakeHookResultSchema },
+  /** One heartbeat poll of a chat's active session; the ack token means nothing is delivered. */
+  heartbeatTick: { servedBy: 'agent', params: HeartbeatTickParamsSchema, result: HeartbeatTickResultSchema },
+  /** Runs a scheduled job now through the scheduler's own pipeline (`/cron`, tests). */
+  runCronNow: { servedBy: 'scheduler', params: RunCronNowParamsSchema, result: RunCronNowResultSchema },
+  /** Re-read an agent's cron_jobs.json / webhooks.json now (after a tool or `/cron` changed them). */
+  reloadAutomation: { servedBy: 'scheduler', params: ReloadAutomationParamsSchema, result: ReloadAutomationResultSchema },
+  // End automation --------------------------------------------------------------------------------
 
   // Diagnostics -------------------------------------------------------------------------------
   /** Returns its payload; used to measure IPC latency. */

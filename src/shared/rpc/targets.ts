@@ -13,6 +13,8 @@ export const TargetSchema = z.union([
   z.literal('transport'),
   z.literal('scheduler'),
   z.templateLiteral(['agent:', z.string().regex(AGENT_NAME_PATTERN)]),
+  /** A `ductor chat` terminal attached to the control socket. */
+  z.templateLiteral(['console:', z.number().int().positive()]),
 ]);
 export type Target = z.infer<typeof TargetSchema>;
 
@@ -20,8 +22,8 @@ export function agentTarget(name: string): Target {
   return `agent:${name}` as Target;
 }
 
-export function roleOfTarget(target: Target): Role {
-  return target.startsWith('agent:') ? 'agent' : (target as Role);
+export function consoleTarget(id: number): Target {
+  return `console:${id}` as Target;
 }
 
 /** The separator between target and method in a routed call's method name: `agent:main#message`. */

@@ -3,6 +3,7 @@
  * journaled each message, the queue indicators, one live stream editor per running turn, and
  * confirmed, deduplicated delivery of final answers.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../shared/config/schema.js';
 import { RpcError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/logger.js';
@@ -100,7 +101,7 @@ export class BotRunner {
           return null;
         }
         this.options.log.warn({ err: error, delayMs }, `${what} failed; retrying`);
-        await new Promise((r) => setTimeout(r, delayMs).unref());
+        await sleep(delayMs, undefined, { signal: this.stopper.signal }).catch(() => undefined);
         delayMs = Math.min(delayMs * 2, 30_000);
       }
     }

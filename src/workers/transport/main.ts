@@ -5,10 +5,17 @@ import { mainPaths } from '../../shared/paths.js';
 import { configOfAgent, loadAllConfigs, type AgentConfigs } from '../../shared/worker/effective-config.js';
 import { runWorker, type WorkerContext } from '../../shared/worker/runtime.js';
 import { BotRunner } from './bot-runner.js';
+import { ConsoleChannel } from './console-channel.js';
 import { DeliveryLog } from './delivery-log.js';
 
 const bots = new Map<string, BotRunner>();
 let configs: AgentConfigs | null = null;
+let consoles: ConsoleChannel | null = null;
+
+function consoleChannel(): ConsoleChannel {
+  if (!consoles) throw new Error('transport is still starting');
+  return consoles;
+}
 
 function botOf(agent: string): BotRunner {
   const bot = bots.get(agent);
@@ -18,6 +25,7 @@ function botOf(agent: string): BotRunner {
 
 async function start(ctx: WorkerContext): Promise<void> {
   configs = await loadAllConfigs(ctx.home);
+  consoles = new ConsoleChannel(ctx.peer, ctx.log);
   const deliveries = new DeliveryLog(join(mainPaths(ctx.home).runDir, 'deliveries.json'), (r) =>
     ctx.log.error({ file: r.file, movedTo: r.movedTo, reason: r.reason }, 'state file was corrupt and was moved aside'));
   await deliveries.load();
@@ -45,9 +53,13 @@ async function start(ctx: WorkerContext): Promise<void> {
 await runWorker({
   start,
   handlers: (ctx) => ({
-    turnStream: ({ agent, turnId, chat, replyTo, events }) => botOf(agent).stream(turnId, chat, replyTo, events),
-    deliver: ({ agent, ...delivery }) => botOf(agent).deliver(delivery),
-    queueUpdate: ({ agent, chat, inboundIds, outcome, turnId, replyTo }) => botOf(agent).queueUpdate(chat, inboundIds, outcome, turnId, replyTo),
+    turnStream: ({ agent, turnId, chat, replyTo, events }) =>
+      chat.transport === 'cli' ? consoleChannel().stream(agent, turnId, events) : botOf(agent).stream(turnId, chat, replyTo, events),
+    deliver: ({ agent, ...delivery }) =>
+      delivery.chat.transport === 'cli' ? consoleChannel().deliver(agent, delivery) : botOf(agent).deliver(delivery),
+    queueUpdate: ({ agent, chat, inboundIds, outcome, turnId, replyTo }) =>
+      chat.transport === 'cli' ? consoleChannel().queueUpdate(agent, outcome) : botOf(agent).queueUpdate(chat, inboundIds, outcome, turnId, replyTo),
+    consoleSend: ({ consoleId, agent, text }) => consoleChannel().send(consoleId, agent, text),
     notifyUser: async ({ agent, text }) => ({ delivered: await (bots.get(agent) ?? botOf('main')).notifyPrimary(text) }),
     configChanged: async () => {
       try {

@@ -1,0 +1,77 @@
+/**
+ * The local console channel (`ductor chat`): a terminal attached to the supervisor's control
+ * socket talks to an agent through the same transport path as Telegram. The console is one chat
+ * per agent (transport `cli`, chat id 1), so its session survives between `ductor chat` runs;
+ * output goes to the terminal that wrote to that agent last.
+ */
+import type { Logger } from '../../shared/log/logger.js';
+import type { ConsoleOutput } from '../../shared/rpc/console-schemas.js';
+import type { ChatRef, Delivery, StreamEvent } from '../../shared/rpc/conversation-schemas.js';
+import type { RpcPeer } from '../../shared/rpc/peer.js';
+import { agentTarget, consoleTarget } from '../../shared/rpc/targets.js';
+
+/** The chat id of every agent's console chat. */
+export const CONSOLE_CHAT_ID = 1;
+
+export class ConsoleChannel {
+  private readonly streamed = new Map<string, string>();
+  /** The terminal that last wrote to each agent's console chat. */
+  private readonly activeConsole = new Map<string, number>();
+  private sequence = 0;
+
+  constructor(private readonly peer: RpcPeer, private readonly log: Logger) {}
+
+  /** A typed line becomes an inbound message of the agent, exactly like a Telegram message. */
+  async send(consoleId: number, agent: string, text: string): Promise<{ accepted: boolean; queuedBehind: number }> {
+    this.sequence += 1;
+    this.activeConsole.set(agent, consoleId);
+    const chat: ChatRef = { transport: 'cli', chatId: CONSOLE_CHAT_ID, topicId: null };
+    return this.peer.request('inbound', {
+      id: `cli:${consoleId}:${Date.now()}:${this.sequence}`,
+      chat,
+      userId: 0,
+      messageId: null,
+      chatType: 'console',
+      kind: 'message',
+      text,
+      receivedAt: new Date().toISOString(),
+    }, { target: agentTarget(agent), timeoutMs: 15_000 });
+  }
+
+  stream(agent: string, turnId: string, events: StreamEvent[]): void {
+    for (const event of events) {
+      if (event.kind === 'text') {
+        this.streamed.set(turnId, (this.streamed.get(turnId) ?? '') + event.text);
+        this.output(agent, { kind: 'text', text: event.text });
+      } else if (event.kind === 'tool') this.output(agent, { kind: 'status', text: `[tool: ${event.name}]` });
+      else if (event.kind === 'thinking') this.output(agent, { kind: 'status', text: '[thinking]' });
+      else this.output(agent, { kind: 'status', text: event.text });
+    }
+  }
+
+  deliver(agent: string, delivery: Delivery): { messageIds: number[]; duplicate: boolean } {
+    const streamed = delivery.turnId ? this.streamed.get(delivery.turnId) ?? '' : '';
+    if (delivery.turnId) this.streamed.delete(delivery.turnId);
+    this.output(agent, {
+      kind: 'message',
+      text: delivery.text,
+      streamed: delivery.kind === 'answer' && streamed.trim() !== '' && streamed.trim() === delivery.text.trim(),
+      buttons: delivery.buttons,
+    });
+    return { messageIds: [], duplicate: false };
+  }
+
+  queueUpdate(agent: string, outcome: string): void {
+    this.output(agent, { kind: 'queue', outcome });
+  }
+
+  private output(agent: string, event: ConsoleOutput['event']): void {
+    const consoleId = this.activeConsole.get(agent);
+    if (consoleId === undefined) return; // no terminal has talked to this agent since the transport started
+    try {
+      this.peer.notify('consoleOutput', { consoleId, event }, { target: consoleTarget(consoleId) });
+    } catch (error) {
+      this.log.debug({ err: error, consoleId }, 'console output dropped');
+    }
+  }
+}
