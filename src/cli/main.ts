@@ -9,6 +9,7 @@ import { runConfigCommand } from './commands/config.js';
 import { helpText } from './commands/help.js';
 import { runLogs } from './commands/logs.js';
 import { runRestart } from './commands/restart.js';
+import { runServiceCommand } from './commands/service.js';
 import { runStart } from './commands/start.js';
 import { runStatus } from './commands/status.js';
 import { runStop } from './commands/stop.js';
@@ -49,6 +50,8 @@ async function main(argv: string[]): Promise<number> {
       return runChat({ home, agent: stringFlag(argv, '--agent') ?? 'main' });
     case 'config':
       return runConfigCommand({ home, args: rest });
+    case 'service':
+      return runServiceCommand({ home, args: rest, dryRun: flags.has('--dry-run') });
     default:
       process.stderr.write(`ductor: unknown command "${command}". Run \`ductor help\` for the list.\n`);
       return EXIT_FAILURE;

@@ -4,11 +4,14 @@ import { connectControl } from '../../shared/control-client.js';
 import { EXIT_FAILURE, EXIT_OK } from '../../shared/exit-codes.js';
 import { isProcessAlive } from '../../shared/process-alive.js';
 import { readPidFile } from '../../supervisor/pid-lock.js';
+import { stopServiceIfInstalled } from './service.js';
 
 /** Longest wait for an orderly stop before the supervisor is sent SIGKILL (ms). */
 const STOP_WAIT_MS = 30_000;
 
 export async function runStop(options: { home: string }): Promise<number> {
+  // The service manager would start the bot again at once; stop it there first.
+  const serviceStopped = await stopServiceIfInstalled(options.home);
   const pid = await readPidFile(options.home);
   const connection = await connectControl(options.home);
   if (connection) {
@@ -17,7 +20,7 @@ export async function runStop(options: { home: string }): Promise<number> {
   } else if (pid !== null && isProcessAlive(pid)) {
     process.kill(pid, 'SIGTERM'); // no control socket answered, but the pid lives: stop it by signal
   } else {
-    process.stdout.write('ductor is not running\n');
+    process.stdout.write(serviceStopped ? 'ductor stopped (service)\n' : 'ductor is not running\n');
     return EXIT_OK;
   }
   if (pid !== null) {
