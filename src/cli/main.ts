@@ -6,6 +6,7 @@ import { resolveHome } from '../shared/paths.js';
 import { packageInfo } from '../shared/package-info.js';
 import { runChat } from './commands/chat.js';
 import { runConfigCommand } from './commands/config.js';
+import { runDockerCommand } from './commands/docker.js';
 import { helpText } from './commands/help.js';
 import { runLogs } from './commands/logs.js';
 import { runRestart } from './commands/restart.js';
@@ -50,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       return runChat({ home, agent: stringFlag(argv, '--agent') ?? 'main' });
     case 'config':
       return runConfigCommand({ home, args: rest });
+    case 'docker':
+      return runDockerCommand({ home, args: rest });
     case 'service':
       return runServiceCommand({ home, args: rest, dryRun: flags.has('--dry-run') });
     default:
