@@ -5,6 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { meetsTarget, type Figure } from './figure.js';
+import { benchConversation } from './conversation.js';
 import { benchFoundation } from './foundation.js';
 import { benchProviders } from './providers.js';
 
@@ -13,6 +14,7 @@ type Group = { name: string; run: (log: (line: string) => void) => Promise<Figur
 const groups: Group[] = [
   { name: 'foundation', run: benchFoundation },
   { name: 'providers', run: (log) => benchProviders(log) },
+  { name: 'conversation', run: benchConversation },
 ];
 
 function format(f: Figure): string {

@@ -7,18 +7,27 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../shared/config/schema.js';
 import { RpcError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/logger.js';
-import type { ChatRef, Delivery, StreamEvent as BusStreamEvent } from '../../shared/rpc/conversation-schemas.js';
+import { catalogue } from '../../shared/i18n/index.js';
+import { mainPaths, subAgentHome } from '../../shared/paths.js';
+import type { ChatRef, Delivery, Inbound, StreamEvent as BusStreamEvent } from '../../shared/rpc/conversation-schemas.js';
 import { RPC_TARGET_UNAVAILABLE } from '../../shared/rpc/errors.js';
 import type { RpcPeer } from '../../shared/rpc/peer.js';
 import { agentTarget } from '../../shared/rpc/targets.js';
-import { BOT_COMMANDS } from './bot-commands.js';
+import { botCommands } from './bot-commands.js';
+import { ChatActivity } from './chat-activity.js';
+import { sendFiles } from './file-send.js';
+import { downloadMedia, megabytes } from './media-intake.js';
+import { groupMediaUpdates, type MediaRef } from './media-refs.js';
+import { FileBrowser } from './showfiles.js';
+import { consumeRestartSentinel, handleLocally } from './transport-commands.js';
 import type { DeliveryLog } from './delivery-log.js';
 import { classifyUpdate, type AccessPolicy } from './ingress.js';
 import { Outboxes, type ChatOutbox } from './outbox.js';
 import { UpdatePoller } from './polling.js';
 import { sendFormatted } from './send-formatted.js';
 import { StreamEditor } from './stream-editor.js';
-import { TelegramBot, type Update } from './telegram-bot.js';
+import { TelegramBot, type Message, type Update } from './telegram-bot.js';
+import { join } from 'node:path';
 
 const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'];
 /** How long the agent may take to journal and acknowledge a message (ms). */
@@ -33,6 +42,8 @@ export type BotRunnerOptions = {
   peer: RpcPeer;
   deliveries: DeliveryLog;
   log: Logger;
+  /** The main home: media spool, chat_activity.json, restart sentinel, the agent home for /showfiles. */
+  home: string;
 };
 
 export class BotRunner {
@@ -44,11 +55,17 @@ export class BotRunner {
   private botId: number | null = null;
   private botUsername: string | null = null;
   private polling: Promise<unknown> | null = null;
+  // Issue 4 (files, media, bot-owned commands) ---------------------------------------------------
+  private readonly activity: ChatActivity;
+  private readonly browser: FileBrowser;
+  private menuLanguage: string | null = null;
 
   constructor(private readonly options: BotRunnerOptions) {
     const config = options.config();
     this.bot = new TelegramBot({ token: config.telegram_token, apiRoot: config.telegram_api_root, log: options.log });
     this.outboxes = new Outboxes({ sender: this.bot, log: options.log });
+    this.activity = new ChatActivity(mainPaths(options.home).chatActivityFile);
+    this.browser = new FileBrowser(options.agent === 'main' ? options.home : subAgentHome(options.home, options.agent));
   }
 
   get agent(): string {
@@ -74,14 +91,15 @@ export class BotRunner {
     if (!me) return;
     this.botId = me.id;
     this.botUsername = me.username ?? null;
-    await this.bot.setMyCommands(BOT_COMMANDS, signal).catch((error: unknown) => this.options.log.warn({ err: error }, 'setMyCommands failed'));
+    await this.syncCommands();
+    await consumeRestartSentinel(this.options.home, this.agent, (chatId, text) => this.outboxes.for(chatId, chatId < 0 ? 'group' : 'private').send({ text }), this.options.log);
     const poller = new UpdatePoller({
       source: this.bot,
       allowedUpdates: ALLOWED_UPDATES,
       botLabel: `@${this.botUsername ?? this.agent}`,
       log: this.options.log,
       handleUpdates: async (updates) => {
-        for (const update of updates) await this.handleUpdate(update);
+        for (const unit of groupMediaUpdates(updates)) await (unit.length === 1 ? this.handleUpdate(unit[0]!) : this.handleMediaGroup(unit));
       },
       onFatal: (error) => this.options.log.error({ agent: this.agent, code: error.errorCode }, error.message),
     });
@@ -121,16 +139,19 @@ export class BotRunner {
 
   /** Resolves only once the update is safely with the agent (or deliberately dropped). */
   private async handleUpdate(update: Update): Promise<void> {
+    const receivedAt = Date.now();
     const decision = classifyUpdate(update, this.policy());
     const log = this.options.log;
+    if (decision.kind === 'inbound') log.debug({ inbound: decision.inbound.id, at: receivedAt }, 'update received');
     switch (decision.kind) {
       case 'drop':
         log.debug({ updateId: update.update_id, reason: decision.reason }, 'update dropped');
         return;
       case 'leave':
         log.warn({ chatId: decision.chatId }, 'leaving a group that is not in allowed_group_ids');
-        await this.bot.sendMessage({ chatId: decision.chatId, text: 'This group is not allowed for this bot. Leaving.' }).catch(() => undefined);
+        await this.bot.sendMessage({ chatId: decision.chatId, text: this.text().groupNotAllowed }).catch(() => undefined);
         await this.bot.leaveChat(decision.chatId).catch((error: unknown) => log.warn({ err: error }, 'leaveChat failed'));
+        await this.trackLeft(decision.chatId, decision.title);
         return;
       case 'queue-cancel': {
         await this.bot.answerCallbackQuery(decision.callbackId).catch(() => undefined);
@@ -138,8 +159,9 @@ export class BotRunner {
         return;
       }
       case 'inbound': {
-        const inbound = decision.inbound;
-        if (inbound.kind === 'callback') await this.bot.answerCallbackQuery(inbound.id.slice(3)).catch(() => undefined);
+        if (decision.inbound.kind === 'callback') await this.bot.answerCallbackQuery(decision.inbound.id.slice(3)).catch(() => undefined);
+        const inbound = await this.prepareInbound(decision.inbound, decision.media, update);
+        if (!inbound) return;
         let ack;
         try {
           ack = await this.options.peer.request('inbound', inbound, { target: agentTarget(this.agent), timeoutMs: ACK_TIMEOUT_MS });
@@ -161,7 +183,7 @@ export class BotRunner {
       plainText: '[Message in queue...]',
       threadId: chat.topicId ?? undefined,
       replyToMessageId: replyTo ?? undefined,
-      replyMarkup: { inline_keyboard: [[{ text: 'Cancel message', callback_data: `mq:${inboundId}`.slice(0, 64) }]] },
+      replyMarkup: { inline_keyboard: [[{ text: this.text().cancelQueuedButton, callback_data: `mq:${inboundId}`.slice(0, 64) }]] },
     }).catch((error: unknown) => {
       this.options.log.warn({ err: error }, 'could not show the queue indicator');
       return null;
@@ -201,7 +223,14 @@ export class BotRunner {
     if (previous) return { messageIds: previous, duplicate: true };
     const turn = delivery.turnId ? this.turns.get(delivery.turnId) : undefined;
     let messageIds: number[];
-    if (turn && delivery.kind === 'answer' && delivery.buttons.length === 0) {
+    if (delivery.text.trim() === '' && delivery.files.length > 0) {
+      // A file-only delivery (a /showfiles download, an answer that is just a file): no text.
+      if (turn) {
+        turn.editor.abort();
+        await turn.editor.done().catch(() => undefined);
+      }
+      messageIds = [];
+    } else if (turn && delivery.kind === 'answer' && delivery.buttons.length === 0) {
       turn.editor.push({ type: 'final', text: delivery.text });
       messageIds = (await turn.editor.done()).answerMessageIds;
     } else {
@@ -218,8 +247,88 @@ export class BotRunner {
       });
     }
     if (delivery.turnId) this.turns.delete(delivery.turnId);
+    if (delivery.files.length > 0) {
+      const target = { chatId: delivery.chat.chatId, threadId: delivery.chat.topicId ?? undefined, replyToMessageId: delivery.replyTo ?? undefined };
+      messageIds.push(...(await sendFiles(this.bot, this.outboxFor(delivery.chat), target, delivery.files, this.options.log, this.stopper.signal)));
+    }
     await this.options.deliveries.record(delivery.deliveryId, messageIds);
     return { messageIds, duplicate: false };
+  }
+
+  // Issue 4: media intake, bot-owned commands, chat tracking, translated command menu ------------
+
+  private text() {
+    return catalogue(this.options.config().language);
+  }
+
+  /** Registers the command menu in the configured language; again only when the language changed. */
+  async syncCommands(): Promise<void> {
+    const language = this.options.config().language;
+    if (language === this.menuLanguage || this.botId === null) return;
+    try {
+      await this.bot.setMyCommands(botCommands(language), this.stopper.signal);
+      this.menuLanguage = language;
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'setMyCommands failed');
+    }
+  }
+
+  /** An album: its messages become one inbound (the first message's id, every file, the caption). */
+  private async handleMediaGroup(updates: Update[]): Promise<void> {
+    const decisions = updates.map((u) => classifyUpdate(u, this.policy()));
+    const inbounds = decisions.filter((d) => d.kind === 'inbound');
+    const first = inbounds[0];
+    if (!first) {
+      for (const update of updates) await this.handleUpdate(update);
+      return;
+    }
+    const text = inbounds.map((d) => d.inbound.text).filter((t) => t.trim() !== '').join('\n\n');
+    const merged: Update = { update_id: updates[0]!.update_id } as Update;
+    const media = inbounds.flatMap((d) => d.media);
+    const inbound = await this.prepareInbound({ ...first.inbound, text }, media, merged);
+    if (!inbound) return;
+    await this.options.peer.request('inbound', inbound, { target: agentTarget(this.agent), timeoutMs: ACK_TIMEOUT_MS });
+  }
+
+  /**
+   * Before an inbound goes to the agent: bot-owned commands are answered here, the chat is
+   * tracked, and media is downloaded into the spool. Null: nothing more to do.
+   */
+  private async prepareInbound(inbound: Inbound, media: MediaRef[], update: Update): Promise<Inbound | null> {
+    const message = (update as { message?: Message }).message;
+    if (message && message.chat.type !== 'private') await this.trackActive(message.chat);
+    const outbox = this.outboxFor(inbound.chat);
+    const local = await handleLocally({
+      agent: this.agent, home: this.options.home, language: this.options.config().language, bot: this.bot, outbox,
+      peer: this.options.peer, activity: this.activity, browser: this.browser, log: this.options.log,
+    }, inbound);
+    if (local?.kind === 'handled') return null;
+    if (local?.kind === 'forward') return local.inbound;
+    if (media.length === 0) return inbound;
+    const spool = join(mainPaths(this.options.home).runDir, 'spool', this.agent);
+    const result = await downloadMedia(this.bot, media, spool, this.stopper.signal);
+    if (result.ok) return { ...inbound, attachments: result.attachments };
+    const text = this.text();
+    const notice = result.reason === 'too-big' ? text.downloadTooBig(megabytes(result.sizeBytes), megabytes(result.limitBytes)) : text.downloadFailed;
+    if (result.reason === 'failed') this.options.log.warn({ err: result.error }, 'media download failed');
+    await outbox.send({ text: notice, threadId: inbound.chat.topicId ?? undefined, replyToMessageId: inbound.messageId ?? undefined }).catch(() => undefined);
+    return null;
+  }
+
+  private readonly activeChats = new Set<number>();
+
+  private async trackActive(chat: { id: number; title?: string; type: string }): Promise<void> {
+    if (this.activeChats.has(chat.id)) return;
+    this.activeChats.add(chat.id);
+    await this.activity.record(this.agent, chat, 'active').catch((error: unknown) => this.options.log.warn({ err: error }, 'chat_activity.json not updated'));
+  }
+
+  private async trackLeft(chatId: number, title: string): Promise<void> {
+    this.activeChats.delete(chatId);
+    const chat = { id: chatId, title, type: 'group' };
+    await this.activity.record(this.agent, chat, 'rejected')
+      .then(() => this.activity.record(this.agent, chat, 'auto_left'))
+      .catch((error: unknown) => this.options.log.warn({ err: error }, 'chat_activity.json not updated'));
   }
 
   /** Sends an operational notice to the agent's primary chat (first allowed user). */

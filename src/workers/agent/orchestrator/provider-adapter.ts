@@ -24,6 +24,7 @@ export class ProviderAdapter {
         cliParameters: input.cliParameters,
         timeoutMs: input.timeoutMs,
         inactivityTimeoutMs: input.inactivityTimeoutMs,
+        ...(input.onSpawn ? { onSpawn: input.onSpawn } : {}),
         ...(this.debug ? { debug: this.debug } : {}),
       },
       (event) => {

@@ -15,6 +15,7 @@ export type TurnInput = {
   cliParameters: string[];
   timeoutMs: number;
   inactivityTimeoutMs: number;
+  onSpawn?: (pid: number) => void;
 };
 
 export type RunTurnPort = (input: TurnInput, onEvent: EmitEvent, signal: AbortSignal) => Promise<TurnResult>;

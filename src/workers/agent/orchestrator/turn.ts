@@ -14,6 +14,7 @@ import type { SessionKey } from '../sessions/session-key.js';
 import type { SessionManager, Target } from '../sessions/session-manager.js';
 import type { Outbox } from './outbox.js';
 import type { RunTurnPort } from './provider-port.js';
+import { collectOutgoingFiles } from '../media/outgoing.js';
 import { StreamCoalescer } from './stream-coalescer.js';
 import { texts } from './texts.js';
 
@@ -74,6 +75,8 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
         cliParameters: config.cli_parameters[target.provider] ?? [],
         timeoutMs,
         inactivityTimeoutMs: Math.min(timeoutMs, INACTIVITY_TIMEOUT_MS),
+        // Timestamps at debug level let the benchmark measure the path update → CLI spawned.
+        onSpawn: (pid) => log.debug({ inbound: inbound.id, pid, at: Date.now() }, 'cli spawned'),
       },
       (event) => onEvent(event),
       signal,
@@ -91,6 +94,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
         break;
       case 'text_delta':
         if (!event.text) break;
+        if (!textSoFar) log.debug({ inbound: inbound.id, at: Date.now() }, 'first text');
         coalescer.push({ kind: 'text', text: breakBeforeText ? `\n\n${event.text}` : event.text });
         textSoFar = true;
         breakBeforeText = false;
@@ -132,7 +136,15 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
   }, new Date(), resolved.epoch);
   log.info({ reason: result.reason, isError: result.isError, ms: result.durationMs, tokens: result.usage.totalTokens }, 'turn finished');
 
-  const text = finalText(result, target.provider, config, notice);
+  let text = finalText(result, target.provider, config, notice);
+  // Issue 4: `<file:…>` tags become uploads when file_access allows them, a notice when not.
+  let files: string[] = [];
+  if (!result.isError && !result.aborted) {
+    const outgoing = await collectOutgoingFiles(text, { fileAccess: config.file_access, workspace: deps.paths.workspace, outputDir: deps.paths.outputToUserDir });
+    files = outgoing.files;
+    const refusals = outgoing.refused.map((r) => `⚠️ ${r.reason === 'outside' ? texts.fileRefused(r.name) : texts.fileUnsafePath(r.name)}`);
+    text = [outgoing.text, ...refusals].filter((part) => part.trim() !== '').join('\n\n');
+  }
   await deps.outbox.send({
     deliveryId: `${inbound.id}:final`,
     chat: inbound.chat,
@@ -142,7 +154,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
     kind: result.aborted ? 'aborted' : result.isError || result.timedOut ? 'error' : 'answer',
     buttons: [],
     turnId,
-    files: [],
+    files,
   });
 }
 

@@ -90,6 +90,7 @@ async function executeTurn(req: TurnRequest, emit: OnEvent, broker: ApprovalBrok
       ...(signal === undefined ? {} : { signal }),
       ...(req.debug === undefined ? {} : { debug: req.debug }),
       onSpawn: (handle) => {
+        req.onSpawn?.(handle.pid);
         endStdin = handle.endStdin;
         const plan = command.stdin;
         if (plan.kind === 'text') {

@@ -43,6 +43,8 @@ export type TurnRequest = {
   /** Executable to run instead of the bare CLI name (tests, custom installs). */
   binary?: string;
   debug?: DebugLog;
+  /** Called once the CLI process exists (pid), for latency measurements and bookkeeping. */
+  onSpawn?: (pid: number) => void;
 };
 
 /** Claude permission modes in which a tool call may need a human answer. */

@@ -1,0 +1,152 @@
+/**
+ * Conversation figures (issue 3), against the project's fake Bot API server and the fake claude:
+ * update received → CLI spawned (p50/p99), CLI's first text → first send/edit request (p50),
+ * and 50 chats streaming at once (rate-limit violations, 429s, answers dropped, transport memory).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { connectControl } from '../src/shared/control-client.js';
+import { FAKE_TOKEN, startFakeTelegram, type FakeTelegram } from '../test/helpers/fake-telegram.js';
+import { percentile, type Figure } from './figure.js';
+import { pssMiB } from './proc-memory.js';
+
+const DUCTOR = fileURLToPath(new URL('../bin/ductor.js', import.meta.url));
+/** The fake CLIs live in the source tree (test/fake-cli), found from dist/bench/. */
+const FAKE_CLI_DIR = fileURLToPath(new URL('../../test/fake-cli', import.meta.url));
+
+type Instance = { home: string; child: ChildProcess; tg: FakeTelegram };
+
+async function startInstance(users: number[], transcript: string, delayMs: number): Promise<Instance> {
+  const tg = await startFakeTelegram();
+  const home = await mkdtemp(join(tmpdir(), 'ductor-bench-chat-'));
+  await mkdir(join(home, 'config'), { recursive: true });
+  await writeFile(join(home, 'config', 'config.json'), JSON.stringify({
+    telegram_token: FAKE_TOKEN, telegram_api_root: tg.url, allowed_user_ids: users, update_check: false,
+    log_level: 'DEBUG', model: 'opus',
+  }));
+  const child = spawn(process.execPath, [DUCTOR], {
+    env: { ...process.env, DUCTOR_HOME: home, PATH: `${FAKE_CLI_DIR}:${process.env.PATH ?? ''}`, FAKE_CLI_TRANSCRIPT: transcript, FAKE_CLI_DELAY_MS: String(delayMs) },
+    stdio: 'ignore',
+  });
+  for (;;) {
+    const control = await connectControl(home, 200);
+    if (control) {
+      const status = await control.peer.request('status', {});
+      control.close();
+      if (status.workers.every((w) => w.state === 'ready') && tg.callsOf('getUpdates').length > 0) break;
+    }
+    await sleep(20);
+  }
+  return { home, child, tg };
+}
+
+async function stopInstance(instance: Instance): Promise<void> {
+  instance.child.kill('SIGTERM');
+  await once(instance.child, 'exit');
+  await instance.tg.close();
+  await rm(instance.home, { recursive: true, force: true });
+}
+
+type Stamp = { msg: string; inbound?: string; at?: number };
+
+async function stamps(home: string, file: string): Promise<Stamp[]> {
+  const text = await readFile(join(home, 'logs', file), 'utf8');
+  return text.split('\n').filter((l) => l.includes('"at":')).map((l) => JSON.parse(l) as Stamp);
+}
+
+/** A transcript that streams `chunks` assistant messages (one line each), like a long answer. */
+async function streamingTranscript(dir: string, chunks: number): Promise<string> {
+  const sid = 'b0b0b0b0-0000-4000-8000-000000000001';
+  const usage = { input_tokens: 5, output_tokens: 5 };
+  const lines: object[] = [{ type: 'system', subtype: 'init', session_id: sid, tools: [], model: 'claude-sonnet-4-5' }];
+  let all = '';
+  for (let i = 0; i < chunks; i += 1) {
+    const text = `Part ${i + 1}: ${'streamed words '.repeat(12)}\n\n`;
+    all += text;
+    lines.push({ type: 'assistant', message: { id: `m${i}`, type: 'message', role: 'assistant', content: [{ type: 'text', text }], usage }, session_id: sid });
+  }
+  lines.push({ type: 'result', subtype: 'success', is_error: false, duration_ms: 1, num_turns: 1, result: all.trim(), session_id: sid, total_cost_usd: 0, usage });
+  const file = join(dir, 'streaming.jsonl');
+  await writeFile(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+  return file;
+}
+
+async function latency(log: (line: string) => void): Promise<Figure[]> {
+  // One chat per sample: a chat's own Telegram pacing (about one request a second) must not be
+  // what is measured; the figures are the host's overhead.
+  const runs = 40;
+  const users = Array.from({ length: runs + 5 }, (_, i) => 5001 + i);
+  const instance = await startInstance(users, 'claude-local-hello', 1);
+  try {
+    for (const user of users) {
+      instance.tg.pushMessage({ chatId: user, userId: user, text: `ping ${user}` });
+      while (instance.tg.visible(user).length === 0) await sleep(5);
+    }
+    const transport = await stamps(instance.home, 'transport.log');
+    const agent = await stamps(instance.home, 'agent-main.log');
+    const received = new Map(transport.filter((s) => s.msg === 'update received').map((s) => [s.inbound, s.at!]));
+    const spawned = agent.filter((s) => s.msg === 'cli spawned').map((s) => s.at! - (received.get(s.inbound) ?? Number.NaN)).filter(Number.isFinite).slice(5);
+    const firstText = agent.filter((s) => s.msg === 'first text');
+    const sends = instance.tg.calls.filter((c) => c.method === 'sendMessage' || c.method === 'editMessageText');
+    const chatOf = (inbound: string | undefined) => Number(inbound?.split(':')[1]);
+    const textToSend = firstText.slice(5).map((s) => {
+      const first = sends.find((c) => c.at >= s.at! && Number(c.params.chat_id) === chatOf(s.inbound));
+      return (first?.at ?? Number.NaN) - s.at!;
+    }).filter(Number.isFinite);
+    log(`  update→spawn samples ${spawned.length}, first text→request samples ${textToSend.length}`);
+    return [
+      { name: 'update_to_spawn_p50_ms', value: percentile(spawned, 50), unit: 'ms', must: 15, aim: 8, better: 'lower' },
+      { name: 'update_to_spawn_p99_ms', value: percentile(spawned, 99), unit: 'ms', must: 40, aim: 20, better: 'lower' },
+      { name: 'first_text_to_request_p50_ms', value: percentile(textToSend, 50), unit: 'ms', must: 300, aim: 150, better: 'lower' },
+    ];
+  } finally {
+    await stopInstance(instance);
+  }
+}
+
+async function fiftyChats(log: (line: string) => void): Promise<Figure[]> {
+  const users = Array.from({ length: 50 }, (_, i) => 6000 + i);
+  const dir = await mkdtemp(join(tmpdir(), 'ductor-bench-transcript-'));
+  const transcript = await streamingTranscript(dir, 16);
+  const instance = await startInstance(users, transcript, 250);
+  try {
+    const control = await connectControl(instance.home);
+    const status = await control!.peer.request('status', {});
+    control!.close();
+    const transportPid = status.workers.find((w) => w.id === 'transport')!.pid!;
+    const before = pssMiB(transportPid);
+    for (const user of users) instance.tg.pushMessage({ chatId: user, userId: user, text: 'stream something' });
+    const deadline = Date.now() + 180_000;
+    let peak = before;
+    const answered = () => users.filter((u) => instance.tg.visible(u).some((m) => m.visibleText.includes('Part 16'))).length;
+    while (answered() < users.length && Date.now() < deadline) {
+      peak = Math.max(peak, pssMiB(transportPid));
+      await sleep(500);
+    }
+    const got = answered();
+    const rejected429 = instance.tg.calls.filter((c) => c.status === 429).length;
+    log(`  50 chats: answered ${got}/50, rate violations ${instance.tg.violations.length}, 429s ${rejected429}, transport PSS ${before.toFixed(1)} → peak ${peak.toFixed(1)} MiB`);
+    return [
+      { name: 'fifty_chats_rate_violations', value: instance.tg.violations.length, unit: 'count', must: 0, aim: 0, better: 'lower' },
+      { name: 'fifty_chats_429', value: rejected429, unit: 'count', must: 0, aim: 0, better: 'lower' },
+      { name: 'fifty_chats_answers_dropped', value: users.length - got, unit: 'count', must: 0, aim: 0, better: 'lower' },
+      { name: 'fifty_chats_transport_pss_growth_mib', value: peak - before, unit: 'MiB', must: 10, aim: 10, better: 'lower' },
+    ];
+  } finally {
+    await stopInstance(instance);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchConversation(log: (line: string) => void): Promise<Figure[]> {
+  log('conversation: latency through the fake Bot API (45 turns)…');
+  const figures = await latency(log);
+  log('conversation: 50 chats streaming at once…');
+  figures.push(...(await fiftyChats(log)));
+  return figures;
+}
