@@ -14,6 +14,7 @@ import { runServiceCommand } from './commands/service.js';
 import { runStart } from './commands/start.js';
 import { runStatus } from './commands/status.js';
 import { runStop } from './commands/stop.js';
+import { runUpgrade } from './commands/upgrade.js';
 
 async function main(argv: string[]): Promise<number> {
   const flags = new Set(argv.filter((a) => a.startsWith('-')));
@@ -53,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
       return runConfigCommand({ home, args: rest });
     case 'docker':
       return runDockerCommand({ home, args: rest });
+    case 'upgrade':
+      return runUpgrade({ home, checkOnly: flags.has('--check') });
     case 'service':
       return runServiceCommand({ home, args: rest, dryRun: flags.has('--dry-run') });
     default:
