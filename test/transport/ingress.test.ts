@@ -19,7 +19,7 @@ test('a private message from an allowed user becomes an inbound message', () => 
   if (decision.kind !== 'inbound') return;
   assert.deepEqual(decision.inbound, {
     id: 'tg:10:5', chat: { transport: 'tg', chatId: 10, topicId: null }, userId: 10, messageId: 5,
-    chatType: 'private', kind: 'message', text: 'hi', receivedAt: '2026-01-01T00:00:00.000Z',
+    chatType: 'private', kind: 'message', text: 'hi', receivedAt: '2026-01-01T00:00:00.000Z', attachments: [],
   });
 });
 

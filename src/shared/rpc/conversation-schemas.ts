@@ -8,6 +8,26 @@ export const ChatRefSchema = z.object({
 });
 export type ChatRef = z.infer<typeof ChatRefSchema>;
 
+/** Media kinds Telegram delivers (spec/telegram.md §7), in the order they are recognised. */
+export const ATTACHMENT_KINDS = ['photo', 'document', 'voice', 'audio', 'video', 'video_note', 'sticker'] as const;
+
+/**
+ * A file that came with a message. The transport downloads it into its spool and names that path;
+ * the agent moves it into its own workspace and rewrites `path` before journaling.
+ */
+export const AttachmentSchema = z.object({
+  /** Absolute path: the transport's spool file on the wire, the workspace file once ingested. */
+  path: z.string().min(1).max(4096),
+  kind: z.enum(ATTACHMENT_KINDS),
+  mime: z.string().max(200),
+  /** The name the sender's file had (documents, audio), or one we made up (`photo_<uid>.jpg`). */
+  originalName: z.string().max(1024),
+  sizeBytes: z.number().int().nonnegative(),
+  /** Telegram's stable file id part, used for generated names. */
+  uniqueId: z.string().max(200),
+});
+export type Attachment = z.infer<typeof AttachmentSchema>;
+
 /** A message (or button press) the transport accepted for an agent: allowlisted, deduplicated. */
 export const InboundSchema = z.object({
   /** Unique and stable across redeliveries: `<transport>:<chat>:<message id>` or the callback id. */
@@ -19,6 +39,8 @@ export const InboundSchema = z.object({
   kind: z.enum(['message', 'callback']),
   text: z.string().max(200_000),
   receivedAt: z.string(),
+  /** Media of the message (or of every message of a media group); the text is the caption. */
+  attachments: z.array(AttachmentSchema).max(20).default([]),
 });
 export type Inbound = z.infer<typeof InboundSchema>;
 

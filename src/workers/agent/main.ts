@@ -15,6 +15,8 @@ import { providerForModel } from './orchestrator/model-resolution.js';
 import { Outbox } from './orchestrator/outbox.js';
 import { ProviderAdapter } from './orchestrator/provider-adapter.js';
 import { SessionManager, type Target } from './sessions/session-manager.js';
+import { diagnoseText } from './commands/diagnose.js';
+import { useLanguage } from './orchestrator/texts.js';
 
 let service: AgentService | null = null;
 let configs: AgentConfigs | null = null;
@@ -37,6 +39,7 @@ async function start(ctx: WorkerContext): Promise<void> {
     const c = config();
     return { provider: providerForModel(c.model), model: c.model, reasoningEffort: c.reasoning_effort };
   };
+  useLanguage(config().language);
   const sessions = new SessionManager(paths.sessionsFile, onCorrupt);
   const outbox = new Outbox(
     join(agentHome, 'outbox.json'),
@@ -75,6 +78,16 @@ async function start(ctx: WorkerContext): Promise<void> {
         configs = await loadAllConfigs(mainHome);
       },
       codexModels: () => [],
+      // Issue 4: /diagnose asks the supervisor for worker states and reads this agent's log.
+      diagnose: (effective) =>
+        diagnoseText({
+          version: packageInfo().version,
+          configured: configuredTarget(),
+          effective,
+          status: () => ctx.peer.request('status', {}, { timeoutMs: 5_000 }),
+          logFile: join(mainPaths(mainHome).logsDir, `agent-${name}.log`),
+          secrets: [config().telegram_token],
+        }),
     },
     queueUpdate: (chat, inboundIds, outcome, started) =>
       ctx.peer.notify('queueUpdate', { agent: name, chat, inboundIds, outcome, turnId: started?.turnId ?? null, replyTo: started?.replyTo ?? null }, { target: 'transport' }),
@@ -102,6 +115,7 @@ await runWorker({
     configChanged: async () => {
       try {
         configs = await loadAllConfigs(ctx.home);
+        useLanguage(configOfAgent(configs, ctx.agent ?? 'main', ctx.home).language);
         ctx.log.info('config reloaded');
       } catch (error) {
         ctx.log.warn({ err: error }, 'config reload failed; keeping the previous config');

@@ -5,6 +5,7 @@
  */
 import type { Inbound } from '../../shared/rpc/conversation-schemas.js';
 import type { CallbackQuery, ChatMemberUpdated } from 'node-telegram-bot-api';
+import { mediaRefsOf, type MediaRef } from './media-refs.js';
 import type { Message, Update } from './telegram-bot.js';
 
 /** The update kinds we read; the library's Update is a union with exactly one of these set. */
@@ -25,7 +26,8 @@ export type AccessPolicy = {
 };
 
 export type IngressDecision =
-  | { kind: 'inbound'; inbound: Inbound }
+  /** `media`: files to download before the inbound goes to the agent (issue 4, media intake). */
+  | { kind: 'inbound'; inbound: Inbound; media: MediaRef[] }
   | { kind: 'queue-cancel'; callbackId: string; inboundId: string; chat: Inbound['chat']; messageId: number | null }
   | { kind: 'leave'; chatId: number; title: string }
   | { kind: 'drop'; reason: string };
@@ -47,8 +49,9 @@ export function classifyUpdate(raw: Update, policy: AccessPolicy, now = new Date
       kind: 'inbound',
       inbound: {
         id: `cb:${query.id}`, chat, userId: query.from.id, messageId: message.message_id,
-        chatType: chatTypeOf(message.chat.type), kind: 'callback', text: data, receivedAt: now.toISOString(),
+        chatType: chatTypeOf(message.chat.type), kind: 'callback', text: data, receivedAt: now.toISOString(), attachments: [],
       },
+      media: [],
     };
   }
   const joined = update.my_chat_member;
@@ -72,7 +75,9 @@ export function classifyUpdate(raw: Update, policy: AccessPolicy, now = new Date
   }
   if (message.forum_topic_created || message.forum_topic_edited) return { kind: 'drop', reason: 'topic service message' };
   const rawText = message.text ?? message.caption ?? '';
-  if (rawText.trim() === '') return { kind: 'drop', reason: 'no text' };
+  // Media without a caption is a turn of its own; the caption, if any, is its text.
+  const media = update.edited_message ? [] : mediaRefsOf(message);
+  if (rawText.trim() === '' && media.length === 0) return { kind: 'drop', reason: 'no text' };
   if (isGroup(message.chat.type)) {
     if (isCommandForOtherBot(rawText, policy.botUsername)) return { kind: 'drop', reason: 'command for another bot' };
     if (policy.groupMentionOnly && !isAddressed(message, policy)) return { kind: 'drop', reason: 'not addressed to the bot' };
@@ -83,8 +88,9 @@ export function classifyUpdate(raw: Update, policy: AccessPolicy, now = new Date
     kind: 'inbound',
     inbound: {
       id: `tg:${chat.chatId}:${message.message_id}`, chat, userId: message.from.id, messageId: message.message_id,
-      chatType: chatTypeOf(message.chat.type), kind: 'message', text, receivedAt: now.toISOString(),
+      chatType: chatTypeOf(message.chat.type), kind: 'message', text, receivedAt: now.toISOString(), attachments: [],
     },
+    media,
   };
 }
 

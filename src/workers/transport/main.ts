@@ -44,7 +44,7 @@ async function start(ctx: WorkerContext): Promise<void> {
       continue;
     }
     seenTokens.add(token);
-    const bot = new BotRunner({ agent, config, peer: ctx.peer, deliveries, log: ctx.log.child({ agent }) });
+    const bot = new BotRunner({ agent, config, peer: ctx.peer, deliveries, log: ctx.log.child({ agent }), home: ctx.home });
     bots.set(agent, bot);
     bot.start();
   }
@@ -67,6 +67,8 @@ await runWorker({
       } catch (error) {
         ctx.log.warn({ err: error }, 'config reload failed; keeping the previous config');
       }
+      // A new `language` re-syncs each bot's command menu (a no-op when it did not change).
+      await Promise.all([...bots.values()].map((bot) => bot.syncCommands()));
     },
   }),
   stop: async () => {

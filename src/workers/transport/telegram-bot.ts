@@ -15,6 +15,7 @@ import {
   type Update,
   type User,
 } from 'node-telegram-bot-api';
+import { fromPath } from 'node-telegram-bot-api/node';
 import { DuctorError } from '../../shared/errors.js';
 import { redactKnown } from '../../shared/security/redact.js';
 
@@ -135,7 +136,9 @@ export interface EditTextOptions {
 
 export interface SendFileOptions {
   chatId: ChatId;
-  data: Uint8Array;
+  /** The bytes, or `path`: a file streamed from disk (re-opened on a retry, never read whole). */
+  data?: Uint8Array;
+  path?: string;
   filename: string;
   contentType?: string;
   caption?: string;
@@ -307,8 +310,8 @@ export class TelegramBot implements TelegramSender {
     return data;
   }
 
-  sendDocument(options: SendFileOptions, signal?: AbortSignal): Promise<Message> {
-    const document = new InputFile(options.data, { filename: options.filename, contentType: options.contentType });
+  async sendDocument(options: SendFileOptions, signal?: AbortSignal): Promise<Message> {
+    const document = await inputFileOf(options);
     return this.#call(
       'sendDocument',
       () =>
@@ -330,8 +333,8 @@ export class TelegramBot implements TelegramSender {
     );
   }
 
-  sendPhoto(options: SendFileOptions, signal?: AbortSignal): Promise<Message> {
-    const photo = new InputFile(options.data, { filename: options.filename, contentType: options.contentType });
+  async sendPhoto(options: SendFileOptions, signal?: AbortSignal): Promise<Message> {
+    const photo = await inputFileOf(options);
     return this.#call(
       'sendPhoto',
       () =>
@@ -377,6 +380,12 @@ export class TelegramBot implements TelegramSender {
       throw wrapped;
     }
   }
+}
+
+function inputFileOf(options: SendFileOptions): Promise<InputFile> {
+  const meta = { filename: options.filename, contentType: options.contentType };
+  if (options.path !== undefined) return fromPath(options.path, meta);
+  return Promise.resolve(new InputFile(options.data ?? new Uint8Array(), meta));
 }
 
 function describe(error: unknown): string {

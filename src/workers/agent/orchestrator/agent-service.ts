@@ -10,6 +10,9 @@ import type { InboxEntry, InboxJournal } from '../inbox/inbox-journal.js';
 import { ChatQueue } from '../inbox/chat-queue.js';
 import { storageKey } from '../sessions/session-key.js';
 import type { Target } from '../sessions/session-manager.js';
+import { fileFromHome } from '../commands/send-file.js';
+import { ingestAttachments, mediaPrompt } from '../media/ingest.js';
+import { audioCommandOf, transcribe } from '../media/transcribe.js';
 import { abortIntent } from './abort-words.js';
 import { parseCommand, runCommand, switchModel, type CommandDeps, type Reply } from './commands.js';
 import { parseDirective } from './directives.js';
@@ -60,6 +63,14 @@ export class AgentService {
     if (!this.accepting) throw new Error('agent is stopping');
     if (this.deps.journal.has(message.id)) return { accepted: true, queuedBehind: 0 };
     if (message.kind === 'callback') return this.callback(message);
+    // Issue 4: media is moved out of the transport's spool into the workspace before journaling,
+    // so a replay after a crash finds the files where the journal says they are.
+    if (message.attachments.length > 0) {
+      const attachments = await ingestAttachments(message.attachments, this.deps.turn.paths.telegramFilesDir);
+      const withFiles: Inbound = { ...message, attachments };
+      await this.deps.journal.add(withFiles);
+      return { accepted: true, queuedBehind: this.enqueue(withFiles, withFiles.text) };
+    }
     const text = message.text.trim();
     const lane = laneOf(message.chat);
 
@@ -116,7 +127,8 @@ export class AgentService {
           const target: Target | null = directive
             ? { provider: providerForModel(directive.model), model: directive.model, reasoningEffort: this.deps.turn.config().reasoning_effort }
             : null;
-          await runChatTurn(this.deps.turn, message, directive ? directive.rest : text, target, signal, turnId);
+          const prompt = directive ? directive.rest : text;
+          await runChatTurn(this.deps.turn, message, message.attachments.length > 0 ? await this.mediaTurnPrompt(message, prompt, signal) : prompt, target, signal, turnId);
         } finally {
           await this.deps.journal.finish([message.id]);
         }
@@ -169,11 +181,33 @@ export class AgentService {
       return { accepted: true, queuedBehind: 0 };
     }
     if (data.startsWith('cmd:')) return this.inbound({ ...message, kind: 'message', text: `/${data.slice(4)}` });
+    if (data.startsWith('sf!')) {
+      // A file picked in /showfiles (the transport resolved the button to a home-relative path).
+      const file = await fileFromHome(this.deps.turn.paths.home, data.slice(3));
+      await this.reply(message, { text: file.text, format: 'plain', buttons: [], files: file.files });
+      return { accepted: true, queuedBehind: 0 };
+    }
     // A `[button:Label]` press: the label goes to the agent as the next message.
     const label = data.startsWith('b:') ? data.slice(2) : data;
     const asMessage: Inbound = { ...message, kind: 'message', text: label };
     await this.deps.journal.add(asMessage);
     return { accepted: true, queuedBehind: this.enqueue(asMessage, label) };
+  }
+
+  /** The `[INCOMING FILE]` prompt of a media turn, with transcripts when a command is configured. */
+  private async mediaTurnPrompt(message: Inbound, caption: string, signal: AbortSignal): Promise<string> {
+    const paths = this.deps.turn.paths;
+    const command = audioCommandOf(this.deps.turn.config().transcription);
+    const transcripts = new Map<string, string>();
+    if (command) {
+      for (const a of message.attachments) {
+        if (a.kind !== 'voice' && a.kind !== 'audio') continue;
+        const transcript = await transcribe(command, a.path, paths.workspace, signal);
+        if (transcript !== null) transcripts.set(a.path, transcript);
+        else this.deps.log.warn({ file: a.path }, 'transcription command failed; the CLI is told about the file only');
+      }
+    }
+    return mediaPrompt(message.attachments, paths.workspace, caption, transcripts);
   }
 
   private async offerRetry(entry: InboxEntry): Promise<void> {
@@ -201,7 +235,7 @@ export class AgentService {
       kind: 'notice',
       buttons: reply.buttons,
       turnId: null,
-      files: [],
+      files: reply.files ?? [],
     };
     // Not awaited: the transport must get its acknowledgement without waiting for Telegram.
     this.deps.outbox.send(delivery).catch((error: unknown) => this.deps.log.error({ err: error }, 'could not queue a reply'));

@@ -10,7 +10,8 @@ import { CLAUDE_ALIASES, CODEX_FALLBACK_MODELS, GEMINI_ALIASES, isKnownModel, pr
 import { texts } from './texts.js';
 import { sessionKeyOf } from './turn.js';
 
-export type Reply = { text: string; format: 'markdown' | 'plain'; buttons: Button[][] };
+/** `files`: absolute paths the transport uploads after the text (issue 4). */
+export type Reply = { text: string; format: 'markdown' | 'plain'; buttons: Button[][]; files?: string[] };
 
 export type CommandDeps = {
   agent: string;
@@ -22,10 +23,12 @@ export type CommandDeps = {
   /** Writes model/provider/effort (config.json for main, agents.json for sub-agents). */
   saveDefaultModel: (model: string, provider: string) => Promise<void>;
   codexModels: () => string[];
+  /** `/diagnose` text (issue 4); the caller knows the supervisor and the log file. */
+  diagnose: (effective: { provider: string; model: string } | null) => Promise<string>;
 };
 
 /** Commands handled here (the abort family is handled by the service, which owns the queue). */
-export const AGENT_COMMANDS = ['start', 'help', 'info', 'new', 'reset', 'model', 'status', 'memory'] as const;
+export const AGENT_COMMANDS = ['start', 'help', 'info', 'new', 'reset', 'model', 'status', 'memory', 'diagnose', 'agent_commands'] as const;
 export type AgentCommand = (typeof AGENT_COMMANDS)[number];
 
 /** `/cmd@bot args` → { name, args }, or null when the text is not a command of ours. */
@@ -40,7 +43,7 @@ export async function runCommand(deps: CommandDeps, name: AgentCommand, args: st
   const plain = (text: string, buttons: Button[][] = []): Reply => ({ text, format: 'plain', buttons });
   switch (name) {
     case 'start':
-      return plain(texts.welcome(deps.agent), [[{ label: '🆕 New session', data: 'cmd:new' }, { label: '🤖 Model', data: 'cmd:model' }]]);
+      return plain(texts.welcome(deps.agent), [[{ label: texts.startNewButton, data: 'cmd:new' }, { label: texts.startModelButton, data: 'cmd:model' }]]);
     case 'help':
       return { text: texts.help, format: 'markdown', buttons: [] };
     case 'info':
@@ -56,6 +59,12 @@ export async function runCommand(deps: CommandDeps, name: AgentCommand, args: st
       return plain(await statusText(deps, chat));
     case 'memory':
       return plain(await memoryText(deps.memoryFile));
+    case 'diagnose': {
+      const record = await deps.sessions.get(sessionKeyOf(chat));
+      return plain(await deps.diagnose(record ? { provider: record.provider, model: record.model } : null));
+    }
+    case 'agent_commands':
+      return plain(texts.agentCommands(deps.agent));
   }
 }
 
@@ -92,16 +101,16 @@ function modelKeyboard(deps: CommandDeps): Button[][] {
 async function statusText(deps: CommandDeps, chat: ChatRef): Promise<string> {
   const record = await deps.sessions.get(sessionKeyOf(chat));
   const configured = deps.configuredTarget();
-  if (!record) return `No session yet in this chat.\nModel: ${configured.model} (${configured.provider})`;
+  if (!record) return texts.statusNoSession(configured.model, configured.provider);
   const bucket = record.provider_sessions[record.provider];
   const lines = [
-    `Model: ${record.model} (${record.provider})${record.model !== configured.model ? `, configured: ${configured.model}` : ''}`,
-    `Effort: ${record.reasoning_effort ?? 'default'}`,
-    `Session: ${bucket?.session_id ? `${bucket.session_id.slice(0, 8)}…` : 'new'}`,
-    `Messages: ${bucket?.message_count ?? 0}`,
-    `Tokens: ${bucket?.total_tokens ?? 0}`,
-    `Cost: $${(bucket?.total_cost_usd ?? 0).toFixed(4)}`,
-    `Started: ${record.created_at}`,
+    `${texts.statusModel}: ${record.model} (${record.provider})${record.model !== configured.model ? `, ${texts.statusConfigured}: ${configured.model}` : ''}`,
+    `${texts.statusEffort}: ${record.reasoning_effort ?? texts.statusDefault}`,
+    `${texts.statusSession}: ${bucket?.session_id ? `${bucket.session_id.slice(0, 8)}…` : texts.statusSessionNew}`,
+    `${texts.statusMessages}: ${bucket?.message_count ?? 0}`,
+    `${texts.statusTokens}: ${bucket?.total_tokens ?? 0}`,
+    `${texts.statusCost}: $${(bucket?.total_cost_usd ?? 0).toFixed(4)}`,
+    `${texts.statusStarted}: ${record.created_at}`,
   ];
   return lines.join('\n');
 }

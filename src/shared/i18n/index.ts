@@ -1,0 +1,34 @@
+/** The UI text catalogues, one per `language` value; English is the reference and the fallback. */
+import type { LANGUAGES } from '../config/schema.js';
+
+type Language = (typeof LANGUAGES)[number];
+import { de } from './de.js';
+import { en, type Catalogue, type CommandName } from './en.js';
+import { es } from './es.js';
+import { fr } from './fr.js';
+import { nl } from './nl.js';
+import { pt } from './pt.js';
+import { ru } from './ru.js';
+
+export type { Catalogue, CommandName };
+
+export const CATALOGUES: Record<Language, Catalogue> = { en, de, nl, fr, ru, es, pt };
+
+/** The catalogue of `language`; an unknown value (a newer config) falls back to English. */
+export function catalogue(language: string): Catalogue {
+  return (CATALOGUES as Record<string, Catalogue | undefined>)[language] ?? en;
+}
+
+/**
+ * The command menu in its spec order (spec/telegram.md §2), only commands that answer today.
+ * `/where` and `/leave` stay hidden, as the spec asks.
+ */
+export const MENU_ORDER: readonly CommandName[] = [
+  'new', 'reset', 'stop', 'interrupt', 'model', 'status', 'memory', 'agent_commands', 'showfiles', 'info', 'help',
+  'diagnose', 'restart', 'stop_all',
+];
+
+export function menuCommands(language: string): { command: string; description: string }[] {
+  const text = catalogue(language).commands;
+  return MENU_ORDER.map((command) => ({ command, description: text[command] }));
+}

@@ -1,0 +1,21 @@
+/**
+ * `sf!<path>` from the `/showfiles` browser: the file, relative to this agent's home, is sent if
+ * it really lies inside the home (symlinks resolved) and is a regular file.
+ */
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { checkPath } from '../../../shared/security/path-scope.js';
+import { texts } from '../orchestrator/texts.js';
+
+export type FileReply = { text: string; files: string[] };
+
+export async function fileFromHome(home: string, rel: string): Promise<FileReply> {
+  const check = await checkPath(rel, [home], { base: home });
+  if (!check.ok) return { text: texts.fileUnsafePath(basename(rel) || rel), files: [] };
+  try {
+    if (!(await stat(check.path)).isFile()) return { text: texts.fileGone, files: [] };
+  } catch {
+    return { text: texts.fileGone, files: [] };
+  }
+  return { text: '', files: [check.path] };
+}

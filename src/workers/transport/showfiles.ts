@@ -1,0 +1,53 @@
+/**
+ * `/showfiles`: the agent's home as an inline-keyboard tree. `sf:<n>` opens a folder (the message
+ * is edited in place), `sf!<n>` asks the agent to send that file. Callback data is capped at 64
+ * bytes, so buttons carry short numbers that this browser maps back to paths; after a transport
+ * restart the numbers are gone and the user is asked to start again.
+ */
+import { readdir } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import type { InlineKeyboardMarkup } from './telegram-bot.js';
+
+/** More entries than this are summarised in the header instead of listed. */
+const MAX_ENTRIES = 40;
+/** Paths remembered per bot; the oldest are forgotten first. */
+const MAX_REMEMBERED = 2_000;
+
+export type Listing = { text: string; keyboard: InlineKeyboardMarkup };
+
+export class FileBrowser {
+  private readonly paths = new Map<number, string>();
+  private nextId = 1;
+
+  constructor(private readonly root: string) {}
+
+  /** The relative path behind a button number, or undefined when it was forgotten. */
+  pathOf(id: string): string | undefined {
+    return this.paths.get(Number(id));
+  }
+
+  /** The listing of `rel` ('' = the home): folders first, dot files hidden (`.env` holds secrets). */
+  async list(rel: string, labels: { title: (path: string) => string; empty: string; up: string }): Promise<Listing> {
+    const entries = (await readdir(join(this.root, rel), { withFileTypes: true }))
+      .filter((e) => !e.name.startsWith('.'))
+      .sort((a, b) => Number(b.isDirectory()) - Number(a.isDirectory()) || a.name.localeCompare(b.name));
+    const rows: InlineKeyboardMarkup['inline_keyboard'] = [];
+    if (rel !== '') rows.push([{ text: labels.up, callback_data: `sf:${this.idOf(posix.dirname(rel) === '.' ? '' : posix.dirname(rel))}` }]);
+    for (const entry of entries.slice(0, MAX_ENTRIES)) {
+      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      const folder = entry.isDirectory();
+      rows.push([{ text: `${folder ? '📁' : '📄'} ${entry.name}`.slice(0, 64), callback_data: `${folder ? 'sf:' : 'sf!'}${this.idOf(child)}` }]);
+    }
+    const more = entries.length > MAX_ENTRIES ? ` (+${entries.length - MAX_ENTRIES})` : '';
+    const text = `${labels.title(rel === '' ? '~' : rel)}${more}${entries.length === 0 ? `\n${labels.empty}` : ''}`;
+    return { text, keyboard: { inline_keyboard: rows } };
+  }
+
+  private idOf(rel: string): number {
+    for (const [id, path] of this.paths) if (path === rel) return id;
+    const id = this.nextId++;
+    this.paths.set(id, rel);
+    if (this.paths.size > MAX_REMEMBERED) this.paths.delete(this.paths.keys().next().value!);
+    return id;
+  }
+}
