@@ -7,6 +7,7 @@ import { agentPaths, mainPaths, subAgentHome } from '../../shared/paths.js';
 import type { CorruptReport } from '../../shared/store/json-store.js';
 import { configOfAgent, loadAllConfigs, type AgentConfigs } from '../../shared/worker/effective-config.js';
 import { runWorker, type WorkerContext } from '../../shared/worker/runtime.js';
+import { AgentAutomation, automationHandlers } from './automation/agent-automation.js';
 import { cliEnv } from './cli-env.js';
 import { updateAgentEntry } from './agents-file.js';
 import { InboxJournal } from './inbox/inbox-journal.js';
@@ -20,6 +21,13 @@ import { useLanguage } from './orchestrator/texts.js';
 
 let service: AgentService | null = null;
 let configs: AgentConfigs | null = null;
+// Automation (cron, webhooks, heartbeat): built once the service exists.
+let automation: AgentAutomation | null = null;
+
+function requireAutomation(): AgentAutomation {
+  if (!automation) throw new Error('agent is still starting');
+  return automation;
+}
 
 function requireService(): AgentService {
   if (!service) throw new Error('agent is still starting');
@@ -104,6 +112,19 @@ async function start(ctx: WorkerContext): Promise<void> {
     },
   });
   await service.start();
+  // Automation ----------------------------------------------------------------------------------
+  automation = new AgentAutomation({
+    agent: name,
+    paths,
+    log: ctx.log,
+    config,
+    runTurn: provider.runTurn,
+    outbox,
+    sessions,
+    service,
+    env: (chat) => cliEnv({ agent: name, mainHome, agentHome, sharedMemoryFile: mainPaths(mainHome).sharedMemoryFile, config: config(), chat }),
+  });
+  // End automation -------------------------------------------------------------------------------
 }
 
 await runWorker({
@@ -112,6 +133,7 @@ await runWorker({
     inbound: (message) => requireService().inbound(message),
     cancelQueued: ({ inboundId, chat }) => requireService().cancelQueued(inboundId, chat),
     stopTurns: ({ reason }) => ({ aborted: requireService().stopEverything(reason) }),
+    ...automationHandlers(requireAutomation),
     configChanged: async () => {
       try {
         configs = await loadAllConfigs(ctx.home);

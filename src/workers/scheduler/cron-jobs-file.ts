@@ -166,6 +166,8 @@ export interface CronRunState {
   status: string;
   durationMs: number;
   error?: string | null;
+  /** How delivering the result went, when the run got that far (automation.md §1 delivery tracking). */
+  delivery?: { status: 'ok' | 'failed' | 'skipped'; error: string | null; resultText: string | null };
 }
 
 /** The fields a finished run changes on its job (pure, for tests and for in-memory copies). */
@@ -179,6 +181,13 @@ export function applyCronRun(job: Record<string, unknown>, run: CronRunState): R
     last_duration_ms: run.durationMs,
     last_error: run.error ?? null,
     run_history: [...history, record].slice(-MAX_RUN_HISTORY),
+    ...(run.delivery
+      ? {
+          last_delivery_status: run.delivery.status,
+          last_delivery_error: run.delivery.error,
+          last_result_text: run.delivery.resultText,
+        }
+      : {}),
   };
 }
 

@@ -115,6 +115,50 @@ export class AgentService {
     return aborted;
   }
 
+  // Automation (scheduler-injected turns: webhook wake, heartbeat) ---------------------------------
+  /** True while a turn runs in this chat (a heartbeat then leaves the chat alone). */
+  isChatBusy(chat: ChatRef): boolean {
+    return this.queue.isBusy(laneOf(chat));
+  }
+
+  /** Runs `work` in the chat's lane after whatever waits there: one turn at a time per chat. Not journaled. */
+  runInChat<T>(chat: ChatRef, id: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (!this.accepting) return Promise.reject(new Error('agent is stopping'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push(laneOf(chat), { id, run: (signal) => work(signal).then(resolve, reject) });
+    });
+  }
+
+  /** Runs `text` as one turn of the chat's live session (webhook `wake`); resolves with its final delivery. */
+  injectTurn(chat: ChatRef, text: string, origin: string): Promise<Delivery | null> {
+    const inbound: Inbound = {
+      id: `${origin}:${randomUUID()}`,
+      chat,
+      userId: chat.chatId,
+      messageId: null,
+      chatType: chat.chatId < 0 ? 'supergroup' : 'private',
+      kind: 'message',
+      text,
+      receivedAt: new Date().toISOString(),
+      attachments: [],
+    };
+    const outbox = this.deps.turn.outbox;
+    let final: Delivery | null = null;
+    // Same outbox, but the turn's final delivery is remembered so the caller can tell an empty reply.
+    const capturing = Object.create(outbox) as Outbox;
+    capturing.send = (delivery) => {
+      final = delivery;
+      return outbox.send(delivery);
+    };
+    return this.runInChat(chat, inbound.id, async (signal) => {
+      const turnId = randomUUID();
+      this.deps.queueUpdate(chat, [], 'started', { turnId, replyTo: null });
+      await runChatTurn({ ...this.deps.turn, outbox: capturing }, inbound, text, null, signal, turnId);
+      return final;
+    });
+  }
+  // End automation --------------------------------------------------------------------------------
+
   private enqueue(message: Inbound, text: string): number {
     return this.queue.push(laneOf(message.chat), {
       id: message.id,
