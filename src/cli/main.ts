@@ -50,6 +50,14 @@ async function main(argv: string[]): Promise<number> {
       return runRestart({ home });
     case 'logs':
       return runLogs({ home, follow: flags.has('-f') || flags.has('--follow'), lines: numberFlag(argv, '-n') ?? 100 });
+    case 'chat':
+      return runChat({ home, agent: stringFlag(argv, '--agent') ?? 'main' });
+    case 'config':
+      return runConfigCommand({ home, args: rest });
+    case 'docker':
+      return runDockerCommand({ home, args: rest });
+    case 'upgrade':
+      return runUpgrade({ home, checkOnly: flags.has('--check') });
     case 'onboarding':
       return runOnboarding({ home, reset: false, verbose: flags.has('-v') || flags.has('--verbose') });
     case 'reset':
