@@ -109,3 +109,12 @@ test('<file:…> inside the workspace is uploaded; ../ paths and a symlink escap
   const uploads = [...rig.tg.callsOf('sendDocument'), ...rig.tg.callsOf('sendPhoto')];
   assert.equal(uploads.length, 2, 'only the two files inside the workspace were sent');
 });
+
+test('a voice message is transcribed by the configured command and the transcript reaches the prompt', async (t) => {
+  const rig = await startRig(t, { config: { transcription: { audio_command: 'echo transcript-of' } } });
+  const id = rig.tg.addFile(Buffer.from('OggS fake'), 'voice/file_9.oga');
+  rig.tg.pushUpdate(mediaMessage(USER_ID, 700, { voice: { file_id: id, file_unique_id: 'vx1', duration: 2, mime_type: 'audio/ogg', file_size: 9 } }));
+  await waitFor(async () => (await prompts(rig)).some((p) => p.includes('voice_vx1.ogg')), { timeoutMs: 20_000 });
+  const prompt = (await prompts(rig)).find((p) => p.includes('voice_vx1.ogg'))!;
+  assert.match(prompt, /Transcript \(made by the configured transcription command\):\ntranscript-of \S+voice_vx1\.ogg/);
+});
