@@ -4,6 +4,7 @@ import { EXIT_FAILURE } from '../shared/exit-codes.js';
 import { describeError } from '../shared/errors.js';
 import { resolveHome } from '../shared/paths.js';
 import { packageInfo } from '../shared/package-info.js';
+import { runAgents } from './commands/agents.js';
 import { runChat } from './commands/chat.js';
 import { runConfigCommand } from './commands/config.js';
 import { runDockerCommand } from './commands/docker.js';
@@ -21,7 +22,7 @@ import { runUpgrade } from './commands/upgrade.js';
 async function main(argv: string[]): Promise<number> {
   const flags = new Set(argv.filter((a) => a.startsWith('-')));
   // Values of flags that take one (`--agent NAME`, `-n 50`) are not positional arguments.
-  const valueFlags = new Set(['--agent', '-n']);
+  const valueFlags = new Set(['--agent', '-n', '--token', '--users', '--groups', '--provider', '--model']);
   const args = argv.filter((a, i) => !a.startsWith('-') && !valueFlags.has(argv[i - 1] ?? ''));
   const home = resolveHome();
   if (flags.has('--version') || flags.has('-V')) {
@@ -50,6 +51,16 @@ async function main(argv: string[]): Promise<number> {
       return runRestart({ home });
     case 'logs':
       return runLogs({ home, follow: flags.has('-f') || flags.has('--follow'), lines: numberFlag(argv, '-n') ?? 100 });
+    case 'agents':
+      return runAgents({
+        home,
+        args: rest,
+        yes: flags.has('--yes') || flags.has('-y'),
+        flags: new Map(['--token', '--users', '--groups', '--provider', '--model'].flatMap((f) => {
+          const value = stringFlag(argv, f);
+          return value === undefined ? [] : [[f, value] as [string, string]];
+        })),
+      });
     case 'chat':
       return runChat({ home, agent: stringFlag(argv, '--agent') ?? 'main' });
     case 'config':

@@ -6,7 +6,7 @@
 import { existsSync, unlinkSync, unwatchFile, watchFile } from 'node:fs';
 import type { Logger } from 'pino';
 import { diffConfig, loadConfig } from '../shared/config/load.js';
-import { readAgentNames } from '../shared/config/agent-config.js';
+import { loadAgentsFile } from '../shared/config/agent-config.js';
 import type { Config } from '../shared/config/schema.js';
 import { controlSocketPath } from '../shared/control-socket.js';
 import { ConfigError, describeError } from '../shared/errors.js';
@@ -16,6 +16,8 @@ import { createLogger, flushLogs } from '../shared/log/logger.js';
 import { packageInfo } from '../shared/package-info.js';
 import { mainPaths, subAgentHome } from '../shared/paths.js';
 import { startControlServer } from './control-server.js';
+import { watchAgents } from './agents-watch.js';
+import { startMemoryWatch } from './memory-watch.js';
 import { acquirePidLock } from './pid-lock.js';
 import { Supervisor } from './supervisor.js';
 import { workerSpecs } from './worker-specs.js';
@@ -54,17 +56,24 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
   const log = createLogger({ logsDir: paths.logsDir, fileName: 'supervisor', role: 'supervisor', level: logLevel, alsoStderr: true });
   const { version } = packageInfo();
   try {
-    const agents = ['main', ...(await readAgentNames(paths.agentsFile, (w) => log.warn(w)))];
+    const agentsFile = await loadAgentsFile(paths.agentsFile);
+    for (const warning of agentsFile.warnings) log.warn(warning);
+    const agents = ['main', ...agentsFile.agents.map((a) => a.name)];
     const defaultsDir = defaultHomeDefaultsDir();
     await seedHome(options.home, { role: 'main', defaultsDir });
     for (const name of agents.slice(1)) await seedHome(subAgentHome(options.home, name), { role: 'sub', defaultsDir });
 
+    const specOptions = { home: options.home, env: process.env, logLevel };
     const supervisor = new Supervisor({
       home: options.home,
       version,
       log,
-      specs: workerSpecs({ home: options.home, agents, env: process.env, logLevel }),
+      specs: workerSpecs({ ...specOptions, agents }),
       onStopRequested: (reason) => stopRequested(reason),
+      agentSpec: (name) => workerSpecs({ ...specOptions, agents: [name] }).find((spec) => spec.agent === name)!,
+      prepareAgent: async (name) => {
+        await seedHome(subAgentHome(options.home, name), { role: 'sub', defaultsDir });
+      },
     });
     const control = await startControlServer({
       socketPath: controlSocketPath(options.home),
@@ -94,9 +103,24 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
     log.info({ version, pid: process.pid, workers: supervisor.handles.size, ms: Math.round(performance.now() - t0) }, 'ductor is running');
 
     const stopWatching = watchFiles(paths.configFile, paths.restartRequestedFile, config, supervisor, log);
+    const announceAgents = () => {
+      for (const handle of supervisor.handles.values()) {
+        if (handle.state === 'ready' && handle.spec.role !== 'agent') handle.peer?.notify('configChanged', { hot: ['agents'], restart: [] });
+      }
+    };
+    const stopAgentsWatch = watchAgents({ file: paths.agentsFile, initial: agentsFile.agents, supervisor, log, announce: announceAgents });
+    let memoryLimit = config.agents.memory_limit_mb;
+    const stopMemoryWatch = startMemoryWatch(supervisor, () => memoryLimit, log);
+    const refreshLimit = setInterval(() => {
+      loadConfig(paths.configFile).then(({ config: c }) => (memoryLimit = c.agents.memory_limit_mb), () => undefined);
+    }, 30_000);
+    refreshLimit.unref();
     const reason = await stopped;
     log.info({ reason }, 'shutting down');
     stopWatching();
+    stopAgentsWatch();
+    stopMemoryWatch();
+    clearInterval(refreshLimit);
     await supervisor.shutdown(reason);
     await control.close();
     process.off('SIGINT', onSignal);

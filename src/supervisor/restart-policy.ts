@@ -33,3 +33,16 @@ export function backoffMs(history: CrashHistory): number {
 export function isCrashLoop(history: CrashHistory): boolean {
   return history.crashTimesMs.length === CRASH_LOOP_COUNT;
 }
+
+/** A sub-agent that crashed this many times in a row is given up (as the original does) and reported. */
+export const SUBAGENT_MAX_CRASHES = 5;
+/** Sub-agent restart delays as the original: 5, 10, 20, 40, 80 s. */
+export const SUBAGENT_BASE_BACKOFF_MS = 5_000;
+
+export function subAgentBackoffMs(history: CrashHistory): number {
+  return SUBAGENT_BASE_BACKOFF_MS * 2 ** Math.max(0, Math.min(history.consecutive - 1, 10));
+}
+
+export function shouldGiveUp(history: CrashHistory): boolean {
+  return history.consecutive >= SUBAGENT_MAX_CRASHES;
+}

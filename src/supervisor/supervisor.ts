@@ -5,10 +5,10 @@
 import type { Logger } from 'pino';
 import { EXIT_RESTART } from '../shared/exit-codes.js';
 import { cliOwnerMarker, stopMarkedProcesses } from '../shared/orphan-processes.js';
-import type { Handlers, SupervisorStatus } from '../shared/rpc/contract.js';
+import type { Handlers, SupervisorStatus, WorkerStatus } from '../shared/rpc/contract.js';
 import type { RpcPeer } from '../shared/rpc/peer.js';
 import { consoleTarget, type Target } from '../shared/rpc/targets.js';
-import { backoffMs, emptyHistory, isCrashLoop, recordCrash, type CrashHistory } from './restart-policy.js';
+import { backoffMs, emptyHistory, isCrashLoop, recordCrash, shouldGiveUp, subAgentBackoffMs, type CrashHistory } from './restart-policy.js';
 import { createRouter } from './router.js';
 import { WorkerHandle, type ExitInfo, type WorkerSpec } from './worker-handle.js';
 
@@ -19,6 +19,10 @@ export type SupervisorOptions = {
   specs: WorkerSpec[];
   /** Called when a worker or the control socket asks for a full stop. */
   onStopRequested: (reason: string) => void;
+  /** Builds the spec of a sub-agent added to agents.json while running. */
+  agentSpec?: (name: string) => WorkerSpec;
+  /** Prepares a sub-agent's home before its first start. */
+  prepareAgent?: (name: string) => Promise<void>;
 };
 
 export class Supervisor {
@@ -59,6 +63,13 @@ export class Supervisor {
       },
       ping: () => ({ pid: process.pid, uptimeMs: Date.now() - this.startedAt.getTime(), rssBytes: process.memoryUsage.rss() }),
       echo: (params) => params,
+      agentControl: async ({ name, action }) => {
+        const target = `agent:${name}` as Target;
+        const worker = action === 'start' ? await this.startWorker(target)
+          : action === 'stop' ? await this.stopWorker(target, '/agent_stop')
+            : await this.restartWorker(target, '/agent_restart');
+        return { worker };
+      },
     };
   }
 
@@ -151,7 +162,14 @@ export class Supervisor {
     }
     const history = recordCrash(this.histories.get(handle.id) ?? emptyHistory(), Date.now(), info.uptimeMs);
     this.histories.set(handle.id, history);
-    const delayMs = backoffMs(history);
+    const isSubAgent = handle.spec.role === 'agent' && handle.spec.agent !== 'main';
+    if (isSubAgent && shouldGiveUp(history)) {
+      // As the original: a sub-agent that keeps crashing is given up, and the main agent's users are told.
+      log.error({ worker: handle.id, crashes: history.consecutive }, 'sub-agent given up after repeated crashes');
+      this.notify('main', `[Supervisor] Sub-agent '${handle.spec.agent}' stopped after ${history.consecutive} crashes (last exit code ${info.code}, signal ${info.signal}). Fix the cause, then /agent_start ${handle.spec.agent}.`);
+      return;
+    }
+    const delayMs = isSubAgent ? subAgentBackoffMs(history) : backoffMs(history);
     log.warn({ worker: handle.id, code: info.code, signal: info.signal, uptimeMs: info.uptimeMs, delayMs }, 'worker exited unexpectedly; restarting');
     handle.state = 'backoff';
     if (isCrashLoop(history)) this.reportCrashLoop(handle, history);
@@ -168,10 +186,73 @@ export class Supervisor {
     const text = `⚠️ ductor: the ${handle.id} worker crashed ${history.crashTimesMs.length} times in a short while; ` +
       'it keeps being restarted with growing delays. See `ductor logs` for the cause.';
     this.options.log.error({ worker: handle.id, crashes: history.crashTimesMs.length }, 'worker crash loop');
+    if (handle.id === 'transport') return;
+    this.notify(handle.spec.agent ?? 'main', text);
+  }
+
+  /** Tells an agent's primary chat something operational, when the transport is up. */
+  notify(agent: string, text: string): void {
     const transport = this.handles.get('transport');
-    if (handle.id === 'transport' || !transport?.peer || transport.state !== 'ready') return;
-    const agent = handle.spec.agent ?? 'main';
+    if (!transport?.peer || transport.state !== 'ready') {
+      this.options.log.warn({ agent }, 'transport not ready; operational notice only logged');
+      return;
+    }
     transport.peer.request('notifyUser', { agent, text }, { timeoutMs: 10_000 })
-      .catch((error: unknown) => this.options.log.warn({ err: error }, 'could not tell the user about the crash loop'));
+      .catch((error: unknown) => this.options.log.warn({ err: error }, 'could not deliver an operational notice'));
+  }
+
+  /** Starts a sub-agent added to agents.json while running. */
+  async addAgent(name: string): Promise<void> {
+    const target = `agent:${name}` as Target;
+    if (this.handles.has(target) || !this.options.agentSpec) return;
+    await this.options.prepareAgent?.(name);
+    const handle = this.addHandle(this.options.agentSpec(name));
+    if (this.phase === 'running') await handle.start().catch((error: unknown) => this.options.log.error({ worker: target, err: error }, 'new agent failed to start'));
+  }
+
+  /** Stops and forgets a sub-agent removed from agents.json (its home stays on disk). */
+  async removeAgent(name: string): Promise<void> {
+    const target = `agent:${name}` as Target;
+    const handle = this.handles.get(target);
+    if (!handle) return;
+    this.cancelRestart(target);
+    await handle.stop('removed from agents.json');
+    this.handles.delete(target);
+    this.histories.delete(target);
+  }
+
+  /** `/agent_stop`: a planned stop; the worker stays stopped until started again. */
+  async stopWorker(target: Target, reason: string): Promise<WorkerStatus | null> {
+    const handle = this.handles.get(target);
+    if (!handle) return null;
+    this.cancelRestart(target);
+    await handle.stop(reason);
+    return handle.status();
+  }
+
+  /** `/agent_start` (also after a give-up) and the second half of a restart. */
+  async startWorker(target: Target): Promise<WorkerStatus | null> {
+    const handle = this.handles.get(target);
+    if (!handle) return null;
+    this.cancelRestart(target);
+    this.histories.delete(target);
+    await handle.start().catch((error: unknown) => this.options.log.error({ worker: target, err: error }, 'worker start failed'));
+    return handle.status();
+  }
+
+  /** Restarts one worker alone (a changed token, `/agent_restart`, a memory limit). */
+  async restartWorker(target: Target, reason: string): Promise<WorkerStatus | null> {
+    const handle = this.handles.get(target);
+    if (!handle) return null;
+    this.options.log.info({ worker: target, reason }, 'restarting one worker');
+    await this.stopWorker(target, reason);
+    handle.restarts += 1;
+    return this.startWorker(target);
+  }
+
+  private cancelRestart(target: Target): void {
+    const timer = this.restartTimers.get(target);
+    if (timer) clearTimeout(timer);
+    this.restartTimers.delete(target);
   }
 }

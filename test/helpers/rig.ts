@@ -16,9 +16,19 @@ export const USER_ID = 1001;
 export type Rig = { home: string; tg: FakeTelegram; ductor: RunningDuctor; cliRecord: string; cliRuns: () => Promise<CliRun[]> };
 export type CliRun = { event: string; argv?: string[]; pid?: number; stdin?: string; cwd?: string };
 
-export async function startRig(t: TestContext, options: { config?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {}): Promise<Rig> {
+export type RigOptions = {
+  config?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+  /** Runs after the config is written and before ductor starts (e.g. to write agents.json). */
+  beforeStart?: (home: string) => Promise<void>;
+  /** More bot tokens the fake Bot API accepts (sub-agents). */
+  tokens?: string[];
+};
+
+export async function startRig(t: TestContext, options: RigOptions = {}): Promise<Rig> {
   const home = await tmpHome(t);
   const tg = await startFakeTelegram(t);
+  for (const token of options.tokens ?? []) tg.addToken(token);
   await writeConfig(home, {
     telegram_token: FAKE_TOKEN,
     telegram_api_root: tg.url,
@@ -27,6 +37,7 @@ export async function startRig(t: TestContext, options: { config?: Record<string
     provider: 'claude',
     ...options.config,
   });
+  await options.beforeStart?.(home);
   const cliRecord = join(home, 'cli-record.jsonl');
   const ductor = await spawnDuctor(t, home, {
     PATH: `${FAKE_CLI_DIR}:${process.env.PATH ?? ''}`,

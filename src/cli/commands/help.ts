@@ -8,6 +8,9 @@ Usage: ductor [command] [options]
   ductor status [--json] show the supervisor and every worker (pid, state, uptime, restarts)
   ductor stop            stop everything and release the lock
   ductor restart         restart all workers from the code on disk
+  ductor agents [list]   sub-agents: state, restarts, provider, model
+  ductor agents add NAME [--token T --users 1,2 --groups -100… --provider P --model M]
+  ductor agents remove NAME [--yes]  (the agent's files stay on disk)
   ductor chat [--agent NAME]  talk to an agent from this terminal (through the running ductor)
   ductor logs [-f] [-n N] merged logs of every process, in time order (-f follows)
   ductor config schema [FILE]  write the JSON Schema of config.json (default: config/config.schema.json)

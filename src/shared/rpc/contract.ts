@@ -97,6 +97,13 @@ export const contract = {
   /** Stop everything and release the lock. */
   stop: { servedBy: 'supervisor', params: z.object({ reason: z.string() }), result: Ok },
 
+  /** Start, stop or restart one sub-agent's worker (`/agent_start|stop|restart`). */
+  agentControl: {
+    servedBy: 'supervisor',
+    params: z.object({ name: AgentNameSchema, action: z.enum(['start', 'stop', 'restart']) }),
+    result: z.object({ worker: WorkerStatusSchema.nullable() }),
+  },
+
   // Transport services -------------------------------------------------------------------------
   /** Tell the user of `agent` (its primary chat) something operational, e.g. a crash loop. */
   notifyUser: {

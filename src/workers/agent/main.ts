@@ -11,6 +11,7 @@ import { AgentAutomation, automationHandlers } from './automation/agent-automati
 import { cliEnv } from './cli-env.js';
 import { updateAgentEntry } from './agents-file.js';
 import { InboxJournal } from './inbox/inbox-journal.js';
+import { isAgentAdminCommand, runAgentAdmin } from './orchestrator/agent-admin.js';
 import { AgentService } from './orchestrator/agent-service.js';
 import { providerForModel } from './orchestrator/model-resolution.js';
 import { Outbox } from './orchestrator/outbox.js';
@@ -99,6 +100,7 @@ async function start(ctx: WorkerContext): Promise<void> {
     },
     queueUpdate: (chat, inboundIds, outcome, started) =>
       ctx.peer.notify('queueUpdate', { agent: name, chat, inboundIds, outcome, turnId: started?.turnId ?? null, replyTo: started?.replyTo ?? null }, { target: 'transport' }),
+    admin: { matches: isAgentAdminCommand, run: (text) => runAgentAdmin(ctx.peer, name, text) },
     stopOtherAgents: async () => {
       if (name !== 'main') return 0;
       const status = await ctx.peer.request('status', {});

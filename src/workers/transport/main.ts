@@ -11,6 +11,9 @@ import { DeliveryLog } from './delivery-log.js';
 const bots = new Map<string, BotRunner>();
 let configs: AgentConfigs | null = null;
 let consoles: ConsoleChannel | null = null;
+let deliveries: DeliveryLog | null = null;
+/** The token each running bot polls with, to notice a change. */
+const botTokens = new Map<string, string>();
 
 function consoleChannel(): ConsoleChannel {
   if (!consoles) throw new Error('transport is still starting');
@@ -26,14 +29,22 @@ function botOf(agent: string): BotRunner {
 async function start(ctx: WorkerContext): Promise<void> {
   configs = await loadAllConfigs(ctx.home);
   consoles = new ConsoleChannel(ctx.peer, ctx.log);
-  const deliveries = new DeliveryLog(join(mainPaths(ctx.home).runDir, 'deliveries.json'), (r) =>
+  deliveries = new DeliveryLog(join(mainPaths(ctx.home).runDir, 'deliveries.json'), (r) =>
     ctx.log.error({ file: r.file, movedTo: r.movedTo, reason: r.reason }, 'state file was corrupt and was moved aside'));
   await deliveries.load();
-  const names = ['main', ...configs.agents.map((a) => a.name)];
+  await reconcileBots(ctx);
+}
+
+/**
+ * Makes the running bots match the configured agents: a bot per agent with a token of its own,
+ * started when an agent appears, stopped when it goes, restarted when its token changes.
+ */
+async function reconcileBots(ctx: WorkerContext): Promise<void> {
+  const names = ['main', ...configs!.agents.map((a) => a.name)];
+  const wanted = new Map<string, string>();
   const seenTokens = new Set<string>();
   for (const agent of names) {
-    const config = (): Config => configOfAgent(configs!, agent, ctx.home);
-    const token = config().telegram_token;
+    const token = configOfAgent(configs!, agent, ctx.home).telegram_token;
     if (!token || token.startsWith('YOUR_')) {
       ctx.log.warn({ agent }, 'agent has no Telegram token; no bot started for it');
       continue;
@@ -44,8 +55,21 @@ async function start(ctx: WorkerContext): Promise<void> {
       continue;
     }
     seenTokens.add(token);
-    const bot = new BotRunner({ agent, config, peer: ctx.peer, deliveries, log: ctx.log.child({ agent }), home: ctx.home });
+    wanted.set(agent, token);
+  }
+  for (const [agent, bot] of bots) {
+    if (wanted.get(agent) === botTokens.get(agent)) continue;
+    bots.delete(agent);
+    botTokens.delete(agent);
+    await bot.stop();
+    ctx.log.info({ agent }, 'bot stopped');
+  }
+  for (const [agent, token] of wanted) {
+    if (bots.has(agent)) continue;
+    const config = (): Config => configOfAgent(configs!, agent, ctx.home);
+    const bot = new BotRunner({ agent, config, peer: ctx.peer, deliveries: deliveries!, log: ctx.log.child({ agent }), home: ctx.home });
     bots.set(agent, bot);
+    botTokens.set(agent, token);
     bot.start();
   }
 }
@@ -64,6 +88,7 @@ await runWorker({
     configChanged: async () => {
       try {
         configs = await loadAllConfigs(ctx.home);
+        await reconcileBots(ctx);
       } catch (error) {
         ctx.log.warn({ err: error }, 'config reload failed; keeping the previous config');
       }

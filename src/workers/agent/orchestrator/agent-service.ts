@@ -40,6 +40,8 @@ export type AgentServiceDeps = {
   queueUpdate: QueueNotifier;
   /** `/stop_all` on the main agent also stops every other agent. */
   stopOtherAgents: () => Promise<number>;
+  /** `/agents` and `/agent_start|stop|restart`. */
+  admin?: { matches: (text: string) => boolean; run: (text: string) => Promise<Reply> };
 };
 
 export class AgentService {
@@ -77,6 +79,11 @@ export class AgentService {
     const intent = abortIntent(text);
     if (intent) {
       await this.abort(intent, message);
+      return { accepted: true, queuedBehind: 0 };
+    }
+    // Sub-agent administration (main agent only), answered by the supervisor.
+    if (this.deps.admin?.matches(text)) {
+      await this.reply(message, await this.deps.admin.run(text));
       return { accepted: true, queuedBehind: 0 };
     }
     const command = parseCommand(text);
