@@ -1,6 +1,7 @@
 // Shared body of the fake claude/codex/gemini executables: replays a recorded transcript the way
 // the real CLI printed it, records what it was given, and misbehaves on demand (see README.md).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, fstatSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +30,7 @@ export async function runFakeCli(cli) {
   const resumed = isResume(cli, argv);
   const transcriptName = (resumed && env.FAKE_CLI_RESUME_TRANSCRIPT) || env.FAKE_CLI_TRANSCRIPT || `${cli}-local-hello`;
   const transcript = locate(cli, transcriptName);
-  record({ event: 'start', cli, pid: process.pid, argv, cwd: process.cwd(), transcript });
+  record({ event: 'start', cli, pid: process.pid, argv, cwd: process.cwd(), transcript, agent: env.DUCTOR_AGENT_NAME ?? null, taskId: env.DUCTOR_TASK_ID ?? null });
 
   let exitCode = readExit(transcript);
   for (const m of modes) if (m.startsWith('exit=')) exitCode = Number(m.slice(5));
@@ -52,7 +53,16 @@ export async function runFakeCli(cli) {
   // turn to hang while the next ones finish).
   if (env.FAKE_CLI_HANG_ON && promptSeen.includes(env.FAKE_CLI_HANG_ON)) modes.add('hang');
 
-  const lines = readFileSync(transcript, 'utf8').split('\n').filter((l) => l !== '');
+  let lines = readFileSync(transcript, 'utf8').split('\n').filter((l) => l !== '');
+  // FAKE_CLI_EXEC: run a command line during the run (a tool call) and answer with its output.
+  const reply = execRules(env, promptSeen);
+  if (reply !== null) lines = lines.map((l) => withReply(l, reply));
+  // FAKE_CLI_FRESH_SESSION=1: every new run gets its own session id; a resume keeps the resumed one.
+  if (env.FAKE_CLI_FRESH_SESSION === '1' && cli === 'claude') {
+    const at = argv.indexOf('--resume');
+    const id = at >= 0 ? argv[at + 1] : randomUUID();
+    lines = lines.map((l) => withSessionId(l, id));
+  }
   const stderrFile = transcript.replace(/\.jsonl$/, '.stderr.txt');
   if (existsSync(stderrFile)) process.stderr.write(readFileSync(stderrFile));
 
@@ -247,4 +257,35 @@ async function appServer() {
       process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', id: msg.id, result: { data, nextCursor: null } })}\n`);
     }
   }
+}
+
+/** Runs the first FAKE_CLI_EXEC rule (`[{"on": text, "run": shell command}]`) whose `on` the prompt contains. */
+function execRules(env, prompt) {
+  if (!env.FAKE_CLI_EXEC) return null;
+  const rules = JSON.parse(env.FAKE_CLI_EXEC);
+  const rule = rules.find((r) => prompt.includes(r.on));
+  if (!rule) return null;
+  const run = spawnSync('/bin/sh', ['-c', rule.run], { cwd: process.cwd(), env, encoding: 'utf8', timeout: 120_000 });
+  record({ event: 'exec', pid: process.pid, on: rule.on, code: run.status, stdout: run.stdout, stderr: run.stderr });
+  return (run.stdout ?? '').trim() || `(exec exited ${run.status})`;
+}
+
+/** The transcript line with its answer text replaced (claude assistant/result, codex agent_message). */
+function withReply(line, reply) {
+  const msg = tryParse(line);
+  if (msg === null) return line;
+  if (msg.type === 'assistant' && Array.isArray(msg.message?.content)) {
+    msg.message.content = msg.message.content.map((c) => (c.type === 'text' ? { ...c, text: reply } : c));
+  } else if (msg.type === 'result' && typeof msg.result === 'string') {
+    msg.result = reply;
+  } else if (msg.type === 'item.completed' && msg.item?.type === 'agent_message') {
+    msg.item.text = reply;
+  } else return line;
+  return JSON.stringify(msg);
+}
+
+function withSessionId(line, id) {
+  const msg = tryParse(line);
+  if (msg === null || typeof msg.session_id !== 'string') return line;
+  return JSON.stringify({ ...msg, session_id: id });
 }

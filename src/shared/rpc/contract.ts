@@ -28,6 +28,18 @@ import {
   WakeHookResultSchema,
 } from './automation-schemas.js';
 // End automation imports ---------------------------------------------------------------------------
+// Delegation, background tasks, internal API (issue 6) -------------------------------------------
+import {
+  ApiReplySchema,
+  DelegateDoneParamsSchema,
+  DelegateParamsSchema,
+  DelegateResultSchema,
+  TaskAskParentParamsSchema,
+  TaskCreateParamsSchema,
+  TaskIdParamsSchema,
+  TaskResumeParamsSchema,
+} from './delegation-schemas.js';
+// End delegation imports -------------------------------------------------------------------------
 import { AgentNameSchema, TargetSchema } from './targets.js';
 
 export type MethodSpec = {
@@ -161,6 +173,19 @@ export const contract = {
   /** Re-read an agent's cron_jobs.json / webhooks.json now (after a tool or `/cron` changed them). */
   reloadAutomation: { servedBy: 'scheduler', params: ReloadAutomationParamsSchema, result: ReloadAutomationResultSchema },
   // End automation --------------------------------------------------------------------------------
+
+  // Delegation, background tasks (spec/multiagent.md §5-6, sessions-and-tasks.md §4-5) ----------
+  /** Ask this agent: sync = run one turn in its inter-agent session and answer; async = accept with a job id. */
+  delegate: { servedBy: 'agent', params: DelegateParamsSchema, result: DelegateResultSchema },
+  /** An async delegation finished: the sender (or `replyTo`) agent injects the result into its chat. */
+  delegateDone: { servedBy: 'agent', params: DelegateDoneParamsSchema, result: z.object({ delivered: z.boolean() }) },
+  /** Task routes of the internal API, served by the parent agent's worker (HTTP status + body). */
+  taskCreate: { servedBy: 'agent', params: TaskCreateParamsSchema, result: ApiReplySchema },
+  taskResume: { servedBy: 'agent', params: TaskResumeParamsSchema, result: ApiReplySchema },
+  taskAskParent: { servedBy: 'agent', params: TaskAskParentParamsSchema, result: ApiReplySchema },
+  taskCancel: { servedBy: 'agent', params: TaskIdParamsSchema, result: ApiReplySchema },
+  taskDelete: { servedBy: 'agent', params: TaskIdParamsSchema, result: ApiReplySchema },
+  // End delegation ---------------------------------------------------------------------------------
 
   // Diagnostics -------------------------------------------------------------------------------
   /** Returns its payload; used to measure IPC latency. */

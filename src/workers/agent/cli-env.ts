@@ -3,6 +3,7 @@ import type { Config } from '../../shared/config/schema.js';
 import type { ChatRef } from '../../shared/rpc/conversation-schemas.js';
 import { CLI_OWNER_ENV, cliOwnerMarker } from '../../shared/orphan-processes.js';
 import { WORKER_ENV } from '../../shared/worker/runtime.js';
+import { internalApiSecret } from './delegation/api-secret.js';
 
 export function cliEnv(options: { agent: string; mainHome: string; agentHome: string; sharedMemoryFile: string; config: Config; chat: ChatRef }): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -20,6 +21,9 @@ export function cliEnv(options: { agent: string; mainHome: string; agentHome: st
   env.DUCTOR_TRANSPORT = options.chat.transport;
   env.DUCTOR_INTERAGENT_PORT = String(options.config.interagent_port);
   env.DUCTOR_SHARED_MEMORY_PATH = options.sharedMemoryFile;
+  // Internal API (issue 6): the tool scripts authenticate with this per-home secret. Never logged.
+  env.DUCTOR_INTERAGENT_SECRET = internalApiSecret(options.mainHome);
+  // End internal API
   const geminiKey = options.config.gemini_api_key;
   if (!env.GEMINI_API_KEY && geminiKey && !['', 'null', 'none'].includes(geminiKey.toLowerCase())) env.GEMINI_API_KEY = geminiKey;
   return env;

@@ -7,6 +7,7 @@ import { agentPaths, mainPaths, subAgentHome } from '../../shared/paths.js';
 import type { CorruptReport } from '../../shared/store/json-store.js';
 import { configOfAgent, loadAllConfigs, type AgentConfigs } from '../../shared/worker/effective-config.js';
 import { runWorker, type WorkerContext } from '../../shared/worker/runtime.js';
+import { agentTarget } from '../../shared/rpc/targets.js';
 import { AgentAutomation, automationHandlers } from './automation/agent-automation.js';
 import { cliEnv } from './cli-env.js';
 import { updateAgentEntry } from './agents-file.js';
@@ -19,6 +20,8 @@ import { ProviderAdapter } from './orchestrator/provider-adapter.js';
 import { SessionManager, type Target } from './sessions/session-manager.js';
 import { diagnoseText } from './commands/diagnose.js';
 import { useLanguage } from './orchestrator/texts.js';
+// Delegation, tasks, named sessions, shared memory (issue 6)
+import { AgentExtras, extrasHandlers } from './delegation/extras.js';
 
 let service: AgentService | null = null;
 let configs: AgentConfigs | null = null;
@@ -28,6 +31,14 @@ let automation: AgentAutomation | null = null;
 function requireAutomation(): AgentAutomation {
   if (!automation) throw new Error('agent is still starting');
   return automation;
+}
+
+// Delegation, tasks, named sessions, shared memory (issue 6): built once the service exists.
+let extras: AgentExtras | null = null;
+
+function requireExtras(): AgentExtras {
+  if (!extras) throw new Error('agent is still starting');
+  return extras;
 }
 
 function requireService(): AgentService {
@@ -101,6 +112,9 @@ async function start(ctx: WorkerContext): Promise<void> {
     queueUpdate: (chat, inboundIds, outcome, started) =>
       ctx.peer.notify('queueUpdate', { agent: name, chat, inboundIds, outcome, turnId: started?.turnId ?? null, replyTo: started?.replyTo ?? null }, { target: 'transport' }),
     admin: { matches: isAgentAdminCommand, run: (text) => runAgentAdmin(ctx.peer, name, text) },
+    // Issue 6: /session, /sessions, /tasks, `@name …`; /stop_all also stops background work.
+    intercept: (message, text) => (extras ? extras.intercept(message, text) : Promise.resolve(null)),
+    stopBackground: () => extras?.stopAll() ?? 0,
     stopOtherAgents: async () => {
       if (name !== 'main') return 0;
       const status = await ctx.peer.request('status', {});
@@ -127,6 +141,29 @@ async function start(ctx: WorkerContext): Promise<void> {
     env: (chat) => cliEnv({ agent: name, mainHome, agentHome, sharedMemoryFile: mainPaths(mainHome).sharedMemoryFile, config: config(), chat }),
   });
   // End automation -------------------------------------------------------------------------------
+  // Delegation, tasks, named sessions, shared memory (issue 6) ------------------------------------
+  extras = new AgentExtras(
+    {
+      agent: name,
+      mainHome,
+      paths,
+      log: ctx.log,
+      config,
+      runTurn: provider.runTurn,
+      outbox,
+      env: (chat) => cliEnv({ agent: name, mainHome, agentHome, sharedMemoryFile: mainPaths(mainHome).sharedMemoryFile, config: config(), chat }),
+      configuredTarget,
+      service: requireService,
+    },
+    {
+      tasksFile: mainPaths(mainHome).tasksFile,
+      sharedMemoryFile: mainPaths(mainHome).sharedMemoryFile,
+      onCorrupt,
+      sendDone: (agent, params) => ctx.peer.request('delegateDone', params, { target: agentTarget(agent), timeoutMs: 60_000 }),
+    },
+  );
+  await extras.start();
+  // End issue 6 ------------------------------------------------------------------------------------
 }
 
 await runWorker({
@@ -136,6 +173,7 @@ await runWorker({
     cancelQueued: ({ inboundId, chat }) => requireService().cancelQueued(inboundId, chat),
     stopTurns: ({ reason }) => ({ aborted: requireService().stopEverything(reason) }),
     ...automationHandlers(requireAutomation),
+    ...extrasHandlers(requireExtras), // issue 6
     configChanged: async () => {
       try {
         configs = await loadAllConfigs(ctx.home);
@@ -147,6 +185,7 @@ await runWorker({
     },
   }),
   stop: async () => {
+    extras?.stop(); // issue 6
     await service?.stop();
   },
 });

@@ -19,6 +19,10 @@ import { DependencyLocks } from './dependency-locks.js';
 import { HeartbeatLoop } from './heartbeat-loop.js';
 import { npmViewLatest, UpdateChecker } from './update-check.js';
 import { startWebhookServer, type WebhookServer } from './webhook-server.js';
+// Internal API for the agents' tool scripts (issue 6) ------------------------------------------------
+import type { InternalApi } from './internal-api/server.js';
+import { startInternalApiFor } from './internal-api/wire.js';
+// End internal API import --------------------------------------------------------------------------
 
 /** Extra time a heartbeat poll gets on the bus beyond the CLI timeout (ms). */
 const HEARTBEAT_GRACE_MS = 60_000;
@@ -30,6 +34,7 @@ const agents = new Map<string, AgentRuntime>();
 let configs: AgentConfigs | null = null;
 let webhookServer: WebhookServer | null = null;
 let updater: UpdateChecker | null = null;
+let internalApi: InternalApi | null = null;
 /** The generated global webhook token, until config.json carries it. */
 let generatedToken: string | null = null;
 
@@ -154,6 +159,13 @@ await runWorker({
     for (const name of ['main', ...configs.agents.map((a) => a.name)]) await startAgent(ctx, name);
     await startWebhooks(ctx);
     startUpdateCheck(ctx);
+    // Internal API (issue 6): a port already in use leaves cron and webhooks running; the tools then fail with a clear error.
+    try {
+      internalApi = await startInternalApiFor(ctx, () => configOf('main', ctx.home), () => ['main', ...(configs?.agents.map((a) => a.name) ?? [])]);
+    } catch (error) {
+      ctx.log.error({ err: error }, 'internal API could not start; agent and task tools will not work');
+    }
+    // End internal API ---------------------------------------------------------------------------
   },
   handlers: (ctx) => ({
     runCronNow: async ({ agent, jobId }) => {
@@ -186,6 +198,7 @@ await runWorker({
       cleanup.stop();
     }
     await webhookServer?.close().catch(() => undefined);
+    await internalApi?.close().catch(() => undefined);
     await Promise.all([...agents.values()].map(({ host }) => host.stop()));
   },
 });

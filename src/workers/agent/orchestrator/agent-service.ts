@@ -40,6 +40,11 @@ export type AgentServiceDeps = {
   queueUpdate: QueueNotifier;
   /** `/stop_all` on the main agent also stops every other agent. */
   stopOtherAgents: () => Promise<number>;
+  // Delegation, tasks, named sessions (issue 6): `/session`, `/sessions`, `/tasks`, `@name …`; null = not ours.
+  intercept?: (message: Inbound, text: string) => Promise<Reply | 'handled' | null>;
+  /** `/stop_all` also stops background sessions, async delegations and tasks. */
+  stopBackground?: () => number;
+  // End issue 6
   /** `/agents` and `/agent_start|stop|restart`. */
   admin?: { matches: (text: string) => boolean; run: (text: string) => Promise<Reply> };
 };
@@ -86,6 +91,13 @@ export class AgentService {
       await this.reply(message, await this.deps.admin.run(text));
       return { accepted: true, queuedBehind: 0 };
     }
+    // Issue 6: named sessions and tasks answer here, before the agent's own commands --------------
+    const intercepted = await this.deps.intercept?.(message, text);
+    if (intercepted) {
+      if (intercepted !== 'handled') await this.reply(message, intercepted);
+      return { accepted: true, queuedBehind: 0 };
+    }
+    // End issue 6 --------------------------------------------------------------------------------
     const command = parseCommand(text);
     if (command) {
       if (command.name === 'new' || command.name === 'reset') this.stopLane(lane, 'new session');
@@ -119,7 +131,7 @@ export class AgentService {
   stopEverything(reason: string): number {
     const { aborted, dropped } = this.queue.stopAll(reason);
     void this.deps.journal.finish(dropped);
-    return aborted;
+    return aborted + (this.deps.stopBackground?.() ?? 0); // issue 6: background work stops too
   }
 
   // Automation (scheduler-injected turns: webhook wake, heartbeat) ---------------------------------

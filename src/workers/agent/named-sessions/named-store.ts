@@ -1,0 +1,74 @@
+/** `named_sessions.json` of one agent (home-layout.md §3); written only by that agent's worker. */
+import { z } from 'zod';
+import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.js';
+
+export const NamedSessionSchema = z.looseObject({
+  name: z.string().min(1).max(40),
+  /** `user` = `/session`; `interagent` = the scoped session another agent talks to. */
+  kind: z.enum(['user', 'interagent']).default('user'),
+  chat_id: z.number().int(),
+  topic_id: z.number().int().nullable().default(null),
+  transport: z.enum(['tg', 'mx', 'api', 'cli']).default('tg'),
+  provider: z.enum(['claude', 'codex', 'gemini']),
+  model: z.string(),
+  reasoning_effort: z.string().nullable().default(null),
+  session_id: z.string().default(''),
+  prompt_preview: z.string().default(''),
+  last_prompt: z.string().default(''),
+  status: z.enum(['running', 'idle', 'ended']),
+  created_at: z.number(),
+  message_count: z.number().int().default(0),
+  /** Inter-agent sessions: who talks to this session. */
+  sender: z.string().nullable().default(null),
+});
+export type NamedSession = z.infer<typeof NamedSessionSchema>;
+
+const FileSchema = z.looseObject({
+  sessions: z.array(NamedSessionSchema).default([]),
+  active_targets: z.record(z.string(), z.unknown()).default({}),
+});
+
+export class NamedSessionStore {
+  private readonly store: JsonStore<typeof FileSchema>;
+  private sessions: NamedSession[] = [];
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(file: string, onCorrupt: (r: CorruptReport) => void) {
+    this.store = new JsonStore({ file, schema: FileSchema, empty: () => ({ sessions: [], active_targets: {} }), onCorrupt });
+  }
+
+  /** Loads the file; runs cut off by a restart become `idle` (spec §3 persistence). */
+  async load(): Promise<NamedSession[]> {
+    const file = await this.store.read();
+    this.sessions = file.sessions.filter((s) => s.status !== 'ended');
+    const wasRunning = this.sessions.filter((s) => s.status === 'running').map((s) => ({ ...s }));
+    for (const s of this.sessions) if (s.status === 'running') s.status = 'idle';
+    await this.save();
+    return wasRunning;
+  }
+
+  all(): NamedSession[] {
+    return this.sessions;
+  }
+
+  find(name: string): NamedSession | undefined {
+    return this.sessions.find((s) => s.name === name && s.status !== 'ended');
+  }
+
+  add(session: NamedSession): Promise<void> {
+    this.sessions.push(session);
+    return this.save();
+  }
+
+  remove(name: string): Promise<void> {
+    this.sessions = this.sessions.filter((s) => s.name !== name);
+    return this.save();
+  }
+
+  /** Ended sessions are not persisted (spec). */
+  save(): Promise<void> {
+    const snapshot = { sessions: structuredClone(this.sessions.filter((s) => s.status !== 'ended')), active_targets: {} };
+    this.writing = this.writing.then(() => this.store.write(snapshot));
+    return this.writing;
+  }
+}
