@@ -5,21 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startRig, transcriptResult, USER_ID, type Rig } from '../helpers/rig.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { cliStarts, freePort } from '../agent/delegation-rig.js';
 
 const HELPER_TOKEN = '2222222222:AAhelperTOKENhelperTOKENhelperTOKEN22';
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function rigWithHelper(t: Parameters<typeof startRig>[0], env: NodeJS.ProcessEnv = {}): Promise<Rig & { port: number }> {
   const port = await freePort();
@@ -33,19 +25,6 @@ async function rigWithHelper(t: Parameters<typeof startRig>[0], env: NodeJS.Proc
   });
   await rig.ductor.waitForStatus((s) => s.workers.find((w) => w.id === 'agent:helper')?.state === 'ready' && s.workers.find((w) => w.id === 'scheduler')?.state === 'ready', 30_000);
   return { ...rig, port };
-}
-
-type Run = { event: string; pid?: number; agent?: string; cwd?: string; argv?: string[]; stdin?: string; line?: string; stdout?: string; code?: number };
-
-/** Every CLI start with what it was given (argv + stdin), as the fake CLI recorded it. */
-export async function cliStarts(rig: Rig): Promise<(Run & { prompt: string })[]> {
-  const runs = (await rig.cliRuns()) as Run[];
-  return runs
-    .filter((r) => r.event === 'start')
-    .map((start) => {
-      const input = runs.filter((r) => r.pid === start.pid && (r.event === 'stdin' || r.event === 'stdin-line')).map((r) => r.stdin ?? r.line ?? '');
-      return { ...start, prompt: [...(start.argv ?? []), ...input].join('\n') };
-    });
 }
 
 const textsTo = (rig: Rig, token: string | null) =>

@@ -165,11 +165,18 @@ export class TaskHub {
     const controller = new AbortController();
     this.running.set(task.task_id, controller);
     void this.run(task, prompt, resume, controller.signal)
+      .then((ended) => {
+        // Free before reporting: the parent's answer may resume the task during the report turn.
+        this.running.delete(task.task_id);
+        return this.report(ended.task, ended.result);
+      })
       .catch((error: unknown) => this.ctx.log.error({ err: error, task: task.task_id }, 'background task run failed'))
-      .finally(() => this.running.delete(task.task_id));
+      .finally(() => {
+        if (this.running.get(task.task_id) === controller) this.running.delete(task.task_id);
+      });
   }
 
-  private async run(task: TaskEntry, prompt: string, resume: string | null, signal: AbortSignal): Promise<void> {
+  private async run(task: TaskEntry, prompt: string, resume: string | null, signal: AbortSignal): Promise<{ task: TaskEntry; result: TurnResult }> {
     const config = this.ctx.config();
     const started = Date.now();
     const timeoutS = config.tasks.timeout_seconds ?? FALLBACK_TIMEOUT_S;
@@ -205,7 +212,7 @@ export class TaskHub {
       pending_question: status === 'waiting' ? latest.pending_question : null,
     });
     this.ctx.log.info({ task: task.task_id, status, seconds: Math.round(elapsed) }, 'background task run ended');
-    await this.report({ ...latest, status, error, session_id: result.sessionId ?? latest.session_id, elapsed_seconds: elapsed }, result);
+    return { task: { ...latest, status, error, session_id: result.sessionId ?? latest.session_id, elapsed_seconds: elapsed }, result };
   }
 
   /** Delivery (spec §4): done/failed/question → injected turn in the parent's chat; cancelled → notice. */
