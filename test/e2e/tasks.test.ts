@@ -110,3 +110,25 @@ test('/tasks cancels a running task', async (t) => {
   await waitFor(() => shown(rig).some((text) => text.includes(`Background task ${taskId}`) && text.includes('cancelled')), { timeoutMs: 20_000, message: 'the cancellation is announced' });
   assert.equal((await tasksOnDisk(rig)).find((x) => x.task_id === taskId)?.status, 'cancelled');
 });
+
+test('a task that was running when the worker died is marked interrupted and announced once, not resumed', async (t) => {
+  const taskId = 'abcdef01';
+  const rig = await startRig(t, {
+    config: { interagent_port: await freePort() },
+    beforeStart: async (home: string) => {
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(join(home, 'workspace', 'tasks', taskId), { recursive: true });
+      const entry = {
+        task_id: taskId, chat_id: USER_ID, parent_agent: 'main', name: 'long job', prompt_preview: 'p', original_prompt: 'p',
+        provider: 'claude', model: 'opus', status: 'running', session_id: 'f0e1d2c3-0000-4000-8000-000000000001', created_at: Date.now() / 1000,
+        tasks_dir: join(home, 'workspace', 'tasks'),
+      };
+      await writeFile(join(home, 'tasks.json'), JSON.stringify({ tasks: [entry] }));
+    },
+  });
+  await waitFor(() => rig.tg.visible(USER_ID).some((m) => m.visibleText.includes(`Background task ${taskId} (long job) was interrupted`)), { timeoutMs: 20_000 });
+  const entry = (await tasksOnDisk(rig)).find((x) => x.task_id === taskId) as TaskRow & { announced: boolean };
+  assert.equal(entry.status, 'interrupted');
+  assert.equal(entry.announced, true);
+  assert.equal((await cliStarts(rig)).length, 0, 'never resumed on its own');
+});

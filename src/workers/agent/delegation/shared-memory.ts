@@ -29,7 +29,8 @@ export function mergeSharedBlock(memory: string, shared: string): string {
 
 export class SharedMemorySync {
   private timer: NodeJS.Timeout | null = null;
-  private lastMtime = -1;
+  /** mtime and size of the shared file last mirrored: a change of either means new content. */
+  private lastSeen = '';
 
   constructor(private readonly sharedFile: string, private readonly memoryFile: string, private readonly log: Logger, private readonly createIfMissing: boolean) {}
 
@@ -51,11 +52,12 @@ export class SharedMemorySync {
   async sync(): Promise<boolean> {
     try {
       const info = await stat(this.sharedFile).catch(() => null);
-      if (!info || info.mtimeMs === this.lastMtime) return false;
+      const seen = info ? `${info.mtimeMs}:${info.size}` : '';
+      if (!info || seen === this.lastSeen) return false;
       const shared = await readFile(this.sharedFile, 'utf8');
       const memory = await readFile(this.memoryFile, 'utf8').catch(() => '');
       const next = mergeSharedBlock(memory, shared);
-      this.lastMtime = info.mtimeMs;
+      this.lastSeen = seen;
       if (next === memory) return false;
       await writeFileAtomic(this.memoryFile, next);
       return true;
