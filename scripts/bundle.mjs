@@ -10,6 +10,15 @@ const entries = {
   'agent-worker': 'src/workers/agent/main.ts',
 };
 
+/** Resolves zod's locale index to an English-only module (see zod-locales-en.mjs). */
+const englishOnlyZodLocales = {
+  name: 'zod-english-only',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${'node_modules'}/zod/`) ? { path: new URL('./zod-locales-en.mjs', import.meta.url).pathname } : undefined);
+  },
+};
+
 await build({
   entryPoints: entries,
   outdir: 'dist/bin',
@@ -19,8 +28,10 @@ await build({
   target: 'node20',
   sourcemap: true,
   legalComments: 'none',
+  minify: true,
   // CommonJS dependencies call require() for Node built-ins; ESM output needs a real require.
   banner: { js: "import { createRequire as __ductorCreateRequire } from 'node:module'; const require = __ductorCreateRequire(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [englishOnlyZodLocales],
 });
 chmodSync('dist/bin/ductor.js', 0o755);

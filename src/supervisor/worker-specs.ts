@@ -22,7 +22,7 @@ function entry(role: string): string {
  * inherited; `--max-semi-space-size` keeps the young generation small, since workers are mostly idle.
  */
 function workerExecArgv(): string[] {
-  return [...process.execArgv.filter((arg) => !arg.startsWith('--inspect')), '--max-semi-space-size=2'];
+  return [...process.execArgv.filter((arg) => !arg.startsWith('--inspect')), '--max-semi-space-size=1', '--v8-pool-size=1', '--single-threaded-gc'];
 }
 
 export function workerSpecs(options: { home: string; agents: string[]; env: NodeJS.ProcessEnv; logLevel: string }): WorkerSpec[] {
