@@ -15,6 +15,7 @@ import type { SessionManager, Target } from '../sessions/session-manager.js';
 import type { Outbox } from './outbox.js';
 import type { RunTurnPort } from './provider-port.js';
 import { collectOutgoingFiles } from '../media/outgoing.js';
+import { sessionAgeLabel, withMemoryCheck } from './session-hooks.js';
 import { StreamCoalescer } from './stream-coalescer.js';
 import { texts } from './texts.js';
 
@@ -58,13 +59,15 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
   const coalescer = new StreamCoalescer((events) => deps.stream(turnId, inbound.chat, inbound.messageId, events));
   if (resolved.replaced) coalescer.push({ kind: 'status', text: texts.sessionReplaced(resolved.replaced) });
 
+  // Every 6th message of a session asks the model to tend its memory (spec §2 step 5).
+  const promptToSend = withMemoryCheck(prompt, resolved.bucket.message_count);
   const run = async (resumeSessionId: string | null): Promise<TurnResult> => {
     const memory = resumeSessionId ? null : await readMemory(deps.paths.mainMemoryFile);
     const timeoutMs = config.timeouts.normal * 1000;
     return deps.runTurn(
       {
         provider: target.provider,
-        prompt,
+        prompt: promptToSend,
         model: target.model,
         reasoningEffort: target.reasoningEffort,
         resumeSessionId,
@@ -128,7 +131,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
   }
   coalescer.flush();
 
-  await deps.sessions.recordTurn(key, target.provider, {
+  const recorded = await deps.sessions.recordTurn(key, target.provider, {
     sessionId: result.sessionId,
     costUsd: result.costUsd,
     tokens: result.usage.totalTokens,
@@ -137,6 +140,11 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
   log.info({ reason: result.reason, isError: result.isError, ms: result.durationMs, tokens: result.usage.totalTokens }, 'turn finished');
 
   let text = finalText(result, target.provider, config, notice);
+  // An old session gets a reminder under every 10th reply (spec §2 step 9).
+  const age = recorded && !result.isError && !result.aborted
+    ? sessionAgeLabel(recorded.created_at, recorded.provider_sessions[target.provider]?.message_count ?? 0, config.session_age_warning_hours)
+    : null;
+  if (age) text = `${text}\n\n———\n${texts.ageNote(age)}`;
   // Issue 4: `<file:…>` tags become uploads when file_access allows them, a notice when not.
   let files: string[] = [];
   if (!result.isError && !result.aborted) {
