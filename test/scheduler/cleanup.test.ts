@@ -10,28 +10,22 @@ import { cleanupFolder, cleanupTargets, scanTree } from '../../src/workers/sched
 const DAY = 86_400_000;
 const NOW = Date.parse('2025-06-30T03:00:00Z');
 
-test('planner: old files go, recent ones stay, emptied old folders are pruned deepest first', () => {
+test('planner: top-level entries only; an old folder goes whole, recent entries stay', () => {
   const old = NOW - 40 * DAY;
   const fresh = NOW - 2 * DAY;
   const entries: TreeEntry[] = [
     { path: 'a.txt', kind: 'file', mtimeMs: old },
     { path: 'b.txt', kind: 'file', mtimeMs: fresh },
     { path: '2025-05-01', kind: 'dir', mtimeMs: old },
-    { path: '2025-05-01/photo.jpg', kind: 'file', mtimeMs: old },
-    { path: '2025-05-01/nested', kind: 'dir', mtimeMs: old },
-    { path: '2025-05-01/nested/x.bin', kind: 'file', mtimeMs: old },
     { path: '2025-06-28', kind: 'dir', mtimeMs: fresh },
-    { path: '2025-06-28/new.jpg', kind: 'file', mtimeMs: fresh },
-    { path: 'mixed', kind: 'dir', mtimeMs: old },
-    { path: 'mixed/old.txt', kind: 'file', mtimeMs: old },
-    { path: 'mixed/new.txt', kind: 'file', mtimeMs: fresh },
-    { path: 'empty-new', kind: 'dir', mtimeMs: fresh },
     { path: 'pipe', kind: 'other', mtimeMs: old },
     { path: 'link', kind: 'symlink', mtimeMs: old },
+    // A deeper listing is ignored: the scope is the root's direct children.
+    { path: '2025-06-28/old-inside.jpg', kind: 'file', mtimeMs: old },
   ];
   const plan = planCleanup(entries, { nowMs: NOW, retentionDays: 30 });
-  assert.deepEqual(plan.files.sort(), ['2025-05-01/nested/x.bin', '2025-05-01/photo.jpg', 'a.txt', 'link', 'mixed/old.txt']);
-  assert.deepEqual(plan.dirs, ['2025-05-01/nested', '2025-05-01']);
+  assert.deepEqual(plan.files.sort(), ['a.txt', 'link']);
+  assert.deepEqual(plan.dirs, ['2025-05-01']);
   assert.deepEqual(planCleanup(entries, { nowMs: NOW, retentionDays: 0 }), { files: [], dirs: [] }, '0 days keeps everything');
 });
 
@@ -43,33 +37,50 @@ test('due once a day at the check hour in the user zone', () => {
   assert.equal(isCleanupDue(at3, 'UTC', 3, null), false, 'it is 01:00 in UTC');
 });
 
-test('executor deletes recursively on disk and never follows a symlink out of the folder', async (t) => {
+test('executor removes old top-level entries whole, keeps recent folders intact, never follows a symlink', async (t) => {
   const base = await mkdtemp(join(tmpdir(), 'ductor-cleanup-'));
   t.after(() => rm(base, { recursive: true, force: true }));
   const root = join(base, 'telegram_files');
   const outside = join(base, 'precious');
-  await mkdir(join(root, '2025-05-01'), { recursive: true });
+  await mkdir(join(root, '2025-05-01', 'nested'), { recursive: true });
+  await mkdir(join(root, '2025-06-29'), { recursive: true });
   await mkdir(outside);
   await writeFile(join(outside, 'keep.txt'), 'do not touch');
   await writeFile(join(root, '2025-05-01', 'old.jpg'), 'x');
+  await writeFile(join(root, '2025-05-01', 'nested', 'x.bin'), 'x');
+  // A link inside an old folder: removing the folder must not reach through it.
+  await symlink(outside, join(root, '2025-05-01', 'inner-link'));
+  await writeFile(join(root, '2025-06-29', 'ancient-but-inside-a-fresh-folder.jpg'), 'x');
   await writeFile(join(root, 'fresh.txt'), 'x');
+  await writeFile(join(root, 'stale.txt'), 'x');
   await symlink(outside, join(root, 'escape'));
   const old = new Date(NOW - 60 * DAY);
   await utimes(join(outside, 'keep.txt'), old, old);
+  await utimes(join(outside), old, old);
   await utimes(join(root, '2025-05-01', 'old.jpg'), old, old);
   await utimes(join(root, '2025-05-01'), old, old);
+  await utimes(join(root, '2025-06-29', 'ancient-but-inside-a-fresh-folder.jpg'), old, old);
+  await utimes(join(root, 'stale.txt'), old, old);
   const fresh = new Date(NOW - DAY);
   await utimes(join(root, 'fresh.txt'), fresh, fresh);
+  await utimes(join(root, '2025-06-29'), fresh, fresh);
 
   const scanned = await scanTree(root);
+  assert.deepEqual(scanned.map((e) => e.path).sort(), ['2025-05-01', '2025-06-29', 'escape', 'fresh.txt', 'stale.txt']);
   assert.equal(scanned.find((e) => e.path === 'escape')?.kind, 'symlink');
-  assert.equal(scanned.some((e) => e.path.startsWith('escape/')), false, 'the linked folder is not entered');
 
   const result = await cleanupFolder(root, { retentionDays: 30, now: new Date(NOW) });
-  assert.equal(existsSync(join(root, '2025-05-01')), false, 'the dated folder disappeared');
+  assert.equal(existsSync(join(root, '2025-05-01')), false, 'the old dated folder went with its content');
+  assert.equal(existsSync(join(root, 'stale.txt')), false);
   assert.equal(existsSync(join(root, 'fresh.txt')), true);
-  assert.equal(existsSync(join(outside, 'keep.txt')), true, 'the symlink target is untouched');
+  assert.equal(
+    existsSync(join(root, '2025-06-29', 'ancient-but-inside-a-fresh-folder.jpg')),
+    true,
+    'nothing below the top level is judged on its own',
+  );
+  assert.equal(existsSync(join(outside, 'keep.txt')), true, 'symlink targets are untouched');
   assert.equal(result.removedDirs, 1);
+  assert.equal(result.deletedFiles, 1, 'stale.txt; the escape link itself is recent');
   assert.deepEqual(result.errors, []);
   assert.deepEqual(await scanTree(join(base, 'missing')), [], 'a missing folder is empty');
 });

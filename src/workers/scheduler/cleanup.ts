@@ -1,9 +1,10 @@
 /**
- * Retention cleanup executor: scans a folder without following symlinks, applies the plan from
- * `cleanup-plan.ts`, and reports per-file errors instead of stopping. Nothing outside the root
- * is ever touched: symlinked folders are not entered and every path is re-checked before removal.
+ * Retention cleanup executor: lists a folder's direct children without following symlinks, applies
+ * the plan from `cleanup-plan.ts`, and reports per-entry errors instead of stopping. Nothing outside
+ * the root is ever touched: a symlink is unlinked, never followed, and every path is re-checked
+ * before removal.
  */
-import { lstat, readdir, rmdir, unlink } from 'node:fs/promises';
+import { lstat, readdir, rm, unlink } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { planCleanup, type CleanupPlan, type TreeEntry } from './cleanup-plan.js';
 import { silentLog, type SchedulerLog } from './scheduler-log.js';
@@ -28,32 +29,34 @@ export function cleanupTargets(
   ];
 }
 
-/** Lists everything under `root` with lstat times; a missing root is empty. Symlinks are listed, never entered. */
+/** Lists the direct children of `root` with lstat times; a missing root is empty. */
 export async function scanTree(root: string): Promise<TreeEntry[]> {
+  let names;
+  try {
+    names = await readdir(root, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
   const entries: TreeEntry[] = [];
-  const walk = async (relDir: string): Promise<void> => {
-    let names;
+  for (const dirent of names) {
+    let info;
     try {
-      names = await readdir(relDir === '' ? root : join(root, relDir), { withFileTypes: true });
+      info = await lstat(join(root, dirent.name));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && relDir === '') return;
+      // Removed between readdir and lstat: nothing to plan for it.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw error;
     }
-    for (const dirent of names) {
-      const rel = relDir === '' ? dirent.name : `${relDir}/${dirent.name}`;
-      const info = await lstat(join(root, rel));
-      const kind: TreeEntry['kind'] = info.isSymbolicLink()
-        ? 'symlink'
-        : info.isDirectory()
-          ? 'dir'
-          : info.isFile()
-            ? 'file'
-            : 'other';
-      entries.push({ path: rel, kind, mtimeMs: info.mtimeMs });
-      if (kind === 'dir') await walk(rel);
-    }
-  };
-  await walk('');
+    const kind: TreeEntry['kind'] = info.isSymbolicLink()
+      ? 'symlink'
+      : info.isDirectory()
+        ? 'dir'
+        : info.isFile()
+          ? 'file'
+          : 'other';
+    entries.push({ path: dirent.name, kind, mtimeMs: info.mtimeMs });
+  }
   return entries;
 }
 
@@ -72,8 +75,8 @@ export async function executeCleanup(root: string, plan: CleanupPlan, log: Sched
       return true;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
-      // Gone already, or a folder that got new content since the scan: both fine to leave.
-      if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') {
+      // Gone already: fine to leave.
+      if (code !== 'ENOENT') {
         log.warn({ root, path: rel, code }, 'cleanup could not remove an entry');
         result.errors.push({ path: rel, code });
       }
@@ -85,7 +88,13 @@ export async function executeCleanup(root: string, plan: CleanupPlan, log: Sched
     if (await attempt(rel, (abs) => unlink(abs))) result.deletedFiles += 1;
   }
   for (const rel of plan.dirs) {
-    if (await attempt(rel, (abs) => rmdir(abs))) result.removedDirs += 1;
+    const removed = await attempt(rel, async (abs) => {
+      // Re-checked right before removal: a folder swapped for a symlink since the scan is only unlinked.
+      const info = await lstat(abs);
+      if (info.isSymbolicLink()) await unlink(abs);
+      else await rm(abs, { recursive: true });
+    });
+    if (removed) result.removedDirs += 1;
   }
   if (result.deletedFiles + result.removedDirs > 0) {
     log.info({ root, files: result.deletedFiles, dirs: result.removedDirs }, 'cleanup removed old files');
