@@ -132,3 +132,46 @@ test('a task that was running when the worker died is marked interrupted and ann
   assert.equal(entry.announced, true);
   assert.equal((await cliStarts(rig)).length, 0, 'never resumed on its own');
 });
+
+test('a batch task waits while a background task of its chat runs, then starts; the cap counts queued tasks; interactive bypasses it', async (t) => {
+  const port = await freePort();
+  const rig = await startRig(t, {
+    config: { interagent_port: port, tasks: { max_parallel: 2 } },
+    env: {
+      FAKE_CLI_EXEC: JSON.stringify([
+        { on: 'BACKGROUND TASK', run: 'echo noted' },
+        { on: 'BG-TASK', run: 'while [ ! -f "$DUCTOR_HOME/go" ]; do sleep 0.05; done; echo background-finished' },
+        { on: 'BATCH-TASK', run: 'echo batch-finished' },
+        { on: 'QUICK-INTERACTIVE', run: 'echo interactive-finished' },
+      ]),
+    },
+  });
+  const secret = (await readFile(join(rig.home, 'run', 'internal-api.secret'), 'utf8')).trim();
+  const api = async (route: string, body: object) => {
+    const response = await fetch(`http://127.0.0.1:${port}${route}`, { method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  await waitFor(async () => (await api('/tasks/list', {}).catch(() => null)) !== null, { timeoutMs: 15_000, message: 'the API listens' });
+  const taskStarted = async (id: string) => (await cliStarts(rig)).some((r) => (r as { taskId?: string }).taskId === id);
+
+  const background = (await api('/tasks/create', { from: 'main', prompt: 'BG-TASK long work', chat_id: USER_ID })).body.task_id as string;
+  await waitFor(() => taskStarted(background), { timeoutMs: 20_000, message: 'the background task runs' });
+  const batch = await api('/tasks/create', { from: 'main', prompt: 'BATCH-TASK bulk work', priority: 'batch', chat_id: USER_ID });
+  assert.equal(batch.status, 200, JSON.stringify(batch.body));
+  assert.equal(batch.body.queued, true);
+  const batchId = batch.body.task_id as string;
+  assert.equal((await tasksOnDisk(rig)).find((x) => x.task_id === batchId)?.status, 'queued');
+
+  // Two non-interactive tasks (one running, one queued) fill a cap of 2; interactive still runs.
+  const third = await api('/tasks/create', { from: 'main', prompt: 'BATCH-TASK more', priority: 'background', chat_id: USER_ID });
+  assert.equal(third.status, 429);
+  assert.match(String(third.body.error), /Too many background tasks \(2 max\)/);
+  const interactive = (await api('/tasks/create', { from: 'main', prompt: 'QUICK-INTERACTIVE now', priority: 'interactive', chat_id: USER_ID })).body.task_id as string;
+  await waitFor(async () => (await tasksOnDisk(rig)).find((x) => x.task_id === interactive)?.status === 'done', { timeoutMs: 20_000, message: 'the interactive task finished' });
+  assert.equal(await taskStarted(batchId), false, 'the batch task has not started while the background task runs');
+  assert.equal((await tasksOnDisk(rig)).find((x) => x.task_id === batchId)?.status, 'queued');
+
+  await writeFile(join(rig.home, 'go'), '');
+  await waitFor(async () => (await tasksOnDisk(rig)).find((x) => x.task_id === batchId)?.status === 'done', { timeoutMs: 30_000, message: 'the batch task ran after the background task' });
+  assert.equal((await tasksOnDisk(rig)).find((x) => x.task_id === background)?.status, 'done');
+});

@@ -61,7 +61,8 @@ export type DelegateDoneParams = z.infer<typeof DelegateDoneParamsSchema>;
 
 // Background tasks ----------------------------------------------------------------------------------
 
-export const TASK_STATUSES = ['running', 'waiting', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+/** `queued`: a batch task accepted but held back while a background/interactive task of its chat runs. */
+export const TASK_STATUSES = ['queued', 'running', 'waiting', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export const TASK_PRIORITIES = ['interactive', 'background', 'batch'] as const;
 
 /** One entry of `tasks.json` (home-layout.md §3); unknown fields written by others are kept. */

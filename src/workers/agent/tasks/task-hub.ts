@@ -3,6 +3,11 @@
  * in the main home and is shared by every agent worker (cross-process lock); each worker changes
  * only the entries whose `parent_agent` it is. A task runs its own CLI session in the agent's
  * workspace, outside the chat's lane, and its result comes back into the chat as an injected turn.
+ *
+ * Priorities: `interactive` bypasses the per-chat cap; `background` (default) counts against it and
+ * starts at once; `batch` counts against it too but is held `queued` while any background or
+ * interactive task of the same chat runs, so bulk work never competes with work someone is waiting
+ * for. Queued batch tasks start oldest first as soon as their chat has no such task running.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -33,6 +38,8 @@ export class TaskHub {
   private readonly store: JsonStore<typeof TasksFileSchema>;
   private readonly running = new Map<string, AbortController>();
   private maintenance: NodeJS.Timeout | null = null;
+  /** Serialises queue decisions so two run ends never start the same queued task twice. */
+  private queueChain: Promise<void> = Promise.resolve();
 
   constructor(private readonly ctx: ExtrasContext, tasksFile: string, onCorrupt: (r: CorruptReport) => void) {
     this.store = new JsonStore({ file: tasksFile, schema: TasksFileSchema, empty: () => ({ tasks: [] }), shared: true, onCorrupt });
@@ -61,6 +68,8 @@ export class TaskHub {
       await sendNotice(this.ctx, chatOf(task), `⏹ Background task ${task.task_id} (${task.name}) was interrupted by a restart. It is not resumed by itself; ask me to resume it if it is still needed.`, { id: `task-interrupted:${task.task_id}` });
     }
     await this.maintain();
+    // Queued batch tasks survive a restart as queued; they start when their chat allows it.
+    await this.pumpQueue();
     this.maintenance = setInterval(() => void this.maintain(), MAINTENANCE_MS);
     this.maintenance.unref();
   }
@@ -94,19 +103,30 @@ export class TaskHub {
       reasoning_effort: params.thinking ?? configured.reasoningEffort, tasks_dir: this.ctx.paths.tasksDir, priority,
       pending_question: null, announced: false,
     };
-    let refused: string | null = null;
-    await this.store.update((file) => {
-      const busy = file.tasks.filter((t) => t.parent_agent === this.ctx.agent && t.chat_id === chat.chatId && t.status === 'running' && t.priority !== 'interactive').length;
-      if (priority !== 'interactive' && busy >= config.tasks.max_parallel) refused = `Too many background tasks (${config.tasks.max_parallel} max)`;
-      else file.tasks.push(entry);
-      return file;
-    });
-    if (refused) return reply(429, { success: false, error: refused });
+    // The folder exists before the entry does, so a queued task started by another run's end finds it.
     await mkdir(folder, { recursive: true });
     await writeFile(join(folder, 'TASKMEMORY.md'), taskMemory(entry));
     for (const rules of ['CLAUDE.md', 'AGENTS.md', 'GEMINI.md']) await writeFile(join(folder, rules), TASK_RULES);
-    this.ctx.log.info({ task: taskId, provider, model, priority }, 'background task created');
-    this.launch(entry, `${params.prompt}\n\n${taskSuffix(entry, folder)}`, null);
+    let refused: string | null = null;
+    await this.serialised(() =>
+      this.store.update((file) => {
+        const inChat = file.tasks.filter((t) => t.parent_agent === this.ctx.agent && t.chat_id === chat.chatId);
+        const busy = inChat.filter((t) => (t.status === 'running' || t.status === 'queued') && t.priority !== 'interactive').length;
+        if (priority !== 'interactive' && busy >= config.tasks.max_parallel) refused = `Too many background tasks (${config.tasks.max_parallel} max)`;
+        else {
+          if (priority === 'batch' && inChat.some(holdsBatch)) entry.status = 'queued';
+          file.tasks.push(entry);
+        }
+        return file;
+      }),
+    );
+    if (refused) {
+      await rm(folder, { recursive: true, force: true });
+      return reply(429, { success: false, error: refused });
+    }
+    this.ctx.log.info({ task: taskId, provider, model, priority, queued: entry.status === 'queued' }, 'background task created');
+    if (entry.status === 'queued') return reply(200, { success: true, task_id: taskId, queued: true });
+    this.launch(entry, firstPrompt(entry), null);
     return reply(200, { success: true, task_id: taskId });
   }
 
@@ -136,10 +156,10 @@ export class TaskHub {
     if (!task) return reply(404, { success: false, error: `Task ${taskId} not found` });
     if (from && from !== task.parent_agent) return reply(403, { success: false, error: `Task ${taskId} belongs to agent ${task.parent_agent}` });
     const controller = this.running.get(taskId);
-    if (!controller && task.status !== 'waiting') return reply(409, { success: false, error: `Task ${taskId} is not running (${task.status})` });
-    // The run's own end marks it cancelled; a waiting task has no run to end.
+    if (!controller && task.status !== 'waiting' && task.status !== 'queued') return reply(409, { success: false, error: `Task ${taskId} is not running (${task.status})` });
+    // The run's own end marks it cancelled; a waiting or queued task has no run to end.
     if (controller) controller.abort(new Error('cancelled'));
-    else await this.patch(taskId, { status: 'cancelled', completed_at: now(), pending_question: null });
+    else await this.serialised(() => this.patchIf(taskId, ['waiting', 'queued'], { status: 'cancelled', completed_at: now(), pending_question: null }));
     return reply(200, { success: true, task_id: taskId });
   }
 
@@ -153,10 +173,58 @@ export class TaskHub {
     return reply(200, { success: true, task_id: taskId });
   }
 
-  /** Cancels every running task of this agent (`/tasks` cancel all, `/stop_all`). */
+  /**
+   * Cancels every running task of this agent (`/tasks` cancel all, `/stop_all`), and the queued
+   * ones: that happens on the queue chain, ahead of the starts the aborted runs' ends would trigger.
+   */
   cancelAll(): number {
+    const count = this.running.size;
+    void this.serialised(() =>
+      this.store
+        .update((file) => {
+          for (const t of file.tasks) {
+            if (t.parent_agent === this.ctx.agent && t.status === 'queued') Object.assign(t, { status: 'cancelled', completed_at: now() });
+          }
+          return file;
+        })
+        .then(() => undefined),
+    ).catch((error: unknown) => this.ctx.log.warn({ err: error }, 'cancelling queued tasks failed'));
     for (const controller of this.running.values()) controller.abort(new Error('cancelled'));
-    return this.running.size;
+    return count;
+  }
+
+  // Queue --------------------------------------------------------------------------------------------
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queueChain.then(work);
+    this.queueChain = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
+  /** Starts every queued batch task whose chat has no background/interactive task running. */
+  private pumpQueue(): Promise<void> {
+    return this.serialised(async () => {
+      const starting: TaskEntry[] = [];
+      await this.store.update((file) => {
+        const queued = file.tasks
+          .filter((t) => t.parent_agent === this.ctx.agent && t.status === 'queued')
+          .sort((a, b) => a.created_at - b.created_at);
+        for (const task of queued) {
+          const blocked = file.tasks.some((t) => t.parent_agent === this.ctx.agent && t.chat_id === task.chat_id && holdsBatch(t));
+          if (blocked) continue;
+          task.status = 'running';
+          starting.push({ ...task });
+        }
+        return file;
+      });
+      for (const task of starting) {
+        this.ctx.log.info({ task: task.task_id }, 'queued batch task starts');
+        this.launch(task, firstPrompt(task), null);
+      }
+    }).catch((error: unknown) => this.ctx.log.error({ err: error }, 'starting queued tasks failed'));
   }
 
   // Running ----------------------------------------------------------------------------------------
@@ -173,6 +241,8 @@ export class TaskHub {
       .catch((error: unknown) => this.ctx.log.error({ err: error, task: task.task_id }, 'background task run failed'))
       .finally(() => {
         if (this.running.get(task.task_id) === controller) this.running.delete(task.task_id);
+        // A finished background/interactive run may be what held a batch task back.
+        void this.pumpQueue();
       });
   }
 
@@ -267,6 +337,15 @@ export class TaskHub {
     return tasks.find((t) => t.task_id === taskId && t.parent_agent === this.ctx.agent);
   }
 
+  /** Patches only while the task is still in one of `from` (a queued task may have started meanwhile). */
+  private async patchIf(taskId: string, from: readonly TaskEntry['status'][], change: Partial<TaskEntry>): Promise<void> {
+    await this.store.update((file) => {
+      const task = file.tasks.find((t) => t.task_id === taskId);
+      if (task && from.includes(task.status)) Object.assign(task, change);
+      return file;
+    });
+  }
+
   private async patch(taskId: string, change: Partial<TaskEntry>): Promise<void> {
     await this.store.update((file) => {
       const task = file.tasks.find((t) => t.task_id === taskId);
@@ -309,6 +388,15 @@ function outcomeOf(result: TurnResult, questionPending: boolean): TaskEntry['sta
   if (result.aborted || [143, 137].includes(result.exitCode ?? 0) || result.signal === 'SIGTERM' || result.signal === 'SIGKILL') return 'cancelled';
   if (result.isError) return 'failed';
   return questionPending ? 'waiting' : 'done';
+}
+
+/** A task that keeps its chat's batch tasks waiting: a running background or interactive one. */
+function holdsBatch(task: TaskEntry): boolean {
+  return task.status === 'running' && task.priority !== 'batch';
+}
+
+function firstPrompt(task: TaskEntry): string {
+  return `${task.original_prompt}\n\n${taskSuffix(task, join(task.tasks_dir, task.task_id))}`;
 }
 
 function chatOf(task: TaskEntry): ChatRef {

@@ -3,7 +3,7 @@ import type { Button, ChatRef } from '../../../shared/rpc/conversation-schemas.j
 import type { Reply } from '../orchestrator/commands.js';
 import type { TaskHub } from './task-hub.js';
 
-const ICON: Record<string, string> = { running: '⏳', waiting: '❓', done: '✅', failed: '❌', cancelled: '⏹', interrupted: '⚠️' };
+const ICON: Record<string, string> = { queued: '🕒', running: '⏳', waiting: '❓', done: '✅', failed: '❌', cancelled: '⏹', interrupted: '⚠️' };
 
 export async function tasksCommand(hub: TaskHub, chat: ChatRef, args: string): Promise<Reply> {
   const [verb, id] = args.split(/\s+/);
@@ -22,7 +22,7 @@ export async function tasksCommand(hub: TaskHub, chat: ChatRef, args: string): P
   });
   const buttons: Button[][] = [];
   for (const t of tasks.slice(0, 8)) {
-    if (t.status === 'running' || t.status === 'waiting') buttons.push([{ label: `Cancel ${t.task_id}`, data: `cmd:tasks cancel ${t.task_id}` }]);
+    if (t.status === 'running' || t.status === 'waiting' || t.status === 'queued') buttons.push([{ label: `Cancel ${t.task_id}`, data: `cmd:tasks cancel ${t.task_id}` }]);
     else buttons.push([{ label: `Delete ${t.task_id}`, data: `cmd:tasks delete ${t.task_id}` }]);
   }
   if (tasks.some((t) => t.status === 'running')) buttons.push([{ label: 'Cancel all', data: 'cmd:tasks cancelall' }]);
