@@ -4,21 +4,10 @@ import { EXIT_FAILURE } from '../shared/exit-codes.js';
 import { describeError } from '../shared/errors.js';
 import { resolveHome } from '../shared/paths.js';
 import { packageInfo } from '../shared/package-info.js';
-import { runAgents } from './commands/agents.js';
-import { runChat } from './commands/chat.js';
-import { runConfigCommand } from './commands/config.js';
-import { runDockerCommand } from './commands/docker.js';
 import { helpText } from './commands/help.js';
-import { runLogs } from './commands/logs.js';
-import { runOnboarding } from './commands/onboarding.js';
-import { runReset } from './commands/reset.js';
-import { runRestart } from './commands/restart.js';
-import { runServiceCommand } from './commands/service.js';
-import { runStart } from './commands/start.js';
-import { runStatus } from './commands/status.js';
-import { runStop } from './commands/stop.js';
-import { runUpgrade } from './commands/upgrade.js';
 
+// Each command's module is loaded only when that command runs: `ductor` (start) then parses the
+// supervisor's code alone, which keeps the cold start short and the supervisor's memory small.
 async function main(argv: string[]): Promise<number> {
   const flags = new Set(argv.filter((a) => a.startsWith('-')));
   // Values of flags that take one (`--agent NAME`, `-n 50`) are not positional arguments.
@@ -36,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'start':
-      return runStart({ home, verbose: flags.has('-v') || flags.has('--verbose') });
+      return (await import('./commands/start.js')).runStart({ home, verbose: flags.has('-v') || flags.has('--verbose') });
     case 'version':
       process.stdout.write(`ductor ${packageInfo().version}\n`);
       return 0;
@@ -44,15 +33,15 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(helpText());
       return 0;
     case 'status':
-      return runStatus({ home, json: flags.has('--json') });
+      return (await import('./commands/status.js')).runStatus({ home, json: flags.has('--json') });
     case 'stop':
-      return runStop({ home });
+      return (await import('./commands/stop.js')).runStop({ home });
     case 'restart':
-      return runRestart({ home });
+      return (await import('./commands/restart.js')).runRestart({ home });
     case 'logs':
-      return runLogs({ home, follow: flags.has('-f') || flags.has('--follow'), lines: numberFlag(argv, '-n') ?? 100 });
+      return (await import('./commands/logs.js')).runLogs({ home, follow: flags.has('-f') || flags.has('--follow'), lines: numberFlag(argv, '-n') ?? 100 });
     case 'agents':
-      return runAgents({
+      return (await import('./commands/agents.js')).runAgents({
         home,
         args: rest,
         yes: flags.has('--yes') || flags.has('-y'),
@@ -62,19 +51,19 @@ async function main(argv: string[]): Promise<number> {
         })),
       });
     case 'chat':
-      return runChat({ home, agent: stringFlag(argv, '--agent') ?? 'main' });
+      return (await import('./commands/chat.js')).runChat({ home, agent: stringFlag(argv, '--agent') ?? 'main' });
     case 'config':
-      return runConfigCommand({ home, args: rest });
+      return (await import('./commands/config.js')).runConfigCommand({ home, args: rest });
     case 'docker':
-      return runDockerCommand({ home, args: rest });
+      return (await import('./commands/docker.js')).runDockerCommand({ home, args: rest });
     case 'upgrade':
-      return runUpgrade({ home, checkOnly: flags.has('--check') });
+      return (await import('./commands/upgrade.js')).runUpgrade({ home, checkOnly: flags.has('--check') });
     case 'onboarding':
-      return runOnboarding({ home, reset: false, verbose: flags.has('-v') || flags.has('--verbose') });
+      return (await import('./commands/onboarding.js')).runOnboarding({ home, reset: false, verbose: flags.has('-v') || flags.has('--verbose') });
     case 'reset':
-      return runReset({ home, verbose: flags.has('-v') || flags.has('--verbose') });
+      return (await import('./commands/reset.js')).runReset({ home, verbose: flags.has('-v') || flags.has('--verbose') });
     case 'service':
-      return runServiceCommand({ home, args: rest, dryRun: flags.has('--dry-run') });
+      return (await import('./commands/service.js')).runServiceCommand({ home, args: rest, dryRun: flags.has('--dry-run') });
     default:
       process.stderr.write(`ductor: unknown command "${command}". Run \`ductor help\` for the list.\n`);
       return EXIT_FAILURE;

@@ -12,8 +12,11 @@ const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
  * from tsc's output or the sources, the worker's own `main` file is used.
  */
 function entry(role: string): string {
-  const bundled = fileURLToPath(new URL(`./${role}-worker.js`, import.meta.url));
-  if (existsSync(bundled)) return bundled;
+  // Bundled: beside the command, or one level up when this code sits in a shared chunk.
+  for (const candidate of [`./${role}-worker.js`, `../${role}-worker.js`]) {
+    const bundled = fileURLToPath(new URL(candidate, import.meta.url));
+    if (existsSync(bundled)) return bundled;
+  }
   return fileURLToPath(new URL(`../workers/${role}/main${EXT}`, import.meta.url));
 }
 

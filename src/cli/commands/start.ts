@@ -5,13 +5,17 @@ import { ConfigError } from '../../shared/errors.js';
 import { EXIT_CONFIG, EXIT_FAILURE } from '../../shared/exit-codes.js';
 import { mainPaths } from '../../shared/paths.js';
 import { runSupervisor } from '../../supervisor/main.js';
-import { hasTerminal, runOnboarding } from './onboarding.js';
+
+/** Both standard streams are terminals (the wizard can ask). The wizard module loads only then. */
+function hasTerminal(): boolean {
+  return process.stdin.isTTY === true && process.stdout.isTTY === true;
+}
 
 export async function runStart(options: { home: string; verbose: boolean }): Promise<number> {
   const { configFile } = mainPaths(options.home);
   if (!existsSync(configFile)) {
     // First run in a terminal: the wizard writes the config, then starts (or installs a service).
-    if (hasTerminal()) return runOnboarding({ home: options.home, reset: false, verbose: options.verbose });
+    if (hasTerminal()) return (await import('./onboarding.js')).runOnboarding({ home: options.home, reset: false, verbose: options.verbose });
     process.stderr.write(
       `ductor: no configuration at ${configFile}. Run \`ductor onboarding\` in a terminal to create one ` +
         '(or write that file yourself; `ductor config schema` describes every key).\n',
@@ -22,7 +26,7 @@ export async function runStart(options: { home: string; verbose: boolean }): Pro
     const { config } = await loadConfig(configFile);
     const gate = isConfigured(config);
     if (!gate.ok) {
-      if (hasTerminal()) return runOnboarding({ home: options.home, reset: true, verbose: options.verbose });
+      if (hasTerminal()) return (await import('./onboarding.js')).runOnboarding({ home: options.home, reset: true, verbose: options.verbose });
       process.stderr.write(`ductor: ${configFile} is not set up yet: ${gate.reason}. Run \`ductor onboarding\` in a terminal.\n`);
       return EXIT_FAILURE;
     }

@@ -9,6 +9,7 @@ import type { ConsoleOutput } from '../../shared/rpc/console-schemas.js';
 import type { ChatRef, Delivery, StreamEvent } from '../../shared/rpc/conversation-schemas.js';
 import type { RpcPeer } from '../../shared/rpc/peer.js';
 import { agentTarget, consoleTarget } from '../../shared/rpc/targets.js';
+import type { ChatTransport, DeliveryResult, QueueUpdate } from './transport.js';
 
 /** The chat id of every agent's console chat. */
 export const CONSOLE_CHAT_ID = 1;
@@ -73,5 +74,27 @@ export class ConsoleChannel {
     } catch (error) {
       this.log.debug({ err: error, consoleId }, 'console output dropped');
     }
+  }
+}
+
+/** The console as a ChatTransport; `consoleSend` stays its own RPC because only terminals use it. */
+export class ConsoleTransport implements ChatTransport {
+  readonly id = 'cli' as const;
+  constructor(readonly channel: ConsoleChannel) {}
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+  async configChanged(): Promise<void> {}
+  stream(agent: string, turnId: string, _chat: ChatRef, _replyTo: number | null, events: StreamEvent[]): void {
+    this.channel.stream(agent, turnId, events);
+  }
+  async deliver(agent: string, delivery: Delivery): Promise<DeliveryResult> {
+    return this.channel.deliver(agent, delivery);
+  }
+  queueUpdate(agent: string, update: QueueUpdate): void {
+    this.channel.queueUpdate(agent, update.outcome);
+  }
+  /** A terminal is not a place for operational notices: they would interleave with a reply. */
+  async notifyPrimary(): Promise<number> {
+    return 0;
   }
 }
