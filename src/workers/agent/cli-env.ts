@@ -3,7 +3,7 @@ import type { Config } from '../../shared/config/schema.js';
 import type { ChatRef } from '../../shared/rpc/conversation-schemas.js';
 import { CLI_OWNER_ENV, cliOwnerMarker } from '../../shared/orphan-processes.js';
 import { WORKER_ENV } from '../../shared/worker/runtime.js';
-import { internalApiSecret } from './delegation/api-secret.js';
+import { internalApiSecret } from '../../shared/security/internal-api-secret.js';
 
 export function cliEnv(options: { agent: string; mainHome: string; agentHome: string; sharedMemoryFile: string; config: Config; chat: ChatRef }): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };

@@ -5,7 +5,7 @@ import { TasksFileSchema } from '../../../shared/rpc/delegation-schemas.js';
 import { agentTarget } from '../../../shared/rpc/targets.js';
 import { JsonStore } from '../../../shared/store/json-store.js';
 import type { WorkerContext } from '../../../shared/worker/runtime.js';
-import { internalApiSecret } from './secret.js';
+import { internalApiSecret } from '../../../shared/security/internal-api-secret.js';
 import { startInternalApi, type InternalApi } from './server.js';
 
 /** Task calls return at once (the run goes on in the agent worker). */

@@ -1,8 +1,7 @@
 /**
  * The per-home secret of the internal API (`run/internal-api.secret`, mode 0600). The scheduler
  * hosts the API, the agents hand the secret to their CLIs; whichever process starts first creates
- * it (exclusive create), the other reads it. The same logic lives in the scheduler, because
- * workers never import each other.
+ * it (exclusive create), the other reads it. It lives in src/shared because both sides need it.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
