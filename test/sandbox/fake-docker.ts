@@ -15,6 +15,8 @@ export type FakeDockerState = {
   containers: Record<string, boolean>;
   /** Make `build` fail. */
   failBuild?: boolean;
+  /** container name → [host, container] bind mounts, recorded by `run` for `exec`. */
+  mounts?: Record<string, string[][]>;
 };
 
 const SCRIPT = `#!/usr/bin/env node
@@ -44,7 +46,30 @@ if (cmd === 'build') {
   fs.copyFileSync(ctx + '/Dockerfile', dir + '/last-Dockerfile');
   state.images.push(args[args.indexOf('-t') + 1]); save(); process.exit(0);
 }
-if (cmd === 'run') { state.containers[args[args.indexOf('--name') + 1]] = true; save(); process.stdout.write('abc123\\n'); process.exit(0); }
+if (cmd === 'run') {
+  const name = args[args.indexOf('--name') + 1];
+  state.containers[name] = true;
+  // Remember the bind mounts so exec can map container paths back to host folders.
+  state.mounts = state.mounts || {};
+  state.mounts[name] = args.flatMap((a, i) => (a === '-v' ? [args[i + 1].split(':').slice(0, 2)] : []));
+  save(); process.stdout.write('abc123\\n'); process.exit(0);
+}
+if (cmd === 'exec') {
+  // Runs the command on the host (the fake CLIs on PATH), as if inside the container.
+  let i = 1; let cwd; const env = { ...process.env };
+  while (args[i] && args[i].startsWith('-')) {
+    if (args[i] === '-w') { cwd = args[i + 1]; i += 2; }
+    else if (args[i] === '-e') { const kv = args[i + 1]; env[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1); i += 2; }
+    else i += 1;
+  }
+  const name = args[i]; const rest = args.slice(i + 1);
+  if (!state.containers[name]) fail('Error response from daemon: container ' + name + ' is not running');
+  const mounts = (state.mounts && state.mounts[name]) || [];
+  const toHost = (p) => { for (const [h, c] of mounts) if (p === c || p.startsWith(c + '/')) return h + p.slice(c.length); return p; };
+  env.FAKE_DOCKER_CONTAINER = name;
+  const run = require('node:child_process').spawnSync(rest[0], rest.slice(1), { cwd: cwd && toHost(cwd), env, stdio: 'inherit' });
+  process.exit(run.status === null ? 1 : run.status);
+}
 if (cmd === 'rm') { const name = args[args.length - 1]; if (!(name in state.containers)) fail('Error: No such container: ' + name); delete state.containers[name]; save(); process.exit(0); }
 if (cmd === 'stop') { const name = args[args.length - 1]; if (!(name in state.containers)) fail('Error: No such container: ' + name); state.containers[name] = false; save(); process.exit(0); }
 if (cmd === 'rmi') { const name = args[args.length - 1]; state.images = state.images.filter((i) => i !== name); save(); process.exit(0); }

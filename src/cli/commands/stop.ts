@@ -1,6 +1,9 @@
 /** `ductor stop`: asks the supervisor to stop everything and waits until it is gone. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectControl } from '../../shared/control-client.js';
+import { loadConfig } from '../../shared/config/load.js';
+import { mainPaths } from '../../shared/paths.js';
+import { DockerSandbox } from '../../workers/agent/sandbox/docker-sandbox.js';
 import { EXIT_FAILURE, EXIT_OK } from '../../shared/exit-codes.js';
 import { isProcessAlive } from '../../shared/process-alive.js';
 import { readPidFile } from '../../supervisor/pid-lock.js';
@@ -20,6 +23,7 @@ export async function runStop(options: { home: string }): Promise<number> {
   } else if (pid !== null && isProcessAlive(pid)) {
     process.kill(pid, 'SIGTERM'); // no control socket answered, but the pid lives: stop it by signal
   } else {
+    await teardownSandbox(options.home);
     process.stdout.write(serviceStopped ? 'ductor stopped (service)\n' : 'ductor is not running\n');
     return EXIT_OK;
   }
@@ -32,6 +36,23 @@ export async function runStop(options: { home: string }): Promise<number> {
       return EXIT_FAILURE;
     }
   }
+  await teardownSandbox(options.home);
   process.stdout.write('ductor stopped\n');
   return EXIT_OK;
+}
+
+/**
+ * The main agent removes the sandbox container when it stops; this covers a supervisor that was
+ * killed before it could. Quiet when Docker is off, missing, or the container is already gone.
+ */
+async function teardownSandbox(home: string): Promise<void> {
+  let docker;
+  try {
+    docker = (await loadConfig(mainPaths(home).configFile)).config.docker;
+  } catch {
+    return; // no readable config: nothing tells us a container exists
+  }
+  if (!docker.enabled) return;
+  const sandbox = new DockerSandbox({ docker, ductorHome: home });
+  if (await sandbox.containerExists()) await sandbox.teardown();
 }

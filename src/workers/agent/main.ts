@@ -17,6 +17,7 @@ import { AgentService } from './orchestrator/agent-service.js';
 import { providerForModel } from './orchestrator/model-resolution.js';
 import { Outbox } from './orchestrator/outbox.js';
 import { ProviderAdapter } from './orchestrator/provider-adapter.js';
+import { TurnSandbox } from './sandbox/turn-sandbox.js';
 import { SessionManager, type Target } from './sessions/session-manager.js';
 import { diagnoseText } from './commands/diagnose.js';
 import { useLanguage } from './orchestrator/texts.js';
@@ -24,6 +25,8 @@ import { useLanguage } from './orchestrator/texts.js';
 import { AgentExtras, extrasHandlers } from './delegation/extras.js';
 
 let service: AgentService | null = null;
+// Docker sandbox (issue 7): every turn is checked against docker.enabled before it starts.
+let sandbox: TurnSandbox | null = null;
 let configs: AgentConfigs | null = null;
 // Automation (cron, webhooks, heartbeat): built once the service exists.
 let automation: AgentAutomation | null = null;
@@ -67,7 +70,9 @@ async function start(ctx: WorkerContext): Promise<void> {
     ctx.log,
     onCorrupt,
   );
-  const provider = new ProviderAdapter((msg, fields) => ctx.log.debug(fields ?? {}, msg));
+  sandbox = new TurnSandbox({ mainHome, owner: name === 'main', docker: () => config().docker, log: ctx.log });
+  const turnSandbox = sandbox;
+  const provider = new ProviderAdapter((msg, fields) => ctx.log.debug(fields ?? {}, msg), () => turnSandbox.decide());
   service = new AgentService({
     log: ctx.log,
     journal: new InboxJournal(join(agentHome, 'inbox.json'), onCorrupt),
@@ -187,5 +192,6 @@ await runWorker({
   stop: async () => {
     extras?.stop(); // issue 6
     await service?.stop();
+    await sandbox?.shutdown(); // issue 7: after the CLIs are gone; only the main agent tears down
   },
 });

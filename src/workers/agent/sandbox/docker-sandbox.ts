@@ -141,6 +141,11 @@ export class DockerSandbox {
     return (await this.call(['image', 'inspect', this.options.docker.image_name])).code === 0;
   }
 
+  /** True when a container with our name exists, running or not. */
+  async containerExists(): Promise<boolean> {
+    return (await this.call(['container', 'inspect', '-f', '{{.State.Running}}', this.options.docker.container_name])).code === 0;
+  }
+
   async containerRunning(): Promise<boolean> {
     const result = await this.call(['container', 'inspect', '-f', '{{.State.Running}}', this.options.docker.container_name]);
     return result.code === 0 && result.stdout.trim() === 'true';
