@@ -6,6 +6,7 @@
 import { loadAllConfigs, type AgentConfigs } from '../../shared/worker/effective-config.js';
 import { runWorker, type WorkerContext } from '../../shared/worker/runtime.js';
 import { ConsoleChannel, ConsoleTransport } from './console-channel.js';
+import { MatrixTransport } from './matrix/matrix-transport.js';
 import { TelegramTransport } from './telegram-transport.js';
 import { TransportRegistry, type TransportContext } from './transport.js';
 
@@ -26,6 +27,9 @@ async function start(ctx: WorkerContext): Promise<void> {
   // Registration order is the order `notifyUser` tries them in.
   registry.register(new TelegramTransport(tctx));
   registry.register(new ConsoleTransport(consoles));
+  // Matrix (issue 9): lazy — the SDK loads only when an agent's transports include matrix.
+  registry.register(new MatrixTransport(tctx));
+  // End Matrix
   // End of transports -----------------------------------------------------------------------------
   await registry.startAll(ctx.log);
 }

@@ -1,0 +1,430 @@
+/**
+ * One Matrix account (one agent): login (password once, then the stored token), the sync loop,
+ * allowlists, invites, deduplicated intake of room messages and reactions, segment streaming and
+ * confirmed, deduplicated deliveries with files and reaction buttons. One room = one chat.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Config } from '../../../shared/config/schema.js';
+import type { Logger } from '../../../shared/log/logger.js';
+import { mainPaths } from '../../../shared/paths.js';
+import type { Attachment, Button, ChatRef, Delivery, Inbound, StreamEvent } from '../../../shared/rpc/conversation-schemas.js';
+import type { RpcPeer } from '../../../shared/rpc/peer.js';
+import { agentTarget } from '../../../shared/rpc/targets.js';
+import type { DeliveryLog } from '../delivery-log.js';
+import { isRasterImage } from '../file-send.js';
+import { markdownToTelegramHtml } from '../markdown-to-html.js';
+import { matrixStoreDir, readCredentials, writeCredentials, type StoredCredentials } from './credentials.js';
+import { matrixNumericId, RoomDirectory } from './ids.js';
+import { openSession, passwordLogin, tokenValid, TooBigError, type MatrixSession, type TimelineEvent } from './matrix-client.js';
+import { accessDenied, classifyMessage, inviteAllowed, relation, replyTarget, type MatrixPolicy, type MediaContent } from './matrix-ingress.js';
+import { SegmentBuffer, splitForMatrix } from './segments.js';
+import { SyncState } from './sync-state.js';
+
+const ACK_TIMEOUT_MS = 15_000;
+/** Matrix allows ~64 KiB events; shorter messages read better in every client. */
+const MESSAGE_MAX_CHARS = 8_000;
+const MEDIA_LIMIT_BYTES = 50 * 1024 * 1024;
+/** Reaction keys standing in for buttons, in order. */
+export const BUTTON_KEYS = ['1️⃣', '2️⃣', '3️⃣', '4️⃣', '5️⃣', '6️⃣', '7️⃣', '8️⃣', '9️⃣', '🔟'] as const;
+/** How many bot messages with reaction buttons are remembered. */
+const BUTTON_MESSAGES_KEPT = 200;
+
+type Turn = { roomId: string; buffer: SegmentBuffer; sending: Promise<unknown>; replyEventId: string | null };
+
+export type MatrixRunnerOptions = {
+  agent: string;
+  config: () => Config;
+  peer: RpcPeer;
+  deliveries: DeliveryLog;
+  log: Logger;
+  /** The main home: the media spool lives under its run/ folder. */
+  home: string;
+  /** The agent's own home: the credential and sync state store. */
+  agentHome: string;
+};
+
+export class MatrixRunner {
+  private session: MatrixSession | null = null;
+  private readonly rooms = new RoomDirectory();
+  private readonly eventIds = new Map<number, string>();
+  private readonly turns = new Map<string, Turn>();
+  private readonly indicators = new Map<string, { roomId: string; eventId: string }>();
+  private readonly buttons = new Map<string, Button[]>();
+  private readonly stopper = new AbortController();
+  private state: SyncState | null = null;
+  /** Events are handled one at a time, in the order the sync delivered them. */
+  private intake: Promise<void> = Promise.resolve();
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly options: MatrixRunnerOptions) {}
+
+  get agent(): string {
+    return this.options.agent;
+  }
+
+  /** The account this runner was started for; a change of it means a restart. */
+  static identity(config: Config): string {
+    return `${config.matrix.homeserver}\n${config.matrix.user_id}`;
+  }
+
+  start(): void {
+    this.running = this.run().catch((error: unknown) => this.options.log.error({ err: error, agent: this.agent }, 'Matrix client stopped on an error'));
+  }
+
+  async stop(): Promise<void> {
+    this.stopper.abort();
+    this.session?.stop();
+    await this.running;
+    await this.intake.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    const credentials = await this.withRetry(() => this.login(), 'login');
+    if (!credentials || this.stopper.signal.aborted) return;
+    const storeDir = matrixStoreDir(this.options.agentHome, this.options.config().matrix);
+    this.state = await SyncState.load(join(storeDir, 'sync_state.json'));
+    const session = await openSession(credentials, this.options.log);
+    this.session = session;
+    if (this.stopper.signal.aborted) return;
+    await session.start({
+      onEvent: (event) => this.enqueue(() => this.handleEvent(event)),
+      onInvite: (roomId, inviter) => this.enqueue(() => this.handleInvite(roomId, inviter)),
+      onSyncError: (error) => this.options.log.warn({ err: error }, 'Matrix sync failed; the client retries'),
+    });
+    this.options.log.info({ agent: this.agent, userId: credentials.userId }, 'Matrix client syncing');
+    this.enqueue(() => this.joinAllowedRooms());
+  }
+
+  /** The stored token (config or credentials.json) if the homeserver still accepts it, else a password login. */
+  private async login(): Promise<StoredCredentials | null> {
+    const { matrix } = this.options.config();
+    const log = this.options.log;
+    if (!matrix.homeserver || !matrix.user_id) {
+      log.error({ agent: this.agent }, 'matrix.homeserver and matrix.user_id are required for the Matrix transport');
+      return null;
+    }
+    const homeserver = matrix.homeserver.replace(/\/+$/, '');
+    const storeDir = matrixStoreDir(this.options.agentHome, matrix);
+    const configured = matrix.access_token
+      ? { homeserver, userId: matrix.user_id, accessToken: matrix.access_token, deviceId: matrix.device_id }
+      : null;
+    for (const candidate of [configured, await readCredentials(storeDir, homeserver, matrix.user_id)]) {
+      if (!candidate) continue;
+      if (await tokenValid(candidate)) return candidate;
+      log.warn({ agent: this.agent }, 'the homeserver rejected the stored Matrix access token');
+    }
+    if (!matrix.password) {
+      log.error({ agent: this.agent }, 'no usable Matrix access token and no matrix.password to log in with');
+      return null;
+    }
+    const credentials = await passwordLogin(homeserver, matrix.user_id, matrix.password, matrix.device_id || undefined);
+    await writeCredentials(storeDir, credentials);
+    log.info({ agent: this.agent, deviceId: credentials.deviceId }, 'logged in to Matrix with the password; access token stored in credentials.json');
+    return credentials;
+  }
+
+  /** Retries network trouble with backoff; a refused login (HTTP 4xx) ends the client with its message. */
+  private async withRetry<T>(call: () => Promise<T>, what: string): Promise<T | null> {
+    let delayMs = 1_000;
+    while (!this.stopper.signal.aborted) {
+      try {
+        return await call();
+      } catch (error) {
+        const status = (error as { httpStatus?: number }).httpStatus;
+        if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
+          this.options.log.error({ agent: this.agent, status, errcode: (error as { errcode?: string }).errcode }, `the Matrix homeserver refused the ${what}; check the matrix block and run \`ductor restart\``);
+          return null;
+        }
+        this.options.log.warn({ err: error, delayMs }, `Matrix ${what} failed; retrying`);
+        await sleep(delayMs, undefined, { signal: this.stopper.signal }).catch(() => undefined);
+        delayMs = Math.min(delayMs * 2, 30_000);
+      }
+    }
+    return null;
+  }
+
+  private enqueue(job: () => Promise<void>): void {
+    this.intake = this.intake.then(job).catch((error: unknown) => this.options.log.warn({ err: error }, 'Matrix event not handled'));
+  }
+
+  private policy(): MatrixPolicy {
+    const config = this.options.config();
+    return {
+      allowedRooms: config.matrix.allowed_rooms,
+      allowedUsers: config.matrix.allowed_users,
+      groupMentionOnly: config.group_mention_only,
+      botUserId: this.session!.userId,
+      botDisplayName: this.session!.displayName(),
+    };
+  }
+
+  private async joinAllowedRooms(): Promise<void> {
+    const session = this.session!;
+    const joined = new Set(session.joinedRoomIds());
+    for (const room of this.options.config().matrix.allowed_rooms) {
+      if (joined.has(room) || this.stopper.signal.aborted) continue;
+      try {
+        this.rooms.chatIdOf(await session.join(room));
+      } catch (error) {
+        this.options.log.warn({ room, status: (error as { httpStatus?: number }).httpStatus }, 'could not join an allowed Matrix room');
+      }
+    }
+  }
+
+  private async handleInvite(roomId: string, inviter: string): Promise<void> {
+    const session = this.session!;
+    if (inviteAllowed(roomId, inviter, this.policy())) {
+      await session.join(roomId);
+      this.rooms.chatIdOf(roomId);
+      this.options.log.info({ roomId }, 'joined a Matrix room on invitation');
+    } else {
+      // Leaving an invited room is how a client declines the invitation.
+      await session.leave(roomId);
+      this.options.log.warn({ roomId, inviter }, 'declined a Matrix invitation from outside the allowlists');
+    }
+  }
+
+  /** Resolves once the event is with the agent, or deliberately dropped. */
+  private async handleEvent(event: TimelineEvent): Promise<void> {
+    const state = this.state!;
+    // The same event id can arrive again (a later sync, a restart's initial sync): it runs once.
+    if (!state.isNew(event.eventId, event.ts)) return;
+    await state.remember(event.eventId);
+    const session = this.session!;
+    const room = session.room(event.roomId);
+    const log = this.options.log;
+    if (event.type === 'm.reaction') return this.handleReaction(event);
+    const target = replyTarget(event.content);
+    const repliedToBot = target !== null && session.senderOf(event.roomId, target) === session.userId;
+    const decision = classifyMessage(event, room, this.policy(), repliedToBot);
+    if (decision.kind === 'drop') {
+      log.debug({ eventId: event.eventId, reason: decision.reason }, 'Matrix event dropped');
+      return;
+    }
+    const chat = this.chatOf(event.roomId);
+    const inbound: Inbound = {
+      id: `mx:${chat.chatId}:${event.eventId}`,
+      chat,
+      userId: matrixNumericId(event.sender),
+      messageId: this.numberOf(event.eventId),
+      chatType: decision.isDirect ? 'private' : 'group',
+      kind: 'message',
+      text: decision.text,
+      receivedAt: new Date().toISOString(),
+      attachments: [],
+    };
+    if (decision.media) {
+      const attachments = await this.download(decision.media, event);
+      if (!attachments) return;
+      inbound.attachments = attachments;
+    }
+    const ack = await this.options.peer.request('inbound', inbound, { target: agentTarget(this.agent), timeoutMs: ACK_TIMEOUT_MS });
+    if (ack.queuedBehind > 0) {
+      const eventId = await this.sendText(event.roomId, '[Message in queue...]', 'notice').catch(() => null);
+      if (eventId) this.indicators.set(inbound.id, { roomId: event.roomId, eventId });
+    }
+  }
+
+  /** A reaction on a bot message with buttons presses the button the emoji stands for. */
+  private async handleReaction(event: TimelineEvent): Promise<void> {
+    const rel = relation(event.content);
+    if (rel?.rel_type !== 'm.annotation' || !rel.event_id || !rel.key) return;
+    const buttons = this.buttons.get(rel.event_id);
+    const index = BUTTON_KEYS.indexOf(rel.key as (typeof BUTTON_KEYS)[number]);
+    const button = buttons?.[index];
+    if (!button) return;
+    const room = this.session!.room(event.roomId);
+    // Reacting to the bot's own message addresses the bot.
+    const denied = accessDenied(event, room, this.policy(), true);
+    if (denied) {
+      this.options.log.debug({ eventId: event.eventId, reason: denied }, 'Matrix reaction dropped');
+      return;
+    }
+    const chat = this.chatOf(event.roomId);
+    await this.options.peer.request('inbound', {
+      id: `mx:${chat.chatId}:${event.eventId}`,
+      chat,
+      userId: matrixNumericId(event.sender),
+      messageId: this.numberOf(rel.event_id),
+      chatType: room?.isDirect ? 'private' : 'group',
+      kind: 'callback',
+      text: button.data,
+      receivedAt: new Date().toISOString(),
+      attachments: [],
+    }, { target: agentTarget(this.agent), timeoutMs: ACK_TIMEOUT_MS });
+  }
+
+  /** Downloads an `mxc://` file into the agent's spool, as Telegram's media intake does. */
+  private async download(media: MediaContent, event: TimelineEvent): Promise<Attachment[] | null> {
+    const spool = join(mainPaths(this.options.home).runDir, 'spool', this.agent);
+    await mkdir(spool, { recursive: true });
+    const uniqueId = event.eventId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 40) || 'file';
+    const target = join(spool, `${randomUUID()}-${uniqueId}`);
+    try {
+      if (media.sizeBytes > MEDIA_LIMIT_BYTES) throw new TooBigError(media.sizeBytes, MEDIA_LIMIT_BYTES);
+      await writeFile(target, await this.session!.download(media.url, MEDIA_LIMIT_BYTES));
+    } catch (error) {
+      const notice = error instanceof TooBigError
+        ? `[File too big: ${basename(media.name)}]`
+        : `[Could not download: ${basename(media.name)}]`;
+      if (!(error instanceof TooBigError)) this.options.log.warn({ err: error }, 'Matrix media download failed');
+      await this.sendText(event.roomId, notice, 'notice').catch(() => undefined);
+      return null;
+    }
+    const kind: Attachment['kind'] = media.msgtype === 'm.image' ? 'photo'
+      : media.msgtype === 'm.audio' ? (media.voice ? 'voice' : 'audio')
+      : media.msgtype === 'm.video' ? 'video' : 'document';
+    const sizeBytes = (await stat(target)).size;
+    return [{ path: target, kind, mime: media.mime, originalName: basename(media.name), sizeBytes, uniqueId }];
+  }
+
+  // Agent → Matrix --------------------------------------------------------------------------------
+
+  stream(turnId: string, chat: ChatRef, replyTo: number | null, events: StreamEvent[]): void {
+    const turn = this.turnFor(turnId, chat, replyTo);
+    if (!turn) return;
+    for (const event of events) {
+      if (event.kind !== 'text') continue;
+      for (const segment of turn.buffer.push(event.text)) {
+        turn.sending = turn.sending.then(() => this.sendMarkdown(turn.roomId, segment, turn.replyEventId)).catch((error: unknown) =>
+          this.options.log.warn({ err: error }, 'Matrix segment not sent'));
+        // Only the first message of an answer carries the reply relation.
+        turn.replyEventId = null;
+      }
+    }
+  }
+
+  queueUpdate(chat: ChatRef, inboundIds: string[], outcome: 'started' | 'cancelled' | 'discarded', turnId: string | null, replyTo: number | null): void {
+    for (const id of inboundIds) {
+      const indicator = this.indicators.get(id);
+      if (!indicator) continue;
+      this.indicators.delete(id);
+      // No edits on Matrix: the queue notice is redacted, and a dropped message says so anew.
+      void this.session?.redact(indicator.roomId, indicator.eventId).catch(() => undefined);
+      if (outcome !== 'started') void this.sendText(indicator.roomId, outcome === 'cancelled' ? '[Message cancelled.]' : '[Message discarded.]', 'notice').catch(() => undefined);
+    }
+    if (outcome === 'started' && turnId) this.turnFor(turnId, chat, replyTo);
+  }
+
+  async deliver(delivery: Delivery): Promise<{ messageIds: number[]; duplicate: boolean }> {
+    const previous = this.options.deliveries.get(delivery.deliveryId);
+    if (previous) return { messageIds: previous, duplicate: true };
+    const roomId = this.roomOf(delivery.chat);
+    const turn = delivery.turnId ? this.turns.get(delivery.turnId) : undefined;
+    if (delivery.turnId) this.turns.delete(delivery.turnId);
+    if (turn) await turn.sending;
+    const replyEventId = turn ? turn.replyEventId : this.eventOf(delivery.replyTo);
+    let text = delivery.text;
+    if (turn && delivery.kind === 'answer') text = turn.buffer.remainder(delivery.text);
+    const eventIds: string[] = [];
+    const flat = delivery.buttons.flat().slice(0, BUTTON_KEYS.length);
+    if (flat.length > 0) text = `${text}\n\n${flat.map((b, i) => `${BUTTON_KEYS[i]} ${b.label}`).join('\n')}`;
+    if (text.trim() !== '') {
+      const parts = splitForMatrix(text, MESSAGE_MAX_CHARS);
+      for (const [index, part] of parts.entries()) {
+        const send = delivery.format === 'markdown' ? this.sendMarkdown(roomId, part, index === 0 ? replyEventId : null) : this.sendText(roomId, part, delivery.kind === 'notice' ? 'notice' : 'text', index === 0 ? replyEventId : null);
+        eventIds.push(await send);
+      }
+    }
+    const last = eventIds.at(-1);
+    if (last && flat.length > 0) await this.offerButtons(roomId, last, flat);
+    for (const file of delivery.files) eventIds.push(await this.sendFile(roomId, file));
+    const messageIds = eventIds.map((id) => this.numberOf(id));
+    await this.options.deliveries.record(delivery.deliveryId, messageIds);
+    return { messageIds, duplicate: false };
+  }
+
+  /** An operational notice goes to the first allowed room (the agent's primary chat on Matrix). */
+  async notifyPrimary(text: string): Promise<number> {
+    const first = this.options.config().matrix.allowed_rooms.find((r) => r.startsWith('!'));
+    if (!first || !this.session) return 0;
+    await this.sendText(first, text, 'notice');
+    return 1;
+  }
+
+  private async offerButtons(roomId: string, eventId: string, buttons: Button[]): Promise<void> {
+    this.buttons.set(eventId, buttons);
+    if (this.buttons.size > BUTTON_MESSAGES_KEPT) this.buttons.delete(this.buttons.keys().next().value!);
+    // The bot reacts first so each choice is one tap on an existing reaction.
+    for (const [index] of buttons.entries()) {
+      await this.session!.send(roomId, 'm.reaction', { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key: BUTTON_KEYS[index] } })
+        .catch((error: unknown) => this.options.log.debug({ err: error }, 'button reaction not sent'));
+    }
+  }
+
+  private async sendFile(roomId: string, path: string): Promise<string> {
+    const name = basename(path);
+    let data: Buffer;
+    try {
+      data = await readFile(path);
+    } catch {
+      return this.sendText(roomId, `[File not found: ${name}]`, 'notice');
+    }
+    const image = isRasterImage(path);
+    const mime = image ? `image/${name.split('.').pop()!.toLowerCase().replace('jpg', 'jpeg')}` : 'application/octet-stream';
+    try {
+      const url = await this.session!.upload(data, name, mime);
+      return await this.session!.send(roomId, 'm.room.message', { msgtype: image ? 'm.image' : 'm.file', body: name, filename: name, url, info: { mimetype: mime, size: data.byteLength } });
+    } catch (error) {
+      this.options.log.warn({ err: error, file: name }, 'Matrix file upload failed');
+      return this.sendText(roomId, `[Failed to send: ${name}]`, 'notice');
+    }
+  }
+
+  private sendMarkdown(roomId: string, markdown: string, replyEventId: string | null = null): Promise<string> {
+    return this.session!.send(roomId, 'm.room.message', {
+      msgtype: 'm.text',
+      body: markdown,
+      format: 'org.matrix.custom.html',
+      // Telegram's HTML subset (b, i, code, pre, a, blockquote) is valid Matrix HTML as well.
+      formatted_body: markdownToTelegramHtml(markdown),
+      ...replyRelation(replyEventId),
+    });
+  }
+
+  private sendText(roomId: string, text: string, msgtype: 'text' | 'notice', replyEventId: string | null = null): Promise<string> {
+    if (!this.session) return Promise.reject(new Error('Matrix client is not connected'));
+    return this.session.send(roomId, 'm.room.message', { msgtype: `m.${msgtype}`, body: text, ...replyRelation(replyEventId) });
+  }
+
+  private turnFor(turnId: string, chat: ChatRef, replyTo: number | null): Turn | null {
+    let turn = this.turns.get(turnId);
+    if (!turn) {
+      const roomId = this.roomOf(chat);
+      const streaming = this.options.config().streaming;
+      // With streaming off nothing is cut: the final answer goes out whole.
+      const min = streaming.enabled ? Math.max(streaming.min_chars, 1) : Number.MAX_SAFE_INTEGER;
+      turn = { roomId, buffer: new SegmentBuffer(min, Math.min(streaming.max_chars, MESSAGE_MAX_CHARS)), sending: Promise.resolve(), replyEventId: this.eventOf(replyTo) };
+      this.turns.set(turnId, turn);
+    }
+    return turn;
+  }
+
+  private chatOf(roomId: string): ChatRef {
+    return { transport: 'mx', chatId: this.rooms.chatIdOf(roomId), topicId: null };
+  }
+
+  private roomOf(chat: ChatRef): string {
+    const roomId = this.rooms.roomOf(chat.chatId, () => this.session?.joinedRoomIds() ?? []);
+    if (!roomId) throw new Error(`no Matrix room is known for chat ${chat.chatId}`);
+    return roomId;
+  }
+
+  private numberOf(eventId: string): number {
+    const id = matrixNumericId(eventId);
+    this.eventIds.set(id, eventId);
+    if (this.eventIds.size > 5_000) this.eventIds.delete(this.eventIds.keys().next().value!);
+    return id;
+  }
+
+  private eventOf(messageId: number | null): string | null {
+    return messageId === null ? null : this.eventIds.get(messageId) ?? null;
+  }
+}
+
+function replyRelation(eventId: string | null): Record<string, unknown> {
+  return eventId ? { 'm.relates_to': { 'm.in_reply_to': { event_id: eventId } } } : {};
+}
