@@ -10,7 +10,7 @@ import { loadAgentsFile } from '../shared/config/agent-config.js';
 import type { Config } from '../shared/config/schema.js';
 import { controlSocketPath } from '../shared/control-socket.js';
 import { ConfigError, describeError } from '../shared/errors.js';
-import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK } from '../shared/exit-codes.js';
+import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, EXIT_RESTART } from '../shared/exit-codes.js';
 import { defaultHomeDefaultsDir, seedHome } from '../shared/home/seed.js';
 import { createLogger, flushLogs } from '../shared/log/logger.js';
 import { packageInfo } from '../shared/package-info.js';
@@ -43,9 +43,15 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
   }
 
   let stopRequested: (reason: string) => void = () => undefined;
+  // Set when the process itself must be replaced (new code installed): the run ends with 42.
+  let replaceProcess = false;
   const stopped = new Promise<string>((resolve) => {
     stopRequested = resolve;
   });
+  const processRestartRequested = (reason: string) => {
+    replaceProcess = true;
+    stopRequested(reason);
+  };
   const lock = await acquirePidLock({
     home: options.home,
     say,
@@ -70,6 +76,7 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
       log,
       specs: workerSpecs({ ...specOptions, agents }),
       onStopRequested: (reason) => stopRequested(reason),
+      onProcessRestartRequested: processRestartRequested,
       agentSpec: (name) => workerSpecs({ ...specOptions, agents: [name] }).find((spec) => spec.agent === name)!,
       prepareAgent: async (name) => {
         await seedHome(subAgentHome(options.home, name), { role: 'sub', defaultsDir });
@@ -125,8 +132,8 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
     await control.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    log.info('ductor stopped');
-    return EXIT_OK;
+    log.info(replaceProcess ? 'ductor stopped; the process restarts' : 'ductor stopped');
+    return replaceProcess ? EXIT_RESTART : EXIT_OK;
   } catch (error) {
     log.fatal({ err: error }, 'supervisor failed');
     say(`failed: ${describeError(error)}`);

@@ -19,6 +19,8 @@ export type SupervisorOptions = {
   specs: WorkerSpec[];
   /** Called when a worker or the control socket asks for a full stop. */
   onStopRequested: (reason: string) => void;
+  /** Called when the whole process must be replaced (restartProcess); default: an ordinary stop. */
+  onProcessRestartRequested?: (reason: string) => void;
   /** Builds the spec of a sub-agent added to agents.json while running. */
   agentSpec?: (name: string) => WorkerSpec;
   /** Prepares a sub-agent's home before its first start. */
@@ -59,6 +61,10 @@ export class Supervisor {
       },
       stop: ({ reason }) => {
         this.options.onStopRequested(reason);
+        return { ok: true as const };
+      },
+      restartProcess: ({ reason }) => {
+        (this.options.onProcessRestartRequested ?? this.options.onStopRequested)(reason);
         return { ok: true as const };
       },
       ping: () => ({ pid: process.pid, uptimeMs: Date.now() - this.startedAt.getTime(), rssBytes: process.memoryUsage.rss() }),

@@ -44,8 +44,8 @@ export type RunningDuctor = {
 };
 
 /** Starts `ductor` in the foreground and waits until every worker is ready. */
-export async function spawnDuctor(t: TestContext, home: string, env: NodeJS.ProcessEnv = {}): Promise<RunningDuctor> {
-  const child = spawn(process.execPath, [DUCTOR_BIN], {
+export async function spawnDuctor(t: TestContext, home: string, env: NodeJS.ProcessEnv = {}, bin = DUCTOR_BIN): Promise<RunningDuctor> {
+  const child = spawn(process.execPath, [bin], {
     env: { ...process.env, DUCTOR_HOME: home, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,9 +2,10 @@
 import { existsSync } from 'node:fs';
 import { isConfigured, loadConfig } from '../../shared/config/load.js';
 import { ConfigError } from '../../shared/errors.js';
-import { EXIT_CONFIG, EXIT_FAILURE } from '../../shared/exit-codes.js';
+import { EXIT_CONFIG, EXIT_FAILURE, EXIT_RESTART } from '../../shared/exit-codes.js';
 import { mainPaths } from '../../shared/paths.js';
 import { runSupervisor } from '../../supervisor/main.js';
+import { reexecInPlace } from './reexec.js';
 
 /** Both standard streams are terminals (the wizard can ask). The wizard module loads only then. */
 function hasTerminal(): boolean {
@@ -37,5 +38,13 @@ export async function runStart(options: { home: string; verbose: boolean }): Pro
     }
     throw error;
   }
-  return runSupervisor({ home: options.home, verbose: options.verbose });
+  const code = await runSupervisor({ home: options.home, verbose: options.verbose });
+  // 42: the code on disk changed (upgrade). A service manager restarts us itself (its units set
+  // DUCTOR_SUPERVISOR); run by hand, the same command line starts again in this terminal.
+  if (code !== EXIT_RESTART || isSet(process.env.DUCTOR_SUPERVISOR)) return code;
+  return reexecInPlace();
+}
+
+function isSet(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== '0';
 }

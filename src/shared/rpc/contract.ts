@@ -108,6 +108,13 @@ export const contract = {
   restartAll: { servedBy: 'supervisor', params: z.object({ reason: z.string() }), result: Ok },
   /** Stop everything and release the lock. */
   stop: { servedBy: 'supervisor', params: z.object({ reason: z.string() }), result: Ok },
+  // Process restart (issue 7) -----------------------------------------------------------------
+  /**
+   * Replace the whole supervisor process, not just its workers (after an upgrade installed new
+   * code): stop everything, then exit 42 under a service manager or re-execute in place.
+   */
+  restartProcess: { servedBy: 'supervisor', params: z.object({ reason: z.string() }), result: Ok },
+  // End process restart ------------------------------------------------------------------------
 
   /** Start, stop or restart one sub-agent's worker (`/agent_start|stop|restart`). */
   agentControl: {

@@ -18,6 +18,7 @@ import { providerForModel } from './orchestrator/model-resolution.js';
 import { Outbox } from './orchestrator/outbox.js';
 import { ProviderAdapter } from './orchestrator/provider-adapter.js';
 import { TurnSandbox } from './sandbox/turn-sandbox.js';
+import { runCommand } from './sandbox/command-runner.js';
 import { SessionManager, type Target } from './sessions/session-manager.js';
 import { diagnoseText } from './commands/diagnose.js';
 import { useLanguage } from './orchestrator/texts.js';
@@ -117,6 +118,17 @@ async function start(ctx: WorkerContext): Promise<void> {
     queueUpdate: (chat, inboundIds, outcome, started) =>
       ctx.peer.notify('queueUpdate', { agent: name, chat, inboundIds, outcome, turnId: started?.turnId ?? null, replyTo: started?.replyTo ?? null }, { target: 'transport' }),
     admin: { matches: isAgentAdminCommand, run: (text) => runAgentAdmin(ctx.peer, name, text) },
+    // Issue 7: /upgrade checks npm, installs, and has the supervisor replace the process.
+    upgrade: {
+      home: mainHome,
+      version: packageInfo().version,
+      packageRoot: packageInfo().root,
+      run: runCommand,
+      restartProcess: async (reason) => {
+        await ctx.peer.request('restartProcess', { reason }, { timeoutMs: 10_000 });
+      },
+      log: ctx.log,
+    },
     // Issue 6: /session, /sessions, /tasks, `@name …`; /stop_all also stops background work.
     intercept: (message, text) => (extras ? extras.intercept(message, text) : Promise.resolve(null)),
     stopBackground: () => extras?.stopAll() ?? 0,

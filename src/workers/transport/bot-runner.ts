@@ -19,7 +19,7 @@ import { sendFiles } from './file-send.js';
 import { downloadMedia, megabytes } from './media-intake.js';
 import { groupMediaUpdates, type MediaRef } from './media-refs.js';
 import { FileBrowser } from './showfiles.js';
-import { consumeRestartSentinel, handleLocally } from './transport-commands.js';
+import { consumeRestartSentinel, consumeUpgradeSentinelAndReport, handleLocally } from './transport-commands.js';
 import type { DeliveryLog } from './delivery-log.js';
 import { classifyUpdate, type AccessPolicy } from './ingress.js';
 import { Outboxes, type ChatOutbox } from './outbox.js';
@@ -93,6 +93,7 @@ export class BotRunner {
     this.botUsername = me.username ?? null;
     await this.syncCommands();
     await consumeRestartSentinel(this.options.home, this.agent, (chatId, text) => this.outboxes.for(chatId, chatId < 0 ? 'group' : 'private').send({ text }), this.options.log);
+    if (this.agent === 'main') await consumeUpgradeSentinelAndReport(this.options.home, (chatId, text) => this.outboxes.for(chatId, chatId < 0 ? 'group' : 'private').send({ text }), this.options.log); // issue 7
     const poller = new UpdatePoller({
       source: this.bot,
       allowedUpdates: ALLOWED_UPDATES,

@@ -11,6 +11,8 @@ import { mainPaths } from '../../shared/paths.js';
 import type { Inbound } from '../../shared/rpc/conversation-schemas.js';
 import type { RpcPeer } from '../../shared/rpc/peer.js';
 import { writeFileAtomic } from '../../shared/store/atomic-write.js';
+import { packageInfo } from '../../shared/package-info.js';
+import { consumeUpgradeSentinel, upgradeReport } from '../../cli/upgrade/upgrade-steps.js';
 import type { ChatActivity, ChatEntry } from './chat-activity.js';
 import type { ChatOutbox } from './outbox.js';
 import type { FileBrowser } from './showfiles.js';
@@ -149,3 +151,18 @@ export async function consumeRestartSentinel(home: string, agent: string, send: 
   await rm(file, { force: true });
   await send(parsed.chat_id, parsed.message).catch((error: unknown) => log.warn({ err: error }, 'could not send the restart message'));
 }
+
+// Issue 7: upgrade sentinel ---------------------------------------------------------------------
+/**
+ * After a restart that followed `/upgrade`: tells the chat that asked whether the new version
+ * runs ("upgrade complete a → b") or the old one still does. Read once and deleted, like the
+ * restart sentinel; the main agent's bot reports it.
+ */
+export async function consumeUpgradeSentinelAndReport(home: string, send: (chatId: number, text: string) => Promise<unknown>, log: TransportLog): Promise<void> {
+  const sentinel = await consumeUpgradeSentinel(home);
+  if (!sentinel || sentinel.chat_id === null) return;
+  const report = upgradeReport(sentinel, packageInfo().version);
+  log.info({ from: sentinel.old_version, to: sentinel.new_version }, report);
+  await send(sentinel.chat_id, report).catch((error: unknown) => log.warn({ err: error }, 'could not send the upgrade report'));
+}
+// End issue 7 -----------------------------------------------------------------------------------

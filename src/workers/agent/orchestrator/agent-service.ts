@@ -14,6 +14,7 @@ import { fileFromHome } from '../commands/send-file.js';
 import { ingestAttachments, mediaPrompt } from '../media/ingest.js';
 import { audioCommandOf, transcribe } from '../media/transcribe.js';
 import { abortIntent } from './abort-words.js';
+import { isUpgradeCommand, upgradeCallback, upgradeOffer, type UpgradeDeps } from './upgrade-command.js';
 import { parseCommand, runCommand, switchModel, type CommandDeps, type Reply } from './commands.js';
 import { parseDirective } from './directives.js';
 import { isKnownModel, providerForModel } from './model-resolution.js';
@@ -47,6 +48,8 @@ export type AgentServiceDeps = {
   // End issue 6
   /** `/agents` and `/agent_start|stop|restart`. */
   admin?: { matches: (text: string) => boolean; run: (text: string) => Promise<Reply> };
+  // Upgrade from the chat (issue 7): `/upgrade` and its `upg:` buttons.
+  upgrade?: UpgradeDeps;
 };
 
 export class AgentService {
@@ -98,6 +101,12 @@ export class AgentService {
       return { accepted: true, queuedBehind: 0 };
     }
     // End issue 6 --------------------------------------------------------------------------------
+    // Issue 7: /upgrade ------------------------------------------------------------------------
+    if (this.deps.upgrade && isUpgradeCommand(text)) {
+      await this.reply(message, await upgradeOffer(this.deps.upgrade));
+      return { accepted: true, queuedBehind: 0 };
+    }
+    // End issue 7 --------------------------------------------------------------------------------
     const command = parseCommand(text);
     if (command) {
       if (command.name === 'new' || command.name === 'reset') this.stopLane(lane, 'new session');
@@ -241,6 +250,18 @@ export class AgentService {
     }
     if (data.startsWith('ms:')) {
       await this.reply(message, await switchModel(this.deps.commands, data.slice(3), message.chat));
+      return { accepted: true, queuedBehind: 0 };
+    }
+    // Issue 7: the /upgrade buttons; the install runs outside the chat queue.
+    if (data.startsWith('upg:') && this.deps.upgrade) {
+      const upgrade = this.deps.upgrade;
+      const say = async (text: string) => {
+        await this.deps.outbox.send({ deliveryId: `${message.id}:upgrade:${randomUUID()}`, chat: message.chat, replyTo: null, text, format: 'plain', kind: 'notice', buttons: [], turnId: null, files: [] });
+      };
+      void upgradeCallback(upgrade, data, message.chat, say).then(
+        (reply) => (reply ? this.reply(message, reply) : undefined),
+        (error: unknown) => this.deps.log.error({ err: error }, 'upgrade failed'),
+      );
       return { accepted: true, queuedBehind: 0 };
     }
     if (data.startsWith('cmd:')) return this.inbound({ ...message, kind: 'message', text: `/${data.slice(4)}` });

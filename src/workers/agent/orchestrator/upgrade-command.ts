@@ -1,0 +1,79 @@
+/**
+ * `/upgrade` in the chat (spec/telegram.md §2): ask the npm registry, offer Yes / Not now with a
+ * changelog line, install on Yes, leave the upgrade sentinel and have the supervisor replace the
+ * whole process. The restarted bot reports "upgrade complete a → b" from the sentinel. A failed
+ * install is reported at once; the old version keeps running.
+ */
+import type { Logger } from 'pino';
+import type { Button, ChatRef } from '../../../shared/rpc/conversation-schemas.js';
+import { describeError } from '../../../shared/errors.js';
+import { detectInstallMode } from '../../../cli/upgrade/install-mode.js';
+import { parseSemver } from '../../../cli/upgrade/semver.js';
+import { checkForUpdate, installVersion, PACKAGE_NAME, writeUpgradeSentinel } from '../../../cli/upgrade/upgrade-steps.js';
+import type { CommandRunner } from '../sandbox/command-runner.js';
+import type { Reply } from './commands.js';
+
+export type UpgradeDeps = {
+  home: string;
+  version: string;
+  /** Where the running package is installed (decides npm / npx / source checkout). */
+  packageRoot: string;
+  run: CommandRunner;
+  /** Asks the supervisor to replace the process (exit 42 or re-exec). */
+  restartProcess: (reason: string) => Promise<void>;
+  log: Logger;
+};
+
+const plain = (text: string, buttons: Button[][] = []): Reply => ({ text, format: 'plain', buttons });
+
+export function isUpgradeCommand(text: string): boolean {
+  return /^\/upgrade(?:@\w+)?$/i.test(text.trim());
+}
+
+/** The changelog line offered with a new version: its page on the npm registry. */
+export function changelogLine(version: string): string {
+  return `Changelog: https://www.npmjs.com/package/${PACKAGE_NAME}/v/${version}`;
+}
+
+export async function upgradeOffer(deps: UpgradeDeps): Promise<Reply> {
+  const mode = detectInstallMode(deps.packageRoot);
+  if (mode === 'dev') return plain(`ductor ${deps.version} runs from a source checkout; /upgrade is not available. Update it with git pull and a rebuild.`);
+  if (mode === 'npx') return plain('ductor runs through npx; start it with `npx ductor@latest` to use the newest version.');
+  let check;
+  try {
+    check = await checkForUpdate(deps.run, deps.version);
+  } catch (error) {
+    return plain(`⚠️ ${describeError(error)}`);
+  }
+  if (!check.available) return plain(`ductor ${check.current} is the newest version.\n${changelogLine(check.current)}`);
+  return plain(`ductor ${check.latest} is available (you run ${check.current}).\n${changelogLine(check.latest)}\nUpgrade now? The bot restarts afterwards.`, [
+    [
+      { label: 'Yes', data: `upg:yes:${check.latest}` },
+      { label: 'Not now', data: 'upg:no' },
+    ],
+  ]);
+}
+
+/**
+ * An `upg:` button. `say` sends a line to the chat at once (the install takes a while); the
+ * returned reply, if any, answers a refusal or a failure (null: the process is restarting).
+ */
+export async function upgradeCallback(deps: UpgradeDeps, data: string, chat: ChatRef, say: (text: string) => Promise<void>): Promise<Reply | null> {
+  if (data === 'upg:no') return plain('Upgrade skipped.');
+  const version = data.startsWith('upg:yes:') ? data.slice('upg:yes:'.length) : '';
+  if (parseSemver(version) === null) return plain('⚠️ That upgrade button is not valid any more; send /upgrade again.');
+  if (detectInstallMode(deps.packageRoot) !== 'npm') return plain(`ductor ${deps.version} was not installed with npm install -g; /upgrade is not available.`);
+  await say(`Installing ductor ${version}…`);
+  deps.log.info({ from: deps.version, to: version }, 'upgrade requested from the chat');
+  const installed = await installVersion(deps.run, version);
+  if (!installed.ok) {
+    deps.log.warn({ error: installed.error }, 'upgrade failed');
+    return plain(`⚠️ Upgrade failed: ${installed.error}\nStill running ductor ${deps.version}.`);
+  }
+  await writeUpgradeSentinel(deps.home, { chat_id: chat.chatId, old_version: deps.version, new_version: installed.installed });
+  // Said (and delivered) before the restart: nothing sent after it would arrive.
+  await say(`ductor ${installed.installed} is installed; restarting.`);
+  // The answer may never come back: the supervisor stops this worker on its way out.
+  void deps.restartProcess(`upgrade ${deps.version} → ${installed.installed}`).catch((error: unknown) => deps.log.warn({ err: error }, 'restartProcess ended without an answer'));
+  return null;
+}
