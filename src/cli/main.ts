@@ -54,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/chat.js')).runChat({ home, agent: stringFlag(argv, '--agent') ?? 'main' });
     case 'config':
       return (await import('./commands/config.js')).runConfigCommand({ home, args: rest });
+    case 'api':
+      return (await import('./commands/api.js')).runApiCommand({ home, args: rest });
     case 'docker':
       return (await import('./commands/docker.js')).runDockerCommand({ home, args: rest });
     case 'upgrade':

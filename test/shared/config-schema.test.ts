@@ -24,7 +24,7 @@ test('defaults hold every block of the spec', () => {
   assert.equal(config.daily_reset_hour, 4);
   assert.equal(config.interagent_port, 8799);
   assert.equal(config.api.port, 8741);
-  assert.equal(config.api.host, '0.0.0.0');
+  assert.equal(config.api.host, '127.0.0.1');
   assert.equal(config.heartbeat.ack_token, 'HEARTBEAT_OK');
   assert.deepEqual(config.timeouts.warning_intervals, [60, 10]);
   assert.equal(config.tasks.max_parallel, 5);

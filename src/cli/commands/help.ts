@@ -14,6 +14,7 @@ Usage: ductor [command] [options]
   ductor chat [--agent NAME]  talk to an agent from this terminal (through the running ductor)
   ductor logs [-f] [-n N] merged logs of every process, in time order (-f follows)
   ductor config schema [FILE]  write the JSON Schema of config.json (default: config/config.schema.json)
+  ductor api enable|disable  WebSocket API (beta, loopback by default): writes the api block and a token
   ductor help            this text
   ductor --version       the installed version
 

@@ -115,7 +115,8 @@ export const WebhooksSchema = z.looseObject({
 /** `api`: the WebSocket API (beta); written only by `ductor api enable`; `chat_id` 0 = first allowed user. */
 export const ApiSchema = z.looseObject({
   enabled: z.boolean().default(false),
-  host: z.string().min(1).default('0.0.0.0'),
+  // Loopback by default (issue 9), unlike the original's 0.0.0.0: the API reaches the agent's files.
+  host: z.string().min(1).default('127.0.0.1'),
   port: PortSchema.default(8741),
   token: z.string().default(''),
   chat_id: ChatIdSchema.default(0),

@@ -5,6 +5,7 @@
  */
 import { loadAllConfigs, type AgentConfigs } from '../../shared/worker/effective-config.js';
 import { runWorker, type WorkerContext } from '../../shared/worker/runtime.js';
+import { ApiTransport } from './api/api-transport.js';
 import { ConsoleChannel, ConsoleTransport } from './console-channel.js';
 import { MatrixTransport } from './matrix/matrix-transport.js';
 import { TelegramTransport } from './telegram-transport.js';
@@ -27,6 +28,9 @@ async function start(ctx: WorkerContext): Promise<void> {
   // Registration order is the order `notifyUser` tries them in.
   registry.register(new TelegramTransport(tctx));
   registry.register(new ConsoleTransport(consoles));
+  // WebSocket API (issue 9): listens only when `api.enabled`.
+  registry.register(new ApiTransport(tctx));
+  // End WebSocket API
   // Matrix (issue 9): lazy — the SDK loads only when an agent's transports include matrix.
   registry.register(new MatrixTransport(tctx));
   // End Matrix

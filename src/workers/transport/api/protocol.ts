@@ -1,0 +1,42 @@
+/** Frames of the WebSocket API (spec/telegram.md §9) and the HTTP answers, checked with zod. */
+import { z } from 'zod';
+import { PUBLIC_KEY_BYTES, decodeBase64 } from './crypto.js';
+
+/** Close codes in the private range (4000–4999) so clients can tell why the server hung up. */
+export const CLOSE_AUTH_FAILED = 4001;
+export const CLOSE_AUTH_TIMEOUT = 4002;
+export const CLOSE_BAD_FRAME = 4003;
+export const CLOSE_SHUTDOWN = 1001;
+
+const PublicKeySchema = z.string().max(100).refine((v) => decodeBase64(v)?.length === PUBLIC_KEY_BYTES, 'e2e_pk must be a base64 X25519 public key');
+const IdSchema = z.number().int().min(-(2 ** 52)).max(2 ** 52);
+
+/** The only plaintext frame a client sends. */
+export const AuthFrameSchema = z.strictObject({
+  type: z.literal('auth'),
+  token: z.string().max(512),
+  e2e_pk: PublicKeySchema,
+  chat_id: IdSchema.optional(),
+  channel_id: IdSchema.nullable().optional(),
+});
+export type AuthFrame = z.infer<typeof AuthFrameSchema>;
+
+/** What a client may send inside the box. */
+export const ClientFrameSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('message'), text: z.string().min(1).max(100_000) }),
+  z.strictObject({ type: z.literal('abort') }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+
+export type ResultFile = { path: string; name: string; is_image: boolean };
+
+export type ServerFrame =
+  | { type: 'text_delta'; data: string }
+  | { type: 'tool_activity'; data: string }
+  | { type: 'system_status'; data: string }
+  /** `kind` (answer, error, aborted, notice) is ours: the original sends every final message as a result. */
+  | { type: 'result'; text: string; stream_fallback: boolean; files: ResultFile[]; kind: string }
+  | { type: 'abort_ok'; killed: number }
+  | { type: 'error'; code: string; message: string };
+
+export const FilesQuerySchema = z.object({ path: z.string().min(1).max(4096) });

@@ -1,0 +1,208 @@
+/** The WebSocket API: a real ws client with tweetnacl against the running ductor. */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import nacl from 'tweetnacl';
+import WebSocket from 'ws';
+import { startRig, transcriptResult, type Rig } from '../helpers/rig.js';
+import { DUCTOR_BIN } from '../helpers/spawn-ductor.js';
+import { tmpHome, writeConfig } from '../helpers/tmp-home.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const TOKEN = 'test-api-token-0123456789abcdef';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function startApiRig(t: import('node:test').TestContext, env: NodeJS.ProcessEnv = {}): Promise<{ rig: Rig; port: number }> {
+  const port = await freePort();
+  const rig = await startRig(t, { config: { file_access: 'workspace', api: { enabled: true, port, token: TOKEN } }, env });
+  return { rig, port };
+}
+
+type Frame = { type: string; [key: string]: unknown };
+
+/** A client that speaks the protocol: collects every frame (plaintext before auth_ok, decrypted after). */
+class Client {
+  readonly frames: Frame[] = [];
+  readonly keys = nacl.box.keyPair();
+  serverKey: Uint8Array | null = null;
+  closeCode: number | null = null;
+  readonly ws: WebSocket;
+  readonly opened: Promise<unknown>;
+
+  constructor(port: number) {
+    this.ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    this.opened = once(this.ws, 'open');
+    this.ws.on('message', (data) => {
+      const text = data.toString();
+      if (!this.serverKey) {
+        const frame = JSON.parse(text) as Frame;
+        if (frame.type === 'auth_ok') this.serverKey = new Uint8Array(Buffer.from(frame.e2e_pk as string, 'base64'));
+        this.frames.push(frame);
+        return;
+      }
+      const bytes = new Uint8Array(Buffer.from(text, 'base64'));
+      const plain = nacl.box.open(bytes.subarray(24), bytes.subarray(0, 24), this.serverKey, this.keys.secretKey);
+      assert.ok(plain, 'every server frame after auth_ok opens with our key');
+      this.frames.push(JSON.parse(Buffer.from(plain).toString('utf8')) as Frame);
+    });
+    this.ws.on('close', (code) => (this.closeCode = code));
+  }
+
+  async auth(token: string, extra: Record<string, unknown> = {}): Promise<void> {
+    await this.opened;
+    this.ws.send(JSON.stringify({ type: 'auth', token, e2e_pk: Buffer.from(this.keys.publicKey).toString('base64'), ...extra }));
+  }
+
+  seal(message: unknown): string {
+    const nonce = nacl.randomBytes(24);
+    const box = nacl.box(Buffer.from(JSON.stringify(message)), nonce, this.serverKey!, this.keys.secretKey);
+    return Buffer.concat([nonce, box]).toString('base64');
+  }
+
+  send(message: unknown): void {
+    this.ws.send(this.seal(message));
+  }
+
+  of(type: string): Frame[] {
+    return this.frames.filter((f) => f.type === type);
+  }
+}
+
+async function authed(port: number): Promise<Client> {
+  const client = new Client(port);
+  await client.auth(TOKEN);
+  await waitFor(() => client.serverKey !== null, { timeoutMs: 10_000, message: 'auth_ok' });
+  return client;
+}
+
+test('a wrong token is refused and the socket closed; a tampered frame is refused and reaches no CLI', async (t) => {
+  const { rig, port } = await startApiRig(t);
+  const wrong = new Client(port);
+  await wrong.auth('not-the-token');
+  await waitFor(() => wrong.closeCode !== null, { timeoutMs: 10_000, message: 'closed after a wrong token' });
+  assert.equal(wrong.closeCode, 4001);
+  assert.deepEqual(wrong.frames.map((f) => [f.type, f.code]), [['error', 'auth_failed']]);
+
+  const client = await authed(port);
+  assert.equal(client.frames[0]!.chat_id, 1001, 'the session defaults to the first allowed user');
+  const frame = Buffer.from(client.seal({ type: 'message', text: 'tampered hello' }), 'base64');
+  frame[frame.length - 1]! ^= 0x01;
+  client.ws.send(frame.toString('base64'));
+  await waitFor(() => client.closeCode !== null, { timeoutMs: 10_000, message: 'closed after a tampered frame' });
+  assert.equal(client.closeCode, 4003);
+  t.after(() => client.ws.terminate());
+  // A fresh, honest client's message runs; the tampered one never did.
+  const honest = await authed(port);
+  t.after(() => honest.ws.terminate());
+  honest.send({ type: 'message', text: 'honest hello' });
+  await waitFor(() => honest.of('result').length > 0, { timeoutMs: 20_000, message: 'honest result' });
+  const runs = JSON.stringify(await rig.cliRuns());
+  assert.ok(runs.includes('honest hello'));
+  assert.ok(!runs.includes('tampered hello'));
+});
+
+test('a turn streams back decrypted and ends with the transcript’s final text', async (t) => {
+  const { rig, port } = await startApiRig(t, { FAKE_CLI_TRANSCRIPT: 'claude-local-longtext', FAKE_CLI_DELAY_MS: '30' });
+  const expected = await transcriptResult('claude', 'claude-local-longtext');
+  const client = await authed(port);
+  t.after(() => client.ws.terminate());
+  client.send({ type: 'message', text: 'write me something long' });
+  await waitFor(() => client.of('result').length > 0, { timeoutMs: 30_000, message: 'result frame' });
+  const result = client.of('result')[0]!;
+  assert.equal(result.text, expected);
+  assert.equal(result.kind, 'answer');
+  const streamed = client.of('text_delta').map((f) => f.data as string).join('');
+  const types = client.frames.map((f) => f.type);
+  assert.ok(types.indexOf('text_delta') > 0 && types.indexOf('text_delta') < types.indexOf('result'), `streamed before the result: ${JSON.stringify(types)}`);
+  assert.equal(streamed.trim(), expected.trim());
+  assert.equal(result.stream_fallback, false);
+  assert.equal(rig.tg.sent().filter((m) => m.kind === 'text').length, 0, 'nothing went to Telegram');
+  // A second connection in another channel is a session of its own.
+  const other = new Client(port);
+  t.after(() => other.ws.terminate());
+  await other.auth(TOKEN, { chat_id: 1001, channel_id: 7 });
+  await waitFor(() => other.serverKey !== null, { timeoutMs: 10_000 });
+  other.send({ type: 'message', text: 'in channel seven' });
+  await waitFor(() => other.of('result').length > 0, { timeoutMs: 30_000, message: 'channel 7 result' });
+  assert.equal(client.of('result').length, 1, 'the first session saw nothing of the second');
+});
+
+test('/files serves only inside the file_access root; /upload lands in api_files and the prompt names it', async (t) => {
+  const { rig, port } = await startApiRig(t);
+  const base = `http://127.0.0.1:${port}`;
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  assert.equal((await fetch(`${base}/health`)).status, 401);
+  assert.equal((await fetch(`${base}/health`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
+  assert.equal((await fetch(`${base}/health`, { headers: auth })).status, 200);
+  const inside = join(rig.home, 'workspace', 'output_to_user', 'report.txt');
+  await mkdir(join(rig.home, 'workspace', 'output_to_user'), { recursive: true });
+  await writeFile(inside, 'the report bytes');
+  const ok = await fetch(`${base}/files?path=${encodeURIComponent(inside)}`, { headers: auth });
+  assert.equal(ok.status, 200);
+  assert.equal(await ok.text(), 'the report bytes');
+  assert.equal((await fetch(`${base}/files?path=${encodeURIComponent(join(rig.home, 'config', 'config.json'))}`, { headers: auth })).status, 403);
+  assert.equal((await fetch(`${base}/files?path=${encodeURIComponent('../config/config.json')}`, { headers: auth })).status, 403);
+  assert.equal((await fetch(`${base}/files?path=${encodeURIComponent(join(rig.home, 'workspace', 'missing.txt'))}`, { headers: auth })).status, 404);
+  assert.equal((await fetch(`${base}/files`, { headers: auth })).status, 400);
+  assert.equal((await fetch(`${base}/files?path=${encodeURIComponent(inside)}`)).status, 401);
+
+  const form = new FormData();
+  form.append('caption', 'please summarise');
+  form.append('file', new Blob(['a,b\n1,2\n']), 'data/../table.csv');
+  const upload = await fetch(`${base}/upload`, { method: 'POST', headers: auth, body: form });
+  assert.equal(upload.status, 200);
+  const saved = (await upload.json()) as { path: string; name: string; prompt: string };
+  assert.ok(saved.path.startsWith(join(rig.home, 'workspace', 'api_files')), saved.path);
+  assert.equal(await readFile(saved.path, 'utf8'), 'a,b\n1,2\n');
+  assert.ok(!saved.name.includes('/'));
+  assert.match(saved.prompt, /User message: please summarise/);
+  const client = await authed(port);
+  t.after(() => client.ws.terminate());
+  client.send({ type: 'message', text: saved.prompt });
+  await waitFor(() => client.of('result').length > 0, { timeoutMs: 20_000, message: 'result after upload' });
+  const runs = JSON.stringify(await rig.cliRuns());
+  assert.ok(runs.includes(`api_files/${saved.path.split('/api_files/')[1]}`), 'the agent’s prompt names the uploaded file');
+
+  const big = new FormData();
+  big.append('file', new Blob([new Uint8Array(50 * 1024 * 1024 + 1)]), 'big.bin');
+  assert.equal((await fetch(`${base}/upload`, { method: 'POST', headers: auth, body: big })).status, 413);
+});
+
+test('ductor api enable writes the api block with a token, disable turns it off', async (t) => {
+  const home = await tmpHome(t);
+  await writeConfig(home, { telegram_token: '123:abc', allowed_user_ids: [1] });
+  const run = async (sub: string): Promise<{ code: number | null; stdout: string }> => {
+    const child = spawn(process.execPath, [DUCTOR_BIN, 'api', sub], { env: { ...process.env, DUCTOR_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const [code] = (await once(child, 'close')) as [number | null];
+    return { code, stdout };
+  };
+  const config = async () => (JSON.parse(await readFile(join(home, 'config', 'config.json'), 'utf8')) as { api: Record<string, unknown> }).api;
+  const enabled = await run('enable');
+  assert.equal(enabled.code, 0);
+  const api = await config();
+  assert.equal(api.enabled, true);
+  assert.equal(api.host, '127.0.0.1');
+  assert.equal(api.port, 8741);
+  assert.match(api.token as string, /^[A-Za-z0-9_-]{40,}$/);
+  assert.match(enabled.stdout, /ws:\/\/127\.0\.0\.1:8741\/ws/);
+  assert.equal((await run('enable')).code, 0);
+  assert.equal((await config()).token, api.token, 'a second enable keeps the token');
+  assert.equal((await run('disable')).code, 0);
+  assert.equal((await config()).enabled, false);
+  assert.equal((await run('bogus')).code, 1);
+});
