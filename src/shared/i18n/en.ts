@@ -63,6 +63,27 @@ export const en = {
   fileRefused: (name: string) => `Could not send ${name}: outside the allowed directory. Set file_access to all and /restart.`,
   fileUnsafePath: (name: string) => `Could not send ${name}: the path is not allowed.`,
   fileGone: 'That file is no longer there.',
+  // /cron selector (spec/telegram.md §2) ---------------------------------------------------------
+  cronTitle: (page: number, pages: number) => `⏰ Cron jobs (${page}/${pages})`,
+  cronEmpty: 'No cron jobs yet. Ask the agent to schedule one; it uses tools/cron_tools.',
+  cronFileBroken: (reason: string) => `cron_jobs.json could not be read: ${reason}`,
+  cronNeverRan: 'never ran',
+  cronLastRun: (status: string, at: string) => `last: ${status}, ${at}`,
+  cronDeliveryFailed: '(delivery failed)',
+  cronEnableButton: (id: string) => `▶️ Enable ${id}`,
+  cronDisableButton: (id: string) => `⏸ Disable ${id}`,
+  cronRunButton: '🚀 Run now',
+  cronAllOnButton: 'All on',
+  cronAllOffButton: 'All off',
+  cronRefreshButton: '🔄 Refresh',
+  cronToggled: (id: string, on: boolean) => (on ? `✅ ${id} enabled.` : `⏸ ${id} disabled.`),
+  cronAllSet: (count: number, on: boolean) => `${on ? '✅ Enabled' : '⏸ Disabled'} ${count} job${count === 1 ? '' : 's'}.`,
+  cronRunStarted: (id: string) => `🚀 ${id} is running now; its result comes here when it is done.`,
+  cronRunRefused: (id: string, reason: string) => `Could not run ${id}: ${reason}.`,
+  cronUnknownJob: (id: string) => `There is no cron job “${id}”.`,
+  cronSchedulerDown: 'The scheduler did not answer; try again in a moment.',
+  cronReason: (code: string) =>
+    ({ unknown_job: 'no such job', disabled: 'it is disabled', quiet_hours: 'quiet hours', already_running: 'it is still running', stopped: 'the scheduler is stopping' } as Record<string, string>)[code] ?? code,
 
   // Transport replies --------------------------------------------------------------------------
   cancelQueuedButton: 'Cancel message',
@@ -104,6 +125,10 @@ export const en = {
     diagnose: 'Diagnostics',
     restart: 'Restart ductor',
     stop_all: 'Stop every agent',
+    session: 'Background session',
+    sessions: 'Named sessions',
+    tasks: 'Background tasks',
+    cron: 'Scheduled jobs',
   },
 };
 

@@ -24,7 +24,8 @@ export function catalogue(language: string): Catalogue {
  * `/where` and `/leave` stay hidden, as the spec asks.
  */
 export const MENU_ORDER: readonly CommandName[] = [
-  'new', 'reset', 'stop', 'interrupt', 'model', 'status', 'memory', 'agent_commands', 'showfiles', 'info', 'help',
+  'new', 'reset', 'stop', 'interrupt', 'model', 'status', 'memory', 'session', 'sessions', 'tasks', 'cron', 'agent_commands',
+  'showfiles', 'info', 'help',
   'diagnose', 'restart', 'stop_all',
 ];
 

@@ -132,6 +132,14 @@ async function start(ctx: WorkerContext): Promise<void> {
     // Issue 6: /session, /sessions, /tasks, `@name …`; /stop_all also stops background work.
     intercept: (message, text) => (extras ? extras.intercept(message, text) : Promise.resolve(null)),
     stopBackground: () => extras?.stopAll() ?? 0,
+    // /cron: the agent writes `enabled` under the lock; the scheduler reloads and runs the jobs.
+    cron: {
+      cronJobsFile: paths.cronJobsFile,
+      reload: () => ctx.peer.request('reloadAutomation', { agent: name }, { target: 'scheduler', timeoutMs: 10_000 }),
+      // A run lasts as long as its CLI; the selector has long answered by then.
+      runNow: (jobId) => ctx.peer.request('runCronNow', { agent: name, jobId }, { target: 'scheduler', timeoutMs: 24 * 3600_000 }),
+      timeZone,
+    },
     stopOtherAgents: async () => {
       if (name !== 'main') return 0;
       const status = await ctx.peer.request('status', {});

@@ -207,6 +207,36 @@ export function recordHookTrigger(file: string, hookId: string, at: string, stat
   return patchEntry(file, 'hooks', hookId, (hook) => applyHookTrigger(hook, at, status));
 }
 
+/**
+ * Sets `enabled` on the jobs `ids` selects (`all` = every job) under the cross-process lock, as
+ * `/cron` does. Entries are changed in place, so fields this version does not know are kept.
+ * Returns the ids whose value changed; a broken file is left alone (nothing changes).
+ */
+export function setCronJobsEnabled(file: string, ids: readonly string[] | 'all', enabled: boolean): Promise<string[]> {
+  return withFileLock(file, async () => {
+    const text = await readTextOrEmpty(file);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return [];
+    }
+    const list = isObject(raw) ? raw.jobs : undefined;
+    if (!isObject(raw) || !Array.isArray(list)) return [];
+    const changed: string[] = [];
+    const next = list.map((entry: unknown) => {
+      if (!isObject(entry) || typeof entry.id !== 'string') return entry;
+      if (ids !== 'all' && !ids.includes(entry.id)) return entry;
+      const current = entry.enabled !== false;
+      if (current === enabled) return entry;
+      changed.push(entry.id);
+      return { ...entry, enabled };
+    });
+    if (changed.length > 0) await writeFileAtomic(file, `${JSON.stringify({ ...raw, jobs: next }, null, 2)}\n`);
+    return changed;
+  });
+}
+
 async function patchEntry(
   file: string,
   listKey: 'jobs' | 'hooks',

@@ -10,10 +10,12 @@ import type { InboxEntry, InboxJournal } from '../inbox/inbox-journal.js';
 import { ChatQueue } from '../inbox/chat-queue.js';
 import { storageKey } from '../sessions/session-key.js';
 import type { Target } from '../sessions/session-manager.js';
+import { cronCallback, cronCommand, type CronCommandDeps } from '../commands/cron.js';
 import { fileFromHome } from '../commands/send-file.js';
 import { ingestAttachments, mediaPrompt } from '../media/ingest.js';
 import { audioCommandOf, transcribe } from '../media/transcribe.js';
 import { abortIntent } from './abort-words.js';
+import { logInjectionAttempt } from '../../../shared/security/injection-scan.js';
 import { isUpgradeCommand, upgradeCallback, upgradeOffer, type UpgradeDeps } from './upgrade-command.js';
 import { parseCommand, runCommand, switchModel, type CommandDeps, type Reply } from './commands.js';
 import { parseDirective } from './directives.js';
@@ -46,6 +48,8 @@ export type AgentServiceDeps = {
   /** `/stop_all` also stops background sessions, async delegations and tasks. */
   stopBackground?: () => number;
   // End issue 6
+  /** `/cron` and its `crn:` buttons; absent = the command is not offered. */
+  cron?: Omit<CronCommandDeps, 'notify'>;
   /** `/agents` and `/agent_start|stop|restart`. */
   admin?: { matches: (text: string) => boolean; run: (text: string) => Promise<Reply> };
   // Upgrade from the chat (issue 7): `/upgrade` and its `upg:` buttons.
@@ -73,6 +77,8 @@ export class AgentService {
     if (!this.accepting) throw new Error('agent is stopping');
     if (this.deps.journal.has(message.id)) return { accepted: true, queuedBehind: 0 };
     if (message.kind === 'callback') return this.callback(message);
+    // Issue 7: log-only prompt-injection scan of the user's text (pattern names, never the text).
+    if (message.text !== '') logInjectionAttempt(message.text, `chat:${message.chat.chatId}`, this.deps.log);
     // Issue 4: media is moved out of the transport's spool into the workspace before journaling,
     // so a replay after a crash finds the files where the journal says they are.
     if (message.attachments.length > 0) {
@@ -101,6 +107,11 @@ export class AgentService {
       return { accepted: true, queuedBehind: 0 };
     }
     // End issue 6 --------------------------------------------------------------------------------
+    const cron = /^\/cron(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(text);
+    if (cron && this.deps.cron) {
+      await this.reply(message, await cronCommand(this.cronDeps(message), (cron[1] ?? '').trim()));
+      return { accepted: true, queuedBehind: 0 };
+    }
     // Issue 7: /upgrade ------------------------------------------------------------------------
     if (this.deps.upgrade && isUpgradeCommand(text)) {
       await this.reply(message, await upgradeOffer(this.deps.upgrade));
@@ -252,6 +263,10 @@ export class AgentService {
       await this.reply(message, await switchModel(this.deps.commands, data.slice(3), message.chat));
       return { accepted: true, queuedBehind: 0 };
     }
+    if (data.startsWith('crn:') && this.deps.cron) {
+      await this.reply(message, await cronCallback(this.cronDeps(message), data.slice(4)));
+      return { accepted: true, queuedBehind: 0 };
+    }
     // Issue 7: the /upgrade buttons; the install runs outside the chat queue.
     if (data.startsWith('upg:') && this.deps.upgrade) {
       const upgrade = this.deps.upgrade;
@@ -307,6 +322,18 @@ export class AgentService {
       turnId: entry.turnId,
       files: [],
     });
+  }
+
+  private cronDeps(message: Inbound): CronCommandDeps {
+    return {
+      ...this.deps.cron!,
+      // A later notice of its own: the selector's reply already used `<id>:reply`.
+      notify: (text) => {
+        this.deps.outbox
+          .send({ deliveryId: `${message.id}:cron:${randomUUID()}`, chat: message.chat, replyTo: message.messageId, text, format: 'plain', kind: 'notice', buttons: [], turnId: null, files: [] })
+          .catch((error: unknown) => this.deps.log.error({ err: error }, 'could not queue a /cron notice'));
+      },
+    };
   }
 
   private async reply(message: Inbound, reply: Reply): Promise<void> {
