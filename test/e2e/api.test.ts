@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import nacl from 'tweetnacl';
 import WebSocket from 'ws';
+import { isProcessAlive } from '../../src/shared/process-alive.js';
 import { startRig, transcriptResult, type Rig } from '../helpers/rig.js';
 import { DUCTOR_BIN } from '../helpers/spawn-ductor.js';
 import { tmpHome, writeConfig } from '../helpers/tmp-home.js';
@@ -205,4 +206,17 @@ test('ductor api enable writes the api block with a token, disable turns it off'
   assert.equal((await run('disable')).code, 0);
   assert.equal((await config()).enabled, false);
   assert.equal((await run('bogus')).code, 1);
+});
+
+test('abort kills the running CLI and answers abort_ok', async (t) => {
+  const { rig, port } = await startApiRig(t, { FAKE_CLI_MODE: 'hang' });
+  const client = await authed(port);
+  t.after(() => client.ws.terminate());
+  client.send({ type: 'message', text: 'run forever' });
+  const cliPid = await waitFor(async () => (await rig.cliRuns()).find((r) => r.event === 'start')?.pid, { timeoutMs: 15_000 });
+  client.send({ type: 'abort' });
+  await waitFor(() => client.of('abort_ok').length > 0, { timeoutMs: 15_000, message: 'abort_ok' });
+  assert.equal(client.of('abort_ok')[0]!.killed, 1);
+  await waitFor(() => !isProcessAlive(cliPid), { timeoutMs: 15_000, message: 'the CLI process is gone' });
+  await waitFor(() => client.of('result').some((f) => f.kind === 'aborted'), { timeoutMs: 15_000, message: 'aborted result' });
 });
