@@ -11,13 +11,15 @@ const NEW_FILE_MODE = 0o600;
 
 /**
  * Writes `text` to `file` so a crash leaves the old or the new content, never a mix. An existing
- * file keeps its permission bits; a new one gets 0600.
+ * file keeps its owner's permission bits (group and other are removed); a new one gets 0600.
  */
 export async function saveTextAtomic(file: string, text: string): Promise<void> {
   const dir = dirname(file);
   await mkdir(dir, { recursive: true });
+  // An existing file keeps its owner bits, but group/other access is dropped: a config made
+  // 0644 by hand (or by an old version) holds the bot token too.
   const mode = await stat(file).then(
-    (s) => s.mode & 0o777,
+    (s) => s.mode & 0o700,
     () => NEW_FILE_MODE,
   );
   const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);

@@ -9,6 +9,7 @@ import type { DependencyLocks } from './dependency-locks.js';
 import { isQuietFor } from './quiet-hours.js';
 import { silentLog, type SchedulerLog } from './scheduler-log.js';
 import { renderHookPrompt } from './template.js';
+import { logInjectionAttempt } from '../../shared/security/injection-scan.js';
 
 export interface HookDispatcherOptions {
   /** Runs the wrapped prompt in each allowed chat's active session; resolves with a status. */
@@ -30,6 +31,9 @@ export function createHookDispatcher(options: HookDispatcherOptions): HookDispat
   const now = options.now ?? (() => new Date());
   return async (hook, payload) => {
     try {
+      // The payload is outside text: a hit is logged (pattern names only) and the run goes on,
+      // as for chat messages; the prompt wrapper already marks the payload as untrusted.
+      logInjectionAttempt(JSON.stringify(payload), `webhook:${hook.id}`, log);
       const prompt = renderHookPrompt(hook.prompt_template, payload);
       if (hook.mode === 'wake') {
         if (hasOverrides(hook)) log.warn({ hook: hook.id }, 'wake hook overrides ignored: wake runs in the live session');
