@@ -16,7 +16,6 @@ import { ingestAttachments, mediaPrompt } from '../media/ingest.js';
 import { audioCommandOf, transcribe } from '../media/transcribe.js';
 import { abortIntent } from './abort-words.js';
 import { logInjectionAttempt } from '../../../shared/security/injection-scan.js';
-import { logInjectionAttempt } from '../../../shared/security/injection-scan.js';
 import { isUpgradeCommand, upgradeCallback, upgradeOffer, type UpgradeDeps } from './upgrade-command.js';
 import { parseCommand, runCommand, switchModel, type CommandDeps, type Reply } from './commands.js';
 import { parseDirective } from './directives.js';
@@ -78,8 +77,6 @@ export class AgentService {
     if (!this.accepting) throw new Error('agent is stopping');
     if (this.deps.journal.has(message.id)) return { accepted: true, queuedBehind: 0 };
     if (message.kind === 'callback') return this.callback(message);
-    // Issue 7: log-only prompt-injection scan of the user's text (pattern names, never the text).
-    if (message.text !== '') logInjectionAttempt(message.text, `chat:${message.chat.chatId}`, this.deps.log);
     // Issue 7: log-only prompt-injection scan of the user's text (pattern names, never the text).
     if (message.text !== '') logInjectionAttempt(message.text, `chat:${message.chat.chatId}`, this.deps.log);
     // Issue 4: media is moved out of the transport's spool into the workspace before journaling,
