@@ -31,9 +31,29 @@ export class NamedSessions {
     this.store = new NamedSessionStore(ctx.paths.namedSessionsFile, onCorrupt);
   }
 
+  /**
+   * Spec §3 persistence: sessions cut off by a restart are `idle` now; the user sessions among them
+   * (Telegram only, as the original's recovery) are re-submitted once as background follow-ups with
+   * their `last_prompt`, after a notice in their chat.
+   */
   async start(): Promise<void> {
     const cut = await this.store.load();
-    if (cut.length > 0) this.ctx.log.info({ sessions: cut.map((s) => s.name) }, 'named sessions cut off by a restart are idle now');
+    if (cut.length === 0) return;
+    this.ctx.log.info({ sessions: cut.map((s) => s.name) }, 'named sessions cut off by a restart are idle now');
+    for (const before of cut) {
+      const session = this.store.find(before.name);
+      if (!session || session.kind !== 'user' || session.transport !== 'tg' || session.last_prompt.trim() === '') continue;
+      const chat: ChatRef = { transport: session.transport, chatId: session.chat_id, topicId: session.topic_id };
+      if (session.resubmitted) {
+        this.ctx.log.warn({ session: session.name }, 'named session was cut off again during its recovery run; not re-submitted');
+        await sendNotice(this.ctx, chat, `⚠️ Session ${session.name} was interrupted again by a restart; send @${session.name} <message> to continue it.`);
+        continue;
+      }
+      session.resubmitted = true;
+      await this.store.save();
+      await sendNotice(this.ctx, chat, `⚠️ Session ${session.name} was interrupted by a restart; running its last prompt again in the background.`);
+      void this.runBackground(session, session.last_prompt, null);
+    }
   }
 
   /** Live user sessions of `chat` (ended ones are gone). */
@@ -75,6 +95,7 @@ export class NamedSessions {
       created_at: Date.now() / 1000,
       message_count: 0,
       sender: null,
+      resubmitted: false,
     };
     await this.store.add(session);
     void this.runBackground(session, parsed.prompt, message.messageId);
@@ -169,7 +190,7 @@ export class NamedSessions {
         name, kind: 'interagent', chat_id: chat.chatId, topic_id: null, transport: chat.transport,
         provider: configured.provider, model: configured.model, reasoning_effort: configured.reasoningEffort,
         session_id: '', prompt_preview: message.slice(0, 60), last_prompt: message.slice(0, 4000),
-        status: 'idle', created_at: Date.now() / 1000, message_count: 0, sender,
+        status: 'idle', created_at: Date.now() / 1000, message_count: 0, sender, resubmitted: false,
       };
       await this.evictInterAgent(chat);
       await this.store.add(session);
@@ -234,6 +255,8 @@ export class NamedSessions {
       }
       if (result.sessionId) session.session_id = result.sessionId;
       if (!result.isError && !result.aborted) session.message_count += 1;
+      // The run ended in this worker: a later restart may re-submit this session again.
+      session.resubmitted = false;
       return result;
     } finally {
       outer.removeEventListener('abort', onAbort);

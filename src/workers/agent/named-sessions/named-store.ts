@@ -20,6 +20,11 @@ export const NamedSessionSchema = z.looseObject({
   message_count: z.number().int().default(0),
   /** Inter-agent sessions: who talks to this session. */
   sender: z.string().nullable().default(null),
+  /**
+   * Set when a run cut off by a restart was re-submitted; cleared when a run ends. A re-run that is
+   * itself cut off is not re-submitted again (spec §3: once), so a crashing prompt cannot loop.
+   */
+  resubmitted: z.boolean().default(false),
 });
 export type NamedSession = z.infer<typeof NamedSessionSchema>;
 
