@@ -60,6 +60,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/docker.js')).runDockerCommand({ home, args: rest });
     case 'upgrade':
       return (await import('./commands/upgrade.js')).runUpgrade({ home, checkOnly: flags.has('--check') });
+    case 'uninstall':
+      return (await import('./commands/uninstall.js')).runUninstall({ home, purge: flags.has('--purge'), yes: flags.has('--yes') || flags.has('-y') });
     case 'onboarding':
       return (await import('./commands/onboarding.js')).runOnboarding({ home, reset: false, verbose: flags.has('-v') || flags.has('--verbose') });
     case 'reset':

@@ -15,6 +15,7 @@ Usage: ductor [command] [options]
   ductor logs [-f] [-n N] merged logs of every process, in time order (-f follows)
   ductor config schema [FILE]  write the JSON Schema of config.json (default: config/config.schema.json)
   ductor api enable|disable  WebSocket API (beta, loopback by default): writes the api block and a token
+  ductor uninstall [--purge] [--yes]  remove the service and the npm package (--purge: the home too)
   ductor help            this text
   ductor --version       the installed version
 
