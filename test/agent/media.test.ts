@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ingestAttachments } from '../../src/workers/agent/media/ingest.js';
 import { collectOutgoingFiles } from '../../src/workers/agent/media/outgoing.js';
-import { sanitizeFileName } from '../../src/workers/agent/media/safe-name.js';
+import { sanitizeFileName } from '../../src/shared/security/safe-name.js';
 import { tmpHome } from '../helpers/tmp-home.js';
 
 test('file names lose separators, NUL, control characters, leading dots and excess length', () => {

@@ -14,7 +14,7 @@ import { updateAgentEntry } from './agents-file.js';
 import { InboxJournal } from './inbox/inbox-journal.js';
 import { isAgentAdminCommand, runAgentAdmin } from './orchestrator/agent-admin.js';
 import { AgentService } from './orchestrator/agent-service.js';
-import { providerForModel } from './orchestrator/model-resolution.js';
+import { providerForModel } from '../../shared/models.js';
 import { Outbox } from './orchestrator/outbox.js';
 import { ProviderAdapter } from './orchestrator/provider-adapter.js';
 import { TurnSandbox } from './sandbox/turn-sandbox.js';

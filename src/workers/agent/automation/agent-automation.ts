@@ -14,7 +14,7 @@ import type { Handlers } from '../../../shared/rpc/contract.js';
 import type { ChatRef, Delivery } from '../../../shared/rpc/conversation-schemas.js';
 import type { TurnResult } from '../providers/events.js';
 import type { AgentService } from '../orchestrator/agent-service.js';
-import { providerForModel } from '../orchestrator/model-resolution.js';
+import { providerForModel } from '../../../shared/models.js';
 import type { Outbox } from '../orchestrator/outbox.js';
 import type { RunTurnPort } from '../orchestrator/provider-port.js';
 import type { SessionManager } from '../sessions/session-manager.js';

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../../../shared/config/schema.js';
 import type { TaskOverrides } from '../../../shared/rpc/automation-schemas.js';
-import { CLAUDE_ALIASES, isClaudeModel, isGeminiModel, providerForModel } from '../orchestrator/model-resolution.js';
+import { CLAUDE_ALIASES, isClaudeModel, isGeminiModel, providerForModel } from '../../../shared/models.js';
 import type { ProviderId } from '../sessions/session-schema.js';
 
 const CLAUDE_EFFORTS = ['low', 'medium', 'high', 'xhigh', 'max', 'default'];

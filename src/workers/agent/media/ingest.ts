@@ -8,7 +8,8 @@ import { copyFile, link, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
 import type { Attachment } from '../../../shared/rpc/conversation-schemas.js';
 import { writeFileAtomic } from '../../../shared/store/atomic-write.js';
-import { candidateName, sanitizeFileName } from './safe-name.js';
+import { mimeOf } from '../../../shared/mime.js';
+import { candidateName, sanitizeFileName } from '../../../shared/security/safe-name.js';
 
 /** Gives up finding a free name after this many `_n` suffixes. */
 const MAX_NAME_ATTEMPTS = 1_000;
@@ -55,17 +56,6 @@ async function claimName(source: string, dir: string, name: string): Promise<str
   throw new Error(`no free file name for ${name} in ${dir}`);
 }
 
-const MIME_BY_EXTENSION: Record<string, string> = {
-  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp', '.bmp': 'image/bmp',
-  '.pdf': 'application/pdf', '.txt': 'text/plain', '.md': 'text/markdown', '.csv': 'text/csv', '.json': 'application/json',
-  '.ogg': 'audio/ogg', '.oga': 'audio/ogg', '.mp3': 'audio/mpeg', '.m4a': 'audio/mp4', '.wav': 'audio/wav',
-  '.mp4': 'video/mp4', '.webm': 'video/webm', '.mov': 'video/quicktime', '.tgs': 'application/x-tgsticker',
-  '.zip': 'application/zip', '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-};
-
-export function mimeOf(name: string): string {
-  return MIME_BY_EXTENSION[extname(name).toLowerCase()] ?? 'application/octet-stream';
-}
 
 /** `_index.yaml`: every file of every `YYYY-MM-DD` folder (home-layout.md §3). */
 export async function rebuildIndex(telegramFilesDir: string): Promise<void> {

@@ -6,7 +6,7 @@
 import type { ChatRef, Inbound } from '../../../shared/rpc/conversation-schemas.js';
 import type { CorruptReport } from '../../../shared/store/json-store.js';
 import type { Reply } from '../orchestrator/commands.js';
-import { CODEX_FALLBACK_MODELS, GEMINI_ALIASES, isKnownModel, providerForModel } from '../orchestrator/model-resolution.js';
+import { CODEX_FALLBACK_MODELS, GEMINI_ALIASES, isKnownModel, providerForModel } from '../../../shared/models.js';
 import type { ProviderId } from '../sessions/session-schema.js';
 import type { TurnResult } from '../providers/events.js';
 import { failureText, primaryChat, runCli, sendNotice, type ExtrasContext } from '../delegation/context.js';

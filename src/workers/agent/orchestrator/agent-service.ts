@@ -19,7 +19,7 @@ import { logInjectionAttempt } from '../../../shared/security/injection-scan.js'
 import { isUpgradeCommand, upgradeCallback, upgradeOffer, type UpgradeDeps } from './upgrade-command.js';
 import { parseCommand, runCommand, switchModel, type CommandDeps, type Reply } from './commands.js';
 import { parseDirective } from './directives.js';
-import { isKnownModel, providerForModel } from './model-resolution.js';
+import { isKnownModel, providerForModel } from '../../../shared/models.js';
 import type { Outbox } from './outbox.js';
 import { texts } from './texts.js';
 import { runChatTurn, sessionKeyOf, type TurnDeps } from './turn.js';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from '../../../shared/config/schema.js';
 import type { Button, ChatRef } from '../../../shared/rpc/conversation-schemas.js';
 import type { SessionManager, Target } from '../sessions/session-manager.js';
-import { CLAUDE_ALIASES, CODEX_FALLBACK_MODELS, GEMINI_ALIASES, isKnownModel, providerForModel } from './model-resolution.js';
+import { CLAUDE_ALIASES, CODEX_FALLBACK_MODELS, GEMINI_ALIASES, isKnownModel, providerForModel } from '../../../shared/models.js';
 import { texts } from './texts.js';
 import { sessionKeyOf } from './turn.js';
 

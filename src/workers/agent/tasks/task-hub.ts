@@ -22,7 +22,7 @@ import {
 } from '../../../shared/rpc/delegation-schemas.js';
 import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.js';
 import type { TurnResult } from '../providers/events.js';
-import { providerForModel } from '../orchestrator/model-resolution.js';
+import { providerForModel } from '../../../shared/models.js';
 import type { ProviderId } from '../sessions/session-schema.js';
 import { elideMiddle, failureText, primaryChat, runCli, sendNotice, type ExtrasContext } from '../delegation/context.js';
 

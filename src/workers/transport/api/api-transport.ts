@@ -14,7 +14,7 @@ import { agentPaths } from '../../../shared/paths.js';
 import type { ChatRef, Delivery, Inbound, StreamEvent } from '../../../shared/rpc/conversation-schemas.js';
 import { agentTarget } from '../../../shared/rpc/targets.js';
 import { configOfAgent } from '../../../shared/worker/effective-config.js';
-import { CLAUDE_ALIASES, CODEX_FALLBACK_MODELS, GEMINI_ALIASES, providerForModel } from '../../agent/orchestrator/model-resolution.js';
+import { CLAUDE_ALIASES, CODEX_FALLBACK_MODELS, GEMINI_ALIASES, providerForModel } from '../../../shared/models.js';
 import type { ChatTransport, DeliveryResult, QueueUpdate, TransportContext } from '../transport.js';
 import { ApiConnection, type SessionRef } from './connection.js';
 import { handleHttp, sendJson } from './http-routes.js';

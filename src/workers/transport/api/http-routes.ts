@@ -11,8 +11,8 @@ import { basename, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { checkPath, rootsForFileAccess } from '../../../shared/security/path-scope.js';
-import { mimeOf } from '../../agent/media/ingest.js';
-import { candidateName, sanitizeFileName } from '../../agent/media/safe-name.js';
+import { mimeOf } from '../../../shared/mime.js';
+import { candidateName, sanitizeFileName } from '../../../shared/security/safe-name.js';
 import { secretsEqual } from './crypto.js';
 import { FilesQuerySchema } from './protocol.js';
 

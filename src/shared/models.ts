@@ -1,5 +1,8 @@
-/** Which provider a model belongs to (spec/config.md §5): claude, then gemini, then codex. */
-import type { ProviderId } from '../sessions/session-schema.js';
+/**
+ * Which provider a model belongs to (spec/config.md §5): claude, then gemini, then codex. Shared:
+ * the agent resolves turns with it, the transports offer model lists with it.
+ */
+import type { Provider as ProviderId } from './config/schema.js';
 
 export const CLAUDE_ALIASES = ['haiku', 'sonnet', 'sonnet[1m]', 'opus', 'opus[1m]'];
 export const GEMINI_ALIASES = ['auto', 'pro', 'flash', 'flash-lite'];
