@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { CronJobSchema, readCronJobsFile, recordCronRun, type CronJob } from '../../src/workers/scheduler/cron-jobs-file.js';
+import { CronJobSchema, readCronJobsFile, recordCronRun, type CronJob } from '../../src/shared/automation/cron-jobs-file.js';
 import { CronScheduler, validateCronExpression, type CronRunOutcome, type RecordedOutcome } from '../../src/workers/scheduler/cron-scheduler.js';
 import { DependencyLocks } from '../../src/workers/scheduler/dependency-locks.js';
 import { waitFor } from '../helpers/wait-for.js';

@@ -3,7 +3,7 @@ import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseWebhooks, readWebhooksFile, recordHookTrigger } from '../../src/workers/scheduler/cron-jobs-file.js';
+import { parseWebhooks, readWebhooksFile, recordHookTrigger } from '../../src/shared/automation/cron-jobs-file.js';
 import { MtimeWatcher } from '../../src/workers/scheduler/file-watch.js';
 
 test('the watcher reloads on an mtime change and not on its own baseline refresh', async (t) => {

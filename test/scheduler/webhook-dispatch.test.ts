@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { WebhookSchema, type Webhook } from '../../src/workers/scheduler/cron-jobs-file.js';
+import { WebhookSchema, type Webhook } from '../../src/shared/automation/cron-jobs-file.js';
 import { DependencyLocks } from '../../src/workers/scheduler/dependency-locks.js';
 import { PAYLOAD_BEGIN_MARKER } from '../../src/workers/scheduler/template.js';
 import { createHookDispatcher } from '../../src/workers/scheduler/webhook-dispatch.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test, type TestContext } from 'node:test';
-import { WebhookSchema, type Webhook } from '../../src/workers/scheduler/cron-jobs-file.js';
+import { WebhookSchema, type Webhook } from '../../src/shared/automation/cron-jobs-file.js';
 import type { SchedulerLog } from '../../src/workers/scheduler/scheduler-log.js';
 import { startWebhookServer, type TriggerRecord, type WebhookServerOptions } from '../../src/workers/scheduler/webhook-server.js';
 import { waitFor } from '../helpers/wait-for.js';

@@ -14,7 +14,7 @@ import {
   recordHookTrigger,
   type CronJob,
   type Webhook,
-} from './cron-jobs-file.js';
+} from '../../shared/automation/cron-jobs-file.js';
 import { CronScheduler, type CronRunOutcome } from './cron-scheduler.js';
 import type { DependencyLocks } from './dependency-locks.js';
 import { MtimeWatcher } from './file-watch.js';

@@ -8,7 +8,7 @@
  * blocked) are logged at debug, not run late.
  */
 import cron, { type ScheduledTask } from 'node-cron';
-import type { CronJob } from './cron-jobs-file.js';
+import type { CronJob } from '../../shared/automation/cron-jobs-file.js';
 import { DependencyLocks } from './dependency-locks.js';
 import { isQuietFor } from './quiet-hours.js';
 import { silentLog, type SchedulerLog } from './scheduler-log.js';

@@ -4,7 +4,7 @@
  * subject to the hook's quiet hours and dependency lock). The runs themselves are injected:
  * the agent worker owns the CLI. Resolves with the status to record; never rejects.
  */
-import type { Webhook } from './cron-jobs-file.js';
+import type { Webhook } from '../../shared/automation/cron-jobs-file.js';
 import type { DependencyLocks } from './dependency-locks.js';
 import { isQuietFor } from './quiet-hours.js';
 import { silentLog, type SchedulerLog } from './scheduler-log.js';

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Webhook } from './cron-jobs-file.js';
+import type { Webhook } from '../../shared/automation/cron-jobs-file.js';
 import { silentLog, type SchedulerLog } from './scheduler-log.js';
 import { SlidingWindowLimiter } from './sliding-window.js';
 import { verifyWebhookAuth } from './webhook-auth.js';

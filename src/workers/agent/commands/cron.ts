@@ -10,7 +10,7 @@
  * addressed as `#<index>` in the file.
  */
 import type { Button } from '../../../shared/rpc/conversation-schemas.js';
-import { readCronJobsFile, setCronJobsEnabled, type CronJob } from '../../scheduler/cron-jobs-file.js';
+import { readCronJobsFile, setCronJobsEnabled, type CronJob } from '../../../shared/automation/cron-jobs-file.js';
 import type { Reply } from '../orchestrator/commands.js';
 import { texts } from '../orchestrator/texts.js';
 

@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { writeFileAtomic } from '../../shared/store/atomic-write.js';
-import { withFileLock } from '../../shared/store/file-lock.js';
+import { writeFileAtomic } from '../store/atomic-write.js';
+import { withFileLock } from '../store/file-lock.js';
 
 /** How many past runs a job keeps in `run_history` (oldest dropped first). */
 export const MAX_RUN_HISTORY = 20;
