@@ -3,7 +3,7 @@ import { mkdir, readFile, realpath, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { runDockerCommand } from '../../src/cli/commands/docker.js';
-import { runCommand, type CommandRunner } from '../../src/workers/agent/sandbox/command-runner.js';
+import { runCommand, type CommandRunner } from '../../src/shared/command-runner.js';
 import { runDuctor } from '../helpers/spawn-ductor.js';
 import { tmpHome, writeConfig } from '../helpers/tmp-home.js';
 import { installFakeDocker } from '../sandbox/fake-docker.js';

@@ -7,7 +7,7 @@ import prompts from 'prompts';
 import { onboard } from '../../src/cli/onboarding/onboard.js';
 import { parseUserIds, WizardCancelled } from '../../src/cli/onboarding/wizard.js';
 import { isConfigured, loadConfig } from '../../src/shared/config/load.js';
-import type { CommandRunner } from '../../src/workers/agent/sandbox/command-runner.js';
+import type { CommandRunner } from '../../src/shared/command-runner.js';
 import { FAKE_BOT_USERNAME, FAKE_TOKEN, startFakeTelegram } from '../helpers/fake-telegram.js';
 import { runDuctor } from '../helpers/spawn-ductor.js';
 import { tmpHome, writeConfig } from '../helpers/tmp-home.js';

@@ -9,7 +9,7 @@ import { runServiceCommand, stopServiceIfInstalled } from '../../src/cli/command
 import { servicePath } from '../../src/cli/service/service-path.js';
 import { unitHome } from '../../src/cli/service/systemd.js';
 import { launchdPlist, systemdUnit, utf16WithBom, windowsTaskXml } from '../../src/cli/service/unit-files.js';
-import type { CommandRunner } from '../../src/workers/agent/sandbox/command-runner.js';
+import type { CommandRunner } from '../../src/shared/command-runner.js';
 import { runDuctor } from '../helpers/spawn-ductor.js';
 import { tmpHome } from '../helpers/tmp-home.js';
 import { parsePlist } from './plist.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { runServiceCommand } from '../../src/cli/commands/service.js';
 import { runUninstall } from '../../src/cli/commands/uninstall.js';
-import type { CommandRunner } from '../../src/workers/agent/sandbox/command-runner.js';
+import type { CommandRunner } from '../../src/shared/command-runner.js';
 import { runDuctor } from '../helpers/spawn-ductor.js';
 import { tmpHome } from '../helpers/tmp-home.js';
 

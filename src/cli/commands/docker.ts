@@ -10,7 +10,7 @@ import type { DockerConfig } from '../../shared/config/schema-blocks.js';
 import { ConfigError, describeError } from '../../shared/errors.js';
 import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK } from '../../shared/exit-codes.js';
 import { expandTilde, mainPaths } from '../../shared/paths.js';
-import type { CommandRunner } from '../../workers/agent/sandbox/command-runner.js';
+import type { CommandRunner } from '../../shared/command-runner.js';
 import { DOCKER_EXTRA_CATALOG, dependentsOf, isDockerExtraId, withDependencies, type DockerExtraId } from '../../workers/agent/sandbox/docker-extras.js';
 import { mountTargets } from '../../workers/agent/sandbox/docker-run-args.js';
 import { DockerSandbox } from '../../workers/agent/sandbox/docker-sandbox.js';

@@ -6,12 +6,12 @@
 import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { EXIT_FAILURE, EXIT_OK } from '../../shared/exit-codes.js';
-import { lastLine, runCommand, type CommandRunner } from '../../workers/agent/sandbox/command-runner.js';
+import { lastLine, runCommand, type CommandRunner } from '../../shared/command-runner.js';
 import { packageInfo } from '../../shared/package-info.js';
 import { serviceBackend } from '../service/service-backend.js';
 import { hostServiceContext } from '../service/service-context.js';
-import { detectInstallMode } from '../upgrade/install-mode.js';
-import { PACKAGE_NAME } from '../upgrade/upgrade-steps.js';
+import { detectInstallMode } from '../../shared/upgrade/install-mode.js';
+import { PACKAGE_NAME } from '../../shared/upgrade/upgrade-steps.js';
 import { runStop } from './stop.js';
 
 export type UninstallOptions = {

@@ -8,11 +8,11 @@ import { connectControl } from '../../shared/control-client.js';
 import { describeError } from '../../shared/errors.js';
 import { EXIT_FAILURE, EXIT_OK } from '../../shared/exit-codes.js';
 import { packageInfo } from '../../shared/package-info.js';
-import { runCommand, type CommandRunner } from '../../workers/agent/sandbox/command-runner.js';
+import { runCommand, type CommandRunner } from '../../shared/command-runner.js';
 import { serviceBackend } from '../service/service-backend.js';
 import { hostServiceContext } from '../service/service-context.js';
-import { detectInstallMode } from '../upgrade/install-mode.js';
-import { checkForUpdate, installVersion } from '../upgrade/upgrade-steps.js';
+import { detectInstallMode } from '../../shared/upgrade/install-mode.js';
+import { checkForUpdate, installVersion } from '../../shared/upgrade/upgrade-steps.js';
 import { which } from '../which.js';
 import { runStop } from './stop.js';
 

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import prompts from 'prompts';
 import { configExists, createDefaultConfig, resolveTimezone } from '../../shared/config/load.js';
 import { mainPaths } from '../../shared/paths.js';
-import { runCommand, type CommandRunner } from '../../workers/agent/sandbox/command-runner.js';
+import { runCommand, type CommandRunner } from '../../shared/command-runner.js';
 import { checkBotToken } from './check-token.js';
 import { detectClis } from './detect-clis.js';
 import { runWizard, WizardCancelled, type WizardDeps } from './wizard.js';

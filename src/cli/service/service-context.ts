@@ -1,6 +1,6 @@
 /** What every service backend needs from the host, gathered once so tests can replace any of it. */
 import { homedir, userInfo } from 'node:os';
-import { lastLine, runCommand, type CommandResult, type CommandRunner } from '../../workers/agent/sandbox/command-runner.js';
+import { lastLine, runCommand, type CommandResult, type CommandRunner } from '../../shared/command-runner.js';
 import { which } from '../which.js';
 import { hostServicePath } from './service-path.js';
 

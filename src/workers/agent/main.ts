@@ -18,7 +18,7 @@ import { providerForModel } from '../../shared/models.js';
 import { Outbox } from './orchestrator/outbox.js';
 import { ProviderAdapter } from './orchestrator/provider-adapter.js';
 import { TurnSandbox } from './sandbox/turn-sandbox.js';
-import { runCommand } from './sandbox/command-runner.js';
+import { runCommand } from '../../shared/command-runner.js';
 import { SessionManager, type Target } from './sessions/session-manager.js';
 import { diagnoseText } from './commands/diagnose.js';
 import { useLanguage } from './orchestrator/texts.js';

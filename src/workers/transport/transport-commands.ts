@@ -12,7 +12,7 @@ import type { Inbound } from '../../shared/rpc/conversation-schemas.js';
 import type { RpcPeer } from '../../shared/rpc/peer.js';
 import { writeFileAtomic } from '../../shared/store/atomic-write.js';
 import { packageInfo } from '../../shared/package-info.js';
-import { consumeUpgradeSentinel, upgradeReport } from '../../cli/upgrade/upgrade-steps.js';
+import { consumeUpgradeSentinel, upgradeReport } from '../../shared/upgrade/upgrade-steps.js';
 import type { ChatActivity, ChatEntry } from './chat-activity.js';
 import type { ChatOutbox } from './outbox.js';
 import type { FileBrowser } from './showfiles.js';

@@ -7,10 +7,10 @@
 import type { Logger } from 'pino';
 import type { Button, ChatRef } from '../../../shared/rpc/conversation-schemas.js';
 import { describeError } from '../../../shared/errors.js';
-import { detectInstallMode } from '../../../cli/upgrade/install-mode.js';
-import { parseSemver } from '../../../cli/upgrade/semver.js';
-import { checkForUpdate, installVersion, PACKAGE_NAME, writeUpgradeSentinel } from '../../../cli/upgrade/upgrade-steps.js';
-import type { CommandRunner } from '../sandbox/command-runner.js';
+import { detectInstallMode } from '../../../shared/upgrade/install-mode.js';
+import { parseSemver } from '../../../shared/upgrade/semver.js';
+import { checkForUpdate, installVersion, PACKAGE_NAME, writeUpgradeSentinel } from '../../../shared/upgrade/upgrade-steps.js';
+import type { CommandRunner } from '../../../shared/command-runner.js';
 import type { Reply } from './commands.js';
 
 export type UpgradeDeps = {

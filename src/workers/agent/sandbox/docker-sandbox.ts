@@ -11,7 +11,7 @@ import type { DockerConfig } from '../../../shared/config/schema-blocks.js';
 import { DuctorError } from '../../../shared/errors.js';
 import { packageInfo } from '../../../shared/package-info.js';
 import type { DockerTarget } from '../providers/turn-request.js';
-import { lastLine, runCommand, type CommandRunner } from './command-runner.js';
+import { lastLine, runCommand, type CommandRunner } from '../../../shared/command-runner.js';
 import { buildTimeoutSeconds, extraLayers, type DockerExtraId } from './docker-extras.js';
 import { CONTAINER_HOME, dockerRunArgs } from './docker-run-args.js';
 

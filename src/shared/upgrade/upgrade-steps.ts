@@ -5,9 +5,9 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { z } from 'zod';
-import { mainPaths } from '../../shared/paths.js';
-import { writeFileAtomic } from '../../shared/store/atomic-write.js';
-import { lastLine, type CommandRunner } from '../../workers/agent/sandbox/command-runner.js';
+import { mainPaths } from '../paths.js';
+import { writeFileAtomic } from '../store/atomic-write.js';
+import { lastLine, type CommandRunner } from '../command-runner.js';
 import { isNewer, parseSemver } from './semver.js';
 
 export const PACKAGE_NAME = 'ductor';
