@@ -297,7 +297,9 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
     },
     /** The bodies of the bot's text messages in a room. */
     texts(roomId: string): string[] {
-      return log.filter((e) => e.roomId === roomId && e.event.sender === MX_BOT && e.event.type === 'm.room.message').map((e) => String(e.event.content.body ?? ''));
+      const redacted = new Set(log.filter((e) => e.event.type === 'm.room.redaction').map((e) => String(e.event.content.redacts)));
+      return log.filter((e) => e.roomId === roomId && e.event.sender === MX_BOT && e.event.type === 'm.room.message' && !redacted.has(e.event.event_id))
+        .map((e) => String(e.event.content.body ?? ''));
     },
     loginCalls: () => calls.filter((c) => c.path === '/_matrix/client/v3/login' && c.method === 'POST'),
   };

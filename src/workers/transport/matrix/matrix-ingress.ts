@@ -89,8 +89,9 @@ function mentions(content: Record<string, unknown>, body: string, policy: Matrix
   }
   const lower = body.toLowerCase();
   if (lower.includes(policy.botUserId.toLowerCase())) return true;
-  const name = policy.botDisplayName ?? localpart(policy.botUserId);
-  return name !== '' && lower.includes(name.toLowerCase());
+  // Clients insert the display name (a "pill"); people often type the localpart.
+  const names = [policy.botDisplayName ?? '', localpart(policy.botUserId)].filter((n) => n !== '' && !n.startsWith('@'));
+  return names.some((name) => lower.includes(name.toLowerCase()));
 }
 
 function localpart(userId: string): string {

@@ -13,6 +13,7 @@ import { mainPaths } from '../../../shared/paths.js';
 import type { Attachment, Button, ChatRef, Delivery, Inbound, StreamEvent } from '../../../shared/rpc/conversation-schemas.js';
 import type { RpcPeer } from '../../../shared/rpc/peer.js';
 import { agentTarget } from '../../../shared/rpc/targets.js';
+import { extractButtons } from '../button-markers.js';
 import type { DeliveryLog } from '../delivery-log.js';
 import { isRasterImage } from '../file-send.js';
 import { markdownToTelegramHtml } from '../markdown-to-html.js';
@@ -289,7 +290,10 @@ export class MatrixRunner {
     for (const event of events) {
       if (event.kind !== 'text') continue;
       for (const segment of turn.buffer.push(event.text)) {
-        turn.sending = turn.sending.then(() => this.sendMarkdown(turn.roomId, segment, turn.replyEventId)).catch((error: unknown) =>
+        const reply = turn.replyEventId;
+        const shown = extractButtons(segment).text;
+        if (shown === '') continue;
+        turn.sending = turn.sending.then(() => this.sendMarkdown(turn.roomId, shown, reply)).catch((error: unknown) =>
           this.options.log.warn({ err: error }, 'Matrix segment not sent'));
         // Only the first message of an answer carries the reply relation.
         turn.replyEventId = null;
@@ -320,7 +324,11 @@ export class MatrixRunner {
     let text = delivery.text;
     if (turn && delivery.kind === 'answer') text = turn.buffer.remainder(delivery.text);
     const eventIds: string[] = [];
-    const flat = delivery.buttons.flat().slice(0, BUTTON_KEYS.length);
+    // `[button:Label]` markers in an answer become buttons, as on Telegram.
+    const markers = delivery.format === 'markdown' ? extractButtons(text) : { text, keyboard: undefined };
+    text = markers.text;
+    const markerButtons = (markers.keyboard?.inline_keyboard ?? []).flat().map((b) => ({ label: b.text, data: b.callback_data }));
+    const flat = [...delivery.buttons.flat(), ...markerButtons].slice(0, BUTTON_KEYS.length);
     if (flat.length > 0) text = `${text}\n\n${flat.map((b, i) => `${BUTTON_KEYS[i]} ${b.label}`).join('\n')}`;
     if (text.trim() !== '') {
       const parts = splitForMatrix(text, MESSAGE_MAX_CHARS);
