@@ -33,7 +33,7 @@ test('the wizard checks the token with getMe, re-asks bad answers, and writes on
   const tg = await startFakeTelegram(t);
   const home = await tmpHome(t);
   const lines: string[] = [];
-  prompts.inject(['not-a-token', '999999:AAwrongTokenwrongTokenwrongToken12345', FAKE_TOKEN, '@alice', '1001, 1002', 'Mars/Olympus', 'Europe/Berlin', true]);
+  prompts.inject(['telegram', 'not-a-token', '999999:AAwrongTokenwrongTokenwrongToken12345', FAKE_TOKEN, '@alice', '1001, 1002', 'Mars/Olympus', 'Europe/Berlin', true]);
   const result = await onboard({
     home,
     reset: false,
@@ -74,7 +74,7 @@ test('the wizard checks the token with getMe, re-asks bad answers, and writes on
 test('with Docker running the wizard asks about the sandbox', async (t) => {
   const tg = await startFakeTelegram(t);
   const home = await tmpHome(t);
-  prompts.inject([FAKE_TOKEN, '42', 'UTC', true, false]);
+  prompts.inject(['telegram', FAKE_TOKEN, '42', 'UTC', true, false]);
   const result = await onboard({ home, reset: false, prompt: prompts, say: () => undefined, env: { ...process.env, DUCTOR_TELEGRAM_API_ROOT: tg.url }, run: dockerUp, deps: { clis } });
   assert.deepEqual(leftoverAnswers(), []);
   const { config } = await loadConfig(result.configFile);
@@ -85,7 +85,7 @@ test('with Docker running the wizard asks about the sandbox', async (t) => {
 test('Ctrl-C in the middle leaves no config behind', async (t) => {
   const tg = await startFakeTelegram(t);
   const home = await tmpHome(t);
-  prompts.inject([FAKE_TOKEN, '1001', new Error('ctrl-c')]);
+  prompts.inject(['telegram', FAKE_TOKEN, '1001', new Error('ctrl-c')]);
   await assert.rejects(
     onboard({ home, reset: false, prompt: prompts, say: () => undefined, env: { ...process.env, DUCTOR_TELEGRAM_API_ROOT: tg.url }, run: noDocker, deps: { clis } }),
     (error: unknown) => error instanceof WizardCancelled && error.code === 'WIZARD_CANCELLED',
@@ -114,7 +114,7 @@ test('smart reset keeps the chosen parts and asks only for the rest; a cancelled
   assert.equal(config.heartbeat.enabled, true);
   assert.equal(config.user_timezone, 'Asia/Tokyo');
 
-  prompts.inject([['timezone'], FAKE_TOKEN.replace('1234567890', '1234567891'), new Error('ctrl-c')]);
+  prompts.inject([['timezone'], 'telegram', FAKE_TOKEN.replace('1234567890', '1234567891'), new Error('ctrl-c')]);
   await assert.rejects(onboard({ home, reset: true, prompt: prompts, say: () => undefined, env: { ...process.env, DUCTOR_TELEGRAM_API_ROOT: 'http://127.0.0.1:9' }, run: noDocker, deps: { clis, checkToken: async () => ({ ok: true, username: 'x' }) } }), WizardCancelled);
   assert.deepEqual(leftoverAnswers(), []);
   assert.equal((await loadConfig(file)).config.model, 'sonnet');
@@ -137,4 +137,24 @@ test('compiled `ductor onboarding`, `ductor reset` and first-run `ductor` withou
   assert.equal(first.code, 1);
   assert.match(first.stderr, /no configuration at .* Run `ductor onboarding` in a terminal/);
   assert.equal(existsSync(join(home, 'config', 'config.json')), false);
+});
+
+test('the wizard offers Matrix: homeserver, bot account and allowlists, no Telegram questions', async (t) => {
+  const home = await tmpHome(t);
+  const lines: string[] = [];
+  prompts.inject(['matrix', 'matrix.example.org', 'https://matrix.example.org/', 'bot', '@bot:example.org', 'pw-secret', '!room:example.org, #ops:example.org', '@alice:example.org', 'UTC']);
+  const result = await onboard({ home, reset: false, prompt: prompts, say: (l) => lines.push(l), env: process.env, run: noDocker, deps: { clis } });
+  assert.deepEqual(leftoverAnswers(), []);
+  const out = lines.join('\n');
+  assert.match(out, /"matrix\.example\.org" is not an http\(s\) URL/);
+  assert.match(out, /"bot" is not a Matrix user id/);
+  assert.ok(!out.includes('pw-secret') && !out.includes('@BotFather'));
+  const { config } = await loadConfig(result.configFile);
+  assert.equal(config.transport, 'matrix');
+  assert.deepEqual(config.transports, ['matrix']);
+  assert.equal(config.matrix.homeserver, 'https://matrix.example.org');
+  assert.equal(config.matrix.user_id, '@bot:example.org');
+  assert.deepEqual(config.matrix.allowed_rooms, ['!room:example.org', '#ops:example.org']);
+  assert.deepEqual(config.matrix.allowed_users, ['@alice:example.org']);
+  assert.deepEqual(isConfigured(config), { ok: true });
 });

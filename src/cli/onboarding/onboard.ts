@@ -30,7 +30,7 @@ const DEFAULT_API_ROOT = 'https://api.telegram.org';
 
 /** Kept groups of keys in a smart reset, and the config keys each one covers. */
 const KEEP_GROUPS = {
-  telegram: ['telegram_token', 'allowed_user_ids', 'allowed_group_ids', 'telegram_api_root'],
+  telegram: ['telegram_token', 'allowed_user_ids', 'allowed_group_ids', 'telegram_api_root', 'transport', 'transports', 'matrix'],
   timezone: ['user_timezone'],
   docker: ['docker'],
   rest: [] as string[],
@@ -98,6 +98,11 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
     }
     for (const group of keep) for (const key of KEEP_GROUPS[group]) if (Object.hasOwn(existing, key)) overrides[key] = existing[key];
   }
+  if (answers.transports !== undefined) {
+    overrides.transport = answers.transports[0];
+    overrides.transports = answers.transports;
+  }
+  if (answers.matrix !== undefined) overrides.matrix = { ...answers.matrix, store_path: 'matrix_store' };
   if (answers.telegram_token !== undefined) overrides.telegram_token = answers.telegram_token;
   if (answers.allowed_user_ids !== undefined) overrides.allowed_user_ids = answers.allowed_user_ids;
   if (answers.user_timezone !== undefined) overrides.user_timezone = answers.user_timezone;

@@ -32,7 +32,12 @@ export type WizardDeps = {
   keep?: { telegram?: boolean; timezone?: boolean; docker?: boolean };
 };
 
+export type MatrixAnswers = { homeserver: string; user_id: string; password: string; allowed_rooms: string[]; allowed_users: string[] };
+
 export type WizardAnswers = {
+  /** The messengers chosen, primary first (`transports`). */
+  transports?: ('telegram' | 'matrix')[];
+  matrix?: MatrixAnswers;
   telegram_token?: string;
   allowed_user_ids?: number[];
   user_timezone?: string;
@@ -61,7 +66,22 @@ export async function runWizard(deps: WizardDeps): Promise<WizardAnswers> {
   }
   say('');
 
-  if (!deps.keep?.telegram) {
+  // Matrix (issue 9): the messenger choice; a kept "telegram" group keeps the whole transport setup.
+  const messenger = deps.keep?.telegram ? 'telegram' : await ask<'telegram' | 'matrix' | 'both'>({
+    type: 'select',
+    name: 'transport',
+    message: 'Messenger',
+    choices: [
+      { title: 'Telegram', value: 'telegram' },
+      { title: 'Matrix', value: 'matrix' },
+      { title: 'Both (Telegram and Matrix at once)', value: 'both' },
+    ],
+    initial: 0,
+  });
+  if (!deps.keep?.telegram) answers.transports = messenger === 'both' ? ['telegram', 'matrix'] : [messenger];
+  if (messenger !== 'telegram') answers.matrix = await askMatrix(ask, say);
+  // End Matrix
+  if (!deps.keep?.telegram && messenger !== 'matrix') {
     say('Telegram bot: open @BotFather in Telegram, send /newbot, and copy the token it gives you.');
     answers.telegram_token = await retry(say, async () => {
       const token = ((await ask<string>({ type: 'password', name: 'token', message: 'Bot token' })) ?? '').trim();
@@ -111,6 +131,39 @@ export async function runWizard(deps: WizardDeps): Promise<WizardAnswers> {
     });
   }
   return answers;
+}
+
+/** Matrix account and allowlists; the password is used once, then ductor keeps the access token. */
+async function askMatrix(ask: <T>(question: PromptObject) => Promise<T>, say: (line: string) => void): Promise<MatrixAnswers> {
+  say('\nMatrix: give the bot its own account on your homeserver. The password is used for the first');
+  say('login only; ductor then keeps the access token in matrix_store/credentials.json.');
+  const text = async (name: string, message: string) => String((await ask<string>({ type: 'text', name, message })) ?? '').trim();
+  const homeserver = await retry<string>(say, async () => {
+    const raw = await text('homeserver', 'Homeserver URL (https://matrix.example.org)');
+    return /^https?:\/\/[^\s/]+/.test(raw) ? { value: raw.replace(/\/+$/, '') } : { error: `"${raw}" is not an http(s) URL` };
+  });
+  const user_id = await retry<string>(say, async () => {
+    const raw = await text('user', 'Bot user id (@bot:example.org)');
+    return MATRIX_USER.test(raw) ? { value: raw } : { error: `"${raw}" is not a Matrix user id like @bot:example.org` };
+  });
+  const password = String((await ask<string>({ type: 'password', name: 'password', message: 'Bot password' })) ?? '');
+  say('Rooms the bot serves (ids !abc:example.org or aliases #room:example.org) and the people who may');
+  say('talk to it (@you:example.org); separate several with commas. Direct chats need only the user.');
+  const allowed_rooms = await retry<string[]>(say, async () => {
+    const list = splitList(await text('rooms', 'Allowed rooms (may be empty)'));
+    return list.every((r) => /^[!#][^:\s]+:\S+$/.test(r)) ? { value: list } : { error: 'room ids start with ! and aliases with #, followed by :server' };
+  });
+  const allowed_users = await retry<string[]>(say, async () => {
+    const list = splitList(await text('users', 'Allowed users'));
+    return list.length > 0 && list.every((u) => MATRIX_USER.test(u)) ? { value: list } : { error: 'give at least one Matrix user id like @you:example.org' };
+  });
+  return { homeserver, user_id, password, allowed_rooms, allowed_users };
+}
+
+const MATRIX_USER = /^@[^:\s]+:\S+$/;
+
+function splitList(raw: string): string[] {
+  return [...new Set(raw.split(/[\s,]+/).filter((p) => p !== ''))];
 }
 
 /** Comma/space separated positive integers, or null. */
