@@ -5,8 +5,10 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { meetsTarget, type Figure } from './figure.js';
+import { benchAutomation } from './automation.js';
 import { benchConversation } from './conversation.js';
 import { benchFoundation } from './foundation.js';
+import { benchMultiagent } from './multiagent.js';
 import { benchProviders } from './providers.js';
 
 type Group = { name: string; run: (log: (line: string) => void) => Promise<Figure[]> };
@@ -15,6 +17,8 @@ const groups: Group[] = [
   { name: 'foundation', run: benchFoundation },
   { name: 'providers', run: (log) => benchProviders(log) },
   { name: 'conversation', run: benchConversation },
+  { name: 'automation', run: benchAutomation },
+  { name: 'multiagent', run: benchMultiagent },
 ];
 
 function format(f: Figure): string {

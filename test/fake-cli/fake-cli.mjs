@@ -144,7 +144,9 @@ function readExit(transcript) {
 
 function record(entry) {
   const file = process.env.FAKE_CLI_RECORD;
-  if (file) appendFileSync(file, `${JSON.stringify(entry)}\n`);
+  // `at` (wall clock) and `uptimeMs` (since this process started) let a benchmark subtract the fake
+  // CLI's own lifetime from a round trip.
+  if (file) appendFileSync(file, `${JSON.stringify({ ...entry, at: Date.now(), uptimeMs: performance.now() })}\n`);
 }
 
 function tryParse(line) {

@@ -1,0 +1,124 @@
+/**
+ * Webhook throughput (issue 5): requests/s answered 202 on loopback, and their p99 latency, while
+ * a chat turn is streaming through the same host. The hook is a `cron_task` hook inside its quiet
+ * hours, so every accepted request goes the full server path (auth, rate limiter, body checks,
+ * dispatch, trigger recorded in webhooks.json under the lock) without starting a CLI per request.
+ *
+ * Targets (the issue names none): must ≥ 200 requests/s and p99 ≤ 50 ms; aim ≥ 1000 and ≤ 20 ms.
+ */
+import { Agent, request } from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FAKE_TOKEN, startFakeTelegram } from '../test/helpers/fake-telegram.js';
+import { startBenchDuctor } from './ductor-process.js';
+import { percentile, type Figure } from './figure.js';
+
+const USER = 7001;
+const HOOK_TOKEN = 'bench-hook-token-0123456789abcdef';
+const LOAD_MS = 5_000;
+const CONCURRENCY = 16;
+const STREAM_CHUNKS = 600;
+const STREAM_DELAY_MS = 40;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A claude transcript that streams for about STREAM_CHUNKS × STREAM_DELAY_MS. */
+async function longTranscript(dir: string): Promise<string> {
+  const sid = 'b0b0b0b0-0000-4000-8000-000000000005';
+  const usage = { input_tokens: 5, output_tokens: 5 };
+  const lines: object[] = [{ type: 'system', subtype: 'init', session_id: sid, tools: [], model: 'claude-sonnet-4-5' }];
+  for (let i = 0; i < STREAM_CHUNKS; i += 1) {
+    lines.push({ type: 'assistant', message: { id: `m${i}`, type: 'message', role: 'assistant', content: [{ type: 'text', text: `Part ${i + 1}. ` }], usage }, session_id: sid });
+  }
+  lines.push({ type: 'result', subtype: 'success', is_error: false, duration_ms: 1, num_turns: 1, result: 'done', session_id: sid, total_cost_usd: 0, usage });
+  const file = join(dir, 'long.jsonl');
+  await writeFile(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+  return file;
+}
+
+function post(agent: Agent, port: number, body: string): Promise<{ status: number; ms: number }> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: '/hooks/bench', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${HOOK_TOKEN}` } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export async function benchAutomation(log: (line: string) => void): Promise<Figure[]> {
+  log('automation: webhook throughput on loopback while a turn streams…');
+  const tg = await startFakeTelegram();
+  const dir = await mkdtemp(join(tmpdir(), 'ductor-bench-hook-'));
+  const port = await freePort();
+  const hour = new Date().getUTCHours();
+  const hook = {
+    id: 'bench', title: 'bench', mode: 'cron_task', task_folder: 'bench', auth_mode: 'bearer', token: HOOK_TOKEN,
+    // Quiet for this hour and the next, so the run is skipped after everything else was done.
+    quiet_start: hour, quiet_end: (hour + 2) % 24,
+  };
+  const ductor = await startBenchDuctor({
+    config: {
+      telegram_token: FAKE_TOKEN, telegram_api_root: tg.url, allowed_user_ids: [USER], update_check: false, model: 'opus', user_timezone: 'UTC',
+      webhooks: { enabled: true, port, rate_limit_per_minute: 100_000_000 },
+    },
+    files: { 'webhooks.json': JSON.stringify({ hooks: [hook] }) },
+    env: { FAKE_CLI_TRANSCRIPT: await longTranscript(dir), FAKE_CLI_DELAY_MS: String(STREAM_DELAY_MS) },
+    workers: 3,
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  try {
+    // The server is up once a request gets an answer other than a refused connection.
+    for (;;) {
+      const probe = await post(agent, port, '{}').catch(() => null);
+      if (probe?.status === 202) break;
+      await sleep(50);
+    }
+    tg.pushMessage({ chatId: USER, userId: USER, text: 'stream a long answer' });
+    const streaming = () => tg.visible(USER).some((m) => m.visibleText.includes('Part '));
+    while (!streaming()) await sleep(20);
+
+    const latencies: number[] = [];
+    const statuses = new Map<number, number>();
+    const end = performance.now() + LOAD_MS;
+    let n = 0;
+    const worker = async () => {
+      while (performance.now() < end) {
+        n += 1;
+        const { status, ms } = await post(agent, port, JSON.stringify({ event: 'bench', n }));
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (status === 202) latencies.push(ms);
+      }
+    };
+    const t0 = performance.now();
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const seconds = (performance.now() - t0) / 1000;
+    const stillStreaming = !tg.visible(USER).some((m) => m.visibleText.includes(`Part ${STREAM_CHUNKS}.`));
+    const rps = latencies.length / seconds;
+    log(`  ${latencies.length} accepted in ${seconds.toFixed(1)} s (${CONCURRENCY} connections), statuses ${JSON.stringify(Object.fromEntries(statuses))}, turn still streaming at the end: ${stillStreaming}`);
+    if (!stillStreaming) log('  warning: the turn finished before the load did; the figures partly cover an idle host');
+    return [
+      { name: 'webhook_rps', value: rps, unit: 'req/s', must: 200, aim: 1000, better: 'higher' },
+      { name: 'webhook_p99_ms', value: percentile(latencies, 99), unit: 'ms', must: 50, aim: 20, better: 'lower' },
+    ];
+  } finally {
+    agent.destroy();
+    await ductor.stop();
+    await tg.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
