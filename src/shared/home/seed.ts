@@ -15,6 +15,9 @@ const MANAGED_TOOL_DIRS = ['cron_tools', 'webhook_tools', 'agent_tools', 'task_t
   (name) => `workspace/tools/${name}`,
 );
 
+/** Bundled skills ship here; ductor keeps them current like the tools (the skill sync links them out). */
+const BUNDLED_SKILLS_DIR = 'workspace/skills';
+
 /** Folders every agent home needs (home-relative, POSIX separators). */
 const REQUIRED_DIRS = [
   'config',
@@ -110,7 +113,7 @@ function readPackageName(manifest: string): string | undefined {
 }
 
 function isManaged(rel: string): boolean {
-  return RULE_FILE_NAMES.includes(posix.basename(rel)) || MANAGED_TOOL_DIRS.includes(posix.dirname(rel));
+  return RULE_FILE_NAMES.includes(posix.basename(rel)) || MANAGED_TOOL_DIRS.includes(posix.dirname(rel)) || isUnder(posix.dirname(rel), BUNDLED_SKILLS_DIR);
 }
 
 function isUnder(folder: string, root: string): boolean {
