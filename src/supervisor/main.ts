@@ -4,6 +4,7 @@
  * everything in order on SIGINT/SIGTERM. Resolves with the process exit code.
  */
 import { existsSync, unlinkSync, unwatchFile, watchFile } from 'node:fs';
+import { homedir } from 'node:os';
 import type { Logger } from 'pino';
 import { diffConfig, loadConfig } from '../shared/config/load.js';
 import { loadAgentsFile } from '../shared/config/agent-config.js';
@@ -11,6 +12,7 @@ import type { Config } from '../shared/config/schema.js';
 import { controlSocketPath } from '../shared/control-socket.js';
 import { ConfigError, describeError } from '../shared/errors.js';
 import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, EXIT_RESTART } from '../shared/exit-codes.js';
+import { loggedInProviders } from '../shared/home/provider-logins.js';
 import { defaultHomeDefaultsDir, seedHome } from '../shared/home/seed.js';
 import { createLogger, flushLogs } from '../shared/log/logger.js';
 import { packageInfo } from '../shared/package-info.js';
@@ -66,8 +68,11 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
     for (const warning of agentsFile.warnings) log.warn(warning);
     const agents = ['main', ...agentsFile.agents.map((a) => a.name)];
     const defaultsDir = defaultHomeDefaultsDir();
-    await seedHome(options.home, { role: 'main', defaultsDir });
-    for (const name of agents.slice(1)) await seedHome(subAgentHome(options.home, name), { role: 'sub', defaultsDir });
+    // Rule files follow the CLIs that are logged in (spec/home-layout.md §4); files only, no waiting.
+    const authenticatedProviders = await loggedInProviders({ env: process.env, userHome: homedir(), geminiApiKey: config.gemini_api_key });
+    log.info({ providers: authenticatedProviders }, 'logged-in providers for rule files');
+    await seedHome(options.home, { role: 'main', defaultsDir, authenticatedProviders });
+    for (const name of agents.slice(1)) await seedHome(subAgentHome(options.home, name), { role: 'sub', defaultsDir, authenticatedProviders });
 
     const specOptions = { home: options.home, env: process.env, logLevel };
     const supervisor = new Supervisor({
@@ -79,7 +84,7 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
       onProcessRestartRequested: processRestartRequested,
       agentSpec: (name) => workerSpecs({ ...specOptions, agents: [name] }).find((spec) => spec.agent === name)!,
       prepareAgent: async (name) => {
-        await seedHome(subAgentHome(options.home, name), { role: 'sub', defaultsDir });
+        await seedHome(subAgentHome(options.home, name), { role: 'sub', defaultsDir, authenticatedProviders });
       },
     });
     const control = await startControlServer({

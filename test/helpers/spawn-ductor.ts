@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { beforeHomeRemoval } from './tmp-home.js';
@@ -14,6 +15,14 @@ export const DUCTOR_BIN = fileURLToPath(new URL('../../dist/bin/ductor.js', impo
 export type WorkerRow = { id: string; role: string; agent: string | null; pid: number | null; state: string; uptimeMs: number | null; restarts: number };
 export type StatusJson = { running: boolean; pid: number; workers: WorkerRow[] };
 
+/**
+ * The HOME a test's ductor sees: a folder inside its temp home that usually does not exist, so the
+ * skill sync never links into the real `~/.claude/skills` and login checks see no real account.
+ */
+export function isolatedUserHome(home: string): string {
+  return join(home, '.user-home');
+}
+
 export type RunResult = { code: number | null; stdout: string; stderr: string };
 
 /**
@@ -22,7 +31,7 @@ export type RunResult = { code: number | null; stdout: string; stderr: string };
  */
 export async function runDuctor(home: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   const child = spawn(process.execPath, [DUCTOR_BIN, ...args], {
-    env: { ...process.env, DUCTOR_HOME: home, ...env },
+    env: { ...process.env, DUCTOR_HOME: home, HOME: isolatedUserHome(home), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -46,7 +55,7 @@ export type RunningDuctor = {
 /** Starts `ductor` in the foreground and waits until every worker is ready. */
 export async function spawnDuctor(t: TestContext, home: string, env: NodeJS.ProcessEnv = {}, bin = DUCTOR_BIN): Promise<RunningDuctor> {
   const child = spawn(process.execPath, [bin], {
-    env: { ...process.env, DUCTOR_HOME: home, ...env },
+    env: { ...process.env, DUCTOR_HOME: home, HOME: isolatedUserHome(home), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

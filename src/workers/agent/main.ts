@@ -24,6 +24,8 @@ import { diagnoseText } from './commands/diagnose.js';
 import { useLanguage } from './orchestrator/texts.js';
 // Delegation, tasks, named sessions, shared memory (issue 6)
 import { AgentExtras, extrasHandlers } from './delegation/extras.js';
+// Rule file and skill sync (issue 7.6)
+import { startHomeSync, type HomeSync } from './home-sync.js';
 
 let service: AgentService | null = null;
 // Docker sandbox (issue 7): every turn is checked against docker.enabled before it starts.
@@ -39,6 +41,8 @@ function requireAutomation(): AgentAutomation {
 
 // Delegation, tasks, named sessions, shared memory (issue 6): built once the service exists.
 let extras: AgentExtras | null = null;
+// Rule file and skill sync (issue 7.6): background loops, stopped first on shutdown.
+let homeSync: HomeSync | null = null;
 
 function requireExtras(): AgentExtras {
   if (!extras) throw new Error('agent is still starting');
@@ -189,6 +193,9 @@ async function start(ctx: WorkerContext): Promise<void> {
   );
   await extras.start();
   // End issue 6 ------------------------------------------------------------------------------------
+  // Rule file and skill sync (issue 7.6) ------------------------------------------------------------
+  homeSync = startHomeSync({ agentHome, isMain: name === 'main', log: ctx.log });
+  // End issue 7.6 ----------------------------------------------------------------------------------
 }
 
 await runWorker({
@@ -210,6 +217,7 @@ await runWorker({
     },
   }),
   stop: async () => {
+    await homeSync?.stop(); // issue 7.6: takes back the skill links it made
     extras?.stop(); // issue 6
     await service?.stop();
     await sandbox?.shutdown(); // issue 7: after the CLIs are gone; only the main agent tears down
