@@ -115,6 +115,10 @@ export function composeResult(
       } else if (isError && errorMessage === null) {
         errorMessage = describeExit(provider, end, stderr);
       }
+      // A kill by signal is the one fact the user must see, whatever else the CLI said last.
+      if (isError && end.signal !== null && errorMessage !== null && !errorMessage.includes(end.signal)) {
+        errorMessage = `${provider} was killed by ${end.signal}: ${errorMessage}`;
+      }
       break;
   }
 
