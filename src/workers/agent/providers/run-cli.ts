@@ -313,7 +313,8 @@ class CliRun {
   }
 
   private async waitGroupGone(pgid: number): Promise<void> {
-    const deadline = Date.now() + 2 * (this.options.graceMs ?? DEFAULT_GRACE_MS) + 1000;
+    // At least 5 s: on a loaded machine, reaping a killed group can take longer than a short grace.
+    const deadline = Date.now() + Math.max(2 * (this.options.graceMs ?? DEFAULT_GRACE_MS) + 1000, 5_000);
     while ((isGroupAlive(pgid) || this.descendants.some(isRunning)) && Date.now() < deadline) {
       await new Promise<void>((resolve) => setTimeout(resolve, GROUP_POLL_MS));
     }
