@@ -71,9 +71,10 @@ test('abort ends the whole process group, grandchild included, and leaves no abo
 test('the total timeout ends a hanging CLI and says so', async (t) => {
   const f = fakeRun(t);
   const lines: string[] = [];
-  const end = await runCli({ file: codex, args: [], env: f.env({ FAKE_CLI_MODE: 'hang' }), stdin: 'ignore', onLine: (l) => lines.push(l), timeoutMs: 300, graceMs: 500 });
+  // Long enough for the fake CLI to start and print its first line even on a loaded machine.
+  const end = await runCli({ file: codex, args: [], env: f.env({ FAKE_CLI_MODE: 'hang' }), stdin: 'ignore', onLine: (l) => lines.push(l), timeoutMs: 3_000, graceMs: 500 });
   assert.equal(end.reason, 'timeout');
-  assert.equal(end.limitMs, 300);
+  assert.equal(end.limitMs, 3_000);
   assert.equal(end.signal, 'SIGTERM');
   assert.equal(lines.length, 1, 'the line printed before the hang arrived');
   assert.ok(isGone(end.pid!));
@@ -81,7 +82,9 @@ test('the total timeout ends a hanging CLI and says so', async (t) => {
 
 test('inactivity ends a silent CLI; SIGKILL follows when SIGTERM is ignored', async (t) => {
   const f = fakeRun(t);
-  const end = await runCli({ file: codex, args: [], env: f.env({ FAKE_CLI_MODE: 'hang,ignore-term' }), stdin: 'ignore', onLine: () => {}, timeoutMs: 60_000, inactivityTimeoutMs: 300, graceMs: 300 });
+  // The deadline must not fire before the fake CLI has started and installed its SIGTERM handler,
+  // which can take a second on a loaded machine.
+  const end = await runCli({ file: codex, args: [], env: f.env({ FAKE_CLI_MODE: 'hang,ignore-term' }), stdin: 'ignore', onLine: () => {}, timeoutMs: 60_000, inactivityTimeoutMs: 3_000, graceMs: 300 });
   assert.equal(end.reason, 'inactivity');
   assert.equal(end.forcedKill, true);
   assert.equal(end.signal, 'SIGKILL');
