@@ -3,8 +3,6 @@
 export type Periodic = {
   /** Resolves when the run in progress (if any) has finished; later ticks never start. */
   stop(): Promise<void>;
-  /** Runs the chore now unless a run is already under way; resolves when that run is over. */
-  runNow(): Promise<void>;
 };
 
 /**
@@ -29,7 +27,6 @@ export function startPeriodic(run: () => Promise<void>, intervalMs: number, onEr
   timer.unref();
   void tick();
   return {
-    runNow: tick,
     stop: async () => {
       stopped = true;
       clearInterval(timer);
