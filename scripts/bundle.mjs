@@ -8,6 +8,8 @@ const entries = {
   'transport-worker': 'src/workers/transport/main.ts',
   'scheduler-worker': 'src/workers/scheduler/main.ts',
   'agent-worker': 'src/workers/agent/main.ts',
+  // tinypool's task file for rendering long replies off the transport's event loop.
+  'render-worker': 'src/workers/transport/render/render-task.ts',
 };
 
 /** Resolves zod's locale index to an English-only module (see zod-locales-en.mjs). */
@@ -34,6 +36,8 @@ await build({
   // CommonJS dependencies call require() for Node built-ins; ESM output needs a real require.
   banner: { js: "import { createRequire as __ductorCreateRequire } from 'node:module'; const require = __ductorCreateRequire(import.meta.url);" },
   logLevel: 'warning',
+  // tinypool starts its threads from a file inside its own package: it must stay a real package.
+  external: ['tinypool'],
   plugins: [englishOnlyZodLocales],
 });
 chmodSync('dist/bin/ductor.js', 0o755);

@@ -23,6 +23,19 @@ test('a 9,000-character reply arrives as three valid messages', async (t) => {
   assert.equal(parts.map((p) => p.visibleText).join('\n\n').replace(/\s+/g, ' ').trim(), long.replace(/\s+/g, ' ').trim());
 });
 
+test('a 40,000-character reply (rendered in the tinypool thread) arrives complete in valid messages', async (t) => {
+  const paragraph = `${'text '.repeat(199)}end.`;
+  const long = Array.from({ length: 40 }, (_, i) => `${i + 1}. ${paragraph}`).join('\n\n');
+  const transcript = await writeClaudeTranscript(await tmpHome(t, 'ductor-transcript-'), 'forty-k', long);
+  const rig = await startRig(t, { env: { FAKE_CLI_TRANSCRIPT: transcript, FAKE_CLI_DELAY_MS: '1' }, config: { streaming: { enabled: false } } });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'very long please' });
+  await waitFor(() => texts(rig).some((v) => v.includes('40. text')), { timeoutMs: 60_000 });
+  const parts = rig.tg.visible(USER_ID).filter((m) => m.kind === 'text');
+  assert.ok(long.length > 40_000 && parts.length >= 10);
+  for (const part of parts) assert.ok(part.text.length <= 4096);
+  assert.equal(parts.map((p) => p.visibleText).join('\n\n').replace(/\s+/g, ' ').trim(), long.replace(/\s+/g, ' ').trim());
+});
+
 test('a reply Telegram refuses as HTML arrives as plain text', async (t) => {
   const rig = await startRig(t, { config: { streaming: { enabled: false } } });
   const answer = await transcriptResult('claude', 'claude-local-hello');

@@ -10,6 +10,7 @@ import { ConsoleChannel, ConsoleTransport } from './console-channel.js';
 import { MatrixTransport } from './matrix/matrix-transport.js';
 import { TelegramTransport } from './telegram-transport.js';
 import { TransportRegistry, type TransportContext } from './transport.js';
+import { closeRenderPool } from './render/render-pool.js';
 
 const registry = new TransportRegistry();
 let configs: AgentConfigs | null = null;
@@ -58,5 +59,6 @@ await runWorker({
   }),
   stop: async (ctx) => {
     await registry.stopAll(ctx.log);
+    await closeRenderPool();
   },
 });

@@ -1,8 +1,7 @@
 // Sends one complete reply: buttons extracted, Markdown to HTML, split at 4096, plain-text fallback per chunk.
-import { extractButtons } from './button-markers.js';
-import { htmlToPlainText, markdownToTelegramHtml } from './markdown-to-html.js';
+import { htmlToPlainText } from './markdown-to-html.js';
 import type { ChatOutbox } from './outbox.js';
-import { splitTelegramHtml } from './split-message.js';
+import { renderInPool } from './render/render-pool.js';
 import { TELEGRAM_TEXT_LIMIT } from './telegram-bot.js';
 
 export interface RichSendOptions {
@@ -20,8 +19,7 @@ export interface RichSendOptions {
  * message ids once Telegram has all of them. The keyboard goes on the last chunk.
  */
 export async function sendRichText(options: RichSendOptions): Promise<number[]> {
-  const { text, keyboard } = extractButtons(options.markdown);
-  const chunks = splitTelegramHtml(markdownToTelegramHtml(text), options.maxLength ?? TELEGRAM_TEXT_LIMIT);
+  const { chunks, keyboard } = await renderInPool({ markdown: options.markdown, maxLength: options.maxLength ?? TELEGRAM_TEXT_LIMIT });
   if (chunks.length === 0 && keyboard) chunks.push('…');
   const sends = chunks.map((chunk, index) =>
     options.outbox.send({
