@@ -4,7 +4,7 @@
  * install; a fake `npm` answers the registry and "installs" by rewriting that copy's version.
  */
 import assert from 'node:assert/strict';
-import { chmod, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,8 @@ async function installedCopy(t: TestContext, opts: { failInstall?: boolean } = {
   const root = join(prefix, 'lib', 'node_modules', 'ductor');
   await mkdir(root, { recursive: true });
   for (const part of ['dist/bin', 'home-defaults', 'Dockerfile.sandbox']) await cp(join(REPO, part), join(root, part), { recursive: true });
+  // An npm install carries the package's runtime dependencies (tinypool stays outside the bundles).
+  await symlink(join(REPO, 'node_modules'), join(root, 'node_modules'));
   const pkg = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8')) as Record<string, unknown>;
   await writeFile(join(root, 'package.json'), JSON.stringify({ ...pkg, version: '1.0.0' }, null, 2));
   const npmDir = join(prefix, 'fake-npm-bin');
