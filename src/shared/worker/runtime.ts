@@ -106,9 +106,12 @@ export async function runWorker(hooks: WorkerHooks): Promise<WorkerContext> {
   // Ctrl-C in the foreground reaches the whole process group; the supervisor orders the stop.
   process.on('SIGINT', () => undefined);
 
+  const startHookAtMs = performance.now();
   await hooks.start?.(ctx);
   peer.notify('ready', { id: identity.id, pid: process.pid });
-  log.info({ pid: process.pid }, 'worker ready');
+  // Milliseconds since this process started, and of those in the start hook: where a slow cold
+  // start comes from (module loading before, the worker's own start work after).
+  log.info({ pid: process.pid, sinceProcessStartMs: Math.round(performance.now()), startHookMs: Math.round(performance.now() - startHookAtMs) }, 'worker ready');
   return ctx;
 }
 
