@@ -36,8 +36,9 @@ await build({
   // CommonJS dependencies call require() for Node built-ins; ESM output needs a real require.
   banner: { js: "import { createRequire as __ductorCreateRequire } from 'node:module'; const require = __ductorCreateRequire(import.meta.url);" },
   logLevel: 'warning',
-  // tinypool starts its threads from a file inside its own package: it must stay a real package.
-  external: ['tinypool'],
+  // tinypool starts its threads from a file inside its own package, and sharp loads a native
+  // library from its platform package: both must stay real packages in node_modules.
+  external: ['tinypool', 'sharp'],
   plugins: [englishOnlyZodLocales],
 });
 chmodSync('dist/bin/ductor.js', 0o755);

@@ -9,6 +9,7 @@ import { extname, join, relative } from 'node:path';
 import type { Attachment } from '../../../shared/rpc/conversation-schemas.js';
 import { writeFileAtomic } from '../../../shared/store/atomic-write.js';
 import { mimeOf } from '../../../shared/mime.js';
+import { convertImage, type ImageSettings } from './image-convert.js';
 import { candidateName, sanitizeFileName } from '../../../shared/security/safe-name.js';
 
 /** Gives up finding a free name after this many `_n` suffixes. */
@@ -16,14 +17,23 @@ const MAX_NAME_ATTEMPTS = 1_000;
 const INDEX_FILE = '_index.yaml';
 
 /** Moves every attachment into the workspace; the returned copies name the new paths. */
-export async function ingestAttachments(attachments: readonly Attachment[], telegramFilesDir: string, now = new Date()): Promise<Attachment[]> {
+export async function ingestAttachments(
+  attachments: readonly Attachment[],
+  telegramFilesDir: string,
+  now = new Date(),
+  image?: ImageSettings,
+): Promise<Attachment[]> {
   const day = now.toISOString().slice(0, 10);
   const dir = join(telegramFilesDir, day);
   await mkdir(dir, { recursive: true });
   const moved: Attachment[] = [];
   for (const attachment of attachments) {
     const target = await claimName(attachment.path, dir, sanitizeFileName(attachment.originalName));
-    moved.push({ ...attachment, path: target });
+    // An image that fails to convert (corrupt, an odd format) is kept exactly as it was received.
+    const converted = image ? await convertImage(target, attachment.mime, image).catch(() => null) : null;
+    moved.push(converted
+      ? { ...attachment, path: converted.path, mime: converted.mime, sizeBytes: (await stat(converted.path)).size }
+      : { ...attachment, path: target });
   }
   await rebuildIndex(telegramFilesDir);
   return moved;

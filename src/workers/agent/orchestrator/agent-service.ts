@@ -82,7 +82,7 @@ export class AgentService {
     // Issue 4: media is moved out of the transport's spool into the workspace before journaling,
     // so a replay after a crash finds the files where the journal says they are.
     if (message.attachments.length > 0) {
-      const attachments = await ingestAttachments(message.attachments, this.deps.turn.paths.telegramFilesDir);
+      const attachments = await ingestAttachments(message.attachments, this.deps.turn.paths.telegramFilesDir, new Date(), this.deps.turn.config().image);
       const withFiles: Inbound = { ...message, attachments };
       await this.deps.journal.add(withFiles);
       return { accepted: true, queuedBehind: this.enqueue(withFiles, withFiles.text) };
