@@ -29,3 +29,24 @@ test('a 3000 px photo reaches the CLI as a 1200 px webp', async (t) => {
   const meta = await sharp(join(rig.home, 'workspace', 'telegram_files', day, 'photo_BIGPIC.webp')).metadata();
   assert.deepEqual([meta.format, meta.width, meta.height], ['webp', 1200, 800]);
 });
+
+test('a video and an audio file named in the answer go out with Telegram’s players, bytes intact', async (t) => {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { tmpHome } = await import('../helpers/tmp-home.js');
+  const { writeClaudeTranscript } = await import('../helpers/rig.js');
+  const scratch = await tmpHome(t, 'ductor-transcript-');
+  const rig = await startRig(t, { env: { FAKE_CLI_TRANSCRIPT: join(scratch, 'media.jsonl') }, config: { streaming: { enabled: false } } });
+  const out = join(rig.home, 'workspace', 'output_to_user');
+  await mkdir(out, { recursive: true });
+  const video = Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 7) % 256));
+  const audio = Buffer.from(Array.from({ length: 1024 }, (_, i) => (i * 3) % 256));
+  await writeFile(join(out, 'clip.mp4'), video);
+  await writeFile(join(out, 'note.mp3'), audio);
+  await writeClaudeTranscript(scratch, 'media', `Done.\n<file:${join(out, 'clip.mp4')}>\n<file:${join(out, 'note.mp3')}>`);
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'make media' });
+  const sentVideo = await waitFor(() => rig.tg.visible(USER_ID).find((m) => m.kind === 'video'), { timeoutMs: 20_000 });
+  const sentAudio = await waitFor(() => rig.tg.visible(USER_ID).find((m) => m.kind === 'audio'), { timeoutMs: 20_000 });
+  assert.deepEqual(sentVideo.file?.data, video);
+  assert.deepEqual(sentAudio.file?.data, audio);
+  assert.equal(rig.tg.callsOf('sendDocument').length, 0);
+});

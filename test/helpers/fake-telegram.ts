@@ -38,7 +38,7 @@ export interface FakeMessage {
   threadId: number | undefined;
   replyTo: number | undefined;
   replyMarkup: unknown;
-  kind: 'text' | 'document' | 'photo';
+  kind: 'text' | 'document' | 'photo' | 'video' | 'audio';
   file: UploadedFile | undefined;
   edits: number;
   deleted: boolean;
@@ -95,7 +95,7 @@ interface ChatState {
 }
 
 /** Methods that count against Telegram's per-chat and global flood limits. */
-const COUNTED = new Set(['sendMessage', 'editMessageText', 'sendDocument', 'sendPhoto', 'editMessageReplyMarkup']);
+const COUNTED = new Set(['sendMessage', 'editMessageText', 'sendDocument', 'sendPhoto', 'sendVideo', 'sendAudio', 'editMessageReplyMarkup']);
 const NUMERIC = new Set([
   'chat_id', 'message_id', 'message_thread_id', 'offset', 'limit', 'timeout', 'user_id', 'from_chat_id',
   'cache_time',
@@ -312,10 +312,12 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
         return 'poll';
       case 'sendMessage':
       case 'sendDocument':
-      case 'sendPhoto': {
+      case 'sendPhoto':
+      case 'sendVideo':
+      case 'sendAudio': {
         if (chatId === undefined) return fail(400, 'Bad Request: chat not found');
-        const kind = method === 'sendMessage' ? 'text' : method === 'sendDocument' ? 'document' : 'photo';
-        const file = kind === 'text' ? undefined : params[kind === 'document' ? 'document' : 'photo'];
+        const kind = method === 'sendMessage' ? 'text' : (method.slice(4).toLowerCase() as 'document' | 'photo' | 'video' | 'audio');
+        const file = kind === 'text' ? undefined : params[kind];
         if (kind !== 'text' && !isUpload(file) && typeof file !== 'string') return fail(400, `Bad Request: there is no ${kind} in the request`);
         let visible = '';
         const raw = kind === 'text' ? params.text : params.caption;

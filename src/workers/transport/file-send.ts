@@ -6,13 +6,28 @@
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { ChatOutbox } from './outbox.js';
-import { retryAfterMs, TelegramApiError, type TelegramBot, type TransportLog } from './telegram-bot.js';
+import { retryAfterMs, TelegramApiError, type TelegramBot, type TransportLog, type UploadKind } from './telegram-bot.js';
 
 const RASTER_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.gif', '.webp', '.bmp']);
 /** Telegram refuses photos above 10 MB; those go as documents. */
 const PHOTO_LIMIT_BYTES = 10 * 1024 * 1024;
 
 export type FileSendTarget = { chatId: number; threadId?: number; replyToMessageId?: number };
+
+const VIDEO_EXTENSIONS = new Set(['.mp4', '.mov', '.m4v', '.webm']);
+const AUDIO_EXTENSIONS = new Set(['.mp3', '.m4a', '.aac', '.flac', '.wav', '.ogg', '.oga', '.opus']);
+
+/** Non-image files: videos and audio get Telegram's players, everything else is a document. */
+export function uploadKindOf(path: string): UploadKind {
+  const ext = extname(path).toLowerCase();
+  if (VIDEO_EXTENSIONS.has(ext)) return 'video';
+  if (AUDIO_EXTENSIONS.has(ext)) return 'audio';
+  return 'document';
+}
+
+async function uploadAsDocument(bot: TelegramBot, options: Parameters<TelegramBot['sendFile']>[1], signal?: AbortSignal): Promise<number> {
+  return (await bot.sendFile('document', options, signal)).message_id;
+}
 
 export function isRasterImage(path: string): boolean {
   return RASTER_EXTENSIONS.has(extname(path).toLowerCase());
@@ -46,9 +61,10 @@ export async function sendFiles(bot: TelegramBot, outbox: ChatOutbox, target: Fi
 
 async function upload(bot: TelegramBot, target: FileSendTarget, path: string, name: string, asPhoto: boolean, signal?: AbortSignal): Promise<number> {
   const options = { chatId: target.chatId, path, filename: name, threadId: target.threadId, replyToMessageId: target.replyToMessageId };
+  const kind: UploadKind = asPhoto ? 'photo' : uploadKindOf(path);
   for (let attempt = 0; ; attempt++) {
     try {
-      const message = asPhoto ? await bot.sendPhoto(options, signal) : await bot.sendDocument(options, signal);
+      const message = await bot.sendFile(kind, options, signal);
       return message.message_id;
     } catch (error) {
       const waitMs = retryAfterMs(error);
@@ -56,8 +72,9 @@ async function upload(bot: TelegramBot, target: FileSendTarget, path: string, na
         await new Promise((resolve) => setTimeout(resolve, waitMs).unref());
         continue;
       }
-      // Telegram refuses some images as photos (dimensions, format): a document always works.
-      if (asPhoto && error instanceof TelegramApiError && error.errorCode === 400) return upload(bot, target, path, name, false, signal);
+      // Telegram refuses some images as photos and some media as players (dimensions, codecs):
+      // a document always works.
+      if (kind !== 'document' && error instanceof TelegramApiError && error.errorCode === 400) return uploadAsDocument(bot, options, signal);
       throw error;
     }
   }

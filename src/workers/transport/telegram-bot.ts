@@ -134,6 +134,9 @@ export interface EditTextOptions {
   disablePreview?: boolean;
 }
 
+/** How an uploaded file is shown in the chat. */
+export type UploadKind = 'document' | 'photo' | 'video' | 'audio';
+
 export interface SendFileOptions {
   chatId: ChatId;
   /** The bytes, or `path`: a file streamed from disk (re-opened on a retry, never read whole). */
@@ -310,50 +313,37 @@ export class TelegramBot implements TelegramSender {
     return data;
   }
 
-  async sendDocument(options: SendFileOptions, signal?: AbortSignal): Promise<Message> {
-    const document = await inputFileOf(options);
-    return this.#call(
-      'sendDocument',
-      () =>
-        this.#api.sendDocument(
-          {
-            chat_id: options.chatId,
-            document,
-            caption: options.caption,
-            parse_mode: options.caption ? options.parseMode : undefined,
-            message_thread_id: options.threadId,
-            reply_parameters:
-              options.replyToMessageId !== undefined
-                ? { message_id: options.replyToMessageId, allow_sending_without_reply: true }
-                : undefined,
-          },
-          signal,
-        ),
-      signal,
-    );
+  sendDocument(options: SendFileOptions, signal?: AbortSignal): Promise<Message> {
+    return this.sendFile('document', options, signal);
   }
 
-  async sendPhoto(options: SendFileOptions, signal?: AbortSignal): Promise<Message> {
-    const photo = await inputFileOf(options);
-    return this.#call(
-      'sendPhoto',
-      () =>
-        this.#api.sendPhoto(
-          {
-            chat_id: options.chatId,
-            photo,
-            caption: options.caption,
-            parse_mode: options.caption ? options.parseMode : undefined,
-            message_thread_id: options.threadId,
-            reply_parameters:
-              options.replyToMessageId !== undefined
-                ? { message_id: options.replyToMessageId, allow_sending_without_reply: true }
-                : undefined,
-          },
-          signal,
-        ),
-      signal,
-    );
+  sendPhoto(options: SendFileOptions, signal?: AbortSignal): Promise<Message> {
+    return this.sendFile('photo', options, signal);
+  }
+
+  /** Uploads a file as a document, photo, video or audio (Telegram shows each differently). */
+  async sendFile(kind: UploadKind, options: SendFileOptions, signal?: AbortSignal): Promise<Message> {
+    const file = await inputFileOf(options);
+    const common = {
+      chat_id: options.chatId,
+      caption: options.caption,
+      parse_mode: options.caption ? options.parseMode : undefined,
+      message_thread_id: options.threadId,
+      reply_parameters:
+        options.replyToMessageId !== undefined
+          ? { message_id: options.replyToMessageId, allow_sending_without_reply: true }
+          : undefined,
+    };
+    switch (kind) {
+      case 'photo':
+        return this.#call('sendPhoto', () => this.#api.sendPhoto({ ...common, photo: file }, signal), signal);
+      case 'video':
+        return this.#call('sendVideo', () => this.#api.sendVideo({ ...common, video: file }, signal), signal);
+      case 'audio':
+        return this.#call('sendAudio', () => this.#api.sendAudio({ ...common, audio: file }, signal), signal);
+      case 'document':
+        return this.#call('sendDocument', () => this.#api.sendDocument({ ...common, document: file }, signal), signal);
+    }
   }
 
   async #call<R>(method: string, run: () => Promise<R>, signal: AbortSignal | undefined): Promise<R> {
