@@ -50,3 +50,25 @@ test('a video and an audio file named in the answer go out with Telegram’s pla
   assert.deepEqual(sentAudio.file?.data, audio);
   assert.equal(rig.tg.callsOf('sendDocument').length, 0);
 });
+
+test('an album whose parts arrive in different polls runs as one turn with every picture', async (t) => {
+  const rig = await startRig(t, { config: { streaming: { enabled: false } } });
+  const push = (messageId: number, uid: string, caption?: string) => {
+    const fileId = rig.tg.addFile(Buffer.from(`jpeg-${uid}`), `photos/${uid}.jpg`);
+    rig.tg.pushUpdate({
+      message: {
+        message_id: messageId, date: Math.floor(Date.now() / 1000), media_group_id: 'album-77',
+        chat: { id: USER_ID, type: 'private', first_name: 'User' }, from: { id: USER_ID, is_bot: false, first_name: 'User' },
+        ...(caption ? { caption } : {}), photo: [{ file_id: fileId, file_unique_id: uid, width: 800, height: 600, file_size: 9 }],
+      },
+    });
+  };
+  const pollsBefore = rig.tg.callsOf('getUpdates').length;
+  push(950, 'ALB1', 'two pictures');
+  // The first part is taken and confirmed (the next getUpdates carries its offset) before the second is sent.
+  await waitFor(() => rig.tg.pendingUpdates().length === 0 && rig.tg.callsOf('getUpdates').length >= pollsBefore + 1, { timeoutMs: 20_000 });
+  push(951, 'ALB2');
+  const prompt = await waitFor(async () => (await prompts(rig)).find((p) => p.includes('photo_ALB1') && p.includes('photo_ALB2')), { timeoutMs: 20_000 });
+  assert.match(prompt, /two pictures/);
+  assert.equal((await rig.cliRuns()).filter((r) => r.event === 'start').length, 1, 'one turn for the whole album');
+});

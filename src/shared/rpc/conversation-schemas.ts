@@ -41,6 +41,8 @@ export const InboundSchema = z.object({
   receivedAt: z.string(),
   /** Media of the message (or of every message of a media group); the text is the caption. */
   attachments: z.array(AttachmentSchema).max(20).default([]),
+  /** Telegram's album id (`media_group_id`): parts arriving in different polls are joined by the agent. */
+  mediaGroup: z.string().max(100).optional(),
 });
 export type Inbound = z.infer<typeof InboundSchema>;
 

@@ -89,9 +89,16 @@ export function classifyUpdate(raw: Update, policy: AccessPolicy, now = new Date
     inbound: {
       id: `tg:${chat.chatId}:${message.message_id}`, chat, userId: message.from.id, messageId: message.message_id,
       chatType: chatTypeOf(message.chat.type), kind: 'message', text, receivedAt: now.toISOString(), attachments: [],
+      ...albumOf(message),
     },
     media,
   };
+}
+
+/** An album part carries its `media_group_id`, so the agent can join parts from different polls. */
+function albumOf(message: Message): { mediaGroup?: string } {
+  const group = (message as Message & { media_group_id?: string }).media_group_id;
+  return group && typeof group === 'string' ? { mediaGroup: group.slice(0, 100) } : {};
 }
 
 /** Private: the sender must be listed. Groups: the group AND the sender must be listed (fail closed). */

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Button, ChatRef, Delivery, Inbound, InboundAck } from '../../../shared/rpc/conversation-schemas.js';
 import type { InboxEntry, InboxJournal } from '../inbox/inbox-journal.js';
 import { ChatQueue } from '../inbox/chat-queue.js';
+import { AlbumCollector } from '../media/album-collector.js';
 import { storageKey } from '../sessions/session-key.js';
 import type { Target } from '../sessions/session-manager.js';
 import { cronCallback, cronCommand, type CronCommandDeps } from '../commands/cron.js';
@@ -58,6 +59,9 @@ export type AgentServiceDeps = {
 
 export class AgentService {
   private readonly queue: ChatQueue;
+  private readonly albums = new AlbumCollector(({ merged, partIds }) => {
+    this.enqueue(merged, merged.text, partIds.filter((id) => id !== merged.id));
+  });
   private accepting = true;
 
   constructor(private readonly deps: AgentServiceDeps) {
@@ -69,7 +73,10 @@ export class AgentService {
     await this.deps.outbox.start();
     const { queued, interrupted } = await this.deps.journal.load();
     for (const entry of interrupted) await this.offerRetry(entry);
-    for (const entry of queued) this.enqueue(entry.inbound, entry.inbound.text);
+    for (const entry of queued) {
+      if (entry.inbound.mediaGroup) this.albums.add(entry.inbound);
+      else this.enqueue(entry.inbound, entry.inbound.text);
+    }
     if (queued.length || interrupted.length) this.deps.log.info({ queued: queued.length, interrupted: interrupted.length }, 'inbox recovered');
   }
 
@@ -85,6 +92,11 @@ export class AgentService {
       const attachments = await ingestAttachments(message.attachments, this.deps.turn.paths.telegramFilesDir, new Date(), this.deps.turn.config().image);
       const withFiles: Inbound = { ...message, attachments };
       await this.deps.journal.add(withFiles);
+      if (withFiles.mediaGroup) {
+        // A part of an album: held until the album is complete, then one turn for all of it.
+        this.albums.add(withFiles);
+        return { accepted: true, queuedBehind: 0 };
+      }
       return { accepted: true, queuedBehind: this.enqueue(withFiles, withFiles.text) };
     }
     const text = message.text.trim();
@@ -198,7 +210,7 @@ export class AgentService {
   }
   // End automation --------------------------------------------------------------------------------
 
-  private enqueue(message: Inbound, text: string): number {
+  private enqueue(message: Inbound, text: string, alsoFinish: readonly string[] = []): number {
     return this.queue.push(laneOf(message.chat), {
       id: message.id,
       run: async (signal) => {
@@ -213,7 +225,7 @@ export class AgentService {
           const prompt = directive ? directive.rest : text;
           await runChatTurn(this.deps.turn, message, message.attachments.length > 0 ? await this.mediaTurnPrompt(message, prompt, signal) : prompt, target, signal, turnId);
         } finally {
-          await this.deps.journal.finish([message.id]);
+          await this.deps.journal.finish([message.id, ...alsoFinish]);
         }
       },
     });
