@@ -26,6 +26,7 @@ import { useLanguage } from './orchestrator/texts.js';
 import { AgentExtras, extrasHandlers } from './delegation/extras.js';
 // Rule file and skill sync (issue 7.6)
 import { startHomeSync, type HomeSync } from './home-sync.js';
+import { appendRuntimeSection } from './rules/runtime-section.js';
 
 let service: AgentService | null = null;
 // Docker sandbox (issue 7): every turn is checked against docker.enabled before it starts.
@@ -194,6 +195,9 @@ async function start(ctx: WorkerContext): Promise<void> {
   await extras.start();
   // End issue 6 ------------------------------------------------------------------------------------
   // Rule file and skill sync (issue 7.6) ------------------------------------------------------------
+  const otherAgents = ['main', ...configs.agents.map((a) => a.name)].filter((other) => other !== name);
+  const withSection = await appendRuntimeSection(paths.workspace, { agent: name, isMain: name === 'main', otherAgents, docker: config().docker.enabled });
+  if (withSection.length > 0) ctx.log.info({ files: withSection.length }, 'runtime section added to the workspace rule files');
   homeSync = startHomeSync({ agentHome, isMain: name === 'main', log: ctx.log });
   // End issue 7.6 ----------------------------------------------------------------------------------
 }
