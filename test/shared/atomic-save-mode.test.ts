@@ -4,7 +4,7 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { saveTextAtomic } from '../../src/shared/config/atomic-save.js';
+import { writeFileAtomic } from '../../src/shared/store/atomic-write.js';
 import { updateConfigKeys } from '../../src/shared/config/load.js';
 
 const modeOf = async (file: string) => (await stat(file)).mode & 0o777;
@@ -13,20 +13,20 @@ test('a new config file is written 0600 and an existing 0644 one becomes 0600 on
   const dir = await mkdtemp(join(tmpdir(), 'ductor-mode-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const fresh = join(dir, 'config', 'config.json');
-  await saveTextAtomic(fresh, '{}\n');
+  await writeFileAtomic(fresh, '{}\n', { ownerOnly: true });
   assert.equal(await modeOf(fresh), 0o600);
 
   const loose = join(dir, 'loose.json');
   await writeFile(loose, '{"telegram_token":"x"}\n');
   await chmod(loose, 0o644);
-  await saveTextAtomic(loose, '{"telegram_token":"y"}\n');
+  await writeFileAtomic(loose, '{"telegram_token":"y"}\n', { ownerOnly: true });
   assert.equal(await modeOf(loose), 0o600);
   assert.equal(await readFile(loose, 'utf8'), '{"telegram_token":"y"}\n');
 
   const owner = join(dir, 'owner-only.json');
   await writeFile(owner, '{}\n');
   await chmod(owner, 0o400);
-  await saveTextAtomic(owner, '{"a":1}\n');
+  await writeFileAtomic(owner, '{"a":1}\n', { ownerOnly: true });
   assert.equal(await modeOf(owner), 0o400, 'owner bits are kept as they were');
 });
 

@@ -7,7 +7,8 @@ import { access, readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigError } from '../errors.js';
-import { formatConfigJson, saveTextAtomic, withConfigLock } from './atomic-save.js';
+import { writeFileAtomic } from '../store/atomic-write.js';
+import { withFileLock } from '../store/file-lock.js';
 import { fileDefaults } from './defaults.js';
 import { describeIssues, formatProblems } from './describe-issues.js';
 import { getAtPath, isPlainObject, setAtPath } from './key-path.js';
@@ -63,10 +64,10 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
 
   let wroteDefaults = false;
   if (!isDeepStrictEqual(before, raw)) {
-    wroteDefaults = await withConfigLock(file, async () => {
+    wroteDefaults = await withFileLock(file, async () => {
       // Someone saved the file since we read it: leave their version; the next load merges again.
       if ((await readConfigText(file)) !== text) return false;
-      await saveTextAtomic(file, formatConfigJson(raw));
+      await saveConfigFile(file, raw);
       return true;
     });
   }
@@ -82,7 +83,7 @@ export async function createDefaultConfig(file: string, overrides: Record<string
   const raw = overlay(fileDefaults(), overrides);
   const config = validateConfig(file, raw);
   normalizeRuntimeConfig(config, Object.hasOwn(overrides, 'transport'));
-  await withConfigLock(file, () => saveTextAtomic(file, formatConfigJson(raw)));
+  await withFileLock(file, () => saveConfigFile(file, raw));
   return config;
 }
 
@@ -92,13 +93,13 @@ export async function createDefaultConfig(file: string, overrides: Record<string
  * the result would not validate. Returns the key paths that changed — names only, for logs.
  */
 export async function updateConfigKeys(file: string, patch: Record<string, unknown>): Promise<string[]> {
-  return withConfigLock(file, async () => {
+  return withFileLock(file, async () => {
     const raw = parseConfigObject(file, await readConfigText(file));
     const changed = Object.keys(patch).filter((path) => !isDeepStrictEqual(getAtPath(raw, path), patch[path]));
     if (changed.length === 0) return [];
     for (const path of changed) setAtPath(raw, path, structuredClone(patch[path]));
     validateConfig(file, raw);
-    await saveTextAtomic(file, formatConfigJson(raw));
+    await saveConfigFile(file, raw);
     return changed;
   });
 }
@@ -142,4 +143,9 @@ function validateConfig(file: string, raw: Record<string, unknown>): Config {
   throw new ConfigError(file, first.keyPath, first.expected, first.found, formatProblems(basename(file), problems), {
     cause: result.error,
   });
+}
+
+/** Config files hold tokens: written atomically, owner-only, two-space indent, trailing newline. */
+function saveConfigFile(file: string, value: unknown): Promise<void> {
+  return writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, { ownerOnly: true });
 }

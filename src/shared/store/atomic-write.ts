@@ -1,22 +1,27 @@
 /** Atomic file writes: temp file in the same folder, fsync, rename. Readers never see half a file. */
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink, mkdir } from 'node:fs/promises';
+import { open, rename, unlink, mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
  * Writes `data` to `file` so that a crash leaves either the old or the new content, never a mix.
  * The temp file sits beside the target (same filesystem, so rename is atomic) and is fsynced
  * before the rename; the folder is created when missing. `mode` applies to new files (default 0o644).
+ * `ownerOnly` is for files holding secrets: a new file gets 0600 and an existing one keeps only its
+ * owner's bits (a config made 0644 by hand loses group and other access on the next save).
  */
 export async function writeFileAtomic(
   file: string,
   data: string | Uint8Array,
-  options: { mode?: number } = {},
+  options: { mode?: number; ownerOnly?: boolean } = {},
 ): Promise<void> {
   const dir = dirname(file);
   await mkdir(dir, { recursive: true });
+  const mode = options.ownerOnly
+    ? await stat(file).then((s) => s.mode & 0o700, () => 0o600)
+    : (options.mode ?? 0o644);
   const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'w', options.mode ?? 0o644);
+  const handle = await open(temp, 'w', mode);
   try {
     await handle.writeFile(data);
     await handle.sync();

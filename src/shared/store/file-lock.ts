@@ -1,5 +1,5 @@
 /** Cross-process locks on state files (proper-lockfile), for files two processes may write. */
-import { mkdir, writeFile, access } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 
@@ -11,7 +11,9 @@ const STALE_MS = 10_000;
  * busy lock with short retries (about 5 s in all) and fails with ELOCKED after that.
  */
 export async function withFileLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  await ensureLockTarget(file);
+  // With realpath off, proper-lockfile needs only the folder (the lock is a `<file>.lock` dir),
+  // so a file that does not exist yet can be locked without creating an empty one.
+  await mkdir(dirname(file), { recursive: true });
   const release = await lockfile.lock(file, {
     stale: STALE_MS,
     realpath: false,
@@ -21,15 +23,5 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>): Promi
     return await fn();
   } finally {
     await release().catch(() => undefined); // a compromised lock is already gone; nothing to undo
-  }
-}
-
-/** proper-lockfile needs the locked path to exist; an empty file stands in until the first write. */
-async function ensureLockTarget(file: string): Promise<void> {
-  try {
-    await access(file);
-  } catch {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, '', { flag: 'a' });
   }
 }
