@@ -4,11 +4,11 @@
  * every other template (zone 3) is copied once and never overwritten, required folders exist.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, existsSync, readFileSync } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RULE_FILE_NAMES, RULE_FILE_OF, isRuleTemplate, ruleTargets, templateCandidates, type ProviderName } from './rule-files.js';
+import { packageInfo } from '../package-info.js';
 
 /** Tool folders whose files ductor owns and replaces on every start. */
 const MANAGED_TOOL_DIRS = ['cron_tools', 'webhook_tools', 'agent_tools', 'task_tools'].map(
@@ -94,22 +94,7 @@ export async function seedHome(home: string, options: SeedOptions): Promise<Seed
  * package.json is named `ductor`, so it works from `src/` (tsx) and `dist/src/` (compiled).
  */
 export function defaultHomeDefaultsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && readPackageName(manifest) === 'ductor') return join(dir, 'home-defaults');
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no ductor package.json above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
-
-function readPackageName(manifest: string): string | undefined {
-  try {
-    return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name;
-  } catch {
-    return undefined; // an unreadable package.json is not ours; keep walking up
-  }
+  return join(packageInfo().root, 'home-defaults');
 }
 
 function isManaged(rel: string): boolean {
