@@ -7,11 +7,7 @@ import { WizardCancelled } from '../onboarding/wizard.js';
 import { runServiceCommand } from './service.js';
 import { runStart } from './start.js';
 import { runStop } from './stop.js';
-
-/** True when both ends of the terminal are interactive (prompts needs to read keys and redraw). */
-export function hasTerminal(): boolean {
-  return process.stdin.isTTY === true && process.stdout.isTTY === true;
-}
+import { hasTerminal } from '../terminal.js';
 
 export async function runOnboarding(options: { home: string; reset: boolean; startAfter?: boolean; verbose?: boolean }): Promise<number> {
   const name = options.reset ? 'reset' : 'onboarding';

@@ -6,11 +6,7 @@ import { EXIT_CONFIG, EXIT_FAILURE, EXIT_RESTART } from '../../shared/exit-codes
 import { mainPaths } from '../../shared/paths.js';
 import { runSupervisor } from '../../supervisor/main.js';
 import { reexecInPlace } from './reexec.js';
-
-/** Both standard streams are terminals (the wizard can ask). The wizard module loads only then. */
-function hasTerminal(): boolean {
-  return process.stdin.isTTY === true && process.stdout.isTTY === true;
-}
+import { hasTerminal } from '../terminal.js';
 
 export async function runStart(options: { home: string; verbose: boolean }): Promise<number> {
   const { configFile } = mainPaths(options.home);
