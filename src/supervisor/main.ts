@@ -63,6 +63,8 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
   const logLevel = options.verbose ? 'debug' : config.log_level;
   const log = createLogger({ logsDir: paths.logsDir, fileName: 'supervisor', role: 'supervisor', level: logLevel, alsoStderr: true });
   const { version } = packageInfo();
+  // Undone in reverse order whatever happens, so a failure never leaves a watcher keeping the process alive.
+  const cleanups: Array<() => unknown> = [];
   try {
     const agentsFile = await loadAgentsFile(paths.agentsFile);
     for (const warning of agentsFile.warnings) log.warn(warning);
@@ -104,48 +106,63 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
       route: supervisor.route,
       log,
     });
+    cleanups.push(() => control.close());
+    let stopReason = 'supervisor failed';
+    cleanups.push(() => supervisor.shutdown(stopReason));
 
     const onSignal = (signal: NodeJS.Signals) => stopRequested(signal);
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     process.on('SIGHUP', () => void supervisor.restartAll('SIGHUP'));
+    cleanups.push(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
 
     const t0 = performance.now();
     await supervisor.startAll();
     log.info({ version, pid: process.pid, workers: supervisor.handles.size, ms: Math.round(performance.now() - t0) }, 'ductor is running');
 
-    const stopWatching = watchFiles(paths.configFile, paths.restartRequestedFile, config, supervisor, log);
+    cleanups.push(watchFiles(paths.configFile, paths.restartRequestedFile, config, supervisor, log));
     const announceAgents = () => {
       for (const handle of supervisor.handles.values()) {
         if (handle.state === 'ready' && handle.spec.role !== 'agent') handle.peer?.notify('configChanged', { hot: ['agents'], restart: [] });
       }
     };
-    const stopAgentsWatch = watchAgents({ file: paths.agentsFile, initial: agentsFile.agents, supervisor, log, announce: announceAgents });
+    cleanups.push(watchAgents({ file: paths.agentsFile, initial: agentsFile.agents, supervisor, log, announce: announceAgents }));
     let memoryLimit = config.agents.memory_limit_mb;
-    const stopMemoryWatch = startMemoryWatch(supervisor, () => memoryLimit, log);
+    cleanups.push(startMemoryWatch(supervisor, () => memoryLimit, log));
     const refreshLimit = setInterval(() => {
       loadConfig(paths.configFile).then(({ config: c }) => (memoryLimit = c.agents.memory_limit_mb), () => undefined);
     }, 30_000);
     refreshLimit.unref();
-    const reason = await stopped;
-    log.info({ reason }, 'shutting down');
-    stopWatching();
-    stopAgentsWatch();
-    stopMemoryWatch();
-    clearInterval(refreshLimit);
-    await supervisor.shutdown(reason);
-    await control.close();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    cleanups.push(() => clearInterval(refreshLimit));
+    stopReason = await stopped;
+    log.info({ reason: stopReason }, 'shutting down');
+    // Watchers first (nothing new starts), then the workers in order, then the control socket.
+    await runCleanups(cleanups, log);
     log.info(replaceProcess ? 'ductor stopped; the process restarts' : 'ductor stopped');
     return replaceProcess ? EXIT_RESTART : EXIT_OK;
   } catch (error) {
     log.fatal({ err: error }, 'supervisor failed');
     say(`failed: ${describeError(error)}`);
+    await runCleanups(cleanups, log);
     return EXIT_FAILURE;
   } finally {
     await lock.release();
     flushLogs();
+  }
+}
+
+/** Runs and empties the cleanup list, last registered first; a failing step is logged and skipped. */
+async function runCleanups(cleanups: Array<() => unknown>, log: Logger): Promise<void> {
+  while (cleanups.length > 0) {
+    const cleanup = cleanups.pop()!;
+    try {
+      await cleanup();
+    } catch (error) {
+      log.error({ err: error }, 'shutdown step failed');
+    }
   }
 }
 

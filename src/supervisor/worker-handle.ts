@@ -4,7 +4,7 @@
  * the exit was planned. The supervisor decides what to do with an unplanned exit.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Handlers, WorkerStatus } from '../shared/rpc/contract.js';
@@ -96,7 +96,11 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
     });
     child.on('message', (message) => peer.receive(message));
     child.once('exit', (code, signal) => this.onExit(child, code, signal));
-    child.on('error', (error) => this.log.error({ worker: this.spec.id, err: error }, 'worker process error'));
+    child.on('error', (error) => {
+      // A send racing the worker's own exit during a stop fails with EPIPE; that is expected.
+      if (this.state === 'stopping') this.log.debug({ worker: this.spec.id, err: error }, 'worker process error while stopping');
+      else this.log.error({ worker: this.spec.id, err: error }, 'worker process error');
+    });
 
     const ready = new Promise<void>((resolve, reject) => {
       this.readyWaiter = { resolve, reject };
@@ -123,7 +127,9 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
     }
     this.planned = true;
     this.state = 'stopping';
-    const exited = once(child, 'exit');
+    // Not events.once: it rejects on 'error', and a send to a worker that is already exiting
+    // (SIGTERM sent to the whole process group, as systemd and terminals do) fails with EPIPE.
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const shutdownRequest = this.peer?.request('shutdown', { reason }, { timeoutMs: SHUTDOWN_DEADLINE_MS }).catch(() => undefined);
     if (await settlesWithin(exited, SHUTDOWN_DEADLINE_MS)) return;
     await shutdownRequest;

@@ -102,6 +102,20 @@ test('SIGTERM to the supervisor leaves no child process behind', async (t) => {
   for (const id of WORKERS) assert.equal(isProcessAlive(pidOf(status, id)), false, `${id} is gone`);
 });
 
+test('SIGTERM to the whole process group (systemd, a terminal, timeout) stops cleanly and exits', async (t) => {
+  const home = await tmpHome(t);
+  await writeConfig(home);
+  const ductor = await spawnDuctor(t, home, {}, undefined, { ownGroup: true });
+  const status = await ductor.status();
+  // Every worker gets the signal too and may be gone before the supervisor's shutdown request.
+  process.kill(-ductor.child.pid!, 'SIGTERM');
+  assert.equal(await ductor.waitForExit(), 0, ductor.output());
+  for (const id of WORKERS) assert.equal(isProcessAlive(pidOf(status, id)), false, `${id} is gone`);
+  const log = await readFile(join(home, 'logs', 'supervisor.log'), 'utf8');
+  assert.doesNotMatch(log, /supervisor failed|shutdown step failed/);
+  assert.match(log, /ductor stopped/);
+});
+
 test('a second ductor on the same home stops the first and takes over, saying so', async (t) => {
   const home = await tmpHome(t);
   await writeConfig(home);

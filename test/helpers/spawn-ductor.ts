@@ -53,10 +53,12 @@ export type RunningDuctor = {
 };
 
 /** Starts `ductor` in the foreground and waits until every worker is ready. */
-export async function spawnDuctor(t: TestContext, home: string, env: NodeJS.ProcessEnv = {}, bin = DUCTOR_BIN): Promise<RunningDuctor> {
+/** `ownGroup`: the supervisor leads a process group of its own, as under systemd or a terminal. */
+export async function spawnDuctor(t: TestContext, home: string, env: NodeJS.ProcessEnv = {}, bin = DUCTOR_BIN, options: { ownGroup?: boolean } = {}): Promise<RunningDuctor> {
   const child = spawn(process.execPath, [bin], {
     env: { ...process.env, DUCTOR_HOME: home, HOME: isolatedUserHome(home), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownGroup ?? false,
   });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
