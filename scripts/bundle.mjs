@@ -1,16 +1,11 @@
-// Bundles the command and each worker into one file apiece (dist/bin/), so a cold start parses a
-// few files instead of hundreds of modules. tsc still type-checks and emits dist/src for tests.
+// Bundles the command and each worker into one CommonJS module function apiece (dist/bin/), run by a
+// small launcher that gives V8 a code cache (src/launcher/launch.ts): a cold start then neither
+// resolves hundreds of modules nor recompiles the same code in every process. tsc still
+// type-checks and emits dist/src for the tests.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 
-const entries = {
-  ductor: 'src/cli/main.ts',
-  'transport-worker': 'src/workers/transport/main.ts',
-  'scheduler-worker': 'src/workers/scheduler/main.ts',
-  'agent-worker': 'src/workers/agent/main.ts',
-  // tinypool's task file for rendering long replies off the transport's event loop.
-  'render-worker': 'src/workers/transport/render/render-task.ts',
-};
+const OUT = 'dist/bin';
 
 /** Resolves zod's locale index to an English-only module (see zod-locales-en.mjs). */
 const englishOnlyZodLocales = {
@@ -21,24 +16,87 @@ const englishOnlyZodLocales = {
   },
 };
 
-await build({
-  entryPoints: entries,
-  outdir: 'dist/bin',
+/**
+ * Parts that become bundles of their own, loaded on first use (src/shared/esm-import.ts
+ * importBundle): the worker bundles keep only the import() that is never taken in production.
+ */
+const separateBundles = {
+  name: 'separate-bundles',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /\/matrix-sdk\.js$/ }, (args) =>
+      args.importer.endsWith('matrix-client.ts') ? { path: args.path, external: true } : undefined);
+  },
+};
+
+const common = {
   bundle: true,
   platform: 'node',
-  format: 'esm',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
   target: 'node20',
   sourcemap: true,
   legalComments: 'none',
   minify: true,
+  logLevel: 'warning',
+};
+
+rmSync(OUT, { recursive: true, force: true });
+
+// The bundles the launcher runs. No code splitting (esbuild splits ES modules only): each process
+// compiles one file, and the code cache makes that cheap after the first start.
+await build({
+  ...common,
+  entryPoints: {
+    cli: 'src/cli/main.ts',
+    'transport-worker': 'src/workers/transport/main.ts',
+    'scheduler-worker': 'src/workers/scheduler/main.ts',
+    'agent-worker': 'src/workers/agent/main.ts',
+  },
+  outdir: OUT,
+  format: 'cjs',
+  // import.meta.url has no CommonJS equivalent; the bundle's own file URL stands in for it.
+  define: { 'import.meta.url': '__ductorBundleUrl' },
+  // Each bundle is the CommonJS module function the launcher compiles and calls, with one more
+  // parameter: the launcher's import() (src/launcher/launch.ts, src/shared/esm-import.ts).
+  banner: { js: '(function (exports, require, module, __filename, __dirname, __ductorImport) {var __ductorBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  footer: { js: '\n})' },
+  // tinypool starts its threads from a file inside its own package, and sharp loads a native
+  // library from its platform package: both must stay real packages in node_modules, loaded at
+  // run time through the launcher's import() (src/shared/esm-import.ts).
+  // iconv-lite (half a megabyte of code pages) and mime-db (a large JSON) come with express;
+  // required from node_modules they cost nothing until used and stay out of the source V8 keeps.
+  external: ['tinypool', 'sharp', 'iconv-lite', 'mime-db'],
+  plugins: [englishOnlyZodLocales, separateBundles],
+});
+
+// The launchers: `ductor` (the command) and `launch.js` (what the supervisor forks per worker).
+await build({
+  ...common,
+  entryPoints: { ductor: 'src/launcher/ductor.ts', launch: 'src/launcher/worker.ts' },
+  outdir: OUT,
+  format: 'cjs',
+  banner: { js: '#!/usr/bin/env node' },
+});
+
+// tinypool's task file for rendering long replies off the transport's event loop: tinypool
+// import()s it in a thread and wants its default export, so it stays an ES module.
+await build({
+  ...common,
+  entryPoints: { 'render-worker': 'src/workers/transport/render/render-task.ts' },
+  outdir: OUT,
+  outExtension: { '.js': '.mjs' },
+  format: 'esm',
+});
+
+// matrix-js-sdk and its helpers (an ES module package), loaded by the transport for Matrix only.
+await build({
+  ...common,
+  entryPoints: { 'matrix-sdk': 'src/workers/transport/matrix/matrix-sdk.ts' },
+  outdir: OUT,
+  outExtension: { '.js': '.mjs' },
+  format: 'esm',
   // CommonJS dependencies call require() for Node built-ins; ESM output needs a real require.
   banner: { js: "import { createRequire as __ductorCreateRequire } from 'node:module'; const require = __ductorCreateRequire(import.meta.url);" },
-  logLevel: 'warning',
-  // tinypool starts its threads from a file inside its own package, and sharp loads a native
-  // library from its platform package: both must stay real packages in node_modules.
-  external: ['tinypool', 'sharp'],
-  plugins: [englishOnlyZodLocales],
 });
-chmodSync('dist/bin/ductor.js', 0o755);
+
+// The package is "type": "module"; the files in dist/bin are CommonJS.
+writeFileSync(`${OUT}/package.json`, `${JSON.stringify({ type: 'commonjs' })}\n`);
+chmodSync(`${OUT}/ductor.js`, 0o755);

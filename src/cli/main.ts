@@ -24,8 +24,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   switch (command) {
-    case 'start':
-      return (await import('./commands/start.js')).runStart({ home, verbose: flags.has('-v') || flags.has('--verbose') });
+    case 'start': {
+      // The workers are forked first, so they load their code while the supervisor loads its own.
+      const { StandbyWorkers } = await import('../supervisor/prefork.js');
+      const standby = new StandbyWorkers(home);
+      return (await import('./commands/start.js')).runStart({ home, verbose: flags.has('-v') || flags.has('--verbose'), standby });
+    }
     case 'version':
       process.stdout.write(`ductor ${packageInfo().version}\n`);
       return 0;

@@ -16,18 +16,26 @@ import { loggedInProviders } from '../shared/home/provider-logins.js';
 import { defaultHomeDefaultsDir, seedHome } from '../shared/home/seed.js';
 import { createLogger, flushLogs } from '../shared/log/logger.js';
 import { packageInfo } from '../shared/package-info.js';
+import { startupDone } from '../shared/startup-done.js';
 import { mainPaths, subAgentHome } from '../shared/paths.js';
 import { startControlServer } from './control-server.js';
 import { watchAgents } from './agents-watch.js';
 import { startMemoryWatch } from './memory-watch.js';
 import { acquirePidLock } from './pid-lock.js';
+import type { StandbyWorkers } from './prefork.js';
 import { Supervisor } from './supervisor.js';
 import { workerSpecs } from './worker-specs.js';
 
 /** How often config.json and the restart marker are checked (ms). */
 const WATCH_INTERVAL_MS = 2_000;
 
-export type RunOptions = { home: string; verbose?: boolean; say?: (line: string) => void };
+export type RunOptions = {
+  home: string;
+  verbose?: boolean;
+  say?: (line: string) => void;
+  /** Workers forked ahead of time (prefork.ts); the handles adopt them on their first start. */
+  standby?: StandbyWorkers;
+};
 
 export async function runSupervisor(options: RunOptions): Promise<number> {
   const say = options.say ?? ((line: string) => process.stderr.write(`ductor: ${line}\n`));
@@ -73,8 +81,11 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
     // Rule files follow the CLIs that are logged in (spec/home-layout.md §4); files only, no waiting.
     const authenticatedProviders = await loggedInProviders({ env: process.env, userHome: homedir(), geminiApiKey: config.gemini_api_key });
     log.info({ providers: authenticatedProviders }, 'logged-in providers for rule files');
-    await seedHome(options.home, { role: 'main', defaultsDir, authenticatedProviders });
-    for (const name of agents.slice(1)) await seedHome(subAgentHome(options.home, name), { role: 'sub', defaultsDir, authenticatedProviders });
+    // Homes are independent of each other: seeded side by side (the file system waits, not the CPU).
+    await Promise.all([
+      seedHome(options.home, { role: 'main', defaultsDir, authenticatedProviders }),
+      ...agents.slice(1).map((name) => seedHome(subAgentHome(options.home, name), { role: 'sub', defaultsDir, authenticatedProviders })),
+    ]);
 
     const specOptions = { home: options.home, env: process.env, logLevel };
     const supervisor = new Supervisor({
@@ -83,6 +94,7 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
       log,
       specs: workerSpecs({ ...specOptions, agents }),
       onStopRequested: (reason) => stopRequested(reason),
+      takeStandby: (id) => options.standby?.take(id) ?? null,
       onProcessRestartRequested: processRestartRequested,
       agentSpec: (name) => workerSpecs({ ...specOptions, agents: [name] }).find((spec) => spec.agent === name)!,
       prepareAgent: async (name) => {
@@ -121,6 +133,8 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
 
     const t0 = performance.now();
     await supervisor.startAll();
+    options.standby?.discard(); // forked for agents that turned out invalid
+    startupDone();
     log.info({ version, pid: process.pid, workers: supervisor.handles.size, ms: Math.round(performance.now() - t0) }, 'ductor is running');
 
     cleanups.push(watchFiles(paths.configFile, paths.restartRequestedFile, config, supervisor, log));

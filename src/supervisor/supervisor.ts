@@ -9,6 +9,7 @@ import type { Handlers, SupervisorStatus, WorkerStatus } from '../shared/rpc/con
 import type { RpcPeer } from '../shared/rpc/peer.js';
 import { consoleTarget, type Target } from '../shared/rpc/targets.js';
 import { backoffMs, emptyHistory, isCrashLoop, recordCrash, shouldGiveUp, subAgentBackoffMs, type CrashHistory } from './restart-policy.js';
+import type { StandbyWorker } from './fork-worker.js';
 import { createRouter } from './router.js';
 import { WorkerHandle, type ExitInfo, type WorkerSpec } from './worker-handle.js';
 
@@ -25,6 +26,8 @@ export type SupervisorOptions = {
   agentSpec?: (name: string) => WorkerSpec;
   /** Prepares a sub-agent's home before its first start. */
   prepareAgent?: (name: string) => Promise<void>;
+  /** Hands over a worker forked ahead of time (prefork.ts), if there is one for this id. */
+  takeStandby?: (id: Target) => StandbyWorker | null;
 };
 
 export class Supervisor {
@@ -148,7 +151,7 @@ export class Supervisor {
       // CLIs of a previous run of this agent that outlived their worker would keep running unseen.
       const stopped = await stopMarkedProcesses(cliOwnerMarker(this.options.home, spec.agent));
       if (stopped > 0) this.options.log.warn({ worker: spec.id, stopped }, 'stopped CLI processes left by a previous agent worker');
-    });
+    }, this.options.takeStandby);
     handle.on('exit', (info) => this.onWorkerExit(handle, info));
     this.handles.set(spec.id, handle);
     return handle;

@@ -3,14 +3,15 @@
  * stopped | crashed), a deadline on start and on stop, and one `exit` event that says whether
  * the exit was planned. The supervisor decides what to do with an unplanned exit.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Handlers, WorkerStatus } from '../shared/rpc/contract.js';
 import { RpcPeer, type RouteFn } from '../shared/rpc/peer.js';
 import type { Target } from '../shared/rpc/targets.js';
-import { WORKER_ENV } from '../shared/worker/runtime.js';
+import type { BeginMessage } from '../shared/worker/standby.js';
+import { forkWorker, workerEnv, type StandbyWorker } from './fork-worker.js';
 
 /** A worker must announce `ready` within this time after fork (ms). */
 export const READY_TIMEOUT_MS = 20_000;
@@ -24,6 +25,8 @@ export type WorkerSpec = {
   role: 'transport' | 'scheduler' | 'agent';
   agent: string | null;
   entry: string;
+  /** Arguments after the entry (the launcher's bundle name). */
+  args?: string[];
   execArgv: string[];
   env: NodeJS.ProcessEnv;
 };
@@ -48,6 +51,8 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
     private readonly log: Logger,
     /** Runs before every fork (the supervisor stops an agent's orphaned CLIs here). */
     private readonly beforeStart: () => Promise<void> = async () => undefined,
+    /** Hands over a worker forked ahead of time for this id, if there is one. */
+    private readonly takeStandby?: (id: Target) => StandbyWorker | null,
   ) {
     super();
   }
@@ -66,16 +71,9 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
     this.state = 'starting';
     this.planned = false;
     await this.beforeStart().catch((error: unknown) => this.log.warn({ worker: this.spec.id, err: error }, 'pre-start cleanup failed'));
-    const child = fork(this.spec.entry, [], {
-      env: {
-        ...this.spec.env,
-        [WORKER_ENV.role]: this.spec.role,
-        ...(this.spec.agent ? { [WORKER_ENV.agent]: this.spec.agent } : {}),
-      },
-      execArgv: this.spec.execArgv,
-      serialization: 'json',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+    // A worker forked ahead of time (prefork.ts) has loaded its code already; it starts on `begin`.
+    const standby = this.takeStandby?.(this.spec.id) ?? null;
+    const child = standby?.child ?? forkWorker(this.spec);
     this.child = child;
     this.startedAtMs = Date.now();
     const peer = new RpcPeer({
@@ -96,6 +94,10 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
     });
     child.on('message', (message) => peer.receive(message));
     child.once('exit', (code, signal) => this.onExit(child, code, signal));
+    if (standby) {
+      const begin: BeginMessage = { ductor: 'begin', env: changedEnv(standby.env, workerEnv(this.spec)) };
+      child.send(begin);
+    }
     child.on('error', (error) => {
       // A send racing the worker's own exit during a stop fails with EPIPE; that is expected.
       if (this.state === 'stopping') this.log.debug({ worker: this.spec.id, err: error }, 'worker process error while stopping');
@@ -173,6 +175,15 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
     this.readyWaiter = null;
     this.emit('exit', { code, signal, planned, uptimeMs });
   }
+}
+
+/** The variables whose final value differs from what a standby worker was forked with. */
+function changedEnv(before: NodeJS.ProcessEnv, after: NodeJS.ProcessEnv): Record<string, string> {
+  const changed: Record<string, string> = {};
+  for (const [key, value] of Object.entries(after)) {
+    if (value !== undefined && before[key] !== value) changed[key] = value;
+  }
+  return changed;
 }
 
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {

@@ -1,23 +1,24 @@
-/** Which workers the supervisor forks, and with what entry file and environment. */
+/**
+ * Which workers the supervisor forks, and with what entry file and environment. Light on purpose
+ * (no schemas, no logger): the supervisor forks standby workers from it first thing (prefork.ts).
+ */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { agentTarget } from '../shared/rpc/targets.js';
+import type { Target } from '../shared/rpc/targets.js';
 import type { WorkerSpec } from './worker-handle.js';
 
 /** Running from source (tsx) the entries are .ts; compiled they are .js beside this file's tree. */
 const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
 /**
- * The production build bundles each worker beside the command (`dist/bin/<role>-worker.js`);
- * from tsc's output or the sources, the worker's own `main` file is used.
+ * What to fork for a role. The production build forks the worker launcher beside the command
+ * (`dist/bin/launch.js <role>-worker`, which runs that bundle with a code cache); from tsc's
+ * output or the sources, the worker's own `main` file.
  */
-function entry(role: string): string {
-  // Bundled: beside the command, or one level up when this code sits in a shared chunk.
-  for (const candidate of [`./${role}-worker.js`, `../${role}-worker.js`]) {
-    const bundled = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(bundled)) return bundled;
-  }
-  return fileURLToPath(new URL(`../workers/${role}/main${EXT}`, import.meta.url));
+function entry(role: string): { entry: string; args: string[] } {
+  const launcher = fileURLToPath(new URL('./launch.js', import.meta.url));
+  if (existsSync(launcher)) return { entry: launcher, args: [`${role}-worker`] };
+  return { entry: fileURLToPath(new URL(`../workers/${role}/main${EXT}`, import.meta.url)), args: [] };
 }
 
 /**
@@ -32,10 +33,10 @@ export function workerSpecs(options: { home: string; agents: string[]; env: Node
   const env = { ...options.env, DUCTOR_HOME: options.home, DUCTOR_LOG_LEVEL: options.logLevel };
   const execArgv = workerExecArgv();
   return [
-    { id: 'transport', role: 'transport', agent: null, entry: entry('transport'), execArgv, env },
-    { id: 'scheduler', role: 'scheduler', agent: null, entry: entry('scheduler'), execArgv, env },
+    { id: 'transport', role: 'transport', agent: null, ...entry('transport'), execArgv, env },
+    { id: 'scheduler', role: 'scheduler', agent: null, ...entry('scheduler'), execArgv, env },
     ...options.agents.map((name): WorkerSpec => ({
-      id: agentTarget(name), role: 'agent', agent: name, entry: entry('agent'), execArgv, env,
+      id: `agent:${name}` as Target, role: 'agent', agent: name, ...entry('agent'), execArgv, env,
     })),
   ];
 }

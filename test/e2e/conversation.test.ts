@@ -82,3 +82,20 @@ test('forum topics are separate sessions and every reply goes to its thread', as
   assert.ok(starts.every((s) => !s.argv?.includes('--resume')), 'topic 9 did not resume topic 7’s session');
   assert.ok(rig.tg.sent(-100500).every((m) => m.threadId === 7 || m.threadId === 9));
 });
+
+test('a reply over 32k characters is rendered in the transport’s thread pool and arrives whole', async (t) => {
+  // The production transport loads tinypool at run time through the launcher (esm-import.ts).
+  const { tmpHome } = await import('../helpers/tmp-home.js');
+  const { writeClaudeTranscript } = await import('../helpers/rig.js');
+  const { join } = await import('node:path');
+  const scratch = await tmpHome(t, 'ductor-transcript-');
+  const paragraphs = Array.from({ length: 700 }, (_, i) => `Paragraph ${i} of the **long** report, with \`code\` & <tags>.`);
+  await writeClaudeTranscript(scratch, 'huge', paragraphs.join('\n\n'));
+  const rig = await startRig(t, { env: { FAKE_CLI_TRANSCRIPT: join(scratch, 'huge.jsonl') }, config: { streaming: { enabled: false } } });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'the full report please' });
+  await waitFor(() => rig.tg.visible(USER_ID).some((m) => m.visibleText.includes('Paragraph 699 ')), { timeoutMs: 30_000, message: 'last paragraph visible' });
+  const visible = rig.tg.visible(USER_ID).filter((m) => m.kind === 'text');
+  const shown = visible.map((m) => m.visibleText).join('\n');
+  for (const index of [0, 250, 500, 699]) assert.ok(shown.includes(`Paragraph ${index} of the long report, with code & <tags>.`), `paragraph ${index}`);
+  assert.ok(visible.length >= 9 && visible.every((m) => m.text.length <= 4096));
+});

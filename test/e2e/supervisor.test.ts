@@ -1,6 +1,6 @@
 /** The real `ductor` command forking the real supervisor and workers on a temp home. */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -10,6 +10,20 @@ import { tmpHome, writeConfig } from '../helpers/tmp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const WORKERS = ['transport', 'scheduler', 'agent:main'];
+
+/** The environment a process was started with (what /proc keeps), or '' once it is gone. */
+function startEnv(pid: number): string {
+  try {
+    return `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}\0`;
+  } catch {
+    return '';
+  }
+}
+
+/** Pids of processes started with `DUCTOR_HOME=home` (the supervisor's and every worker's). */
+function processesOfHome(home: string): number[] {
+  return readdirSync('/proc').map(Number).filter((pid) => Number.isInteger(pid) && pid !== process.pid && startEnv(pid).includes(`\0DUCTOR_HOME=${home}\0`));
+}
 
 test('starts every worker, reports them in status, and logs each process to its own file', async (t) => {
   const home = await tmpHome(t);
@@ -139,6 +153,34 @@ test('recovers a stale lock left by a killed supervisor', async (t) => {
   await writeFile(join(home, 'bot.pid'), '999999\n');
   const ductor = await spawnDuctor(t, home);
   assert.equal((await ductor.status()).pid, ductor.child.pid);
+});
+
+test('the workers forked in standby before the config is read are the ones that run; unneeded ones are stopped', async (t) => {
+  const home = await tmpHome(t);
+  await writeConfig(home, { log_level: 'DEBUG' });
+  // "ghost" looks like an agent to the early fork but fails validation (no token): never started.
+  await writeFile(join(home, 'agents.json'), JSON.stringify([
+    { name: 'helper', telegram_token: '22222:AAhelperTOKENhelperTOKENhelperTOKEN12', allowed_user_ids: [1] },
+    { name: 'ghost' },
+  ]));
+  const ductor = await spawnDuctor(t, home);
+  const status = await ductor.waitForStatus((s) => s.workers.length === 4 && s.workers.every((w) => w.state === 'ready'));
+  for (const id of [...WORKERS, 'agent:helper']) {
+    const env = startEnv(pidOf(status, id));
+    assert.match(env, /\0DUCTOR_WORKER_STANDBY=1\0/, `${id} is the process forked in standby`);
+  }
+  // The log level is known only after the config is read; it reached the workers with `begin`.
+  await waitFor(async () => (await readFile(join(home, 'logs', 'transport.log'), 'utf8')).includes('"level":20'), { timeoutMs: 10_000, message: 'debug lines in the transport log' });
+  await waitFor(() => processesOfHome(home).every((pid) => !startEnv(pid).includes('\0DUCTOR_WORKER_AGENT=ghost\0')), { timeoutMs: 10_000, message: 'the ghost standby worker is gone' });
+  assert.equal(processesOfHome(home).length, 5, 'the supervisor and its four workers, nothing else');
+});
+
+test('a broken config stops start-up and leaves no standby worker behind', async (t) => {
+  const home = await tmpHome(t);
+  await writeConfig(home, { webhooks: { port: '80a' } });
+  const result = await runDuctor(home, []);
+  assert.equal(result.code, 78);
+  await waitFor(() => processesOfHome(home).length === 0, { timeoutMs: 10_000, message: 'no process of this home remains' });
 });
 
 test('a wrong value in config.json stops start-up with exit 78, names the key, and leaves the file alone', async (t) => {

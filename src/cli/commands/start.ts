@@ -5,10 +5,19 @@ import { ConfigError } from '../../shared/errors.js';
 import { EXIT_CONFIG, EXIT_FAILURE, EXIT_RESTART } from '../../shared/exit-codes.js';
 import { mainPaths } from '../../shared/paths.js';
 import { runSupervisor } from '../../supervisor/main.js';
+import type { StandbyWorkers } from '../../supervisor/prefork.js';
 import { reexecInPlace } from './reexec.js';
 import { hasTerminal } from '../terminal.js';
 
-export async function runStart(options: { home: string; verbose: boolean }): Promise<number> {
+export async function runStart(options: { home: string; verbose: boolean; standby?: StandbyWorkers }): Promise<number> {
+  try {
+    return await startIfConfigured(options);
+  } finally {
+    options.standby?.discard(); // the workers the supervisor did not take, whatever happened
+  }
+}
+
+async function startIfConfigured(options: { home: string; verbose: boolean; standby?: StandbyWorkers }): Promise<number> {
   const { configFile } = mainPaths(options.home);
   if (!existsSync(configFile)) {
     // First run in a terminal: the wizard writes the config, then starts (or installs a service).
@@ -34,7 +43,7 @@ export async function runStart(options: { home: string; verbose: boolean }): Pro
     }
     throw error;
   }
-  const code = await runSupervisor({ home: options.home, verbose: options.verbose });
+  const code = await runSupervisor({ home: options.home, verbose: options.verbose, standby: options.standby });
   // 42: the code on disk changed (upgrade). A service manager restarts us itself (its units set
   // DUCTOR_SUPERVISOR); run by hand, the same command line starts again in this terminal.
   if (code !== EXIT_RESTART || isSet(process.env.DUCTOR_SUPERVISOR)) return code;

@@ -10,15 +10,12 @@ import { mainPaths } from '../paths.js';
 import type { Handlers } from '../rpc/contract.js';
 import type { RpcPeer } from '../rpc/peer.js';
 import { agentTarget, AgentNameSchema, type Target, type WorkerRole } from '../rpc/targets.js';
+import { startupDone } from '../startup-done.js';
 import { connectToSupervisor } from './ipc-peer.js';
+import { WORKER_ENV } from './env-names.js';
+import { waitForBegin } from './standby.js';
 
-/** Environment variables the supervisor sets on each worker it forks. */
-export const WORKER_ENV = {
-  role: 'DUCTOR_WORKER_ROLE',
-  agent: 'DUCTOR_WORKER_AGENT',
-  home: 'DUCTOR_HOME',
-  logLevel: 'DUCTOR_LOG_LEVEL',
-} as const;
+export { WORKER_ENV } from './env-names.js';
 
 export type WorkerIdentity = { role: WorkerRole; agent: string | null; id: Target; home: string };
 
@@ -49,6 +46,7 @@ export function readIdentity(env: NodeJS.ProcessEnv = process.env): WorkerIdenti
 
 /** Starts a worker: call once from the worker's `main.ts`. */
 export async function runWorker(hooks: WorkerHooks): Promise<WorkerContext> {
+  await waitForBegin();
   const identity = readIdentity();
   const fileName = identity.role === 'agent' ? `agent-${identity.agent}` : identity.role;
   const log = createLogger({
@@ -112,6 +110,7 @@ export async function runWorker(hooks: WorkerHooks): Promise<WorkerContext> {
   // Milliseconds since this process started, and of those in the start hook: where a slow cold
   // start comes from (module loading before, the worker's own start work after).
   log.info({ pid: process.pid, sinceProcessStartMs: Math.round(performance.now()), startHookMs: Math.round(performance.now() - startHookAtMs) }, 'worker ready');
+  startupDone();
   return ctx;
 }
 

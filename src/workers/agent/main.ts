@@ -202,7 +202,9 @@ async function start(ctx: WorkerContext): Promise<void> {
   // End issue 7.6 ----------------------------------------------------------------------------------
 }
 
-await runWorker({
+// Not awaited (the bundles are CommonJS, without top-level await): a start that fails rejects,
+// and the runtime logs that unhandled rejection as fatal and exits non-zero.
+void runWorker({
   start,
   handlers: (ctx) => ({
     inbound: (message) => requireService().inbound(message),

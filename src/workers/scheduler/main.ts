@@ -153,7 +153,9 @@ function startUpdateCheck(ctx: WorkerContext): void {
   updater.start();
 }
 
-await runWorker({
+// Not awaited (the bundles are CommonJS, without top-level await): a start that fails rejects,
+// and the runtime logs that unhandled rejection as fatal and exits non-zero.
+void runWorker({
   start: async (ctx) => {
     configs = await loadAllConfigs(ctx.home);
     for (const name of ['main', ...configs.agents.map((a) => a.name)]) await startAgent(ctx, name);

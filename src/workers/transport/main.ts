@@ -39,7 +39,9 @@ async function start(ctx: WorkerContext): Promise<void> {
   await registry.startAll(ctx.log);
 }
 
-await runWorker({
+// Not awaited (the bundles are CommonJS, without top-level await): a start that fails rejects,
+// and the runtime logs that unhandled rejection as fatal and exits non-zero.
+void runWorker({
   start,
   handlers: (ctx) => ({
     turnStream: ({ agent, turnId, chat, replyTo, events }) => registry.of(chat).stream(agent, turnId, chat, replyTo, events),

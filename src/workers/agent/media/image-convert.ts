@@ -7,6 +7,7 @@
  */
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { importPackage } from '../../../shared/esm-import.js';
 
 export type ImageSettings = { max_dimension: number; output_format: string; quality: number };
 
@@ -24,7 +25,7 @@ type Sharp = (typeof import('sharp'))['default'];
 let sharpModule: Promise<Sharp | null> | null = null;
 
 function loadSharp(): Promise<Sharp | null> {
-  sharpModule ??= import('sharp').then((m) => m.default, () => null);
+  sharpModule ??= importPackage<typeof import('sharp')>('sharp').then((m) => m.default, () => null);
   return sharpModule;
 }
 

@@ -10,7 +10,7 @@
  * for. Queued batch tasks start oldest first as soon as their chat has no such task running.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChatRef } from '../../../shared/rpc/conversation-schemas.js';
 import {
@@ -358,7 +358,6 @@ export class TaskHub {
   private async maintain(): Promise<void> {
     try {
       const config = this.ctx.config();
-      const { readdir } = await import('node:fs/promises');
       const folders = new Set(await readdir(this.ctx.paths.tasksDir).catch(() => [] as string[]));
       const cutoff = now() - config.tasks.finished_retention_hours * 3600;
       const removed: string[] = [];

@@ -1,5 +1,5 @@
 /**
- * The only module that touches matrix-js-sdk. It is loaded with a dynamic import the first time a
+ * The only module that uses matrix-js-sdk (through matrix-sdk.ts). It is loaded with a dynamic import the first time a
  * Matrix account starts, so a Telegram-only ductor never loads the SDK (or its WebAssembly).
  * Everything the rest of ductor needs goes through the small `MatrixSession` surface below.
  *
@@ -8,19 +8,14 @@
  * fresh identity keys for an already-known device on every restart, which servers refuse. So the
  * crypto is not started: ductor serves unencrypted rooms, and encrypted events are reported once.
  */
+import { importBundle } from '../../../shared/esm-import.js';
 import type { Logger } from '../../../shared/log/logger.js';
 
-type Sdk = typeof import('matrix-js-sdk');
+type Sdk = typeof import('./matrix-sdk.js');
 let sdkPromise: Promise<Sdk> | null = null;
 
 async function loadSdk(): Promise<Sdk> {
-  sdkPromise ??= import('matrix-js-sdk').then(async (sdk) => {
-    // The SDK logs every sync at info level through loglevel; our own log says what matters.
-    const { logger } = await import('matrix-js-sdk/lib/logger.js');
-    // The exported logger is a loglevel logger; its typings only name the log methods.
-    (logger as unknown as { setLevel?: (level: string, persist?: boolean) => void }).setLevel?.('warn', false);
-    return sdk;
-  }).catch((error: unknown) => {
+  sdkPromise ??= importBundle<Sdk>('matrix-sdk', () => import('./matrix-sdk.js')).catch((error: unknown) => {
     sdkPromise = null;
     throw new Error(`matrix-js-sdk could not be loaded (npm install matrix-js-sdk): ${(error as Error).message}`);
   });

@@ -6,7 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Tinypool from 'tinypool';
+import type Tinypool from 'tinypool';
+import { importPackage } from '../../../shared/esm-import.js';
 import { renderReply, type RenderInput, type RenderOutput } from './render-task.js';
 
 /** Replies at least this long (characters) are rendered in the pool. */
@@ -16,9 +17,9 @@ const IDLE_TIMEOUT_MS = 30_000;
 
 let pool: Tinypool | null = null;
 
-/** The task file: the bundled `render-worker.js` in production, the module itself from source. */
+/** The task file: the bundled `render-worker.mjs` in production, the module itself from source. */
 function taskFile(): string {
-  for (const candidate of ['./render-worker.js', '../render-worker.js']) {
+  for (const candidate of ['./render-worker.mjs', '../render-worker.mjs']) {
     const bundled = fileURLToPath(new URL(candidate, import.meta.url));
     if (existsSync(bundled)) return bundled;
   }
@@ -28,7 +29,11 @@ function taskFile(): string {
 
 export async function renderInPool(input: RenderInput, threshold = POOL_THRESHOLD_CHARS): Promise<RenderOutput> {
   if (input.markdown.length < threshold) return renderReply(input);
-  pool ??= new Tinypool({ filename: taskFile(), minThreads: 0, maxThreads: 1, idleTimeout: IDLE_TIMEOUT_MS });
+  if (!pool) {
+    // Loaded on first use: most transports never render a reply this long.
+    const { default: TinypoolClass } = await importPackage<typeof import('tinypool')>('tinypool');
+    pool ??= new TinypoolClass({ filename: taskFile(), minThreads: 0, maxThreads: 1, idleTimeout: IDLE_TIMEOUT_MS });
+  }
   return (await pool.run(input)) as RenderOutput;
 }
 

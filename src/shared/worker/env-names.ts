@@ -1,0 +1,12 @@
+/**
+ * Environment variables the supervisor sets on each worker it forks. A module of constants only:
+ * the supervisor reads it before loading anything heavy (see supervisor/prefork.ts).
+ */
+export const WORKER_ENV = {
+  role: 'DUCTOR_WORKER_ROLE',
+  agent: 'DUCTOR_WORKER_AGENT',
+  home: 'DUCTOR_HOME',
+  logLevel: 'DUCTOR_LOG_LEVEL',
+  /** Set on a worker forked ahead of time, which waits for `begin` (shared/worker/standby.ts). */
+  standby: 'DUCTOR_WORKER_STANDBY',
+} as const;
