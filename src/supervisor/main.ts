@@ -81,11 +81,8 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
     // Rule files follow the CLIs that are logged in (spec/home-layout.md §4); files only, no waiting.
     const authenticatedProviders = await loggedInProviders({ env: process.env, userHome: homedir(), geminiApiKey: config.gemini_api_key });
     log.info({ providers: authenticatedProviders }, 'logged-in providers for rule files');
-    // Homes are independent of each other: seeded side by side (the file system waits, not the CPU).
-    await Promise.all([
-      seedHome(options.home, { role: 'main', defaultsDir, authenticatedProviders }),
-      ...agents.slice(1).map((name) => seedHome(subAgentHome(options.home, name), { role: 'sub', defaultsDir, authenticatedProviders })),
-    ]);
+    await seedHome(options.home, { role: 'main', defaultsDir, authenticatedProviders });
+    for (const name of agents.slice(1)) await seedHome(subAgentHome(options.home, name), { role: 'sub', defaultsDir, authenticatedProviders });
 
     const specOptions = { home: options.home, env: process.env, logLevel };
     const supervisor = new Supervisor({

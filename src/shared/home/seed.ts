@@ -2,10 +2,13 @@
  * Seeds an agent home from the `home-defaults/` template tree (spec/home-layout.md §2):
  * managed files (zone 2: rule files, the bundled tool folders) are refreshed on every start,
  * every other template (zone 3) is copied once and never overwritten, required folders exist.
+ *
+ * The file calls are synchronous on purpose: seeding runs while the supervisor starts, before it
+ * serves anything, and a few hundred small-file operations cost a fraction of the CPU this way
+ * that the thread pool's promise round trips cost (on the development VM about 50 ms a home).
  */
 import { randomBytes } from 'node:crypto';
-import { constants, existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
+import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import { RULE_FILE_NAMES, RULE_FILE_OF, isRuleTemplate, ruleTargets, templateCandidates, type ProviderName } from './rule-files.js';
 import { packageInfo } from '../package-info.js';
@@ -53,10 +56,10 @@ export type SeedReport = { created: string[]; refreshed: string[]; removed: stri
 export async function seedHome(home: string, options: SeedOptions): Promise<SeedReport> {
   const report: SeedReport = { created: [], refreshed: [], removed: [] };
   const dirs = options.role === 'main' ? [...REQUIRED_DIRS, ...MAIN_ONLY_DIRS] : REQUIRED_DIRS;
-  for (const dir of dirs) await mkdir(join(home, dir), { recursive: true });
+  for (const dir of dirs) mkdirSync(join(home, dir), { recursive: true });
 
   const ruleFolders = new Set<string>();
-  for (const rel of await listFiles(options.defaultsDir)) {
+  for (const rel of listFiles(options.defaultsDir)) {
     const name = posix.basename(rel);
     const folder = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
     if (isRuleTemplate(name)) {
@@ -66,13 +69,13 @@ export async function seedHome(home: string, options: SeedOptions): Promise<Seed
     if (options.role === 'sub' && folder === '' && MAIN_ONLY_FILES.has(name)) continue;
     const source = join(options.defaultsDir, rel);
     if (isManaged(rel)) {
-      await refreshFile(source, home, rel, report);
+      refreshFile(source, home, rel, report);
       // A template CLAUDE.md stands for all three providers' rule files.
       if (name === 'CLAUDE.md') {
-        for (const sibling of ['AGENTS.md', 'GEMINI.md']) await refreshFile(source, home, posix.join(folder, sibling), report);
+        for (const sibling of ['AGENTS.md', 'GEMINI.md']) refreshFile(source, home, posix.join(folder, sibling), report);
       }
     } else {
-      await seedOnce(source, home, rel, report);
+      seedOnce(source, home, rel, report);
     }
   }
 
@@ -82,9 +85,9 @@ export async function seedHome(home: string, options: SeedOptions): Promise<Seed
     const template = templateCandidates(targets).find((candidate) => existsSync(join(options.defaultsDir, folder, candidate)));
     if (!template) continue;
     for (const provider of targets) {
-      await refreshFile(join(options.defaultsDir, folder, template), home, posix.join(folder, RULE_FILE_OF[provider]), report);
+      refreshFile(join(options.defaultsDir, folder, template), home, posix.join(folder, RULE_FILE_OF[provider]), report);
     }
-    if (pruneOthers && !isUnder(folder, USER_RULES_ROOT)) await removeStaleRuleFiles(home, folder, targets, report);
+    if (pruneOthers && !isUnder(folder, USER_RULES_ROOT)) removeStaleRuleFiles(home, folder, targets, report);
   }
   return report;
 }
@@ -106,40 +109,40 @@ function isUnder(folder: string, root: string): boolean {
 }
 
 /** Every file below `root`, as POSIX paths relative to it. */
-async function listFiles(root: string, prefix = ''): Promise<string[]> {
+function listFiles(root: string, prefix = ''): string[] {
   const out: string[] = [];
-  for (const entry of await readdir(join(root, prefix), { withFileTypes: true })) {
+  for (const entry of readdirSync(join(root, prefix), { withFileTypes: true })) {
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...(await listFiles(root, rel)));
+    if (entry.isDirectory()) out.push(...listFiles(root, rel));
     else if (entry.isFile()) out.push(rel);
   }
   return out.sort();
 }
 
 /** Zone 2: make `home/rel` equal to `source` (atomically, mode kept), skipping identical files. */
-async function refreshFile(source: string, home: string, rel: string, report: SeedReport): Promise<void> {
+function refreshFile(source: string, home: string, rel: string, report: SeedReport): void {
   const target = join(home, ...rel.split('/'));
-  const wanted = await readFile(source);
-  const current = await readFile(target).catch(() => null);
+  const wanted = readFileSync(source);
+  const current = readOrNull(target);
   if (current?.equals(wanted)) return;
-  await mkdir(dirname(target), { recursive: true });
+  mkdirSync(dirname(target), { recursive: true });
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await copyFile(source, temp); // copies the mode too, so scripts stay executable
-    await rename(temp, target);
+    copyFileSync(source, temp); // copies the mode too, so scripts stay executable
+    renameSync(temp, target);
   } catch (error) {
-    await unlink(temp).catch(() => undefined); // the temp copy is litter once the refresh failed
+    rmSync(temp, { force: true }); // the temp copy is litter once the refresh failed
     throw error;
   }
   (current === null ? report.created : report.refreshed).push(rel);
 }
 
 /** Zone 3: copy `source` to `home/rel` only when nothing is there yet. */
-async function seedOnce(source: string, home: string, rel: string, report: SeedReport): Promise<void> {
+function seedOnce(source: string, home: string, rel: string, report: SeedReport): void {
   const target = join(home, ...rel.split('/'));
-  await mkdir(dirname(target), { recursive: true });
+  mkdirSync(dirname(target), { recursive: true });
   try {
-    await copyFile(source, target, constants.COPYFILE_EXCL);
+    copyFileSync(source, target, constants.COPYFILE_EXCL);
     report.created.push(rel);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // EEXIST: the user's copy wins
@@ -147,14 +150,22 @@ async function seedOnce(source: string, home: string, rel: string, report: SeedR
 }
 
 /** Removes the rule files of providers that are not logged in from one deployed folder. */
-async function removeStaleRuleFiles(home: string, folder: string, keep: readonly ProviderName[], report: SeedReport): Promise<void> {
+function removeStaleRuleFiles(home: string, folder: string, keep: readonly ProviderName[], report: SeedReport): void {
   const keepNames = new Set(keep.map((p) => RULE_FILE_OF[p]));
   for (const name of RULE_FILE_NAMES) {
     if (keepNames.has(name)) continue;
     const rel = folder ? `${folder}/${name}` : name;
     const target = join(home, ...rel.split('/'));
     if (!existsSync(target)) continue;
-    await rm(target, { force: true });
+    rmSync(target, { force: true });
     report.removed.push(rel);
+  }
+}
+
+function readOrNull(file: string): Buffer | null {
+  try {
+    return readFileSync(file);
+  } catch {
+    return null;
   }
 }
