@@ -1,7 +1,8 @@
 /**
  * The process boundaries of ARCHITECTURE.md, checked on the import specifiers under src/: workers
  * never import each other (they share only src/shared), and src/shared imports nothing from the
- * command line, the supervisor or the workers.
+ * command line, the supervisor or the workers. Also: src/ reaches zod only through zod/mini, which
+ * keeps each process's bundle and heap small.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -52,4 +53,40 @@ test('workers import nothing from the supervisor or the command line', () => {
     .filter(({ from, to }) => areaOf(from).startsWith('workers/') && (areaOf(to) === 'supervisor' || areaOf(to) === 'cli'))
     .map(({ from, to }) => `${relative(SRC, from)} → ${relative(SRC, to)}`);
   assert.deepEqual(leaks, []);
+});
+
+/** Every import of a zod module under src/: the whole statement, its specifier and whether it is type-only. */
+const ZOD_IMPORT = /(?:import|export)\s+(type\s+)?([^'";]*?)\s*from\s+['"](zod(?:\/[^'"]*)?)['"]|import\(\s*['"](zod(?:\/[^'"]*)?)['"]\s*\)/g;
+
+function zodImports(): { file: string; typeOnly: boolean; clause: string; specifier: string }[] {
+  return sourceFiles(SRC).flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(ZOD_IMPORT)].map((m) => ({
+      file: relative(SRC, file),
+      typeOnly: Boolean(m[1]),
+      clause: m[2] ?? '',
+      specifier: (m[3] ?? m[4])!,
+    })),
+  );
+}
+
+test('src uses zod/mini only: classic zod, the locale index and the `z` re-export bundle all of zod into every process', () => {
+  const allowed = /^zod\/(?:v4\/)?mini$|^zod\/v4\/core$|^zod\/v4\/locales\/[a-z-]+\.js$/;
+  const offenders = zodImports()
+    .filter(({ clause, specifier }) => !allowed.test(specifier) || /\{[^}]*\bz\b[^}]*\}/.test(clause))
+    .map(({ file, clause, specifier }) => `${file}: ${clause} from '${specifier}'`);
+  assert.deepEqual(offenders, []);
+});
+
+test('every module that builds zod/mini schemas loads the English messages (zod/mini has none of its own)', () => {
+  const english = join(SRC, 'shared', 'zod-english.js');
+  const loadsEnglish = (file: string) => {
+    const full = join(SRC, file);
+    const sideEffectImports = readFileSync(full, 'utf8').matchAll(/^import\s+['"](\.[^'"]+)['"]/gm);
+    return [...sideEffectImports].some((m) => resolve(dirname(full), m[1]!) === english);
+  };
+  const missing = zodImports()
+    .filter(({ typeOnly, clause, specifier }) => specifier.endsWith('mini') && !typeOnly && clause.startsWith('*'))
+    .map(({ file }) => file)
+    .filter((file) => !loadsEnglish(file));
+  assert.deepEqual(missing, []);
 });

@@ -5,11 +5,11 @@ import { once } from 'node:events';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { JsonStore, type CorruptReport } from '../../src/shared/store/json-store.js';
 import { tmpHome } from '../helpers/tmp-home.js';
 
-const Sessions = z.object({ sessions: z.record(z.string(), z.object({ count: z.number().int() })) });
+const Sessions = z.object({ sessions: z.record(z.string(), z.object({ count: z.int() })) });
 
 function store(file: string, reports: CorruptReport[] = [], shared = false) {
   return new JsonStore({ file, schema: Sessions, empty: () => ({ sessions: {} }), shared, onCorrupt: (r) => reports.push(r) });

@@ -4,7 +4,8 @@
  * state writes, which patch single records in the raw file so entries we could not parse survive.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { withFileLock } from '../store/file-lock.js';
 
@@ -13,80 +14,80 @@ export const MAX_RUN_HISTORY = 20;
 
 export const DEFAULT_AGENT_INSTRUCTION = 'read TASK_DESCRIPTION.md and carry it out; stay focused';
 
-const HourSchema = z.number().int().min(0).max(23);
+const HourSchema = z.int().check(z.gte(0), z.lte(23));
 const ProviderSchema = z.enum(['claude', 'codex', 'gemini']);
 
 /** Per-task execution overrides (config.md §7), shared by cron jobs and `cron_task` hooks. */
 const OverrideFields = {
-  provider: ProviderSchema.nullish(),
-  model: z.string().nullish(),
-  reasoning_effort: z.string().nullish(),
-  cli_parameters: z.array(z.string()).default([]),
-  quiet_start: HourSchema.nullish(),
-  quiet_end: HourSchema.nullish(),
-  dependency: z.string().nullish(),
+  provider: z.nullish(ProviderSchema),
+  model: z.nullish(z.string()),
+  reasoning_effort: z.nullish(z.string()),
+  cli_parameters: z._default(z.array(z.string()), []),
+  quiet_start: z.nullish(HourSchema),
+  quiet_end: z.nullish(HourSchema),
+  dependency: z.nullish(z.string()),
 };
 
 export const RunRecordSchema = z.looseObject({
   at: z.string(),
   status: z.string(),
-  duration_ms: z.number().nonnegative(),
-  error: z.string().nullish(),
+  duration_ms: z.number().check(z.nonnegative()),
+  error: z.nullish(z.string()),
 });
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
 export const CronJobSchema = z.looseObject({
-  id: z.string().min(1),
-  title: z.string().default(''),
-  description: z.string().default(''),
-  schedule: z.string().min(1),
-  task_folder: z.string().nullish(),
-  agent_instruction: z.string().default(DEFAULT_AGENT_INSTRUCTION),
-  enabled: z.boolean().default(true),
-  timezone: z.string().default(''),
-  created_at: z.string().nullish(),
+  id: z.string().check(z.minLength(1)),
+  title: z._default(z.string(), ''),
+  description: z._default(z.string(), ''),
+  schedule: z.string().check(z.minLength(1)),
+  task_folder: z.nullish(z.string()),
+  agent_instruction: z._default(z.string(), DEFAULT_AGENT_INSTRUCTION),
+  enabled: z._default(z.boolean(), true),
+  timezone: z._default(z.string(), ''),
+  created_at: z.nullish(z.string()),
   ...OverrideFields,
-  chat_id: z.number().int().default(0),
-  topic_id: z.number().int().nullish(),
-  transport: z.string().default('tg'),
-  silent_on_success: z.boolean().default(false),
+  chat_id: z._default(z.int(), 0),
+  topic_id: z.nullish(z.int()),
+  transport: z._default(z.string(), 'tg'),
+  silent_on_success: z._default(z.boolean(), false),
   // Run state, written by the scheduler after each run.
-  last_run_at: z.string().nullish(),
-  last_run_status: z.string().nullish(),
-  last_duration_ms: z.number().nonnegative().nullish(),
-  last_error: z.string().nullish(),
-  run_history: z
-    .array(RunRecordSchema)
-    .default([])
-    .transform((runs) => runs.slice(-MAX_RUN_HISTORY)),
+  last_run_at: z.nullish(z.string()),
+  last_run_status: z.nullish(z.string()),
+  last_duration_ms: z.nullish(z.number().check(z.nonnegative())),
+  last_error: z.nullish(z.string()),
+  run_history: z.pipe(
+    z._default(z.array(RunRecordSchema), []),
+    z.transform((runs) => runs.slice(-MAX_RUN_HISTORY)),
+  ),
   // Delivery tracking, written by whoever delivers the result.
-  last_delivery_status: z.enum(['ok', 'failed', 'skipped']).nullish(),
-  last_delivery_error: z.string().nullish(),
-  last_result_text: z.string().nullish(),
+  last_delivery_status: z.nullish(z.enum(['ok', 'failed', 'skipped'])),
+  last_delivery_error: z.nullish(z.string()),
+  last_result_text: z.nullish(z.string()),
 });
 export type CronJob = z.infer<typeof CronJobSchema>;
 
 export const WebhookSchema = z.looseObject({
-  id: z.string().min(1),
-  title: z.string().default(''),
-  description: z.string().default(''),
-  mode: z.string().default('wake'),
-  prompt_template: z.string().default(''),
-  enabled: z.boolean().default(true),
-  task_folder: z.string().nullish(),
-  auth_mode: z.enum(['bearer', 'hmac']).default('bearer'),
-  token: z.string().nullish(),
-  hmac_secret: z.string().nullish(),
-  hmac_header: z.string().nullish(),
-  hmac_algorithm: z.string().default('sha256'),
-  hmac_encoding: z.enum(['hex', 'base64']).default('hex'),
-  hmac_sig_prefix: z.string().default('sha256='),
-  hmac_sig_regex: z.string().nullish(),
-  hmac_payload_prefix_regex: z.string().nullish(),
-  created_at: z.string().nullish(),
-  trigger_count: z.number().int().nonnegative().default(0),
-  last_triggered_at: z.string().nullish(),
-  last_error: z.string().nullish(),
+  id: z.string().check(z.minLength(1)),
+  title: z._default(z.string(), ''),
+  description: z._default(z.string(), ''),
+  mode: z._default(z.string(), 'wake'),
+  prompt_template: z._default(z.string(), ''),
+  enabled: z._default(z.boolean(), true),
+  task_folder: z.nullish(z.string()),
+  auth_mode: z._default(z.enum(['bearer', 'hmac']), 'bearer'),
+  token: z.nullish(z.string()),
+  hmac_secret: z.nullish(z.string()),
+  hmac_header: z.nullish(z.string()),
+  hmac_algorithm: z._default(z.string(), 'sha256'),
+  hmac_encoding: z._default(z.enum(['hex', 'base64']), 'hex'),
+  hmac_sig_prefix: z._default(z.string(), 'sha256='),
+  hmac_sig_regex: z.nullish(z.string()),
+  hmac_payload_prefix_regex: z.nullish(z.string()),
+  created_at: z.nullish(z.string()),
+  trigger_count: z._default(z.int().check(z.nonnegative()), 0),
+  last_triggered_at: z.nullish(z.string()),
+  last_error: z.nullish(z.string()),
   ...OverrideFields,
 });
 export type Webhook = z.infer<typeof WebhookSchema>;
@@ -104,7 +105,7 @@ export interface ParsedEntries<T> {
 }
 
 /** Parses `{"<listKey>": [...]}` entry by entry; the file-level failure is one problem with index -1. */
-export function parseEntries<S extends z.ZodType<{ id: string }>>(
+export function parseEntries<S extends z.ZodMiniType<{ id: string }>>(
   text: string,
   listKey: 'jobs' | 'hooks',
   schema: S,

@@ -5,7 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import { ConfigError } from '../errors.js';
 import { describeIssues } from './describe-issues.js';
 import { isPlainObject } from './key-path.js';
@@ -31,46 +32,46 @@ export const AGENT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 export const MAIN_AGENT_NAME = 'main';
 
 /** An object schema with the same keys, each optional and without its default (for overrides). */
-function overrideOf<T extends z.ZodObject>(block: T) {
+function overrideOf<T extends z.ZodMiniObject>(block: T) {
   const shape = Object.fromEntries(
     Object.entries(block.shape).map(([key, schema]) => {
-      const def = (schema as z.ZodType)._zod.def as { type: string; innerType?: z.ZodType };
-      const bare = (def.type === 'default' || def.type === 'prefault') && def.innerType ? def.innerType : (schema as z.ZodType);
-      return [key, bare.optional()];
+      const def = (schema as z.ZodMiniType)._zod.def as { type: string; innerType?: z.ZodMiniType };
+      const bare = (def.type === 'default' || def.type === 'prefault') && def.innerType ? def.innerType : (schema as z.ZodMiniType);
+      return [key, z.optional(bare)];
     }),
   );
-  return z.looseObject(shape).nullish();
+  return z.nullish(z.looseObject(shape));
 }
 
 /** One entry of `agents.json`. Omitted or null fields inherit from the main config. */
 export const AgentEntrySchema = z
   .looseObject({
-    name: z
-      .string()
-      .regex(AGENT_NAME_PATTERN)
-      .refine((name) => name !== MAIN_AGENT_NAME, { message: 'a name other than "main" (reserved for the main agent)' }),
-    transport: z.enum(TRANSPORTS).nullish(),
-    telegram_token: z.string().nullish(),
+    name: z.string().check(
+      z.regex(AGENT_NAME_PATTERN),
+      z.refine((name) => name !== MAIN_AGENT_NAME, { message: 'a name other than "main" (reserved for the main agent)' }),
+    ),
+    transport: z.nullish(z.enum(TRANSPORTS)),
+    telegram_token: z.nullish(z.string()),
     matrix: overrideOf(MatrixSchema),
-    allowed_user_ids: z.array(ChatIdSchema).nullish(),
-    allowed_group_ids: z.array(ChatIdSchema).nullish(),
-    group_mention_only: z.boolean().nullish(),
+    allowed_user_ids: z.nullish(z.array(ChatIdSchema)),
+    allowed_group_ids: z.nullish(z.array(ChatIdSchema)),
+    group_mention_only: z.nullish(z.boolean()),
     // create_agent.py stores Codex as "openai".
-    provider: z.enum([...PROVIDERS, 'openai']).nullish(),
-    model: z.string().min(1).nullish(),
-    log_level: z.enum(LOG_LEVELS).nullish(),
-    idle_timeout_minutes: CountSchema.nullish(),
-    session_age_warning_hours: CountSchema.nullish(),
-    daily_reset_hour: HourSchema.nullish(),
-    daily_reset_enabled: z.boolean().nullish(),
-    max_budget_usd: z.number().positive().nullish(),
-    max_turns: z.int().min(1).nullish(),
-    max_session_messages: z.int().min(1).nullish(),
-    permission_mode: z.string().min(1).nullish(),
-    cli_timeout: z.number().positive().nullish(),
-    reasoning_effort: z.enum(REASONING_EFFORTS).nullish(),
-    file_access: z.string().nullish(),
-    user_timezone: z.string().nullish(),
+    provider: z.nullish(z.enum([...PROVIDERS, 'openai'])),
+    model: z.nullish(z.string().check(z.minLength(1))),
+    log_level: z.nullish(z.enum(LOG_LEVELS)),
+    idle_timeout_minutes: z.nullish(CountSchema),
+    session_age_warning_hours: z.nullish(CountSchema),
+    daily_reset_hour: z.nullish(HourSchema),
+    daily_reset_enabled: z.nullish(z.boolean()),
+    max_budget_usd: z.nullish(z.number().check(z.positive())),
+    max_turns: z.nullish(z.int().check(z.gte(1))),
+    max_session_messages: z.nullish(z.int().check(z.gte(1))),
+    permission_mode: z.nullish(z.string().check(z.minLength(1))),
+    cli_timeout: z.nullish(z.number().check(z.positive())),
+    reasoning_effort: z.nullish(z.enum(REASONING_EFFORTS)),
+    file_access: z.nullish(z.string()),
+    user_timezone: z.nullish(z.string()),
     streaming: overrideOf(StreamingSchema),
     docker: overrideOf(DockerSchema),
     heartbeat: overrideOf(HeartbeatSchema),
@@ -79,15 +80,17 @@ export const AgentEntrySchema = z
     cli_parameters: overrideOf(CliParametersSchema),
     api: overrideOf(ApiSchema),
   })
-  .superRefine((entry, ctx) => {
-    const transport = entry.transport ?? 'telegram';
-    if (transport === 'telegram' && !entry.telegram_token) {
-      ctx.addIssue({ code: 'custom', path: ['telegram_token'], message: 'set for a Telegram sub-agent' });
-    }
-    if (transport === 'matrix' && (!entry.matrix?.homeserver || !entry.matrix.user_id)) {
-      ctx.addIssue({ code: 'custom', path: ['matrix'], message: 'an object with homeserver and user_id for a Matrix sub-agent' });
-    }
-  });
+  .check(
+    z.superRefine((entry, ctx) => {
+      const transport = entry.transport ?? 'telegram';
+      if (transport === 'telegram' && !entry.telegram_token) {
+        ctx.addIssue({ code: 'custom', path: ['telegram_token'], message: 'set for a Telegram sub-agent' });
+      }
+      if (transport === 'matrix' && (!entry.matrix?.homeserver || !entry.matrix.user_id)) {
+        ctx.addIssue({ code: 'custom', path: ['matrix'], message: 'an object with homeserver and user_id for a Matrix sub-agent' });
+      }
+    }),
+  );
 export type AgentEntry = z.infer<typeof AgentEntrySchema>;
 
 /** `agents.json`: a top-level list of entries. */

@@ -3,7 +3,8 @@
  * the schema itself, so bounds and enums in the text never drift from the checks) and what was
  * found. Secret values are never quoted.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import { formatKeyPath, isPlainObject } from './key-path.js';
 import { schemaAtPath } from './schema-walk.js';
 

@@ -1,5 +1,5 @@
 /** Walks the zod schema tree: finds the schema of a key path and the keys an object may hold. */
-import { z } from 'zod';
+import type * as z from 'zod/mini';
 
 type AnySchema = z.core.$ZodType;
 

@@ -4,7 +4,8 @@
  * (load.ts names them in warnings); later-version upstream keys are declared so they round-trip
  * without being reported.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import {
   AgentsLimitsSchema,
   ApiSchema,
@@ -55,8 +56,8 @@ export const LATER_VERSION_KEYS = [
 ] as const;
 
 const laterVersionShape = Object.fromEntries(
-  LATER_VERSION_KEYS.map((key) => [key, z.unknown().optional()]),
-) as Record<(typeof LATER_VERSION_KEYS)[number], z.ZodOptional<z.ZodUnknown>>;
+  LATER_VERSION_KEYS.map((key) => [key, z.optional(z.unknown())]),
+) as Record<(typeof LATER_VERSION_KEYS)[number], z.ZodMiniOptional<z.ZodMiniUnknown>>;
 
 /**
  * Dotted key paths whose values are secrets. Logging redacts them (see redact-config.ts) and
@@ -72,50 +73,50 @@ export const SECRET_CONFIG_PATHS = [
 ] as const;
 
 export const ConfigSchema = z.looseObject({
-  log_level: z.enum(LOG_LEVELS).default('INFO'),
-  provider: z.enum(PROVIDERS).default('claude'),
-  model: z.string().min(1).default('opus'),
-  ductor_home: z.string().min(1).default('~/.ductor'),
-  idle_timeout_minutes: CountSchema.default(1440),
-  session_age_warning_hours: CountSchema.default(12),
-  daily_reset_hour: HourSchema.default(4),
-  daily_reset_enabled: z.boolean().default(false),
-  max_budget_usd: z.number().positive().nullable().default(null),
-  max_turns: z.int().min(1).nullable().default(null),
-  max_session_messages: z.int().min(1).nullable().default(null),
-  permission_mode: z.string().min(1).default('bypassPermissions'),
-  cli_timeout: z.number().positive().default(1800),
-  reasoning_effort: z.enum(REASONING_EFFORTS).default('medium'),
-  file_access: z.string().default('all'),
-  append_system_prompt_files: z.array(z.string()).default(() => []),
+  log_level: z._default(z.enum(LOG_LEVELS), 'INFO'),
+  provider: z._default(z.enum(PROVIDERS), 'claude'),
+  model: z._default(z.string().check(z.minLength(1)), 'opus'),
+  ductor_home: z._default(z.string().check(z.minLength(1)), '~/.ductor'),
+  idle_timeout_minutes: z._default(CountSchema, 1440),
+  session_age_warning_hours: z._default(CountSchema, 12),
+  daily_reset_hour: z._default(HourSchema, 4),
+  daily_reset_enabled: z._default(z.boolean(), false),
+  max_budget_usd: z._default(z.nullable(z.number().check(z.positive())), null),
+  max_turns: z._default(z.nullable(z.int().check(z.gte(1))), null),
+  max_session_messages: z._default(z.nullable(z.int().check(z.gte(1))), null),
+  permission_mode: z._default(z.string().check(z.minLength(1)), 'bypassPermissions'),
+  cli_timeout: z._default(z.number().check(z.positive()), 1800),
+  reasoning_effort: z._default(z.enum(REASONING_EFFORTS), 'medium'),
+  file_access: z._default(z.string(), 'all'),
+  append_system_prompt_files: z._default(z.array(z.string()), () => []),
   // Persisted as the string "null"; "", "null" and "none" all mean unset (load.ts turns them into null).
-  gemini_api_key: z.string().nullable().default(null),
-  transport: z.enum(TRANSPORTS).default('telegram'),
-  transports: z.array(z.enum(TRANSPORTS)).default(() => []),
-  telegram_token: z.string().default(''),
+  gemini_api_key: z._default(z.nullable(z.string()), null),
+  transport: z._default(z.enum(TRANSPORTS), 'telegram'),
+  transports: z._default(z.array(z.enum(TRANSPORTS)), () => []),
+  telegram_token: z._default(z.string(), ''),
   /** Base URL of the Telegram Bot API; a local Bot API server or a test fake may stand in. */
-  telegram_api_root: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
-  allowed_user_ids: z.array(ChatIdSchema).default(() => []),
-  allowed_group_ids: z.array(ChatIdSchema).default(() => []),
-  allowed_channel_ids: z.array(ChatIdSchema).default(() => []),
-  group_mention_only: z.boolean().default(false),
-  user_timezone: z.string().default(''),
-  language: z.enum(LANGUAGES).default('en'),
-  update_check: z.boolean().default(true),
-  interagent_port: PortSchema.default(8799),
-  matrix: MatrixSchema.prefault({}),
-  streaming: StreamingSchema.prefault({}),
-  docker: DockerSchema.prefault({}),
-  heartbeat: HeartbeatSchema.prefault({}),
-  cleanup: CleanupSchema.prefault({}),
-  webhooks: WebhooksSchema.prefault({}),
-  api: ApiSchema.prefault({}),
-  cli_parameters: CliParametersSchema.prefault({}),
-  image: ImageSchema.prefault({}),
-  scene: SceneSchema.prefault({}),
-  timeouts: TimeoutsSchema.prefault({}),
-  tasks: TasksSchema.prefault({}),
-  agents: AgentsLimitsSchema.prefault({}),
+  telegram_api_root: z._default(z.url({ protocol: /^https?$/ }), 'https://api.telegram.org'),
+  allowed_user_ids: z._default(z.array(ChatIdSchema), () => []),
+  allowed_group_ids: z._default(z.array(ChatIdSchema), () => []),
+  allowed_channel_ids: z._default(z.array(ChatIdSchema), () => []),
+  group_mention_only: z._default(z.boolean(), false),
+  user_timezone: z._default(z.string(), ''),
+  language: z._default(z.enum(LANGUAGES), 'en'),
+  update_check: z._default(z.boolean(), true),
+  interagent_port: z._default(PortSchema, 8799),
+  matrix: z.prefault(MatrixSchema, {}),
+  streaming: z.prefault(StreamingSchema, {}),
+  docker: z.prefault(DockerSchema, {}),
+  heartbeat: z.prefault(HeartbeatSchema, {}),
+  cleanup: z.prefault(CleanupSchema, {}),
+  webhooks: z.prefault(WebhooksSchema, {}),
+  api: z.prefault(ApiSchema, {}),
+  cli_parameters: z.prefault(CliParametersSchema, {}),
+  image: z.prefault(ImageSchema, {}),
+  scene: z.prefault(SceneSchema, {}),
+  timeouts: z.prefault(TimeoutsSchema, {}),
+  tasks: z.prefault(TasksSchema, {}),
+  agents: z.prefault(AgentsLimitsSchema, {}),
   ...laterVersionShape,
 });
 

@@ -1,5 +1,5 @@
 /** Finds keys a config object holds that the schema does not know (kept, but worth a warning). */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { formatKeyPath, isPlainObject } from './key-path.js';
 import { arrayElement, objectShape } from './schema-walk.js';
 

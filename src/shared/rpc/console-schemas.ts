@@ -1,10 +1,11 @@
 /** Payloads of the local console channel (`ductor chat`): terminal ↔ supervisor ↔ transport. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import { ButtonSchema } from './conversation-schemas.js';
 
 /** What the transport shows on a console: stream pieces, final messages, queue states. */
 export const ConsoleOutputSchema = z.object({
-  consoleId: z.number().int().positive(),
+  consoleId: z.int().check(z.positive()),
   event: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('text'), text: z.string() }),
     z.object({ kind: z.literal('status'), text: z.string() }),

@@ -3,7 +3,8 @@
  * result schema (or `notify: true` for fire-and-forget notifications). Both ends import this.
  * Later features add their methods here; nothing else speaks on the wire.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import {
   DeliveryResultSchema,
   DeliverySchema,
@@ -45,12 +46,12 @@ import { AgentNameSchema, TargetSchema } from './targets.js';
 export type MethodSpec = {
   /** Which kind of process registers the handler. `worker` = every worker; `any` = every process. */
   servedBy: 'supervisor' | 'transport' | 'scheduler' | 'agent' | 'worker' | 'any' | 'console';
-  params: z.ZodType;
-  result?: z.ZodType;
+  params: z.ZodMiniType;
+  result?: z.ZodMiniType;
   notify?: boolean;
 };
 
-const Empty = z.object({}).strict();
+const Empty = z.strictObject({});
 const Ok = z.object({ ok: z.literal(true) });
 
 export const WorkerStateSchema = z.enum(['starting', 'ready', 'stopping', 'stopped', 'crashed', 'backoff']);
@@ -58,17 +59,17 @@ export const WorkerStateSchema = z.enum(['starting', 'ready', 'stopping', 'stopp
 export const WorkerStatusSchema = z.object({
   id: TargetSchema,
   role: z.enum(['transport', 'scheduler', 'agent']),
-  agent: z.string().nullable(),
-  pid: z.number().int().nullable(),
+  agent: z.nullable(z.string()),
+  pid: z.nullable(z.int()),
   state: WorkerStateSchema,
-  uptimeMs: z.number().nullable(),
-  restarts: z.number().int(),
-  lastExit: z.object({ code: z.number().nullable(), signal: z.string().nullable(), at: z.string() }).nullable(),
+  uptimeMs: z.nullable(z.number()),
+  restarts: z.int(),
+  lastExit: z.nullable(z.object({ code: z.nullable(z.number()), signal: z.nullable(z.string()), at: z.string() })),
 });
 export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
 
 export const SupervisorStatusSchema = z.object({
-  pid: z.number().int(),
+  pid: z.int(),
   home: z.string(),
   version: z.string(),
   startedAt: z.string(),
@@ -78,7 +79,7 @@ export const SupervisorStatusSchema = z.object({
 export type SupervisorStatus = z.infer<typeof SupervisorStatusSchema>;
 
 export const PingResultSchema = z.object({
-  pid: z.number().int(),
+  pid: z.int(),
   uptimeMs: z.number(),
   rssBytes: z.number(),
 });
@@ -88,7 +89,7 @@ export const contract = {
   /** A worker announces it finished starting. Readiness is a protocol message, never log text. */
   ready: {
     servedBy: 'supervisor',
-    params: z.object({ id: TargetSchema, pid: z.number().int() }),
+    params: z.object({ id: TargetSchema, pid: z.int() }),
     notify: true,
   },
   /** Liveness and a few figures of the serving process. */
@@ -120,15 +121,15 @@ export const contract = {
   agentControl: {
     servedBy: 'supervisor',
     params: z.object({ name: AgentNameSchema, action: z.enum(['start', 'stop', 'restart']) }),
-    result: z.object({ worker: WorkerStatusSchema.nullable() }),
+    result: z.object({ worker: z.nullable(WorkerStatusSchema) }),
   },
 
   // Transport services -------------------------------------------------------------------------
   /** Tell the user of `agent` (its primary chat) something operational, e.g. a crash loop. */
   notifyUser: {
     servedBy: 'transport',
-    params: z.object({ agent: z.string(), text: z.string().max(4096) }),
-    result: z.object({ delivered: z.number().int() }),
+    params: z.object({ agent: z.string(), text: z.string().check(z.maxLength(4096)) }),
+    result: z.object({ delivered: z.int() }),
   },
 
   // Conversation: transport → agent --------------------------------------------------------------
@@ -142,28 +143,32 @@ export const contract = {
   },
 
   /** Abort every running turn of this agent and drop its queues (`/stop_all` from the main agent). */
-  stopTurns: { servedBy: 'agent', params: z.object({ reason: z.string() }), result: z.object({ aborted: z.number().int() }) },
+  stopTurns: { servedBy: 'agent', params: z.object({ reason: z.string() }), result: z.object({ aborted: z.int() }) },
 
   // Conversation: agent → transport --------------------------------------------------------------
   /** Live progress of a running turn (notification: a lost one is repaired by the next). */
-  turnStream: { servedBy: 'transport', params: z.object({ agent: z.string() }).extend(TurnStreamSchema.shape), notify: true },
+  turnStream: { servedBy: 'transport', params: z.extend(z.object({ agent: z.string() }), TurnStreamSchema.shape), notify: true },
   /** A final message; resolves once Telegram confirmed every part. */
-  deliver: { servedBy: 'transport', params: z.object({ agent: z.string() }).extend(DeliverySchema.shape), result: DeliveryResultSchema },
+  deliver: { servedBy: 'transport', params: z.extend(z.object({ agent: z.string() }), DeliverySchema.shape), result: DeliveryResultSchema },
   /** Queued messages started, were cancelled, or were discarded by /stop: update their indicators. */
-  queueUpdate: { servedBy: 'transport', params: z.object({ agent: z.string() }).extend(QueueUpdateSchema.shape), notify: true },
+  queueUpdate: { servedBy: 'transport', params: z.extend(z.object({ agent: z.string() }), QueueUpdateSchema.shape), notify: true },
 
   // Local console channel (`ductor chat`) ---------------------------------------------------------
   /** A terminal attaches to the control socket; the supervisor gives it an id to route output to. */
   consoleAttach: {
     servedBy: 'supervisor',
     params: z.object({ agent: AgentNameSchema }),
-    result: z.object({ consoleId: z.number().int().positive() }),
+    result: z.object({ consoleId: z.int().check(z.positive()) }),
   },
   /** A line typed in the terminal, for the transport to hand to the agent like a chat message. */
   consoleSend: {
     servedBy: 'transport',
-    params: z.object({ consoleId: z.number().int().positive(), agent: AgentNameSchema, text: z.string().min(1).max(100_000) }),
-    result: z.object({ accepted: z.boolean(), queuedBehind: z.number().int() }),
+    params: z.object({
+      consoleId: z.int().check(z.positive()),
+      agent: AgentNameSchema,
+      text: z.string().check(z.minLength(1), z.maxLength(100_000)),
+    }),
+    result: z.object({ accepted: z.boolean(), queuedBehind: z.int() }),
   },
   /** Output for a terminal (transport → supervisor → the terminal's connection). */
   consoleOutput: { servedBy: 'console', params: ConsoleOutputSchema, notify: true },
@@ -202,8 +207,8 @@ export const contract = {
     servedBy: 'worker',
     params: z.object({
       target: TargetSchema,
-      count: z.number().int().min(1).max(100_000),
-      payloadBytes: z.number().int().min(0).max(1_048_576),
+      count: z.int().check(z.gte(1), z.lte(100_000)),
+      payloadBytes: z.int().check(z.gte(0), z.lte(1_048_576)),
     }),
     result: z.object({ latenciesUs: z.array(z.number()) }),
   },
@@ -213,7 +218,7 @@ export type Contract = typeof contract;
 export type MethodName = keyof Contract;
 export type ParamsOf<M extends MethodName> = z.input<Contract[M]['params']>;
 export type ParsedParamsOf<M extends MethodName> = z.output<Contract[M]['params']>;
-export type ResultOf<M extends MethodName> = Contract[M] extends { result: z.ZodType }
+export type ResultOf<M extends MethodName> = Contract[M] extends { result: z.ZodMiniType }
   ? z.output<Contract[M]['result']>
   : void;
 export type RequestMethod = { [M in MethodName]: Contract[M] extends { notify: true } ? never : M }[MethodName];

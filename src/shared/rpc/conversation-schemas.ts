@@ -1,10 +1,11 @@
 /** Payloads of the conversation path: transport → agent messages, agent → transport deliveries. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 
 export const ChatRefSchema = z.object({
   transport: z.enum(['tg', 'mx', 'api', 'cli']),
-  chatId: z.number().int(),
-  topicId: z.number().int().nullable(),
+  chatId: z.int(),
+  topicId: z.nullable(z.int()),
 });
 export type ChatRef = z.infer<typeof ChatRefSchema>;
 
@@ -17,32 +18,32 @@ export const ATTACHMENT_KINDS = ['photo', 'document', 'voice', 'audio', 'video',
  */
 export const AttachmentSchema = z.object({
   /** Absolute path: the transport's spool file on the wire, the workspace file once ingested. */
-  path: z.string().min(1).max(4096),
+  path: z.string().check(z.minLength(1), z.maxLength(4096)),
   kind: z.enum(ATTACHMENT_KINDS),
-  mime: z.string().max(200),
+  mime: z.string().check(z.maxLength(200)),
   /** The name the sender's file had (documents, audio), or one we made up (`photo_<uid>.jpg`). */
-  originalName: z.string().max(1024),
-  sizeBytes: z.number().int().nonnegative(),
+  originalName: z.string().check(z.maxLength(1024)),
+  sizeBytes: z.int().check(z.nonnegative()),
   /** Telegram's stable file id part, used for generated names. */
-  uniqueId: z.string().max(200),
+  uniqueId: z.string().check(z.maxLength(200)),
 });
 export type Attachment = z.infer<typeof AttachmentSchema>;
 
 /** A message (or button press) the transport accepted for an agent: allowlisted, deduplicated. */
 export const InboundSchema = z.object({
   /** Unique and stable across redeliveries: `<transport>:<chat>:<message id>` or the callback id. */
-  id: z.string().min(1).max(200),
+  id: z.string().check(z.minLength(1), z.maxLength(200)),
   chat: ChatRefSchema,
-  userId: z.number().int(),
-  messageId: z.number().int().nullable(),
+  userId: z.int(),
+  messageId: z.nullable(z.int()),
   chatType: z.enum(['private', 'group', 'supergroup', 'channel', 'console']),
   kind: z.enum(['message', 'callback']),
-  text: z.string().max(200_000),
+  text: z.string().check(z.maxLength(200_000)),
   receivedAt: z.string(),
   /** Media of the message (or of every message of a media group); the text is the caption. */
-  attachments: z.array(AttachmentSchema).max(20).default([]),
+  attachments: z._default(z.array(AttachmentSchema).check(z.maxLength(20)), []),
   /** Telegram's album id (`media_group_id`): parts arriving in different polls are joined by the agent. */
-  mediaGroup: z.string().max(100).optional(),
+  mediaGroup: z.optional(z.string().check(z.maxLength(100))),
 });
 export type Inbound = z.infer<typeof InboundSchema>;
 
@@ -50,16 +51,16 @@ export const InboundAckSchema = z.object({
   /** The message is journaled by the agent: the transport may advance its offset. */
   accepted: z.boolean(),
   /** 0 = runs now (or was answered at once), n > 0 = waits behind n others in its chat. */
-  queuedBehind: z.number().int().nonnegative(),
+  queuedBehind: z.int().check(z.nonnegative()),
 });
 export type InboundAck = z.infer<typeof InboundAckSchema>;
 
 /** Progress of a running turn, coalesced by the agent (a few per second) before crossing IPC. */
 export const StreamEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), text: z.string() }),
-  z.object({ kind: z.literal('tool'), name: z.string().max(200) }),
+  z.object({ kind: z.literal('tool'), name: z.string().check(z.maxLength(200)) }),
   z.object({ kind: z.literal('thinking') }),
-  z.object({ kind: z.literal('status'), text: z.string().max(500) }),
+  z.object({ kind: z.literal('status'), text: z.string().check(z.maxLength(500)) }),
 ]);
 export type StreamEvent = z.infer<typeof StreamEventSchema>;
 
@@ -67,8 +68,8 @@ export const TurnStreamSchema = z.object({
   turnId: z.string(),
   chat: ChatRefSchema,
   /** The user's message the progress message replies to. */
-  replyTo: z.number().int().nullable(),
-  events: z.array(StreamEventSchema).max(1000),
+  replyTo: z.nullable(z.int()),
+  events: z.array(StreamEventSchema).check(z.maxLength(1000)),
 });
 
 export const TurnStartedSchema = z.object({
@@ -77,31 +78,34 @@ export const TurnStartedSchema = z.object({
   chat: ChatRefSchema,
 });
 
-export const ButtonSchema = z.object({ label: z.string().min(1).max(64), data: z.string().min(1).max(64) });
+export const ButtonSchema = z.object({
+  label: z.string().check(z.minLength(1), z.maxLength(64)),
+  data: z.string().check(z.minLength(1), z.maxLength(64)),
+});
 export type Button = z.infer<typeof ButtonSchema>;
 
 /** A final message for a chat: the transport splits, formats, paces and confirms it. */
 export const DeliverySchema = z.object({
   /** Idempotency key: the same delivery retried after a crash is not sent twice. */
-  deliveryId: z.string().min(1).max(200),
+  deliveryId: z.string().check(z.minLength(1), z.maxLength(200)),
   chat: ChatRefSchema,
-  replyTo: z.number().int().nullable(),
+  replyTo: z.nullable(z.int()),
   text: z.string(),
   format: z.enum(['markdown', 'plain']),
   /**
    * `answer` finalizes the turn's live message with this text; `error` and `aborted` end the live
    * message and add a notice; `notice` is a message of its own.
    */
-  kind: z.enum(['answer', 'error', 'aborted', 'notice']).default('notice'),
-  buttons: z.array(z.array(ButtonSchema)).default([]),
+  kind: z._default(z.enum(['answer', 'error', 'aborted', 'notice']), 'notice'),
+  buttons: z._default(z.array(z.array(ButtonSchema)), []),
   /** The turn whose live progress message this final answer replaces. */
-  turnId: z.string().nullable(),
-  files: z.array(z.string()).default([]),
+  turnId: z.nullable(z.string()),
+  files: z._default(z.array(z.string()), []),
 });
 export type Delivery = z.infer<typeof DeliverySchema>;
 
 export const DeliveryResultSchema = z.object({
-  messageIds: z.array(z.number().int()),
+  messageIds: z.array(z.int()),
   /** True when this delivery id had been sent before and nothing was sent again. */
   duplicate: z.boolean(),
 });
@@ -111,6 +115,6 @@ export const QueueUpdateSchema = z.object({
   chat: ChatRefSchema,
   outcome: z.enum(['started', 'cancelled', 'discarded']),
   /** For `started`: the turn that now runs and the message it answers (the typing indicator starts). */
-  turnId: z.string().nullable().default(null),
-  replyTo: z.number().int().nullable().default(null),
+  turnId: z._default(z.nullable(z.string()), null),
+  replyTo: z._default(z.nullable(z.int()), null),
 });

@@ -3,7 +3,8 @@
  * tool scripts call (spec/multiagent.md §5-6, spec/sessions-and-tasks.md §4-5). The task registry
  * format lives here too because the scheduler (list route) and every agent worker read it.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import { ChatRefSchema } from './conversation-schemas.js';
 import { AgentNameSchema } from './targets.js';
 
@@ -16,17 +17,17 @@ export const DELEGATE_ASYNC_TIMEOUT_MS = 3_600_000;
 
 export const DelegateParamsSchema = z.object({
   from: AgentNameSchema,
-  message: z.string().min(1).max(200_000),
+  message: z.string().check(z.minLength(1), z.maxLength(200_000)),
   mode: z.enum(['sync', 'async']),
   /** End the recipient's inter-agent session with this sender first. */
-  newSession: z.boolean().default(false),
+  newSession: z._default(z.boolean(), false),
   /** The sender's chat/topic the request came from; async results go back there. */
-  origin: ChatRefSchema.nullable().default(null),
+  origin: z._default(z.nullable(ChatRefSchema), null),
   /** Async only: the agent that gets the result instead of the sender (no notice to the recipient's user). */
-  replyTo: AgentNameSchema.nullable().default(null),
+  replyTo: z._default(z.nullable(AgentNameSchema), null),
   /** Async only: no notice in the recipient's chat. */
-  silent: z.boolean().default(false),
-  summary: z.string().max(500).nullable().default(null),
+  silent: z._default(z.boolean(), false),
+  summary: z._default(z.nullable(z.string().check(z.maxLength(500))), null),
 });
 export type DelegateParams = z.infer<typeof DelegateParamsSchema>;
 
@@ -34,13 +35,13 @@ export const DelegateResultSchema = z.object({
   success: z.boolean(),
   /** Sync: the recipient's answer. Async: empty. */
   text: z.string(),
-  error: z.string().nullable(),
+  error: z.nullable(z.string()),
   /** The recipient's inter-agent session (the user continues it with `@<name>` in the recipient's chat). */
-  sessionName: z.string().nullable(),
+  sessionName: z.nullable(z.string()),
   /** Provider switch or stale session on the recipient side, shown with the result. */
-  notice: z.string().nullable(),
+  notice: z.nullable(z.string()),
   /** Async only: the job id (12 hex). */
-  taskId: z.string().nullable(),
+  taskId: z.nullable(z.string()),
 });
 export type DelegateResult = z.infer<typeof DelegateResultSchema>;
 
@@ -50,12 +51,12 @@ export const DelegateDoneParamsSchema = z.object({
   recipient: AgentNameSchema,
   sender: AgentNameSchema,
   request: z.string(),
-  origin: ChatRefSchema.nullable(),
+  origin: z.nullable(ChatRefSchema),
   success: z.boolean(),
   text: z.string(),
-  error: z.string().nullable(),
-  sessionName: z.string().nullable(),
-  notice: z.string().nullable(),
+  error: z.nullable(z.string()),
+  sessionName: z.nullable(z.string()),
+  notice: z.nullable(z.string()),
 });
 export type DelegateDoneParams = z.infer<typeof DelegateDoneParamsSchema>;
 
@@ -67,10 +68,10 @@ export const TASK_PRIORITIES = ['interactive', 'background', 'batch'] as const;
 
 /** One entry of `tasks.json` (home-layout.md §3); unknown fields written by others are kept. */
 export const TaskEntrySchema = z.looseObject({
-  task_id: z.string().regex(/^[0-9a-f]{8}$/),
-  chat_id: z.number().int(),
-  thread_id: z.number().int().nullable().default(null),
-  transport: z.enum(['tg', 'mx', 'api', 'cli']).default('tg'),
+  task_id: z.string().check(z.regex(/^[0-9a-f]{8}$/)),
+  chat_id: z.int(),
+  thread_id: z._default(z.nullable(z.int()), null),
+  transport: z._default(z.enum(['tg', 'mx', 'api', 'cli']), 'tg'),
   parent_agent: AgentNameSchema,
   name: z.string(),
   prompt_preview: z.string(),
@@ -78,49 +79,53 @@ export const TaskEntrySchema = z.looseObject({
   provider: z.string(),
   model: z.string(),
   status: z.enum(TASK_STATUSES),
-  session_id: z.string().default(''),
+  session_id: z._default(z.string(), ''),
   created_at: z.number(),
-  completed_at: z.number().nullable().default(null),
-  elapsed_seconds: z.number().default(0),
-  error: z.string().default(''),
-  result_preview: z.string().default(''),
-  question_count: z.number().int().default(0),
-  last_question: z.string().default(''),
-  num_turns: z.number().int().default(0),
-  thinking: z.string().nullable().default(null),
-  reasoning_effort: z.string().nullable().default(null),
+  completed_at: z._default(z.nullable(z.number()), null),
+  elapsed_seconds: z._default(z.number(), 0),
+  error: z._default(z.string(), ''),
+  result_preview: z._default(z.string(), ''),
+  question_count: z._default(z.int(), 0),
+  last_question: z._default(z.string(), ''),
+  num_turns: z._default(z.int(), 0),
+  thinking: z._default(z.nullable(z.string()), null),
+  reasoning_effort: z._default(z.nullable(z.string()), null),
   tasks_dir: z.string(),
-  priority: z.enum(TASK_PRIORITIES).default('background'),
+  priority: z._default(z.enum(TASK_PRIORITIES), 'background'),
   /** A question asked during the current run, waiting to be forwarded when the run ends. */
-  pending_question: z.string().nullable().default(null),
+  pending_question: z._default(z.nullable(z.string()), null),
   /** The interruption after a restart was announced (announced once only). */
-  announced: z.boolean().default(false),
+  announced: z._default(z.boolean(), false),
 });
 export type TaskEntry = z.infer<typeof TaskEntrySchema>;
 
-export const TasksFileSchema = z.object({ tasks: z.array(TaskEntrySchema).default([]) });
+export const TasksFileSchema = z.object({ tasks: z._default(z.array(TaskEntrySchema), []) });
 export type TasksFile = z.infer<typeof TasksFileSchema>;
 
 /** Task routes answer like HTTP: the internal API passes status and body through unchanged. */
 export const ApiReplySchema = z.object({
-  httpStatus: z.number().int().min(200).max(599),
+  httpStatus: z.int().check(z.gte(200), z.lte(599)),
   body: z.record(z.string(), z.unknown()),
 });
 export type ApiReply = z.infer<typeof ApiReplySchema>;
 
 export const TaskCreateParamsSchema = z.object({
   from: AgentNameSchema,
-  prompt: z.string().min(1).max(200_000),
-  name: z.string().max(100).nullable().default(null),
-  provider: z.enum(['claude', 'codex', 'gemini']).nullable().default(null),
-  model: z.string().max(100).nullable().default(null),
-  thinking: z.string().max(20).nullable().default(null),
+  prompt: z.string().check(z.minLength(1), z.maxLength(200_000)),
+  name: z._default(z.nullable(z.string().check(z.maxLength(100))), null),
+  provider: z._default(z.nullable(z.enum(['claude', 'codex', 'gemini'])), null),
+  model: z._default(z.nullable(z.string().check(z.maxLength(100))), null),
+  thinking: z._default(z.nullable(z.string().check(z.maxLength(20))), null),
   /** Unknown values are normalised to `background` by the hub. */
-  priority: z.string().max(20).nullable().default(null),
-  chat: ChatRefSchema.nullable().default(null),
+  priority: z._default(z.nullable(z.string().check(z.maxLength(20))), null),
+  chat: z._default(z.nullable(ChatRefSchema), null),
 });
 export type TaskCreateParams = z.infer<typeof TaskCreateParamsSchema>;
 
-export const TaskResumeParamsSchema = z.object({ taskId: z.string(), prompt: z.string().min(1).max(200_000), from: AgentNameSchema.nullable().default(null) });
-export const TaskAskParentParamsSchema = z.object({ taskId: z.string(), question: z.string().min(1).max(20_000) });
-export const TaskIdParamsSchema = z.object({ taskId: z.string(), from: AgentNameSchema.nullable().default(null) });
+export const TaskResumeParamsSchema = z.object({
+  taskId: z.string(),
+  prompt: z.string().check(z.minLength(1), z.maxLength(200_000)),
+  from: z._default(z.nullable(AgentNameSchema), null),
+});
+export const TaskAskParentParamsSchema = z.object({ taskId: z.string(), question: z.string().check(z.minLength(1), z.maxLength(20_000)) });
+export const TaskIdParamsSchema = z.object({ taskId: z.string(), from: z._default(z.nullable(AgentNameSchema), null) });

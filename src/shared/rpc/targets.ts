@@ -1,20 +1,21 @@
 /** Addresses of the processes on the RPC bus: `supervisor`, `transport`, `scheduler`, `agent:<name>`. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 
 export type Role = 'supervisor' | 'transport' | 'scheduler' | 'agent';
 export type WorkerRole = Exclude<Role, 'supervisor'>;
 
 /** Agent names: lowercase letters, digits, `-` and `_`, starting with a letter (as `agents add` enforces). */
 export const AGENT_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,39}$/;
-export const AgentNameSchema = z.string().regex(AGENT_NAME_PATTERN, 'agent names are lowercase letters, digits, - and _');
+export const AgentNameSchema = z.string().check(z.regex(AGENT_NAME_PATTERN, 'agent names are lowercase letters, digits, - and _'));
 
 export const TargetSchema = z.union([
   z.literal('supervisor'),
   z.literal('transport'),
   z.literal('scheduler'),
-  z.templateLiteral(['agent:', z.string().regex(AGENT_NAME_PATTERN)]),
+  z.templateLiteral(['agent:', z.string().check(z.regex(AGENT_NAME_PATTERN))]),
   /** A `ductor chat` terminal attached to the control socket. */
-  z.templateLiteral(['console:', z.number().int().positive()]),
+  z.templateLiteral(['console:', z.int().check(z.positive())]),
 ]);
 export type Target = z.infer<typeof TargetSchema>;
 

@@ -3,14 +3,14 @@
  * optional cross-process lock, and quarantine of files that fail validation.
  */
 import { readFile, rename } from 'node:fs/promises';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { StateFileError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { withFileLock } from './file-lock.js';
 
 export type CorruptReport = { file: string; movedTo: string; reason: string };
 
-export type JsonStoreOptions<S extends z.ZodType> = {
+export type JsonStoreOptions<S extends z.ZodMiniType> = {
   file: string;
   schema: S;
   /** Value used when the file is missing or empty (and after a corrupt file was moved aside). */
@@ -21,7 +21,7 @@ export type JsonStoreOptions<S extends z.ZodType> = {
   onCorrupt?: (report: CorruptReport) => void;
 };
 
-export class JsonStore<S extends z.ZodType> {
+export class JsonStore<S extends z.ZodMiniType> {
   constructor(private readonly options: JsonStoreOptions<S>) {}
 
   get file(): string {

@@ -4,7 +4,8 @@
  * sentinel so the restarted bot can report the result.
  */
 import { readFile, rm } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import { mainPaths } from '../paths.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { lastLine, type CommandRunner } from '../command-runner.js';
@@ -60,7 +61,7 @@ export async function installedGlobalVersion(run: CommandRunner): Promise<string
 }
 
 export const UpgradeSentinelSchema = z.object({
-  chat_id: z.number().int().nullable(),
+  chat_id: z.nullable(z.int()),
   old_version: z.string(),
   new_version: z.string(),
 });

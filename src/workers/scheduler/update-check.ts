@@ -6,7 +6,8 @@
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../shared/zod-english.js';
 import { writeFileAtomic } from '../../shared/store/atomic-write.js';
 import { silentLog, type SchedulerLog } from './scheduler-log.js';
 
@@ -14,7 +15,7 @@ export const UPDATE_FIRST_CHECK_MS = 60_000;
 export const UPDATE_CHECK_EVERY_MS = 60 * 60_000;
 const VIEW_TIMEOUT_MS = 30_000;
 
-const StateSchema = z.object({ notified_version: z.string().nullable().default(null) });
+const StateSchema = z.object({ notified_version: z._default(z.nullable(z.string()), null) });
 
 /** `npm view ductor version`; resolves with the version string printed. */
 export function npmViewLatest(pkg = 'ductor'): Promise<string> {

@@ -2,25 +2,26 @@
  * The chat tracker (`chat_activity.json` in the main home): groups and channels the bots have
  * seen, rejected or left, for `/where`, `/leave` and group audits. Only the transport writes it.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../shared/zod-english.js';
 import { JsonStore, type CorruptReport } from '../../shared/store/json-store.js';
 
 export const CHAT_STATUSES = ['active', 'rejected', 'left', 'kicked', 'auto_left'] as const;
 export type ChatStatus = (typeof CHAT_STATUSES)[number];
 
 const ChatEntrySchema = z.object({
-  chat_id: z.number().int(),
+  chat_id: z.int(),
   title: z.string(),
   type: z.string(),
   status: z.enum(CHAT_STATUSES),
-  reject_count: z.number().int().nonnegative().default(0),
+  reject_count: z._default(z.int().check(z.nonnegative()), 0),
   last_seen: z.string(),
   /** The agent whose bot saw the chat. */
-  agent: z.string().default('main'),
+  agent: z._default(z.string(), 'main'),
 });
 export type ChatEntry = z.infer<typeof ChatEntrySchema>;
 
-const ActivityFileSchema = z.object({ chats: z.record(z.string(), ChatEntrySchema).default({}) });
+const ActivityFileSchema = z.object({ chats: z._default(z.record(z.string(), ChatEntrySchema), {}) });
 
 export class ChatActivity {
   private readonly store: JsonStore<typeof ActivityFileSchema>;

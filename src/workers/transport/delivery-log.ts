@@ -3,14 +3,15 @@
  * retries a delivery after a crash with the same id; this log makes the retry a no-op, so no
  * reply is sent twice. Only the transport worker writes it.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../shared/zod-english.js';
 import { JsonStore, type CorruptReport } from '../../shared/store/json-store.js';
 
 /** Ids remembered; older ones cannot come back (the agent drops a delivery once confirmed). */
 const KEEP = 2_000;
 
 const DeliveryLogSchema = z.object({
-  sent: z.array(z.object({ id: z.string(), messageIds: z.array(z.number().int()) })).default([]),
+  sent: z._default(z.array(z.object({ id: z.string(), messageIds: z.array(z.int()) })), []),
 });
 
 export class DeliveryLog {

@@ -5,7 +5,8 @@
  * its files and decides what may leave.
  */
 import { readFile, rm } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../shared/zod-english.js';
 import { catalogue, type Catalogue } from '../../shared/i18n/index.js';
 import { mainPaths } from '../../shared/paths.js';
 import type { Inbound } from '../../shared/rpc/conversation-schemas.js';
@@ -19,11 +20,11 @@ import type { FileBrowser } from './showfiles.js';
 import type { TelegramBot, TransportLog } from './telegram-bot.js';
 
 const RestartSentinelSchema = z.object({
-  chat_id: z.number().int(),
+  chat_id: z.int(),
   message: z.string(),
-  timestamp: z.string().optional(),
+  timestamp: z.optional(z.string()),
   /** Which agent's bot answers (a sub-agent's /restart is confirmed by its own bot). */
-  agent: z.string().default('main'),
+  agent: z._default(z.string(), 'main'),
 });
 
 export type LocalCommandContext = {

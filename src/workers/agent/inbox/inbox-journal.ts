@@ -4,7 +4,8 @@
  * crash, `queued` entries run again and `running` ones become `interrupted` (the user is offered a
  * retry). Recently finished ids are remembered so a redelivered update is not answered twice.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/zod-english.js';
 import { InboundSchema, type Inbound } from '../../../shared/rpc/conversation-schemas.js';
 import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.js';
 
@@ -14,14 +15,14 @@ const DONE_IDS_KEPT = 500;
 const EntrySchema = z.object({
   inbound: InboundSchema,
   state: z.enum(['queued', 'running', 'interrupted']),
-  turnId: z.string().nullable().default(null),
+  turnId: z._default(z.nullable(z.string()), null),
   updatedAt: z.string(),
 });
 export type InboxEntry = z.infer<typeof EntrySchema>;
 
 const InboxFileSchema = z.object({
-  entries: z.array(EntrySchema).default([]),
-  doneIds: z.array(z.string()).default([]),
+  entries: z._default(z.array(EntrySchema), []),
+  doneIds: z._default(z.array(z.string()), []),
 });
 type InboxFile = z.infer<typeof InboxFileSchema>;
 

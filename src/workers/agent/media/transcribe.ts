@@ -4,14 +4,15 @@
  * text; no command configured, or a failing one, means the CLI is only told about the file.
  */
 import { spawn } from 'node:child_process';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/zod-english.js';
 
 /** A transcription running longer than this is stopped (ms). */
 const TRANSCRIBE_TIMEOUT_MS = 5 * 60_000;
 /** Transcripts are cut at this many characters before they go into a prompt. */
 const MAX_TRANSCRIPT_CHARS = 50_000;
 
-const TranscriptionSchema = z.object({ audio_command: z.string().default('') }).loose();
+const TranscriptionSchema = z.looseObject({ audio_command: z._default(z.string(), '') });
 
 export function audioCommandOf(transcription: unknown): string | null {
   const parsed = TranscriptionSchema.safeParse(transcription ?? {});

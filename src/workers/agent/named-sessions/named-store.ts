@@ -1,36 +1,37 @@
 /** `named_sessions.json` of one agent (home-layout.md §3); written only by that agent's worker. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/zod-english.js';
 import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.js';
 
 export const NamedSessionSchema = z.looseObject({
-  name: z.string().min(1).max(40),
+  name: z.string().check(z.minLength(1), z.maxLength(40)),
   /** `user` = `/session`; `interagent` = the scoped session another agent talks to. */
-  kind: z.enum(['user', 'interagent']).default('user'),
-  chat_id: z.number().int(),
-  topic_id: z.number().int().nullable().default(null),
-  transport: z.enum(['tg', 'mx', 'api', 'cli']).default('tg'),
+  kind: z._default(z.enum(['user', 'interagent']), 'user'),
+  chat_id: z.int(),
+  topic_id: z._default(z.nullable(z.int()), null),
+  transport: z._default(z.enum(['tg', 'mx', 'api', 'cli']), 'tg'),
   provider: z.enum(['claude', 'codex', 'gemini']),
   model: z.string(),
-  reasoning_effort: z.string().nullable().default(null),
-  session_id: z.string().default(''),
-  prompt_preview: z.string().default(''),
-  last_prompt: z.string().default(''),
+  reasoning_effort: z._default(z.nullable(z.string()), null),
+  session_id: z._default(z.string(), ''),
+  prompt_preview: z._default(z.string(), ''),
+  last_prompt: z._default(z.string(), ''),
   status: z.enum(['running', 'idle', 'ended']),
   created_at: z.number(),
-  message_count: z.number().int().default(0),
+  message_count: z._default(z.int(), 0),
   /** Inter-agent sessions: who talks to this session. */
-  sender: z.string().nullable().default(null),
+  sender: z._default(z.nullable(z.string()), null),
   /**
    * Set when a run cut off by a restart was re-submitted; cleared when a run ends. A re-run that is
    * itself cut off is not re-submitted again (spec §3: once), so a crashing prompt cannot loop.
    */
-  resubmitted: z.boolean().default(false),
+  resubmitted: z._default(z.boolean(), false),
 });
 export type NamedSession = z.infer<typeof NamedSessionSchema>;
 
 const FileSchema = z.looseObject({
-  sessions: z.array(NamedSessionSchema).default([]),
-  active_targets: z.record(z.string(), z.unknown()).default({}),
+  sessions: z._default(z.array(NamedSessionSchema), []),
+  active_targets: z._default(z.record(z.string(), z.unknown()), {}),
 });
 
 export class NamedSessionStore {

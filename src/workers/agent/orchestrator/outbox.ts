@@ -6,7 +6,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/zod-english.js';
 import { DeliverySchema, type Delivery } from '../../../shared/rpc/conversation-schemas.js';
 import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.js';
 
@@ -16,7 +17,7 @@ const MAX_RETRY_DELAY_MS = 5_000;
 const GIVE_UP_AFTER_MS = 6 * 60 * 60_000;
 
 const OutboxFileSchema = z.object({
-  pending: z.array(z.object({ delivery: DeliverySchema, createdAt: z.string() })).default([]),
+  pending: z._default(z.array(z.object({ delivery: DeliverySchema, createdAt: z.string() })), []),
 });
 
 export type DeliverFn = (delivery: Delivery) => Promise<{ messageIds: number[] }>;

@@ -1,39 +1,40 @@
 /** The `sessions.json` format (home-layout.md §3), with the legacy flat fields migrated on read. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/zod-english.js';
 
 export const ProviderIdSchema = z.enum(['claude', 'codex', 'gemini']);
 export type ProviderId = z.infer<typeof ProviderIdSchema>;
 
 export const ProviderBucketSchema = z.object({
-  session_id: z.string().default(''),
-  message_count: z.number().int().nonnegative().default(0),
-  total_cost_usd: z.number().nonnegative().default(0),
-  total_tokens: z.number().int().nonnegative().default(0),
+  session_id: z._default(z.string(), ''),
+  message_count: z._default(z.int().check(z.nonnegative()), 0),
+  total_cost_usd: z._default(z.number().check(z.nonnegative()), 0),
+  total_tokens: z._default(z.int().check(z.nonnegative()), 0),
 });
 export type ProviderBucket = z.infer<typeof ProviderBucketSchema>;
 
 const LegacyFlat = {
-  session_id: z.string().optional(),
-  message_count: z.number().optional(),
-  total_cost_usd: z.number().optional(),
-  total_tokens: z.number().optional(),
+  session_id: z.optional(z.string()),
+  message_count: z.optional(z.number()),
+  total_cost_usd: z.optional(z.number()),
+  total_tokens: z.optional(z.number()),
 };
 
-export const SessionRecordSchema = z
-  .looseObject({
-    transport: z.string().default('tg'),
-    chat_id: z.number().int(),
-    topic_id: z.number().int().nullable().default(null),
-    topic_name: z.string().nullable().default(null),
-    provider: ProviderIdSchema.default('claude'),
-    model: z.string().default('opus'),
-    reasoning_effort: z.string().nullable().default(null),
+export const SessionRecordSchema = z.pipe(
+  z.looseObject({
+    transport: z._default(z.string(), 'tg'),
+    chat_id: z.int(),
+    topic_id: z._default(z.nullable(z.int()), null),
+    topic_name: z._default(z.nullable(z.string()), null),
+    provider: z._default(ProviderIdSchema, 'claude'),
+    model: z._default(z.string(), 'opus'),
+    reasoning_effort: z._default(z.nullable(z.string()), null),
     created_at: z.string(),
     last_active: z.string(),
-    provider_sessions: z.partialRecord(ProviderIdSchema, ProviderBucketSchema).default({}),
+    provider_sessions: z._default(z.partialRecord(ProviderIdSchema, ProviderBucketSchema), {}),
     ...LegacyFlat,
-  })
-  .transform((record) => {
+  }),
+  z.transform((record) => {
     // Older files kept one provider's counters at the top level: fold them into its bucket.
     const { session_id, message_count, total_cost_usd, total_tokens, ...rest } = record;
     if (session_id && !rest.provider_sessions[rest.provider]) {
@@ -45,7 +46,8 @@ export const SessionRecordSchema = z
       };
     }
     return rest;
-  });
+  }),
+);
 export type SessionRecord = z.output<typeof SessionRecordSchema>;
 
 export const SessionsFileSchema = z.record(z.string(), SessionRecordSchema);

@@ -10,43 +10,44 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/zod-english.js';
 import type { ChatRef } from '../../../shared/rpc/conversation-schemas.js';
 import { DELEGATE_SYNC_TIMEOUT_MS, type ApiReply, type DelegateParams, type DelegateResult, type TaskCreateParams, type TaskEntry } from '../../../shared/rpc/delegation-schemas.js';
 import { AGENT_NAME_PATTERN } from '../../../shared/rpc/targets.js';
 
 const MAX_BODY = '2mb';
-const NAME = z.string().regex(AGENT_NAME_PATTERN);
-const ChatId = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)]).nullish();
+const NAME = z.string().check(z.regex(AGENT_NAME_PATTERN));
+const ChatId = z.nullish(z.union([z.int(), z.pipe(z.string().check(z.regex(/^-?\d+$/)), z.transform(Number))]));
 
 const SendBody = z.object({
-  from: NAME.default('main'),
+  from: z._default(NAME, 'main'),
   to: NAME,
-  message: z.string().min(1),
-  new_session: z.boolean().optional(),
+  message: z.string().check(z.minLength(1)),
+  new_session: z.optional(z.boolean()),
   chat_id: ChatId,
   topic_id: ChatId,
-  transport: z.enum(['tg', 'mx', 'api', 'cli']).optional(),
-  summary: z.string().max(500).nullish(),
-  reply_to: NAME.nullish(),
-  silent: z.boolean().optional(),
+  transport: z.optional(z.enum(['tg', 'mx', 'api', 'cli'])),
+  summary: z.nullish(z.string().check(z.maxLength(500))),
+  reply_to: z.nullish(NAME),
+  silent: z.optional(z.boolean()),
 });
 
 const CreateBody = z.object({
-  from: NAME.default('main'),
-  prompt: z.string().min(1),
-  name: z.string().max(100).nullish(),
-  provider: z.enum(['claude', 'codex', 'gemini']).nullish(),
-  model: z.string().max(100).nullish(),
-  thinking: z.string().max(20).nullish(),
-  priority: z.string().max(20).nullish(),
+  from: z._default(NAME, 'main'),
+  prompt: z.string().check(z.minLength(1)),
+  name: z.nullish(z.string().check(z.maxLength(100))),
+  provider: z.nullish(z.enum(['claude', 'codex', 'gemini'])),
+  model: z.nullish(z.string().check(z.maxLength(100))),
+  thinking: z.nullish(z.string().check(z.maxLength(20))),
+  priority: z.nullish(z.string().check(z.maxLength(20))),
   chat_id: ChatId,
   topic_id: ChatId,
-  transport: z.enum(['tg', 'mx', 'api', 'cli']).optional(),
+  transport: z.optional(z.enum(['tg', 'mx', 'api', 'cli'])),
 });
-const ResumeBody = z.object({ task_id: z.string().min(1), prompt: z.string().min(1), from: NAME.nullish() });
-const AskBody = z.object({ task_id: z.string().min(1), question: z.string().min(1) });
-const TaskIdBody = z.object({ task_id: z.string().min(1), from: NAME.nullish() });
+const ResumeBody = z.object({ task_id: z.string().check(z.minLength(1)), prompt: z.string().check(z.minLength(1)), from: z.nullish(NAME) });
+const AskBody = z.object({ task_id: z.string().check(z.minLength(1)), question: z.string().check(z.minLength(1)) });
+const TaskIdBody = z.object({ task_id: z.string().check(z.minLength(1)), from: z.nullish(NAME) });
 
 export type InternalApiDeps = {
   port: number;
@@ -80,7 +81,7 @@ export async function startInternalApi(deps: InternalApiDeps): Promise<InternalA
     next();
   });
 
-  const parse = <S extends z.ZodType>(schema: S, req: Request, res: Response): z.output<S> | null => {
+  const parse = <S extends z.ZodMiniType>(schema: S, req: Request, res: Response): z.output<S> | null => {
     const parsed = schema.safeParse(req.body ?? {});
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
@@ -146,7 +147,7 @@ export async function startInternalApi(deps: InternalApiDeps): Promise<InternalA
     res.status(answer.httpStatus).json(answer.body);
   }));
   // Routes by task id: the owner is read from the registry, the owner's worker decides.
-  const byTask = (method: 'taskResume' | 'taskAskParent' | 'taskCancel' | 'taskDelete', schema: z.ZodType<{ task_id: string } & Record<string, unknown>>) =>
+  const byTask = (method: 'taskResume' | 'taskAskParent' | 'taskCancel' | 'taskDelete', schema: z.ZodMiniType<{ task_id: string } & Record<string, unknown>>) =>
     wrap(async (req, res) => {
       const body = parse(schema, req, res);
       if (!body) return;

@@ -1,5 +1,6 @@
 /** Frames of the WebSocket API (spec/telegram.md §9) and the HTTP answers, checked with zod. */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/zod-english.js';
 import { PUBLIC_KEY_BYTES, decodeBase64 } from './crypto.js';
 
 /** Close codes in the private range (4000–4999) so clients can tell why the server hung up. */
@@ -8,22 +9,25 @@ export const CLOSE_AUTH_TIMEOUT = 4002;
 export const CLOSE_BAD_FRAME = 4003;
 export const CLOSE_SHUTDOWN = 1001;
 
-const PublicKeySchema = z.string().max(100).refine((v) => decodeBase64(v)?.length === PUBLIC_KEY_BYTES, 'e2e_pk must be a base64 X25519 public key');
-const IdSchema = z.number().int().min(-(2 ** 52)).max(2 ** 52);
+const PublicKeySchema = z.string().check(
+  z.maxLength(100),
+  z.refine((v) => decodeBase64(v)?.length === PUBLIC_KEY_BYTES, 'e2e_pk must be a base64 X25519 public key'),
+);
+const IdSchema = z.int().check(z.gte(-(2 ** 52)), z.lte(2 ** 52));
 
 /** The only plaintext frame a client sends. */
 export const AuthFrameSchema = z.strictObject({
   type: z.literal('auth'),
-  token: z.string().max(512),
+  token: z.string().check(z.maxLength(512)),
   e2e_pk: PublicKeySchema,
-  chat_id: IdSchema.optional(),
-  channel_id: IdSchema.nullable().optional(),
+  chat_id: z.optional(IdSchema),
+  channel_id: z.optional(z.nullable(IdSchema)),
 });
 export type AuthFrame = z.infer<typeof AuthFrameSchema>;
 
 /** What a client may send inside the box. */
 export const ClientFrameSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('message'), text: z.string().min(1).max(100_000) }),
+  z.strictObject({ type: z.literal('message'), text: z.string().check(z.minLength(1), z.maxLength(100_000)) }),
   z.strictObject({ type: z.literal('abort') }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
@@ -39,4 +43,4 @@ export type ServerFrame =
   | { type: 'abort_ok'; killed: number }
   | { type: 'error'; code: string; message: string };
 
-export const FilesQuerySchema = z.object({ path: z.string().min(1).max(4096) });
+export const FilesQuerySchema = z.object({ path: z.string().check(z.minLength(1), z.maxLength(4096)) });

@@ -4,15 +4,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/zod-english.js';
 import type { MatrixConfig } from '../../../shared/config/schema-blocks.js';
 import { writeFileAtomic } from '../../../shared/store/atomic-write.js';
 
 const CredentialsFileSchema = z.object({
-  homeserver: z.string().min(1),
-  user_id: z.string().min(1),
-  access_token: z.string().min(1),
-  device_id: z.string().min(1),
+  homeserver: z.string().check(z.minLength(1)),
+  user_id: z.string().check(z.minLength(1)),
+  access_token: z.string().check(z.minLength(1)),
+  device_id: z.string().check(z.minLength(1)),
 });
 
 export type StoredCredentials = { homeserver: string; userId: string; accessToken: string; deviceId: string };

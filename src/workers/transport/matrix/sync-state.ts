@@ -5,7 +5,8 @@
  * answered). Messages sent while ductor was down are new ids and still run.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../../../shared/zod-english.js';
 import { writeFileAtomic } from '../../../shared/store/atomic-write.js';
 
 /** More than the initial sync's 20 events per room for any realistic number of rooms. */
