@@ -7,15 +7,6 @@ import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 
 const OUT = 'dist/bin';
 
-/** Resolves zod's locale index to an English-only module (see zod-locales-en.mjs). */
-const englishOnlyZodLocales = {
-  name: 'zod-english-only',
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /locales\/index\.js$/ }, (args) =>
-      args.importer.includes(`${'node_modules'}/zod/`) ? { path: new URL('./zod-locales-en.mjs', import.meta.url).pathname } : undefined);
-  },
-};
-
 /**
  * Parts that become bundles of their own, loaded on first use (src/shared/esm-import.ts
  * importBundle): the worker bundles keep only the import() that is never taken in production.
@@ -64,7 +55,7 @@ await build({
   // iconv-lite (half a megabyte of code pages) and mime-db (a large JSON) come with express;
   // required from node_modules they cost nothing until used and stay out of the source V8 keeps.
   external: ['tinypool', 'sharp', 'iconv-lite', 'mime-db'],
-  plugins: [englishOnlyZodLocales, separateBundles],
+  plugins: [separateBundles],
 });
 
 // The launchers: `ductor` (the command) and `launch.js` (what the supervisor forks per worker).

@@ -46,7 +46,10 @@ export function readIdentity(env: NodeJS.ProcessEnv = process.env): WorkerIdenti
 
 /** Starts a worker: call once from the worker's `main.ts`. */
 export async function runWorker(hooks: WorkerHooks): Promise<WorkerContext> {
+  const codeLoadedAtMs = performance.now();
+  const codeLoadedCpu = process.cpuUsage();
   await waitForBegin();
+  const beginAtMs = performance.now();
   const identity = readIdentity();
   const fileName = identity.role === 'agent' ? `agent-${identity.agent}` : identity.role;
   const log = createLogger({
@@ -107,9 +110,18 @@ export async function runWorker(hooks: WorkerHooks): Promise<WorkerContext> {
   const startHookAtMs = performance.now();
   await hooks.start?.(ctx);
   peer.notify('ready', { id: identity.id, pid: process.pid });
-  // Milliseconds since this process started, and of those in the start hook: where a slow cold
-  // start comes from (module loading before, the worker's own start work after).
-  log.info({ pid: process.pid, sinceProcessStartMs: Math.round(performance.now()), startHookMs: Math.round(performance.now() - startHookAtMs) }, 'worker ready');
+  // Where a slow cold start comes from: milliseconds since this process started at which its code
+  // was loaded, it was told to begin and it was ready; the start hook's share; CPU time so far.
+  const cpu = process.cpuUsage();
+  log.info({
+    pid: process.pid,
+    sinceProcessStartMs: Math.round(performance.now()),
+    codeLoadedAtMs: Math.round(codeLoadedAtMs), // all modules evaluated (a standby worker then waits)
+    beginAtMs: Math.round(beginAtMs),
+    startHookMs: Math.round(performance.now() - startHookAtMs),
+    codeLoadedCpuMs: Math.round((codeLoadedCpu.user + codeLoadedCpu.system) / 1000),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+  }, 'worker ready');
   startupDone();
   return ctx;
 }

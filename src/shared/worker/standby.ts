@@ -5,7 +5,8 @@
  * supervisor sends `begin` with the last environment values (those that depend on the config), or
  * exits quietly when the supervisor goes away or never needs it.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-english.js';
 import { WORKER_ENV } from './env-names.js';
 
 export const BeginMessageSchema = z.object({ ductor: z.literal('begin'), env: z.record(z.string(), z.string()) });
