@@ -3,7 +3,7 @@
 // resolves hundreds of modules nor recompiles the same code in every process. tsc still
 // type-checks and emits dist/src for the tests.
 import { build } from 'esbuild';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const OUT = 'dist/bin';
 
@@ -57,6 +57,17 @@ await build({
   external: ['tinypool', 'sharp', 'iconv-lite', 'mime-db'],
   plugins: [separateBundles],
 });
+
+// A bundle runs inside a vm.Script, where a plain import() fails at run time: every import() left
+// in a bundle must be a source-only fallback of src/shared/esm-import.ts, never taken there.
+const sourceOnlyImports = new Set(['import("./matrix-sdk.js")']);
+for (const name of ['cli', 'transport-worker', 'scheduler-worker', 'agent-worker']) {
+  const literal = readFileSync(`${OUT}/${name}.js`, 'utf8').match(/\bimport\(\s*["'`][^)]*\)/g)?.filter((call) => !sourceOnlyImports.has(call));
+  if (literal?.length) {
+    console.error(`bundle: ${name}.js keeps ${literal.join(', ')}; load it with importPackage/importBundle (src/shared/esm-import.ts) or a static import`);
+    process.exit(1);
+  }
+}
 
 // The launchers: `ductor` (the command) and `launch.js` (what the supervisor forks per worker).
 await build({

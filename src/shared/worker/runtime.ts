@@ -48,6 +48,7 @@ export function readIdentity(env: NodeJS.ProcessEnv = process.env): WorkerIdenti
 export async function runWorker(hooks: WorkerHooks): Promise<WorkerContext> {
   const codeLoadedAtMs = performance.now();
   const codeLoadedCpu = process.cpuUsage();
+  const codeLoadedHeap = process.memoryUsage().heapUsed;
   await waitForBegin();
   const beginAtMs = performance.now();
   const identity = readIdentity();
@@ -121,6 +122,8 @@ export async function runWorker(hooks: WorkerHooks): Promise<WorkerContext> {
     startHookMs: Math.round(performance.now() - startHookAtMs),
     codeLoadedCpuMs: Math.round((codeLoadedCpu.user + codeLoadedCpu.system) / 1000),
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    codeLoadedHeapKiB: Math.round(codeLoadedHeap / 1024),
+    heapKiB: Math.round(process.memoryUsage().heapUsed / 1024),
   }, 'worker ready');
   startupDone();
   return ctx;
