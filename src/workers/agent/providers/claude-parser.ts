@@ -56,15 +56,15 @@ export class ClaudeParser implements StreamParser {
   finish(end: ProcessEnd): TurnResult {
     // No result line: a clean exit with streamed text is still an answer; anything else is an error.
     return composeResult(this.outcome, end, this.options.resumeSessionId, (outcome, e) =>
-      e.exitCode === 0 && outcome.text !== '' ? { isError: false, errorMessage: null } : { isError: true, errorMessage: null },
+      e.exitCode === 0 && !outcome.text.isEmpty ? { isError: false, errorMessage: null } : { isError: true, errorMessage: null },
     );
   }
 
   /** Text kept for a run that never prints its result line; messages are separated by a blank line. */
   private accumulate(text: string, messageId: string | undefined): void {
     if (this.outcome.sawResult) return;
-    const separator = this.outcome.text !== '' && messageId !== this.lastTextMessageId ? '\n\n' : '';
-    this.outcome.text += separator + text;
+    if (!this.outcome.text.isEmpty && messageId !== this.lastTextMessageId) this.outcome.text.append('\n\n');
+    this.outcome.text.append(text);
     this.lastTextMessageId = messageId;
   }
 
@@ -166,7 +166,7 @@ export class ClaudeParser implements StreamParser {
       const text = str(delta.text);
       if (text !== undefined && text !== '') {
         this.streamedText = true;
-        if (!this.outcome.sawResult) this.outcome.text += text;
+        if (!this.outcome.sawResult) this.outcome.text.append(text);
         this.emit({ type: 'text_delta', text });
       }
     } else if (delta?.type === 'thinking_delta') {
@@ -184,10 +184,10 @@ export class ClaudeParser implements StreamParser {
     const errors = (arr(msg.errors) ?? []).filter((e): e is string => typeof e === 'string');
     o.isError = isError;
     if (isError) {
-      o.text = '';
+      o.text.set('');
       o.errorMessage = resultText !== undefined && resultText !== '' ? resultText : errors.length > 0 ? errors.join('; ') : `claude ended with ${str(msg.subtype) ?? 'an error'}`;
     } else {
-      o.text = resultText ?? '';
+      o.text.set(resultText ?? '');
       o.errorMessage = null;
     }
     const usage = obj(msg.usage);

@@ -97,14 +97,14 @@ export class CodexParser implements StreamParser {
     this.flush();
     return composeResult(this.outcome, end, this.options.resumeSessionId, (outcome, e, stderr) => {
       if (e.exitCode === 0) {
-        return outcome.text !== ''
+        return !outcome.text.isEmpty
           ? { isError: false, errorMessage: null }
           : { isError: true, errorMessage: 'Codex failed before producing a final response.' };
       }
       // Killed by a signal with nothing said in the stream: name the signal.
       if (e.signal !== null && this.lastFailure === null) return { isError: true, errorMessage: null };
       // Precedence from spec/providers.md §3: in-stream failure → text → stderr → "(no output)".
-      const message = this.lastFailure ?? (outcome.text !== '' ? outcome.text : null) ?? (stripCodexNotices(stderr) || '(no output)');
+      const message = this.lastFailure ?? (outcome.text.isEmpty ? null : outcome.text.toString()) ?? (stripCodexNotices(stderr) || '(no output)');
       return { isError: true, errorMessage: message };
     });
   }
@@ -165,8 +165,8 @@ export class CodexParser implements StreamParser {
     if (this.buffered === null) return;
     const text = this.buffered;
     this.buffered = null;
-    const delta = this.outcome.text === '' ? text : `\n${text}`;
-    this.outcome.text += delta;
+    const delta = this.outcome.text.isEmpty ? text : `\n${text}`;
+    this.outcome.text.append(delta);
     this.options.emit({ type: 'text_delta', text: delta });
   }
 }

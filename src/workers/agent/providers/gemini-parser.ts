@@ -82,7 +82,7 @@ export class GeminiParser implements StreamParser {
 
   private addText(text: string): void {
     if (text === '') return;
-    this.outcome.text += text;
+    this.outcome.text.append(text);
     this.options.emit({ type: 'text_delta', text });
   }
 
@@ -91,7 +91,7 @@ export class GeminiParser implements StreamParser {
     this.setSession(str(msg.session_id));
     o.sawResult = true;
     const finalText = str(msg.response) ?? str(msg.output) ?? str(msg.result);
-    if (finalText !== undefined && finalText !== '') o.text = finalText;
+    if (finalText !== undefined && finalText !== '') o.text.set(finalText);
     const errorObj = obj(msg.error);
     o.isError = str(msg.status) === 'error' || msg.is_error === true || errorObj !== undefined;
     o.errorMessage = o.isError ? str(errorObj?.message) ?? this.lastError ?? 'Gemini reported an error' : null;

@@ -2,6 +2,7 @@
 import { emptyUsage, type DebugLog, type EmitEvent, type EndReason, type ProviderName, type TurnResult, type Usage } from './events.js';
 import { clip } from './json-fields.js';
 import { installHint, isAuthFailureText, isStaleSessionText, loginHint } from './failure-text.js';
+import { TurnText } from './turn-text.js';
 
 /** User-facing error texts are cut here (spec/providers.md §5). */
 export const MAX_ERROR_CHARS = 500;
@@ -34,7 +35,7 @@ export interface StreamParser {
 /** What a parser learned from stdout; the process end decides the rest. */
 export type StreamOutcome = {
   provider: ProviderName;
-  text: string;
+  text: TurnText;
   sessionId: string | null;
   sawResult: boolean;
   isError: boolean;
@@ -50,7 +51,7 @@ export type StreamOutcome = {
 export function emptyOutcome(provider: ProviderName): StreamOutcome {
   return {
     provider,
-    text: '',
+    text: new TurnText(),
     sessionId: null,
     sawResult: false,
     isError: false,
@@ -133,7 +134,7 @@ export function composeResult(
 
   return {
     provider,
-    text: outcome.text,
+    text: outcome.text.toString(),
     sessionId: staleSession ? null : outcome.sessionId ?? resumeSessionId ?? null,
     isError,
     errorMessage: errorMessage === null ? null : clip(errorMessage, MAX_ERROR_CHARS),
