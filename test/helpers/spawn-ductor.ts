@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
@@ -23,6 +24,13 @@ export function isolatedUserHome(home: string): string {
   return join(home, '.user-home');
 }
 
+/**
+ * One code cache folder for every ductor the tests start (src/launcher/launch.ts): the first start
+ * of a build writes it and the others use it, as on a user's machine. Tests of the cache itself
+ * pass an XDG_CACHE_HOME of their own.
+ */
+const TEST_CODE_CACHE = join(tmpdir(), 'ductor-test-code-cache');
+
 export type RunResult = { code: number | null; stdout: string; stderr: string };
 
 /**
@@ -31,7 +39,7 @@ export type RunResult = { code: number | null; stdout: string; stderr: string };
  */
 export async function runDuctor(home: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   const child = spawn(process.execPath, [DUCTOR_BIN, ...args], {
-    env: { ...process.env, DUCTOR_HOME: home, HOME: isolatedUserHome(home), ...env },
+    env: { ...process.env, DUCTOR_HOME: home, HOME: isolatedUserHome(home), XDG_CACHE_HOME: TEST_CODE_CACHE, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -56,7 +64,7 @@ export type RunningDuctor = {
 /** `ownGroup`: the supervisor leads a process group of its own, as under systemd or a terminal. */
 export async function spawnDuctor(t: TestContext, home: string, env: NodeJS.ProcessEnv = {}, bin = DUCTOR_BIN, options: { ownGroup?: boolean } = {}): Promise<RunningDuctor> {
   const child = spawn(process.execPath, [bin], {
-    env: { ...process.env, DUCTOR_HOME: home, HOME: isolatedUserHome(home), ...env },
+    env: { ...process.env, DUCTOR_HOME: home, HOME: isolatedUserHome(home), XDG_CACHE_HOME: TEST_CODE_CACHE, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.ownGroup ?? false,
   });
