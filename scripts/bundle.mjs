@@ -19,13 +19,16 @@ const separateBundles = {
   },
 };
 
+// DUCTOR_BUNDLE_NO_MINIFY=1 keeps names readable, for CPU profiles (node --cpu-prof) of the bundles.
+const minify = process.env.DUCTOR_BUNDLE_NO_MINIFY !== '1';
+
 const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   sourcemap: true,
   legalComments: 'none',
-  minify: true,
+  minify,
   logLevel: 'warning',
 };
 
@@ -61,7 +64,8 @@ await build({
 // A bundle runs inside a vm.Script, where a plain import() fails at run time: every import() left
 // in a bundle must be a source-only fallback of src/shared/esm-import.ts, never taken there.
 const sourceOnlyImports = new Set(['import("./matrix-sdk.js")']);
-for (const name of ['cli', 'transport-worker', 'scheduler-worker', 'agent-worker']) {
+// (Minified bundles only: unminified ones keep comments that quote import() calls.)
+for (const name of minify ? ['cli', 'transport-worker', 'scheduler-worker', 'agent-worker'] : []) {
   const literal = readFileSync(`${OUT}/${name}.js`, 'utf8').match(/\bimport\(\s*["'`][^)]*\)/g)?.filter((call) => !sourceOnlyImports.has(call));
   if (literal?.length) {
     console.error(`bundle: ${name}.js keeps ${literal.join(', ')}; load it with importPackage/importBundle (src/shared/esm-import.ts) or a static import`);
