@@ -82,20 +82,15 @@ await build({
   banner: { js: '#!/usr/bin/env node' },
 });
 
-// tinypool's task file for rendering long replies off the transport's event loop: tinypool
-// import()s it in a thread and wants its default export, so it stays an ES module.
+// The ES module bundles, loaded with import(): tinypool's task file for rendering long replies off
+// the transport's event loop (tinypool imports it in a thread and wants its default export), and
+// matrix-js-sdk with its helpers (an ES module package), loaded by the transport for Matrix only.
 await build({
   ...common,
-  entryPoints: { 'render-worker': 'src/workers/transport/render/render-task.ts' },
-  outdir: OUT,
-  outExtension: { '.js': '.mjs' },
-  format: 'esm',
-});
-
-// matrix-js-sdk and its helpers (an ES module package), loaded by the transport for Matrix only.
-await build({
-  ...common,
-  entryPoints: { 'matrix-sdk': 'src/workers/transport/matrix/matrix-sdk.ts' },
+  entryPoints: {
+    'render-worker': 'src/workers/transport/render/render-task.ts',
+    'matrix-sdk': 'src/workers/transport/matrix/matrix-sdk.ts',
+  },
   outdir: OUT,
   outExtension: { '.js': '.mjs' },
   format: 'esm',

@@ -23,7 +23,8 @@ async function startAndStop(t: Parameters<typeof tmpHome>[0], home: string, env:
   assert.equal(await ductor.waitForExit(), 0, ductor.output());
 }
 
-test('the first start saves a code cache per bundle; the next start uses it unchanged', async (t) => {
+/** A first start on a fresh home with a cache folder of its own; returns the cache files it wrote. */
+async function firstStart(t: Parameters<typeof tmpHome>[0]): Promise<{ home: string; env: NodeJS.ProcessEnv; dir: string; files: string[] }> {
   const home = await tmpHome(t);
   const cacheHome = await tmpHome(t, 'ductor-cache-');
   await writeConfig(home);
@@ -33,8 +34,12 @@ test('the first start saves a code cache per bundle; the next start uses it unch
     const found = await cacheFiles(cacheHome);
     return found.length === BUNDLES.length ? found : null;
   }, { timeoutMs: 10_000, message: 'one cache file per bundle' });
+  return { home, env, dir: join(cacheHome, 'ductor', 'code-cache'), files };
+}
+
+test('the first start saves a code cache per bundle; the next start uses it unchanged', async (t) => {
+  const { home, env, dir, files } = await firstStart(t);
   assert.deepEqual(files.map((f) => BUNDLES.find((b) => f.startsWith(`${b}-`))), BUNDLES);
-  const dir = join(cacheHome, 'ductor', 'code-cache');
   const before = await Promise.all(files.map(async (f) => (await stat(join(dir, f))).mtimeMs));
   await startAndStop(t, home, env);
   const after = await Promise.all(files.map(async (f) => (await stat(join(dir, f))).mtimeMs));
@@ -42,13 +47,7 @@ test('the first start saves a code cache per bundle; the next start uses it unch
 });
 
 test('a damaged cache costs only a normal compile and is replaced', async (t) => {
-  const home = await tmpHome(t);
-  const cacheHome = await tmpHome(t, 'ductor-cache-');
-  await writeConfig(home);
-  const env = { XDG_CACHE_HOME: cacheHome };
-  await startAndStop(t, home, env);
-  const files = await waitFor(async () => ((await cacheFiles(cacheHome)).length === BUNDLES.length ? cacheFiles(cacheHome) : null), { timeoutMs: 10_000 });
-  const dir = join(cacheHome, 'ductor', 'code-cache');
+  const { home, env, dir, files } = await firstStart(t);
   const garbage = Buffer.from('not a V8 code cache '.repeat(50));
   for (const f of files) await writeFile(join(dir, f), garbage);
   await startAndStop(t, home, env);
