@@ -14,10 +14,10 @@ export function workerEnv(spec: WorkerSpec): NodeJS.ProcessEnv {
   return { ...spec.env, [WORKER_ENV.role]: spec.role, ...(spec.agent ? { [WORKER_ENV.agent]: spec.agent } : {}) };
 }
 
-/** Forks a worker; `extraEnv` marks a standby fork. */
-export function forkWorker(spec: WorkerSpec, extraEnv: NodeJS.ProcessEnv = {}): ChildProcess {
+/** Forks a worker; a standby fork passes its own environment (workerEnv plus the standby mark). */
+export function forkWorker(spec: WorkerSpec, env: NodeJS.ProcessEnv = workerEnv(spec)): ChildProcess {
   return fork(spec.entry, spec.args ?? [], {
-    env: { ...workerEnv(spec), ...extraEnv },
+    env,
     execArgv: spec.execArgv,
     serialization: 'json',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

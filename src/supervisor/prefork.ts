@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mainPaths } from '../shared/paths.js';
+import { AGENT_NAME_PATTERN } from '../shared/rpc/target-names.js';
 import type { Target } from '../shared/rpc/targets.js';
 import { WORKER_ENV } from '../shared/worker/env-names.js';
 import { forkWorker, workerEnv, type StandbyWorker } from './fork-worker.js';
@@ -24,7 +25,7 @@ export class StandbyWorkers {
     for (const spec of workerSpecs({ home, agents: ['main', ...agentNames(paths.agentsFile)], env, logLevel: 'info' })) {
       const standbyEnv = { ...workerEnv(spec), [WORKER_ENV.standby]: '1' };
       try {
-        this.waiting.set(spec.id, { child: forkWorker(spec, { [WORKER_ENV.standby]: '1' }), env: standbyEnv });
+        this.waiting.set(spec.id, { child: forkWorker(spec, standbyEnv), env: standbyEnv });
       } catch {
         // Out of processes or memory: the handle forks this worker itself when it starts.
       }
@@ -61,8 +62,7 @@ function agentNames(agentsFile: string): string[] {
     if (!Array.isArray(parsed)) return [];
     return parsed.flatMap((entry: unknown) => {
       const name = typeof entry === 'object' && entry !== null ? (entry as { name?: unknown }).name : undefined;
-      // The pattern of AGENT_NAME_PATTERN (rpc/targets.ts), which comes with the schemas this file avoids.
-      return typeof name === 'string' && /^[a-z][a-z0-9_-]{0,39}$/.test(name) && name !== 'main' ? [name] : [];
+      return typeof name === 'string' && AGENT_NAME_PATTERN.test(name) && name !== 'main' ? [name] : [];
     });
   } catch {
     return [];

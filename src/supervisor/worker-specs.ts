@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Target } from '../shared/rpc/targets.js';
+import { agentTarget } from '../shared/rpc/target-names.js';
 import type { WorkerSpec } from './worker-handle.js';
 
 /** Running from source (tsx) the entries are .ts; compiled they are .js beside this file's tree. */
@@ -36,7 +36,7 @@ export function workerSpecs(options: { home: string; agents: string[]; env: Node
     { id: 'transport', role: 'transport', agent: null, ...entry('transport'), execArgv, env },
     { id: 'scheduler', role: 'scheduler', agent: null, ...entry('scheduler'), execArgv, env },
     ...options.agents.map((name): WorkerSpec => ({
-      id: `agent:${name}` as Target, role: 'agent', agent: name, ...entry('agent'), execArgv, env,
+      id: agentTarget(name), role: 'agent', agent: name, ...entry('agent'), execArgv, env,
     })),
   ];
 }

@@ -9,7 +9,9 @@ import type { StandbyWorkers } from '../../supervisor/prefork.js';
 import { reexecInPlace } from './reexec.js';
 import { hasTerminal } from '../terminal.js';
 
-export async function runStart(options: { home: string; verbose: boolean; standby?: StandbyWorkers }): Promise<number> {
+type StartOptions = { home: string; verbose: boolean; standby?: StandbyWorkers };
+
+export async function runStart(options: StartOptions): Promise<number> {
   try {
     return await startIfConfigured(options);
   } finally {
@@ -17,7 +19,7 @@ export async function runStart(options: { home: string; verbose: boolean; standb
   }
 }
 
-async function startIfConfigured(options: { home: string; verbose: boolean; standby?: StandbyWorkers }): Promise<number> {
+async function startIfConfigured(options: StartOptions): Promise<number> {
   const { configFile } = mainPaths(options.home);
   if (!existsSync(configFile)) {
     // First run in a terminal: the wizard writes the config, then starts (or installs a service).

@@ -1,12 +1,13 @@
 /** Addresses of the processes on the RPC bus: `supervisor`, `transport`, `scheduler`, `agent:<name>`. */
 import * as z from 'zod/mini';
 import '../zod-english.js';
+import { AGENT_NAME_PATTERN } from './target-names.js';
+
+export { AGENT_NAME_PATTERN, agentTarget, consoleTarget } from './target-names.js';
 
 export type Role = 'supervisor' | 'transport' | 'scheduler' | 'agent';
 export type WorkerRole = Exclude<Role, 'supervisor'>;
 
-/** Agent names: lowercase letters, digits, `-` and `_`, starting with a letter (as `agents add` enforces). */
-export const AGENT_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,39}$/;
 export const AgentNameSchema = z.string().check(z.regex(AGENT_NAME_PATTERN, 'agent names are lowercase letters, digits, - and _'));
 
 export const TargetSchema = z.union([
@@ -18,14 +19,6 @@ export const TargetSchema = z.union([
   z.templateLiteral(['console:', z.int().check(z.positive())]),
 ]);
 export type Target = z.infer<typeof TargetSchema>;
-
-export function agentTarget(name: string): Target {
-  return `agent:${name}` as Target;
-}
-
-export function consoleTarget(id: number): Target {
-  return `console:${id}` as Target;
-}
 
 /** The separator between target and method in a routed call's method name: `agent:main#message`. */
 export const ROUTE_SEPARATOR = '#';
