@@ -104,6 +104,13 @@ export const DeliverySchema = z.object({
 });
 export type Delivery = z.infer<typeof DeliverySchema>;
 
+/** A message of its own (kind `notice`), with the fields a notice usually leaves empty filled in. */
+export function noticeDelivery(
+  fields: Pick<Delivery, 'deliveryId' | 'chat' | 'text'> & Partial<Pick<Delivery, 'replyTo' | 'format' | 'buttons' | 'turnId' | 'files'>>,
+): Delivery {
+  return { replyTo: null, format: 'plain', buttons: [], turnId: null, files: [], ...fields, kind: 'notice' };
+}
+
 export const DeliveryResultSchema = z.object({
   messageIds: z.array(z.int()),
   /** True when this delivery id had been sent before and nothing was sent again. */

@@ -11,7 +11,7 @@ import type { Config } from '../../../shared/config/schema.js';
 import type { AgentPaths } from '../../../shared/paths.js';
 import type { CronRunParams, CronRunResult, HeartbeatTickResult } from '../../../shared/rpc/automation-schemas.js';
 import type { Handlers } from '../../../shared/rpc/contract.js';
-import type { ChatRef, Delivery } from '../../../shared/rpc/conversation-schemas.js';
+import { noticeDelivery, type ChatRef } from '../../../shared/rpc/conversation-schemas.js';
 import type { TurnResult } from '../providers/events.js';
 import type { AgentService } from '../orchestrator/agent-service.js';
 import { providerForModel } from '../../../shared/models.js';
@@ -146,17 +146,7 @@ export class AgentAutomation {
       // Suppressed replies leave the session alone so the bot's own polling never looks like activity.
       if (text === null) return { outcome: 'acked', reason: null };
       await this.deps.sessions.recordTurn(key, session.provider, { sessionId: result.sessionId, costUsd: result.costUsd, tokens: result.usage.totalTokens, countsAsMessage: true });
-      const delivery: Delivery = {
-        deliveryId: `heartbeat:${randomUUID()}`,
-        chat,
-        replyTo: null,
-        text,
-        format: 'markdown',
-        kind: 'notice',
-        buttons: [],
-        turnId: null,
-        files: [],
-      };
+      const delivery = noticeDelivery({ deliveryId: `heartbeat:${randomUUID()}`, chat, text, format: 'markdown' });
       const outcome = await waitBounded(this.deps.outbox.send(delivery));
       return outcome.ok ? { outcome: 'delivered', reason: null } : { outcome: 'failed', reason: outcome.error };
     });
@@ -188,17 +178,12 @@ export class AgentAutomation {
     const results = await Promise.all(
       chats.map((chat) =>
         waitBounded(
-          this.deps.outbox.send({
+          this.deps.outbox.send(noticeDelivery({
             deliveryId: `${params.origin.kind}:${params.origin.id}:${stamp}:${chat.chatId}:${chat.topicId ?? ''}`,
             chat,
-            replyTo: null,
             text,
             format: 'markdown',
-            kind: 'notice',
-            buttons: [],
-            turnId: null,
-            files: [],
-          }),
+          })),
         ),
       ),
     );

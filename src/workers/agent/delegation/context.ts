@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../../../shared/config/schema.js';
 import type { AgentPaths } from '../../../shared/paths.js';
-import type { ChatRef, Delivery } from '../../../shared/rpc/conversation-schemas.js';
+import { noticeDelivery, type ChatRef, type Delivery } from '../../../shared/rpc/conversation-schemas.js';
 import type { TurnResult } from '../providers/events.js';
 import type { AgentService } from '../orchestrator/agent-service.js';
 import type { Outbox } from '../orchestrator/outbox.js';
@@ -85,17 +85,13 @@ export function failureText(result: TurnResult, timeoutSeconds: number): string 
 
 /** Sends a plain notice through the outbox and waits (bounded) for the transport's confirmation. */
 export async function sendNotice(ctx: ExtrasContext, chat: ChatRef, text: string, options: { replyTo?: number | null; format?: Delivery['format']; id?: string } = {}): Promise<boolean> {
-  const sending = ctx.outbox.send({
+  const sending = ctx.outbox.send(noticeDelivery({
     deliveryId: options.id ?? `extras:${randomUUID()}`,
     chat,
     replyTo: options.replyTo ?? null,
     text,
     format: options.format ?? 'plain',
-    kind: 'notice',
-    buttons: [],
-    turnId: null,
-    files: [],
-  });
+  }));
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), DELIVERY_WAIT_MS);

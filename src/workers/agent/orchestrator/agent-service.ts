@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Button, ChatRef, Delivery, Inbound, InboundAck } from '../../../shared/rpc/conversation-schemas.js';
+import { noticeDelivery, type Button, type ChatRef, type Delivery, type Inbound, type InboundAck } from '../../../shared/rpc/conversation-schemas.js';
 import type { InboxEntry, InboxJournal } from '../inbox/inbox-journal.js';
 import { ChatQueue } from '../inbox/chat-queue.js';
 import { AlbumCollector } from '../media/album-collector.js';
@@ -283,7 +283,7 @@ export class AgentService {
     if (data.startsWith('upg:') && this.deps.upgrade) {
       const upgrade = this.deps.upgrade;
       const say = async (text: string) => {
-        await this.deps.outbox.send({ deliveryId: `${message.id}:upgrade:${randomUUID()}`, chat: message.chat, replyTo: null, text, format: 'plain', kind: 'notice', buttons: [], turnId: null, files: [] });
+        await this.deps.outbox.send(noticeDelivery({ deliveryId: `${message.id}:upgrade:${randomUUID()}`, chat: message.chat, text }));
       };
       void upgradeCallback(upgrade, data, message.chat, say).then(
         (reply) => (reply ? this.reply(message, reply) : undefined),
@@ -323,17 +323,14 @@ export class AgentService {
 
   private async offerRetry(entry: InboxEntry): Promise<void> {
     const preview = entry.inbound.text.length > 80 ? `${entry.inbound.text.slice(0, 77)}…` : entry.inbound.text;
-    await this.deps.outbox.send({
+    await this.deps.outbox.send(noticeDelivery({
       deliveryId: `${entry.inbound.id}:interrupted`,
       chat: entry.inbound.chat,
       replyTo: entry.inbound.messageId,
       text: texts.queuedInterrupted(preview),
-      format: 'plain',
-      kind: 'notice',
       buttons: [[{ label: texts.retryButton, data: `rt:${entry.inbound.id}`.slice(0, 64) }]],
       turnId: entry.turnId,
-      files: [],
-    });
+    }));
   }
 
   private cronDeps(message: Inbound): CronCommandDeps {
@@ -342,24 +339,22 @@ export class AgentService {
       // A later notice of its own: the selector's reply already used `<id>:reply`.
       notify: (text) => {
         this.deps.outbox
-          .send({ deliveryId: `${message.id}:cron:${randomUUID()}`, chat: message.chat, replyTo: message.messageId, text, format: 'plain', kind: 'notice', buttons: [], turnId: null, files: [] })
+          .send(noticeDelivery({ deliveryId: `${message.id}:cron:${randomUUID()}`, chat: message.chat, replyTo: message.messageId, text }))
           .catch((error: unknown) => this.deps.log.error({ err: error }, 'could not queue a /cron notice'));
       },
     };
   }
 
   private async reply(message: Inbound, reply: Reply): Promise<void> {
-    const delivery: Delivery = {
+    const delivery = noticeDelivery({
       deliveryId: `${message.id}:reply`,
       chat: message.chat,
       replyTo: message.messageId,
       text: reply.text,
       format: reply.format,
-      kind: 'notice',
       buttons: reply.buttons,
-      turnId: null,
       files: reply.files ?? [],
-    };
+    });
     // Not awaited: the transport must get its acknowledgement without waiting for Telegram.
     this.deps.outbox.send(delivery).catch((error: unknown) => this.deps.log.error({ err: error }, 'could not queue a reply'));
   }
