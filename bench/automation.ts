@@ -8,13 +8,13 @@
  */
 import { Agent, request } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FAKE_TOKEN, startFakeTelegram } from '../test/helpers/fake-telegram.js';
 import { startBenchDuctor } from './ductor-process.js';
 import { percentile, type Figure } from './figure.js';
+import { freePort } from '../test/helpers/free-port.js';
 
 const USER = 7001;
 const HOOK_TOKEN = 'bench-hook-token-0123456789abcdef';
@@ -22,14 +22,6 @@ const LOAD_MS = 5_000;
 const CONCURRENCY = 16;
 const STREAM_CHUNKS = 600;
 const STREAM_DELAY_MS = 40;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A claude transcript that streams for about STREAM_CHUNKS × STREAM_DELAY_MS. */
 async function longTranscript(dir: string): Promise<string> {

@@ -10,7 +10,6 @@
  * tree uses issue 2's idle total (≤ 120, aim ≤ 100). Delegation overhead must be ≤ 50 ms, aim ≤ 20.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,6 +17,7 @@ import { FAKE_TOKEN, startFakeTelegram } from '../test/helpers/fake-telegram.js'
 import { startBenchDuctor } from './ductor-process.js';
 import { median, percentile, type Figure } from './figure.js';
 import { pssMiB } from './proc-memory.js';
+import { freePort } from '../test/helpers/free-port.js';
 
 const TOKEN = '123456789:AAbenchTOKENbenchTOKENbenchTOKENbench';
 const SETTLE_MS = 15_000;
@@ -46,14 +46,6 @@ async function treePss(count: number, log: (line: string) => void): Promise<numb
   } finally {
     await ductor.stop();
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 type Rec = { event: string; pid: number; at: number; uptimeMs: number; agent?: string | null };

@@ -1,14 +1,5 @@
 /** Helpers of the delegation, task and named-session e2e tests. */
-import { createServer } from 'node:net';
 import type { Rig } from '../helpers/rig.js';
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export type Run = { event: string; pid?: number; agent?: string; taskId?: string; cwd?: string; argv?: string[]; stdin?: string; line?: string; stdout?: string; stderr?: string; code?: number };
 

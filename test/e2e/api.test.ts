@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import nacl from 'tweetnacl';
@@ -13,18 +12,9 @@ import { startRig, transcriptResult, type Rig } from '../helpers/rig.js';
 import { DUCTOR_BIN } from '../helpers/spawn-ductor.js';
 import { tmpHome, writeConfig } from '../helpers/tmp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { freePort } from '../helpers/free-port.js';
 
 const TOKEN = 'test-api-token-0123456789abcdef';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 async function startApiRig(t: import('node:test').TestContext, env: NodeJS.ProcessEnv = {}): Promise<{ rig: Rig; port: number }> {
   const port = await freePort();

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { test } from 'node:test';
@@ -11,6 +10,7 @@ import { connectControl } from '../../src/shared/control-client.js';
 import type { RpcPeer } from '../../src/shared/rpc/peer.js';
 import { startRig, transcriptResult, USER_ID, writeClaudeTranscript } from '../helpers/rig.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { freePort } from '../helpers/free-port.js';
 
 type ToolResult = { code: number | null; json: Record<string, unknown> };
 
@@ -38,14 +38,6 @@ async function control(t: TestContext, home: string): Promise<RpcPeer> {
   assert.ok(connection, 'control socket reachable');
   t.after(() => connection.close());
   return connection.peer;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function readJson(file: string): Promise<Record<string, unknown>> {

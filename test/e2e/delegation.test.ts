@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startRig, transcriptResult, USER_ID, type Rig } from '../helpers/rig.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { cliStarts, freePort } from '../agent/delegation-rig.js';
+import { cliStarts } from '../agent/delegation-rig.js';
+import { freePort } from '../helpers/free-port.js';
 
 const HELPER_TOKEN = '2222222222:AAhelperTOKENhelperTOKENhelperTOKEN22';
 

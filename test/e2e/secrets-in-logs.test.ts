@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
@@ -17,17 +16,10 @@ import { FAKE_TOKEN } from '../helpers/fake-telegram.js';
 import { startRig, USER_ID } from '../helpers/rig.js';
 import { runDuctor } from '../helpers/spawn-ductor.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { freePort } from '../helpers/free-port.js';
 
 const WEBHOOK_TOKEN = 'whk_T0kenThatMustNeverBeLogged_9f8e7d6c5b4a';
 const HMAC_SECRET = 'hmac-Secret-That-Must-Never-Be-Logged-1234';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 test('no log written during a full session contains a token or secret', async (t) => {
   const port = await freePort();

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startRig, transcriptResult, USER_ID, type Rig } from '../helpers/rig.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { cliStarts, execs, freePort } from '../agent/delegation-rig.js';
+import { cliStarts, execs } from '../agent/delegation-rig.js';
+import { freePort } from '../helpers/free-port.js';
 
 type TaskRow = { task_id: string; status: string; question_count: number; session_id: string; name: string };
 

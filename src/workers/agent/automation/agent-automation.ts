@@ -15,13 +15,11 @@ import { noticeDelivery, type ChatRef } from '../../../shared/rpc/conversation-s
 import type { TurnResult } from '../providers/events.js';
 import type { AgentService } from '../orchestrator/agent-service.js';
 import { providerForModel } from '../../../shared/models.js';
-import type { Outbox } from '../orchestrator/outbox.js';
+import { waitForDelivery, type Outbox } from '../orchestrator/outbox.js';
 import type { RunTurnPort } from '../orchestrator/provider-port.js';
 import type { SessionManager } from '../sessions/session-manager.js';
 import { resolveExecution } from './execution.js';
 
-/** A delivery not confirmed within this time is reported `failed`; the outbox keeps trying (ms). */
-const DELIVERY_WAIT_MS = 60_000;
 /** Stored/returned result text is cut to this many characters. */
 const RESULT_TEXT_MAX = 2_000;
 /** A task folder is a plain name: no separators, no dot-dot. */
@@ -147,7 +145,7 @@ export class AgentAutomation {
       if (text === null) return { outcome: 'acked', reason: null };
       await this.deps.sessions.recordTurn(key, session.provider, { sessionId: result.sessionId, costUsd: result.costUsd, tokens: result.usage.totalTokens, countsAsMessage: true });
       const delivery = noticeDelivery({ deliveryId: `heartbeat:${randomUUID()}`, chat, text, format: 'markdown' });
-      const outcome = await waitBounded(this.deps.outbox.send(delivery));
+      const outcome = await waitForDelivery(this.deps.outbox.send(delivery));
       return outcome.ok ? { outcome: 'delivered', reason: null } : { outcome: 'failed', reason: outcome.error };
     });
   }
@@ -177,7 +175,7 @@ export class AgentAutomation {
     const stamp = Date.now();
     const results = await Promise.all(
       chats.map((chat) =>
-        waitBounded(
+        waitForDelivery(
           this.deps.outbox.send(noticeDelivery({
             deliveryId: `${params.origin.kind}:${params.origin.id}:${stamp}:${chat.chatId}:${chat.topicId ?? ''}`,
             chat,
@@ -233,23 +231,6 @@ export function stripAck(text: string, token: string): string | null {
   if (rest.startsWith(token)) rest = rest.slice(token.length).trim();
   if (rest.endsWith(token)) rest = rest.slice(0, rest.length - token.length).trim();
   return rest === '' ? null : rest;
-}
-
-async function waitBounded(sending: Promise<number[] | null>): Promise<{ ok: true } | { ok: false; error: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), DELIVERY_WAIT_MS);
-    timer.unref();
-  });
-  try {
-    const outcome = await Promise.race([sending, timeout]);
-    if (outcome === 'timeout') return { ok: false, error: 'not confirmed yet; still retrying' };
-    return outcome === null ? { ok: false, error: 'delivery given up' } : { ok: true };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -10,13 +10,11 @@ import type { AgentPaths } from '../../../shared/paths.js';
 import { noticeDelivery, type ChatRef, type Delivery } from '../../../shared/rpc/conversation-schemas.js';
 import type { TurnResult } from '../providers/events.js';
 import type { AgentService } from '../orchestrator/agent-service.js';
-import type { Outbox } from '../orchestrator/outbox.js';
+import { waitForDelivery, type Outbox } from '../orchestrator/outbox.js';
 import type { RunTurnPort } from '../orchestrator/provider-port.js';
 import type { Target } from '../sessions/session-manager.js';
 import type { ProviderId } from '../sessions/session-schema.js';
 
-/** A delivery not confirmed within this time counts as queued: the outbox keeps trying (ms). */
-const DELIVERY_WAIT_MS = 60_000;
 
 export type ExtrasContext = {
   agent: string;
@@ -92,20 +90,9 @@ export async function sendNotice(ctx: ExtrasContext, chat: ChatRef, text: string
     text,
     format: options.format ?? 'plain',
   }));
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), DELIVERY_WAIT_MS);
-    timer.unref();
-  });
-  try {
-    const outcome = await Promise.race([sending, timeout]);
-    return outcome !== 'timeout' && outcome !== null;
-  } catch (error) {
-    ctx.log.warn({ err: error }, 'notice could not be queued');
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
+  const outcome = await waitForDelivery(sending);
+  if (!outcome.ok && outcome.cause !== undefined) ctx.log.warn({ err: outcome.cause }, 'notice could not be queued');
+  return outcome.ok;
 }
 
 export async function readText(file: string): Promise<string | null> {

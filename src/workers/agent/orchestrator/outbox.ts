@@ -89,3 +89,30 @@ export class Outbox {
     return this.writing;
   }
 }
+
+/** How long a caller that reports a delivery's outcome waits for it; the outbox keeps trying after (ms). */
+export const DELIVERY_WAIT_MS = 60_000;
+
+/** `cause` is set when the delivery could not even be queued (what `send` threw). */
+export type DeliveryOutcome = { ok: true } | { ok: false; error: string; cause?: unknown };
+
+/**
+ * Waits for `Outbox.send` at most DELIVERY_WAIT_MS: confirmed, given up, still being retried, or
+ * failed to queue at all.
+ */
+export async function waitForDelivery(sending: Promise<number[] | null>): Promise<DeliveryOutcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), DELIVERY_WAIT_MS);
+    timer.unref();
+  });
+  try {
+    const outcome = await Promise.race([sending, timeout]);
+    if (outcome === 'timeout') return { ok: false, error: 'not confirmed yet; still retrying' };
+    return outcome === null ? { ok: false, error: 'delivery given up' } : { ok: true };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error), cause: error };
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,8 +1,8 @@
 /** Which providers are logged in, by the files and variables each CLI uses (spec/providers.md §2-4). */
 import { execFile } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { filled, GEMINI_AUTH_TYPES, hasGeminiKey, onPath, readDotEnv, readJson, statOrNull } from '../../../shared/home/login-evidence.js';
 import { isObject, obj, str } from './json-fields.js';
 import type { ProviderName } from './events.js';
 
@@ -29,7 +29,7 @@ async function detectClaudeAuth(ctx: AuthContext): Promise<AuthInfo> {
   const home = ctx.home ?? homedir();
   const creds = await statOrNull(join(home, '.claude', '.credentials.json'));
   if (creds !== null) return { provider: 'claude', status: 'authenticated', source: 'credentials file', ageMs: Math.max(0, Date.now() - creds.mtimeMs) };
-  if (nonEmpty(env.ANTHROPIC_API_KEY)) return { provider: 'claude', status: 'authenticated', source: 'ANTHROPIC_API_KEY' };
+  if (filled(env.ANTHROPIC_API_KEY)) return { provider: 'claude', status: 'authenticated', source: 'ANTHROPIC_API_KEY' };
   // Keychain logins (macOS) leave no file: ask the CLI itself.
   const status = await runForJson('claude', ['auth', 'status'], env, ctx.claudeStatusTimeoutMs ?? CLAUDE_STATUS_TIMEOUT_MS);
   if (status !== null && status.loggedIn === true) return { provider: 'claude', status: 'authenticated', source: 'claude auth status' };
@@ -39,17 +39,15 @@ async function detectClaudeAuth(ctx: AuthContext): Promise<AuthInfo> {
 
 async function detectCodexAuth(ctx: AuthContext): Promise<AuthInfo> {
   const env = ctx.env ?? process.env;
-  const codexHome = nonEmpty(env.CODEX_HOME) ? env.CODEX_HOME! : join(ctx.home ?? homedir(), '.codex');
+  const codexHome = filled(env.CODEX_HOME) ? env.CODEX_HOME! : join(ctx.home ?? homedir(), '.codex');
   const auth = await statOrNull(join(codexHome, 'auth.json'));
   if (auth !== null) return { provider: 'codex', status: 'authenticated', source: 'auth.json', ageMs: Math.max(0, Date.now() - auth.mtimeMs) };
-  if (nonEmpty(env.OPENAI_API_KEY)) return { provider: 'codex', status: 'authenticated', source: 'OPENAI_API_KEY' };
+  if (filled(env.OPENAI_API_KEY)) return { provider: 'codex', status: 'authenticated', source: 'OPENAI_API_KEY' };
   for (const marker of ['version.json', 'config.toml']) {
     if ((await statOrNull(join(codexHome, marker))) !== null) return { provider: 'codex', status: 'installed', source: null };
   }
   return { provider: 'codex', status: 'not_found', source: null };
 }
-
-const GEMINI_AUTH_TYPES = new Set(['gemini-api-key', 'vertex-ai', 'compute-default-credentials', 'cloud-shell']);
 
 async function detectGeminiAuth(ctx: AuthContext): Promise<AuthInfo> {
   const env = ctx.env ?? process.env;
@@ -65,62 +63,16 @@ async function detectGeminiAuth(ctx: AuthContext): Promise<AuthInfo> {
   ] as const) {
     if (hasGeminiKey(vars)) return { provider: 'gemini', status: 'authenticated', source };
   }
-  if (nonEmpty(ctx.geminiApiKeyFromConfig)) return { provider: 'gemini', status: 'authenticated', source: 'config gemini_api_key' };
+  if (filled(ctx.geminiApiKeyFromConfig)) return { provider: 'gemini', status: 'authenticated', source: 'config gemini_api_key' };
   const settings = await readJson(join(gem, 'settings.json'));
   const selected = str(obj(obj(obj(settings)?.security)?.auth)?.selectedType);
   if (selected === 'oauth-personal') {
     const accounts = await readJson(join(gem, 'google_accounts.json'));
-    if (nonEmpty(str(obj(accounts)?.active))) return { provider: 'gemini', status: 'authenticated', source: 'oauth-personal' };
+    if (filled(str(obj(accounts)?.active))) return { provider: 'gemini', status: 'authenticated', source: 'oauth-personal' };
   } else if (selected !== undefined && GEMINI_AUTH_TYPES.has(selected)) {
     return { provider: 'gemini', status: 'authenticated', source: selected };
   }
   return { provider: 'gemini', status: 'installed', source: null };
-}
-
-function hasGeminiKey(vars: NodeJS.ProcessEnv | Record<string, string>): boolean {
-  return nonEmpty(vars.GEMINI_API_KEY) || nonEmpty(vars.GOOGLE_API_KEY) || (nonEmpty(vars.GOOGLE_CLOUD_PROJECT) && nonEmpty(vars.GOOGLE_CLOUD_LOCATION));
-}
-
-function nonEmpty(value: string | undefined): boolean {
-  return value !== undefined && value.trim() !== '';
-}
-
-async function statOrNull(path: string) {
-  try {
-    return await stat(path);
-  } catch {
-    return null;
-  }
-}
-
-async function readJson(path: string): Promise<unknown> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
-async function readDotEnv(path: string): Promise<Record<string, string>> {
-  const vars: Record<string, string> = {};
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return vars;
-  }
-  for (const line of text.split('\n')) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (m) vars[m[1]!] = m[2]!.replace(/^(['"])(.*)\1$/, '$2');
-  }
-  return vars;
-}
-
-async function onPath(binary: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir !== '' && (await statOrNull(join(dir, binary))) !== null) return true;
-  }
-  return false;
 }
 
 function runForJson(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Record<string, unknown> | null> {
