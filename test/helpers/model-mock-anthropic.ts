@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { openEventStream, readBodyText, sendJson } from './http-mock.js';
 
 export type AnthropicReply =
   | { kind: 'text'; text: string }
@@ -64,7 +65,7 @@ export async function startAnthropicMock(options: AnthropicMockOptions = {}): Pr
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const raw = await readBodyText(req);
     let body: AnthropicMessagesBody | null = null;
     try {
       body = raw === '' ? null : (JSON.parse(raw) as AnthropicMessagesBody);
@@ -77,20 +78,20 @@ export async function startAnthropicMock(options: AnthropicMockOptions = {}): Pr
     requests.push(recorded);
 
     if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
-      return json(res, 200, { input_tokens: USAGE_INPUT });
+      return sendJson(res, 200, { input_tokens: USAGE_INPUT });
     }
     if (req.method !== 'POST' || path !== '/v1/messages' || body === null) {
-      return json(res, 404, { type: 'error', error: { type: 'not_found_error', message: `mock: no route for ${req.method} ${req.url}` } });
+      return sendJson(res, 404, { type: 'error', error: { type: 'not_found_error', message: `mock: no route for ${req.method} ${req.url}` } });
     }
     const reply = isAgent
       ? (options.agent ?? (() => ({ kind: 'text', text: 'Hello from the mock.' })))(recorded, agentIndex++)
       : (options.side ?? (() => ({ kind: 'text', text: 'Mock title' })))(recorded);
     const model = body.model ?? 'claude-sonnet-4-5-20250929';
     if (reply.kind === 'error') {
-      return json(res, reply.status, { type: 'error', error: { type: reply.errorType, message: reply.message } });
+      return sendJson(res, reply.status, { type: 'error', error: { type: reply.errorType, message: reply.message } });
     }
     if (reply.kind === 'hang') {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      openEventStream(res);
       res.write(`event: message_start\ndata: ${JSON.stringify({ type: 'message_start', message: { id: 'msg_mock_hang', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: USAGE_INPUT, output_tokens: 1 } } })}\n\n`);
       return;
     }
@@ -99,7 +100,7 @@ export async function startAnthropicMock(options: AnthropicMockOptions = {}): Pr
     const outputTokens = 20 + blocks.length;
     const id = `msg_mock_${randomBytes(8).toString('hex')}`;
     if (body.stream !== true) {
-      return json(res, 200, {
+      return sendJson(res, 200, {
         id,
         type: 'message',
         role: 'assistant',
@@ -110,7 +111,7 @@ export async function startAnthropicMock(options: AnthropicMockOptions = {}): Pr
         usage: { input_tokens: USAGE_INPUT, output_tokens: outputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
       });
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'request-id': `req_${id}` });
+    openEventStream(res, { 'request-id': `req_${id}` });
     const send = (event: string, data: object): void => {
       res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
     };
@@ -194,18 +195,4 @@ export function lastToolResult(body: AnthropicMessagesBody | null): { content: s
   if (block === undefined) return null;
   const content = typeof block.content === 'string' ? block.content : JSON.stringify(block.content ?? '');
   return { content, isError: block.is_error === true };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function json(res: ServerResponse, status: number, body: object): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { openEventStream, readBodyText, sendJson } from './http-mock.js';
 
 export type OpenAiReply =
   | { kind: 'text'; text: string; reasoning?: string }
@@ -67,7 +68,7 @@ export async function startOpenAiMock(options: OpenAiMockOptions = {}): Promise<
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const raw = await readBodyText(req);
     let body: OpenAiRequestBody | null = null;
     try {
       body = raw === '' ? null : (JSON.parse(raw) as OpenAiRequestBody);
@@ -78,18 +79,18 @@ export async function startOpenAiMock(options: OpenAiMockOptions = {}): Promise<
     requests.push(recorded);
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (req.method === 'GET' && path === '/v1/models') {
-      return json(res, 200, { object: 'list', data: [] });
+      return sendJson(res, 200, { object: 'list', data: [] });
     }
     if (req.method !== 'POST' || path !== '/v1/responses' || body === null) {
-      return json(res, 404, { error: { message: `mock: no route for ${req.method} ${req.url}`, type: 'invalid_request_error' } });
+      return sendJson(res, 404, { error: { message: `mock: no route for ${req.method} ${req.url}`, type: 'invalid_request_error' } });
     }
     const reply: OpenAiReply = options.reply === undefined ? { kind: 'text', text: 'Hello from the mock.' } : options.reply(recorded, index++);
     if (reply.kind === 'error') {
-      return json(res, reply.status, { error: { message: reply.message, type: 'invalid_request_error', code: reply.code ?? null } });
+      return sendJson(res, reply.status, { error: { message: reply.message, type: 'invalid_request_error', code: reply.code ?? null } });
     }
     const responseId = `resp_mock_${randomBytes(8).toString('hex')}`;
     const model = body.model ?? 'gpt-5.5';
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    openEventStream(res);
     let sequence = 0;
     const send = (type: string, data: object): void => {
       res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`);
@@ -227,18 +228,4 @@ export function functionCallOutput(body: OpenAiRequestBody | null): string | nul
 function contentTexts(content: OpenAiInputItem['content']): string[] {
   if (typeof content === 'string') return [content];
   return (content ?? []).map((part) => part.text ?? '').filter((text) => text !== '');
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function json(res: ServerResponse, status: number, body: object): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }
