@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TEXT_BLOCK_CHARS, TurnText } from '../../src/workers/agent/providers/turn-text.js';
+import { TurnText } from '../../src/workers/agent/providers/turn-text.js';
 import { replay } from './replay.js';
 
-test('keeps appended text in order across block joins, whatever the piece sizes', () => {
-  const pieces = ['a', 'é', '👩‍👩‍👧', 'x'.repeat(TEXT_BLOCK_CHARS - 3), 'Привет', '', 'y'.repeat(2 * TEXT_BLOCK_CHARS + 5), 'end'];
+/** Long enough that V8 keeps the text as a rope of many pieces, and past the old 128K block size. */
+const LONG_CHARS = 128 * 1024;
+
+test('keeps appended text in order, whatever the piece sizes', () => {
+  const pieces = ['a', 'é', '👩‍👩‍👧', 'x'.repeat(LONG_CHARS - 3), 'Привет', '', 'y'.repeat(2 * LONG_CHARS + 5), 'end'];
   const text = new TurnText();
   assert.equal(text.isEmpty, true);
   for (const p of pieces) text.append(p);
@@ -18,7 +21,7 @@ test('append of an empty string keeps it empty; set replaces everything kept so 
   text.append('');
   assert.equal(text.isEmpty, true);
   assert.equal(text.toString(), '');
-  text.append('z'.repeat(TEXT_BLOCK_CHARS + 1));
+  text.append('z'.repeat(LONG_CHARS + 1));
   text.set('final');
   assert.equal(text.toString(), 'final');
   text.append(' more');
@@ -28,9 +31,9 @@ test('append of an empty string keeps it empty; set replaces everything kept so 
   assert.equal(text.toString(), '');
 });
 
-test('codex and gemini answers longer than a text block come out whole', () => {
+test('codex and gemini answers of many long pieces come out whole', () => {
   const message = (i: number) => `message ${i} ${'ж'.repeat(5000)}`;
-  const count = Math.ceil((3 * TEXT_BLOCK_CHARS) / 5000);
+  const count = Math.ceil((3 * LONG_CHARS) / 5000);
   const codexLines = ['{"type":"thread.started","thread_id":"t1"}'];
   for (let i = 0; i < count; i++) codexLines.push(JSON.stringify({ type: 'item.completed', item: { id: `item_${i}`, type: 'agent_message', text: message(i) } }));
   codexLines.push('{"type":"turn.completed","usage":{"input_tokens":1,"cached_input_tokens":0,"output_tokens":1}}');
@@ -43,4 +46,12 @@ test('codex and gemini answers longer than a text block come out whole', () => {
   for (let i = 0; i < count; i++) geminiLines.push(JSON.stringify({ type: 'message', role: 'assistant', content: message(i), delta: true }));
   geminiLines.push('{"type":"result","status":"success","stats":{}}');
   assert.equal(replay('gemini', geminiLines).result.text, Array.from({ length: count }, (_, i) => message(i)).join(''));
+});
+
+test('a rope of a million one-character pieces reads back whole (flattening does not recurse per piece)', () => {
+  const text = new TurnText();
+  for (let i = 0; i < 1_000_000; i++) text.append(i % 2 ? 'a' : 'b');
+  const read = text.toString();
+  assert.equal(read.length, 1_000_000);
+  assert.equal(read.slice(0, 4), 'baba');
 });
