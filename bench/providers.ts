@@ -2,65 +2,36 @@
  * Provider-layer figures: parser throughput on 20 MB transcripts per CLI, parse+normalize cost per
  * stream line, fixed spawn overhead, and CLI-line-printed → event-emitted latency.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { median, percentile, type Figure } from './figure.js';
-import { LineSplitter } from '../src/workers/agent/providers/jsonl-lines.js';
 import { buildCommand, createParser } from '../src/workers/agent/providers/provider.js';
 import { runCli } from '../src/workers/agent/providers/run-cli.js';
 import type { ProviderName } from '../src/workers/agent/providers/events.js';
+import { WORKER_V8_FLAGS } from '../src/supervisor/worker-specs.js';
+import type { ThroughputReport } from './parser-throughput-child.js';
 
-const TRANSCRIPT_BYTES = 20 * 1024 * 1024;
-const CHUNK_BYTES = 64 * 1024;
 const SPAWN_RUNS = 30;
 const LATENCY_LINES = 400;
 
-function fixturesDir(): string {
-  // Works from bench/ (tsx) and from dist/bench/ (compiled): walk up to the folder holding test/fixtures.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    const candidate = join(dir, 'test', 'fixtures', 'cli');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  throw new Error('bench/providers: test/fixtures/cli not found above the bench folder');
-}
-
-function fixtureLines(cli: ProviderName): string[] {
-  const dir = join(fixturesDir(), cli);
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n'))
-    .filter((l) => l.trim() !== '');
-}
-
-/** Fixture lines repeated in memory up to ~20 MB, as one byte stream. */
-function bigTranscript(lines: string[]): { bytes: Buffer; lineCount: number } {
-  const one = Buffer.from(`${lines.join('\n')}\n`);
-  const copies = Math.max(1, Math.ceil(TRANSCRIPT_BYTES / one.length));
-  return { bytes: Buffer.concat(Array.from({ length: copies }, () => one)), lineCount: copies * lines.length };
-}
-
-/** Splits the stream in 64 KiB chunks and parses every line with a fresh parser; returns ms. */
-function parseStream(cli: ProviderName, bytes: Buffer): number {
-  let events = 0;
-  const parser = createParser({ provider: cli }, { emit: () => void events++ });
-  const splitter = new LineSplitter((line) => parser.parseLine(line));
-  const start = performance.now();
-  for (let i = 0; i < bytes.length; i += CHUNK_BYTES) splitter.push(bytes.subarray(i, i + CHUNK_BYTES));
-  splitter.end();
-  const elapsed = performance.now() - start;
-  if (events === 0) throw new Error(`bench/providers: ${cli} parser emitted nothing`);
-  return elapsed;
-}
-
-function best(runs: number, fn: () => number): number {
-  fn(); // warm-up: JIT and buffer pools
-  let min = Infinity;
-  for (let i = 0; i < runs; i++) min = Math.min(min, fn());
-  return min;
+/** Times one CLI's parser in a child process with the agent worker's flags (see parser-throughput-child.ts). */
+async function parserThroughput(cli: ProviderName): Promise<ThroughputReport> {
+  const entry = fileURLToPath(new URL(`./parser-throughput-child${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+  const child = fork(entry, [cli], { execArgv: [...process.execArgv, ...WORKER_V8_FLAGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [reports, [code]] = await Promise.all([
+    new Promise<ThroughputReport[]>((resolve) => {
+      const got: ThroughputReport[] = [];
+      child.on('message', (m) => got.push(m as ThroughputReport));
+      child.on('exit', () => resolve(got));
+    }),
+    once(child, 'exit') as Promise<[number | null]>,
+  ]);
+  const report = reports[0];
+  if (code !== 0 || report === undefined) throw new Error(`bench/providers: the ${cli} throughput child exited with ${code} and no figure`);
+  return report;
 }
 
 async function spawnOverheadMs(): Promise<number> {
@@ -111,23 +82,19 @@ async function lineToEventP99Ms(): Promise<number> {
 }
 
 export async function benchProviders(log: (line: string) => void = () => {}): Promise<Figure[]> {
-  // Spawn first: fork() copies the parent's page tables, so its cost grows with resident memory, and
-  // the throughput runs below leave ~60 MB of transcripts plus parse garbage that no agent worker
-  // holds (after them, RSS 55 -> ~140 MB and a bare spawn of the same child took ~3 ms instead of
-  // ~1.3 ms on the dev VM). The figure still times the same path; figures keep their order.
+  // fork() copies the parent's page tables, so spawn cost grows with the bench process's resident
+  // memory; the parsers are timed in children of their own and leave nothing behind in it.
   const spawnMs = await spawnOverheadMs();
   const figures: Figure[] = [];
   let totalMs = 0;
   let totalLines = 0;
   for (const cli of ['claude', 'codex', 'gemini'] as const) {
-    const lines = fixtureLines(cli);
-    const big = bigTranscript(lines);
-    const ms = best(3, () => parseStream(cli, big.bytes));
-    const mbps = big.bytes.length / 1e6 / (ms / 1000);
-    log(`providers: ${cli} ${(big.bytes.length / 1e6).toFixed(1)} MB, ${big.lineCount} lines in ${ms.toFixed(1)} ms`);
+    const { bytes, lines, ms } = await parserThroughput(cli);
+    const mbps = bytes / 1e6 / (ms / 1000);
+    log(`providers: ${cli} ${(bytes / 1e6).toFixed(1)} MB, ${lines} lines in ${ms.toFixed(1)} ms (best of 8, fresh process with the agent worker's flags)`);
     figures.push({ name: `parser_throughput_${cli}_mbps`, value: mbps, unit: 'MB/s', must: 200, aim: 300, better: 'higher' });
     totalMs += ms;
-    totalLines += big.lineCount;
+    totalLines += lines;
   }
   // Split + JSON.parse + normalize, averaged over every line of the three 20 MB runs.
   figures.push({ name: 'parse_line_us', value: (totalMs * 1000) / totalLines, unit: 'µs', must: 5, aim: 3, better: 'lower' });

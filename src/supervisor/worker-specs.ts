@@ -22,11 +22,14 @@ function entry(role: string): { entry: string; args: string[] } {
 }
 
 /**
- * Flags for every worker. The supervisor's own flags (e.g. the tsx loader in development) are
- * inherited; `--max-semi-space-size` keeps the young generation small, since workers are mostly idle.
+ * V8 flags of every worker: `--max-semi-space-size` keeps the young generation small, since workers
+ * are mostly idle. Exported for the benchmarks that time worker code in a process of the same kind.
  */
+export const WORKER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1', '--single-threaded-gc'];
+
+/** The supervisor's own flags (e.g. the tsx loader in development) are inherited. */
 function workerExecArgv(): string[] {
-  return [...process.execArgv.filter((arg) => !arg.startsWith('--inspect')), '--max-semi-space-size=1', '--v8-pool-size=1', '--single-threaded-gc'];
+  return [...process.execArgv.filter((arg) => !arg.startsWith('--inspect')), ...WORKER_V8_FLAGS];
 }
 
 export function workerSpecs(options: { home: string; agents: string[]; env: NodeJS.ProcessEnv; logLevel: string }): WorkerSpec[] {
