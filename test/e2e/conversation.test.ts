@@ -1,6 +1,11 @@
 /** Telegram → transport → agent → fake CLI → live edits back, through the real supervisor. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { rootCertificates } from 'node:tls';
 import { isProcessAlive } from '../../src/shared/process-alive.js';
 import { startRig, transcriptResult, USER_ID } from '../helpers/rig.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -98,4 +103,22 @@ test('a reply over 32k characters is rendered in the transport’s thread pool a
   const shown = visible.map((m) => m.visibleText).join('\n');
   for (const index of [0, 250, 500, 699]) assert.ok(shown.includes(`Paragraph ${index} of the long report, with code & <tags>.`), `paragraph ${index}`);
   assert.ok(visible.length >= 9 && visible.every((m) => m.text.length <= 4096));
+});
+
+test('NODE_EXTRA_CA_CERTS stays loaded only where TLS is spoken, and still reaches the CLI', async (t) => {
+  // Node reads that file into every process at start; only the transport needs it in its own process.
+  const caFile = join(await mkdtemp(join(tmpdir(), 'ductor-ca-')), 'extra.pem');
+  await writeFile(caFile, `${rootCertificates[0]}\n`);
+  t.after(() => rm(dirname(caFile), { recursive: true, force: true }));
+  const rig = await startRig(t, { env: { NODE_EXTRA_CA_CERTS: caFile } });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'hello' });
+  await waitFor(async () => (await rig.cliRuns()).some((r) => r.event === 'exit'), { timeoutMs: 15_000, message: 'the CLI ran' });
+  const start = (await rig.cliRuns()).find((r) => r.event === 'start');
+  assert.equal(start?.extraCaCerts, caFile, 'the CLI got NODE_EXTRA_CA_CERTS');
+  const status = await rig.ductor.status();
+  const startEnv = (id: string) => readFileSync(`/proc/${status.workers.find((w) => w.id === id)!.pid}/environ`, 'latin1').split('\0');
+  assert.ok(startEnv('transport').includes(`NODE_EXTRA_CA_CERTS=${caFile}`), 'the transport loads the extra CAs');
+  for (const id of ['scheduler', 'agent:main']) {
+    assert.ok(!startEnv(id).some((v) => v.startsWith('NODE_EXTRA_CA_CERTS=')), `${id} started without loading them`);
+  }
 });

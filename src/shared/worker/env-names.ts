@@ -9,4 +9,6 @@ export const WORKER_ENV = {
   logLevel: 'DUCTOR_LOG_LEVEL',
   /** Set on a worker forked ahead of time, which waits for `begin` (shared/worker/standby.ts). */
   standby: 'DUCTOR_WORKER_STANDBY',
+  /** NODE_EXTRA_CA_CERTS under another name, for workers that open no TLS connection (shared/worker/extra-ca-certs.ts). */
+  extraCaCerts: 'DUCTOR_NODE_EXTRA_CA_CERTS',
 } as const;
