@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod/mini';
 import '../zod-english.js';
+import { lazySchema } from '../lazy-schema.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import { withFileLock } from '../store/file-lock.js';
 
@@ -14,8 +15,8 @@ export const MAX_RUN_HISTORY = 20;
 
 export const DEFAULT_AGENT_INSTRUCTION = 'read TASK_DESCRIPTION.md and carry it out; stay focused';
 
-const HourSchema = z.int().check(z.gte(0), z.lte(23));
-const ProviderSchema = z.enum(['claude', 'codex', 'gemini']);
+const HourSchema = lazySchema(() => z.int().check(z.gte(0), z.lte(23)));
+const ProviderSchema = lazySchema(() => z.enum(['claude', 'codex', 'gemini']));
 
 /** Per-task execution overrides (config.md §7), shared by cron jobs and `cron_task` hooks. */
 const OverrideFields = {
@@ -28,15 +29,15 @@ const OverrideFields = {
   dependency: z.nullish(z.string()),
 };
 
-export const RunRecordSchema = z.looseObject({
+export const RunRecordSchema = lazySchema(() => z.looseObject({
   at: z.string(),
   status: z.string(),
   duration_ms: z.number().check(z.nonnegative()),
   error: z.nullish(z.string()),
-});
+}));
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
-export const CronJobSchema = z.looseObject({
+export const CronJobSchema = lazySchema(() => z.looseObject({
   id: z.string().check(z.minLength(1)),
   title: z._default(z.string(), ''),
   description: z._default(z.string(), ''),
@@ -64,10 +65,10 @@ export const CronJobSchema = z.looseObject({
   last_delivery_status: z.nullish(z.enum(['ok', 'failed', 'skipped'])),
   last_delivery_error: z.nullish(z.string()),
   last_result_text: z.nullish(z.string()),
-});
+}));
 export type CronJob = z.infer<typeof CronJobSchema>;
 
-export const WebhookSchema = z.looseObject({
+export const WebhookSchema = lazySchema(() => z.looseObject({
   id: z.string().check(z.minLength(1)),
   title: z._default(z.string(), ''),
   description: z._default(z.string(), ''),
@@ -89,7 +90,7 @@ export const WebhookSchema = z.looseObject({
   last_triggered_at: z.nullish(z.string()),
   last_error: z.nullish(z.string()),
   ...OverrideFields,
-});
+}));
 export type Webhook = z.infer<typeof WebhookSchema>;
 
 /** One entry that was skipped, and why (never contains field values: hooks carry secrets). */

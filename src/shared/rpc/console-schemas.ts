@@ -1,10 +1,11 @@
 /** Payloads of the local console channel (`ductor chat`): terminal ↔ supervisor ↔ transport. */
 import * as z from 'zod/mini';
 import '../zod-english.js';
+import { lazySchema } from '../lazy-schema.js';
 import { ButtonSchema } from './conversation-schemas.js';
 
 /** What the transport shows on a console: stream pieces, final messages, queue states. */
-export const ConsoleOutputSchema = z.object({
+export const ConsoleOutputSchema = lazySchema(() => z.object({
   consoleId: z.int().check(z.positive()),
   event: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('text'), text: z.string() }),
@@ -18,5 +19,5 @@ export const ConsoleOutputSchema = z.object({
     }),
     z.object({ kind: z.literal('queue'), outcome: z.string() }),
   ]),
-});
+}));
 export type ConsoleOutput = z.infer<typeof ConsoleOutputSchema>;

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import '../zod-english.js';
+import { lazySchema } from '../lazy-schema.js';
 import {
   DeliveryResultSchema,
   DeliverySchema,
@@ -54,9 +55,9 @@ export type MethodSpec = {
 const Empty = z.strictObject({});
 const Ok = z.object({ ok: z.literal(true) });
 
-export const WorkerStateSchema = z.enum(['starting', 'ready', 'stopping', 'stopped', 'crashed', 'backoff']);
+export const WorkerStateSchema = lazySchema(() => z.enum(['starting', 'ready', 'stopping', 'stopped', 'crashed', 'backoff']));
 
-export const WorkerStatusSchema = z.object({
+export const WorkerStatusSchema = lazySchema(() => z.object({
   id: TargetSchema,
   role: z.enum(['transport', 'scheduler', 'agent']),
   agent: z.nullable(z.string()),
@@ -65,71 +66,71 @@ export const WorkerStatusSchema = z.object({
   uptimeMs: z.nullable(z.number()),
   restarts: z.int(),
   lastExit: z.nullable(z.object({ code: z.nullable(z.number()), signal: z.nullable(z.string()), at: z.string() })),
-});
+}));
 export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
 
-export const SupervisorStatusSchema = z.object({
+export const SupervisorStatusSchema = lazySchema(() => z.object({
   pid: z.int(),
   home: z.string(),
   version: z.string(),
   startedAt: z.string(),
   uptimeMs: z.number(),
   workers: z.array(WorkerStatusSchema),
-});
+}));
 export type SupervisorStatus = z.infer<typeof SupervisorStatusSchema>;
 
-export const PingResultSchema = z.object({
+export const PingResultSchema = lazySchema(() => z.object({
   pid: z.int(),
   uptimeMs: z.number(),
   rssBytes: z.number(),
-});
+}));
 
 export const contract = {
   // Lifecycle --------------------------------------------------------------------------------
   /** A worker announces it finished starting. Readiness is a protocol message, never log text. */
   ready: {
     servedBy: 'supervisor',
-    params: z.object({ id: TargetSchema, pid: z.int() }),
+    params: lazySchema(() => z.object({ id: TargetSchema, pid: z.int() })),
     notify: true,
   },
   /** Liveness and a few figures of the serving process. */
   ping: { servedBy: 'any', params: Empty, result: PingResultSchema },
   /** Ordered stop: stop intake, abort turns, flush logs, then exit 0 after replying. */
-  shutdown: { servedBy: 'worker', params: z.object({ reason: z.string() }), result: Ok },
+  shutdown: { servedBy: 'worker', params: lazySchema(() => z.object({ reason: z.string() })), result: Ok },
   /** The supervisor validated a new config.json; `hot` keys apply now, `restart` keys need a restart. */
   configChanged: {
     servedBy: 'worker',
-    params: z.object({ hot: z.array(z.string()), restart: z.array(z.string()) }),
+    params: lazySchema(() => z.object({ hot: z.array(z.string()), restart: z.array(z.string()) })),
     notify: true,
   },
 
   // Supervisor services -----------------------------------------------------------------------
   status: { servedBy: 'supervisor', params: Empty, result: SupervisorStatusSchema },
   /** Stop every worker and start them again from the code on disk (the exit-42 path). */
-  restartAll: { servedBy: 'supervisor', params: z.object({ reason: z.string() }), result: Ok },
+  restartAll: { servedBy: 'supervisor', params: lazySchema(() => z.object({ reason: z.string() })), result: Ok },
   /** Stop everything and release the lock. */
-  stop: { servedBy: 'supervisor', params: z.object({ reason: z.string() }), result: Ok },
+  stop: { servedBy: 'supervisor', params: lazySchema(() => z.object({ reason: z.string() })), result: Ok },
   // Process restart (issue 7) -----------------------------------------------------------------
   /**
    * Replace the whole supervisor process, not just its workers (after an upgrade installed new
    * code): stop everything, then exit 42 under a service manager or re-execute in place.
    */
-  restartProcess: { servedBy: 'supervisor', params: z.object({ reason: z.string() }), result: Ok },
+  restartProcess: { servedBy: 'supervisor', params: lazySchema(() => z.object({ reason: z.string() })), result: Ok },
   // End process restart ------------------------------------------------------------------------
 
   /** Start, stop or restart one sub-agent's worker (`/agent_start|stop|restart`). */
   agentControl: {
     servedBy: 'supervisor',
-    params: z.object({ name: AgentNameSchema, action: z.enum(['start', 'stop', 'restart']) }),
-    result: z.object({ worker: z.nullable(WorkerStatusSchema) }),
+    params: lazySchema(() => z.object({ name: AgentNameSchema, action: z.enum(['start', 'stop', 'restart']) })),
+    result: lazySchema(() => z.object({ worker: z.nullable(WorkerStatusSchema) })),
   },
 
   // Transport services -------------------------------------------------------------------------
   /** Tell the user of `agent` (its primary chat) something operational, e.g. a crash loop. */
   notifyUser: {
     servedBy: 'transport',
-    params: z.object({ agent: z.string(), text: z.string().check(z.maxLength(4096)) }),
-    result: z.object({ delivered: z.int() }),
+    params: lazySchema(() => z.object({ agent: z.string(), text: z.string().check(z.maxLength(4096)) })),
+    result: lazySchema(() => z.object({ delivered: z.int() })),
   },
 
   // Conversation: transport → agent --------------------------------------------------------------
@@ -138,37 +139,37 @@ export const contract = {
   /** The user cancelled one queued message (its "Cancel message" button). */
   cancelQueued: {
     servedBy: 'agent',
-    params: z.object({ inboundId: z.string(), chat: ChatRefSchema }),
-    result: z.object({ cancelled: z.boolean() }),
+    params: lazySchema(() => z.object({ inboundId: z.string(), chat: ChatRefSchema })),
+    result: lazySchema(() => z.object({ cancelled: z.boolean() })),
   },
 
   /** Abort every running turn of this agent and drop its queues (`/stop_all` from the main agent). */
-  stopTurns: { servedBy: 'agent', params: z.object({ reason: z.string() }), result: z.object({ aborted: z.int() }) },
+  stopTurns: { servedBy: 'agent', params: lazySchema(() => z.object({ reason: z.string() })), result: lazySchema(() => z.object({ aborted: z.int() })) },
 
   // Conversation: agent → transport --------------------------------------------------------------
   /** Live progress of a running turn (notification: a lost one is repaired by the next). */
-  turnStream: { servedBy: 'transport', params: z.extend(z.object({ agent: z.string() }), TurnStreamSchema.shape), notify: true },
+  turnStream: { servedBy: 'transport', params: lazySchema(() => z.extend(z.object({ agent: z.string() }), TurnStreamSchema.shape)), notify: true },
   /** A final message; resolves once Telegram confirmed every part. */
-  deliver: { servedBy: 'transport', params: z.extend(z.object({ agent: z.string() }), DeliverySchema.shape), result: DeliveryResultSchema },
+  deliver: { servedBy: 'transport', params: lazySchema(() => z.extend(z.object({ agent: z.string() }), DeliverySchema.shape)), result: DeliveryResultSchema },
   /** Queued messages started, were cancelled, or were discarded by /stop: update their indicators. */
-  queueUpdate: { servedBy: 'transport', params: z.extend(z.object({ agent: z.string() }), QueueUpdateSchema.shape), notify: true },
+  queueUpdate: { servedBy: 'transport', params: lazySchema(() => z.extend(z.object({ agent: z.string() }), QueueUpdateSchema.shape)), notify: true },
 
   // Local console channel (`ductor chat`) ---------------------------------------------------------
   /** A terminal attaches to the control socket; the supervisor gives it an id to route output to. */
   consoleAttach: {
     servedBy: 'supervisor',
-    params: z.object({ agent: AgentNameSchema }),
-    result: z.object({ consoleId: z.int().check(z.positive()) }),
+    params: lazySchema(() => z.object({ agent: AgentNameSchema })),
+    result: lazySchema(() => z.object({ consoleId: z.int().check(z.positive()) })),
   },
   /** A line typed in the terminal, for the transport to hand to the agent like a chat message. */
   consoleSend: {
     servedBy: 'transport',
-    params: z.object({
+    params: lazySchema(() => z.object({
       consoleId: z.int().check(z.positive()),
       agent: AgentNameSchema,
       text: z.string().check(z.minLength(1), z.maxLength(100_000)),
-    }),
-    result: z.object({ accepted: z.boolean(), queuedBehind: z.int() }),
+    })),
+    result: lazySchema(() => z.object({ accepted: z.boolean(), queuedBehind: z.int() })),
   },
   /** Output for a terminal (transport → supervisor → the terminal's connection). */
   consoleOutput: { servedBy: 'console', params: ConsoleOutputSchema, notify: true },
@@ -190,7 +191,7 @@ export const contract = {
   /** Ask this agent: sync = run one turn in its inter-agent session and answer; async = accept with a job id. */
   delegate: { servedBy: 'agent', params: DelegateParamsSchema, result: DelegateResultSchema },
   /** An async delegation finished: the sender (or `replyTo`) agent injects the result into its chat. */
-  delegateDone: { servedBy: 'agent', params: DelegateDoneParamsSchema, result: z.object({ delivered: z.boolean() }) },
+  delegateDone: { servedBy: 'agent', params: DelegateDoneParamsSchema, result: lazySchema(() => z.object({ delivered: z.boolean() })) },
   /** Task routes of the internal API, served by the parent agent's worker (HTTP status + body). */
   taskCreate: { servedBy: 'agent', params: TaskCreateParamsSchema, result: ApiReplySchema },
   taskResume: { servedBy: 'agent', params: TaskResumeParamsSchema, result: ApiReplySchema },
@@ -201,16 +202,16 @@ export const contract = {
 
   // Diagnostics -------------------------------------------------------------------------------
   /** Returns its payload; used to measure IPC latency. */
-  echo: { servedBy: 'any', params: z.object({ data: z.string() }), result: z.object({ data: z.string() }) },
+  echo: { servedBy: 'any', params: lazySchema(() => z.object({ data: z.string() })), result: lazySchema(() => z.object({ data: z.string() })) },
   /** The serving worker calls `echo` on `target` `count` times and reports each round trip in µs. */
   rpcProbe: {
     servedBy: 'worker',
-    params: z.object({
+    params: lazySchema(() => z.object({
       target: TargetSchema,
       count: z.int().check(z.gte(1), z.lte(100_000)),
       payloadBytes: z.int().check(z.gte(0), z.lte(1_048_576)),
-    }),
-    result: z.object({ latenciesUs: z.array(z.number()) }),
+    })),
+    result: lazySchema(() => z.object({ latenciesUs: z.array(z.number()) })),
   },
 } as const satisfies Record<string, MethodSpec>;
 

@@ -1,12 +1,13 @@
 /** Payloads of the conversation path: transport → agent messages, agent → transport deliveries. */
 import * as z from 'zod/mini';
 import '../zod-english.js';
+import { lazySchema } from '../lazy-schema.js';
 
-export const ChatRefSchema = z.object({
+export const ChatRefSchema = lazySchema(() => z.object({
   transport: z.enum(['tg', 'mx', 'api', 'cli']),
   chatId: z.int(),
   topicId: z.nullable(z.int()),
-});
+}));
 export type ChatRef = z.infer<typeof ChatRefSchema>;
 
 /** Media kinds Telegram delivers (spec/telegram.md §7), in the order they are recognised. */
@@ -16,7 +17,7 @@ export const ATTACHMENT_KINDS = ['photo', 'document', 'voice', 'audio', 'video',
  * A file that came with a message. The transport downloads it into its spool and names that path;
  * the agent moves it into its own workspace and rewrites `path` before journaling.
  */
-export const AttachmentSchema = z.object({
+export const AttachmentSchema = lazySchema(() => z.object({
   /** Absolute path: the transport's spool file on the wire, the workspace file once ingested. */
   path: z.string().check(z.minLength(1), z.maxLength(4096)),
   kind: z.enum(ATTACHMENT_KINDS),
@@ -26,11 +27,11 @@ export const AttachmentSchema = z.object({
   sizeBytes: z.int().check(z.nonnegative()),
   /** Telegram's stable file id part, used for generated names. */
   uniqueId: z.string().check(z.maxLength(200)),
-});
+}));
 export type Attachment = z.infer<typeof AttachmentSchema>;
 
 /** A message (or button press) the transport accepted for an agent: allowlisted, deduplicated. */
-export const InboundSchema = z.object({
+export const InboundSchema = lazySchema(() => z.object({
   /** Unique and stable across redeliveries: `<transport>:<chat>:<message id>` or the callback id. */
   id: z.string().check(z.minLength(1), z.maxLength(200)),
   chat: ChatRefSchema,
@@ -44,48 +45,48 @@ export const InboundSchema = z.object({
   attachments: z._default(z.array(AttachmentSchema).check(z.maxLength(20)), []),
   /** Telegram's album id (`media_group_id`): parts arriving in different polls are joined by the agent. */
   mediaGroup: z.optional(z.string().check(z.maxLength(100))),
-});
+}));
 export type Inbound = z.infer<typeof InboundSchema>;
 
-export const InboundAckSchema = z.object({
+export const InboundAckSchema = lazySchema(() => z.object({
   /** The message is journaled by the agent: the transport may advance its offset. */
   accepted: z.boolean(),
   /** 0 = runs now (or was answered at once), n > 0 = waits behind n others in its chat. */
   queuedBehind: z.int().check(z.nonnegative()),
-});
+}));
 export type InboundAck = z.infer<typeof InboundAckSchema>;
 
 /** Progress of a running turn, coalesced by the agent (a few per second) before crossing IPC. */
-export const StreamEventSchema = z.discriminatedUnion('kind', [
+export const StreamEventSchema = lazySchema(() => z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text'), text: z.string() }),
   z.object({ kind: z.literal('tool'), name: z.string().check(z.maxLength(200)) }),
   z.object({ kind: z.literal('thinking') }),
   z.object({ kind: z.literal('status'), text: z.string().check(z.maxLength(500)) }),
-]);
+]));
 export type StreamEvent = z.infer<typeof StreamEventSchema>;
 
-export const TurnStreamSchema = z.object({
+export const TurnStreamSchema = lazySchema(() => z.object({
   turnId: z.string(),
   chat: ChatRefSchema,
   /** The user's message the progress message replies to. */
   replyTo: z.nullable(z.int()),
   events: z.array(StreamEventSchema).check(z.maxLength(1000)),
-});
+}));
 
-export const TurnStartedSchema = z.object({
+export const TurnStartedSchema = lazySchema(() => z.object({
   turnId: z.string(),
   inboundId: z.string(),
   chat: ChatRefSchema,
-});
+}));
 
-export const ButtonSchema = z.object({
+export const ButtonSchema = lazySchema(() => z.object({
   label: z.string().check(z.minLength(1), z.maxLength(64)),
   data: z.string().check(z.minLength(1), z.maxLength(64)),
-});
+}));
 export type Button = z.infer<typeof ButtonSchema>;
 
 /** A final message for a chat: the transport splits, formats, paces and confirms it. */
-export const DeliverySchema = z.object({
+export const DeliverySchema = lazySchema(() => z.object({
   /** Idempotency key: the same delivery retried after a crash is not sent twice. */
   deliveryId: z.string().check(z.minLength(1), z.maxLength(200)),
   chat: ChatRefSchema,
@@ -101,7 +102,7 @@ export const DeliverySchema = z.object({
   /** The turn whose live progress message this final answer replaces. */
   turnId: z.nullable(z.string()),
   files: z._default(z.array(z.string()), []),
-});
+}));
 export type Delivery = z.infer<typeof DeliverySchema>;
 
 /** A message of its own (kind `notice`), with the fields a notice usually leaves empty filled in. */
@@ -111,17 +112,17 @@ export function noticeDelivery(
   return { replyTo: null, format: 'plain', buttons: [], turnId: null, files: [], ...fields, kind: 'notice' };
 }
 
-export const DeliveryResultSchema = z.object({
+export const DeliveryResultSchema = lazySchema(() => z.object({
   messageIds: z.array(z.int()),
   /** True when this delivery id had been sent before and nothing was sent again. */
   duplicate: z.boolean(),
-});
+}));
 
-export const QueueUpdateSchema = z.object({
+export const QueueUpdateSchema = lazySchema(() => z.object({
   inboundIds: z.array(z.string()),
   chat: ChatRefSchema,
   outcome: z.enum(['started', 'cancelled', 'discarded']),
   /** For `started`: the turn that now runs and the message it answers (the typing indicator starts). */
   turnId: z._default(z.nullable(z.string()), null),
   replyTo: z._default(z.nullable(z.int()), null),
-});
+}));

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import '../zod-english.js';
+import { lazySchema } from '../lazy-schema.js';
 import { ChatRefSchema } from './conversation-schemas.js';
 import { AgentNameSchema } from './targets.js';
 
@@ -15,7 +16,7 @@ export const DELEGATE_SYNC_TIMEOUT_MS = 300_000;
 /** An async job runs at most this long (spec: 3600 s). */
 export const DELEGATE_ASYNC_TIMEOUT_MS = 3_600_000;
 
-export const DelegateParamsSchema = z.object({
+export const DelegateParamsSchema = lazySchema(() => z.object({
   from: AgentNameSchema,
   message: z.string().check(z.minLength(1), z.maxLength(200_000)),
   mode: z.enum(['sync', 'async']),
@@ -28,10 +29,10 @@ export const DelegateParamsSchema = z.object({
   /** Async only: no notice in the recipient's chat. */
   silent: z._default(z.boolean(), false),
   summary: z._default(z.nullable(z.string().check(z.maxLength(500))), null),
-});
+}));
 export type DelegateParams = z.infer<typeof DelegateParamsSchema>;
 
-export const DelegateResultSchema = z.object({
+export const DelegateResultSchema = lazySchema(() => z.object({
   success: z.boolean(),
   /** Sync: the recipient's answer. Async: empty. */
   text: z.string(),
@@ -42,11 +43,11 @@ export const DelegateResultSchema = z.object({
   notice: z.nullable(z.string()),
   /** Async only: the job id (12 hex). */
   taskId: z.nullable(z.string()),
-});
+}));
 export type DelegateResult = z.infer<typeof DelegateResultSchema>;
 
 /** Recipient → the sender (or `replyTo`) agent: an async job finished. */
-export const DelegateDoneParamsSchema = z.object({
+export const DelegateDoneParamsSchema = lazySchema(() => z.object({
   taskId: z.string(),
   recipient: AgentNameSchema,
   sender: AgentNameSchema,
@@ -57,7 +58,7 @@ export const DelegateDoneParamsSchema = z.object({
   error: z.nullable(z.string()),
   sessionName: z.nullable(z.string()),
   notice: z.nullable(z.string()),
-});
+}));
 export type DelegateDoneParams = z.infer<typeof DelegateDoneParamsSchema>;
 
 // Background tasks ----------------------------------------------------------------------------------
@@ -67,7 +68,7 @@ export const TASK_STATUSES = ['queued', 'running', 'waiting', 'done', 'failed', 
 export const TASK_PRIORITIES = ['interactive', 'background', 'batch'] as const;
 
 /** One entry of `tasks.json` (home-layout.md §3); unknown fields written by others are kept. */
-export const TaskEntrySchema = z.looseObject({
+export const TaskEntrySchema = lazySchema(() => z.looseObject({
   task_id: z.string().check(z.regex(/^[0-9a-f]{8}$/)),
   chat_id: z.int(),
   thread_id: z._default(z.nullable(z.int()), null),
@@ -96,20 +97,20 @@ export const TaskEntrySchema = z.looseObject({
   pending_question: z._default(z.nullable(z.string()), null),
   /** The interruption after a restart was announced (announced once only). */
   announced: z._default(z.boolean(), false),
-});
+}));
 export type TaskEntry = z.infer<typeof TaskEntrySchema>;
 
-export const TasksFileSchema = z.object({ tasks: z._default(z.array(TaskEntrySchema), []) });
+export const TasksFileSchema = lazySchema(() => z.object({ tasks: z._default(z.array(TaskEntrySchema), []) }));
 export type TasksFile = z.infer<typeof TasksFileSchema>;
 
 /** Task routes answer like HTTP: the internal API passes status and body through unchanged. */
-export const ApiReplySchema = z.object({
+export const ApiReplySchema = lazySchema(() => z.object({
   httpStatus: z.int().check(z.gte(200), z.lte(599)),
   body: z.record(z.string(), z.unknown()),
-});
+}));
 export type ApiReply = z.infer<typeof ApiReplySchema>;
 
-export const TaskCreateParamsSchema = z.object({
+export const TaskCreateParamsSchema = lazySchema(() => z.object({
   from: AgentNameSchema,
   prompt: z.string().check(z.minLength(1), z.maxLength(200_000)),
   name: z._default(z.nullable(z.string().check(z.maxLength(100))), null),
@@ -119,13 +120,13 @@ export const TaskCreateParamsSchema = z.object({
   /** Unknown values are normalised to `background` by the hub. */
   priority: z._default(z.nullable(z.string().check(z.maxLength(20))), null),
   chat: z._default(z.nullable(ChatRefSchema), null),
-});
+}));
 export type TaskCreateParams = z.infer<typeof TaskCreateParamsSchema>;
 
-export const TaskResumeParamsSchema = z.object({
+export const TaskResumeParamsSchema = lazySchema(() => z.object({
   taskId: z.string(),
   prompt: z.string().check(z.minLength(1), z.maxLength(200_000)),
   from: z._default(z.nullable(AgentNameSchema), null),
-});
-export const TaskAskParentParamsSchema = z.object({ taskId: z.string(), question: z.string().check(z.minLength(1), z.maxLength(20_000)) });
-export const TaskIdParamsSchema = z.object({ taskId: z.string(), from: z._default(z.nullable(AgentNameSchema), null) });
+}));
+export const TaskAskParentParamsSchema = lazySchema(() => z.object({ taskId: z.string(), question: z.string().check(z.minLength(1), z.maxLength(20_000)) }));
+export const TaskIdParamsSchema = lazySchema(() => z.object({ taskId: z.string(), from: z._default(z.nullable(AgentNameSchema), null) }));

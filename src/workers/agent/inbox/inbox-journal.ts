@@ -5,6 +5,7 @@
  * retry). Recently finished ids are remembered so a redelivered update is not answered twice.
  */
 import * as z from 'zod/mini';
+import { lazySchema } from '../../../shared/lazy-schema.js';
 import '../../../shared/zod-english.js';
 import { InboundSchema, type Inbound } from '../../../shared/rpc/conversation-schemas.js';
 import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.js';
@@ -12,18 +13,18 @@ import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.
 /** How many finished message ids are remembered for deduplication. */
 const DONE_IDS_KEPT = 500;
 
-const EntrySchema = z.object({
+const EntrySchema = lazySchema(() => z.object({
   inbound: InboundSchema,
   state: z.enum(['queued', 'running', 'interrupted']),
   turnId: z._default(z.nullable(z.string()), null),
   updatedAt: z.string(),
-});
+}));
 export type InboxEntry = z.infer<typeof EntrySchema>;
 
-const InboxFileSchema = z.object({
+const InboxFileSchema = lazySchema(() => z.object({
   entries: z._default(z.array(EntrySchema), []),
   doneIds: z._default(z.array(z.string()), []),
-});
+}));
 type InboxFile = z.infer<typeof InboxFileSchema>;
 
 export class InboxJournal {

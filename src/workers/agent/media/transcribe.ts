@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import * as z from 'zod/mini';
+import { lazySchema } from '../../../shared/lazy-schema.js';
 import '../../../shared/zod-english.js';
 
 /** A transcription running longer than this is stopped (ms). */
@@ -12,7 +13,7 @@ const TRANSCRIBE_TIMEOUT_MS = 5 * 60_000;
 /** Transcripts are cut at this many characters before they go into a prompt. */
 const MAX_TRANSCRIPT_CHARS = 50_000;
 
-const TranscriptionSchema = z.looseObject({ audio_command: z._default(z.string(), '') });
+const TranscriptionSchema = lazySchema(() => z.looseObject({ audio_command: z._default(z.string(), '') }));
 
 export function audioCommandOf(transcription: unknown): string | null {
   const parsed = TranscriptionSchema.safeParse(transcription ?? {});

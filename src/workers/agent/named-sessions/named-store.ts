@@ -1,9 +1,10 @@
 /** `named_sessions.json` of one agent (home-layout.md §3); written only by that agent's worker. */
 import * as z from 'zod/mini';
+import { lazySchema } from '../../../shared/lazy-schema.js';
 import '../../../shared/zod-english.js';
 import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.js';
 
-export const NamedSessionSchema = z.looseObject({
+export const NamedSessionSchema = lazySchema(() => z.looseObject({
   name: z.string().check(z.minLength(1), z.maxLength(40)),
   /** `user` = `/session`; `interagent` = the scoped session another agent talks to. */
   kind: z._default(z.enum(['user', 'interagent']), 'user'),
@@ -26,13 +27,13 @@ export const NamedSessionSchema = z.looseObject({
    * itself cut off is not re-submitted again (spec §3: once), so a crashing prompt cannot loop.
    */
   resubmitted: z._default(z.boolean(), false),
-});
+}));
 export type NamedSession = z.infer<typeof NamedSessionSchema>;
 
-const FileSchema = z.looseObject({
+const FileSchema = lazySchema(() => z.looseObject({
   sessions: z._default(z.array(NamedSessionSchema), []),
   active_targets: z._default(z.record(z.string(), z.unknown()), {}),
-});
+}));
 
 export class NamedSessionStore {
   private readonly store: JsonStore<typeof FileSchema>;

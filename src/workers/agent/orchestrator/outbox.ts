@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import * as z from 'zod/mini';
+import { lazySchema } from '../../../shared/lazy-schema.js';
 import '../../../shared/zod-english.js';
 import { DeliverySchema, type Delivery } from '../../../shared/rpc/conversation-schemas.js';
 import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.js';
@@ -16,9 +17,9 @@ const MAX_RETRY_DELAY_MS = 5_000;
 /** A delivery is given up (and logged) after this long: the chat is gone or the bot was blocked. */
 const GIVE_UP_AFTER_MS = 6 * 60 * 60_000;
 
-const OutboxFileSchema = z.object({
+const OutboxFileSchema = lazySchema(() => z.object({
   pending: z._default(z.array(z.object({ delivery: DeliverySchema, createdAt: z.string() })), []),
-});
+}));
 
 export type DeliverFn = (delivery: Delivery) => Promise<{ messageIds: number[] }>;
 

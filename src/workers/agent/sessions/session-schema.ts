@@ -1,16 +1,17 @@
 /** The `sessions.json` format (home-layout.md §3), with the legacy flat fields migrated on read. */
 import * as z from 'zod/mini';
+import { lazySchema } from '../../../shared/lazy-schema.js';
 import '../../../shared/zod-english.js';
 
-export const ProviderIdSchema = z.enum(['claude', 'codex', 'gemini']);
+export const ProviderIdSchema = lazySchema(() => z.enum(['claude', 'codex', 'gemini']));
 export type ProviderId = z.infer<typeof ProviderIdSchema>;
 
-export const ProviderBucketSchema = z.object({
+export const ProviderBucketSchema = lazySchema(() => z.object({
   session_id: z._default(z.string(), ''),
   message_count: z._default(z.int().check(z.nonnegative()), 0),
   total_cost_usd: z._default(z.number().check(z.nonnegative()), 0),
   total_tokens: z._default(z.int().check(z.nonnegative()), 0),
-});
+}));
 export type ProviderBucket = z.infer<typeof ProviderBucketSchema>;
 
 const LegacyFlat = {
@@ -20,7 +21,7 @@ const LegacyFlat = {
   total_tokens: z.optional(z.number()),
 };
 
-export const SessionRecordSchema = z.pipe(
+export const SessionRecordSchema = lazySchema(() => z.pipe(
   z.looseObject({
     transport: z._default(z.string(), 'tg'),
     chat_id: z.int(),
@@ -47,8 +48,8 @@ export const SessionRecordSchema = z.pipe(
     }
     return rest;
   }),
-);
+));
 export type SessionRecord = z.output<typeof SessionRecordSchema>;
 
-export const SessionsFileSchema = z.record(z.string(), SessionRecordSchema);
+export const SessionsFileSchema = lazySchema(() => z.record(z.string(), SessionRecordSchema));
 export type SessionsFile = z.output<typeof SessionsFileSchema>;
