@@ -1,7 +1,7 @@
 /** Deutsch. */
 import type { Catalogue } from './en.js';
 
-export const de: Catalogue = {
+export const de = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ Deine Anfrage „${preview}“ wurde durch einen Neustart abgebrochen, bevor sie fertig war.`,
   retryButton: '🔁 Nochmal',
   retryGone: 'Diese Anfrage kann nicht mehr wiederholt werden.',
@@ -125,4 +125,4 @@ export const de: Catalogue = {
     tasks: 'Hintergrundaufgaben',
     cron: 'Geplante Jobs',
   },
-};
+});

@@ -1,7 +1,7 @@
 /** Español. */
 import type { Catalogue } from './en.js';
 
-export const es: Catalogue = {
+export const es = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ Tu petición «${preview}» se cortó por un reinicio antes de terminar.`,
   retryButton: '🔁 Reintentar',
   retryGone: 'Esa petición ya no se puede reintentar.',
@@ -125,4 +125,4 @@ export const es: Catalogue = {
     tasks: 'Tareas de fondo',
     cron: 'Tareas programadas',
   },
-};
+});

@@ -1,7 +1,7 @@
 /** Français. */
 import type { Catalogue } from './en.js';
 
-export const fr: Catalogue = {
+export const fr = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ Ta demande « ${preview} » a été interrompue par un redémarrage avant la fin.`,
   retryButton: '🔁 Réessayer',
   retryGone: 'Cette demande ne peut plus être relancée.',
@@ -125,4 +125,4 @@ export const fr: Catalogue = {
     tasks: 'Tâches de fond',
     cron: 'Tâches planifiées',
   },
-};
+});

@@ -12,11 +12,22 @@ import { ru } from './ru.js';
 
 export type { Catalogue, CommandName };
 
-export const CATALOGUES: Record<Language, Catalogue> = { en, de, nl, fr, ru, es, pt };
+/**
+ * The translations are built on first use: a process needs one or two languages, and the other
+ * catalogues (objects of texts and closures) would sit in every worker's heap unused.
+ */
+const TRANSLATIONS: Record<Exclude<Language, 'en'>, () => Catalogue> = { de, nl, fr, ru, es, pt };
+const built = new Map<string, Catalogue>([['en', en]]);
 
 /** The catalogue of `language`; an unknown value (a newer config) falls back to English. */
 export function catalogue(language: string): Catalogue {
-  return (CATALOGUES as Record<string, Catalogue | undefined>)[language] ?? en;
+  const known = built.get(language);
+  if (known !== undefined) return known;
+  const build = (TRANSLATIONS as Record<string, (() => Catalogue) | undefined>)[language];
+  if (build === undefined) return en;
+  const made = build();
+  built.set(language, made);
+  return made;
 }
 
 /**

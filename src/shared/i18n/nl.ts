@@ -1,7 +1,7 @@
 /** Nederlands. */
 import type { Catalogue } from './en.js';
 
-export const nl: Catalogue = {
+export const nl = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ Je verzoek “${preview}” werd door een herstart afgebroken voordat het klaar was.`,
   retryButton: '🔁 Opnieuw',
   retryGone: 'Dat verzoek kan niet meer opnieuw worden geprobeerd.',
@@ -125,4 +125,4 @@ export const nl: Catalogue = {
     tasks: 'Achtergrondtaken',
     cron: 'Geplande jobs',
   },
-};
+});

@@ -1,7 +1,7 @@
 /** Português. */
 import type { Catalogue } from './en.js';
 
-export const pt: Catalogue = {
+export const pt = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ O teu pedido “${preview}” foi cortado por um reinício antes de terminar.`,
   retryButton: '🔁 Tentar de novo',
   retryGone: 'Esse pedido já não pode ser repetido.',
@@ -125,4 +125,4 @@ export const pt: Catalogue = {
     tasks: 'Tarefas de fundo',
     cron: 'Tarefas agendadas',
   },
-};
+});

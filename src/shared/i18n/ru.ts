@@ -1,7 +1,7 @@
 /** Русский. */
 import type { Catalogue } from './en.js';
 
-export const ru: Catalogue = {
+export const ru = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ Ваш запрос «${preview}» прервал перезапуск, и он не завершился.`,
   retryButton: '🔁 Повторить',
   retryGone: 'Этот запрос больше нельзя повторить.',
@@ -125,4 +125,4 @@ export const ru: Catalogue = {
     tasks: 'Фоновые задачи',
     cron: 'Задачи по расписанию',
   },
-};
+});
