@@ -4,7 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { WORKER_ENV } from '../shared/worker/env-names.js';
-import { stashExtraCaCerts } from '../shared/worker/extra-ca-certs.js';
+import { workerProcessEnv } from '../shared/worker/process-env.js';
 import type { WorkerSpec } from './worker-handle.js';
 
 /** A worker process forked ahead of time, waiting for `begin`, and the environment it got. */
@@ -13,8 +13,8 @@ export type StandbyWorker = { child: ChildProcess; env: NodeJS.ProcessEnv };
 /** The environment of a worker: the spec's, plus its role and agent. */
 export function workerEnv(spec: WorkerSpec): NodeJS.ProcessEnv {
   const env = { ...spec.env, [WORKER_ENV.role]: spec.role, ...(spec.agent ? { [WORKER_ENV.agent]: spec.agent } : {}) };
-  // Only the transport talks TLS (Telegram, Matrix); the others need the variable for their children.
-  return spec.role === 'transport' ? env : stashExtraCaCerts(env);
+  // Only the transport talks TLS (Telegram, Matrix).
+  return workerProcessEnv(env, spec.role === 'transport');
 }
 
 /** Forks a worker; a standby fork passes its own environment (workerEnv plus the standby mark). */

@@ -9,6 +9,8 @@ export const WORKER_ENV = {
   logLevel: 'DUCTOR_LOG_LEVEL',
   /** Set on a worker forked ahead of time, which waits for `begin` (shared/worker/standby.ts). */
   standby: 'DUCTOR_WORKER_STANDBY',
-  /** NODE_EXTRA_CA_CERTS under another name, for workers that open no TLS connection (shared/worker/extra-ca-certs.ts). */
+  /** NODE_EXTRA_CA_CERTS under another name, for workers that open no TLS connection (shared/worker/process-env.ts). */
   extraCaCerts: 'DUCTOR_NODE_EXTRA_CA_CERTS',
+  /** Set when the supervisor chose the worker's malloc threshold, which its children must not inherit. */
+  ownMallocSetting: 'DUCTOR_WORKER_OWN_MALLOC',
 } as const;

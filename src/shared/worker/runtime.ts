@@ -13,7 +13,7 @@ import { agentTarget, AgentNameSchema, type Target, type WorkerRole } from '../r
 import { startupDone } from '../startup-done.js';
 import { connectToSupervisor } from './ipc-peer.js';
 import { WORKER_ENV } from './env-names.js';
-import { restoreExtraCaCerts } from './extra-ca-certs.js';
+import { restoreChildEnv } from './process-env.js';
 import { waitForBegin } from './standby.js';
 
 export { WORKER_ENV } from './env-names.js';
@@ -50,7 +50,7 @@ export async function runWorker(hooks: WorkerHooks): Promise<WorkerContext> {
   const codeLoadedAtMs = performance.now();
   const codeLoadedCpu = process.cpuUsage();
   const codeLoadedHeap = process.memoryUsage().heapUsed;
-  restoreExtraCaCerts();
+  restoreChildEnv();
   await waitForBegin();
   const beginAtMs = performance.now();
   const identity = readIdentity();
