@@ -4,7 +4,7 @@
  * children); before that agent's worker starts again, every process still carrying the marker is
  * an orphan and is stopped. Linux reads /proc; elsewhere nothing is found (documented limitation).
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './lazy-crypto.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isProcessAlive } from './process-alive.js';
@@ -13,7 +13,7 @@ export const CLI_OWNER_ENV = 'DUCTOR_CLI_OWNER';
 const GRACE_MS = 1_500;
 
 export function cliOwnerMarker(home: string, agent: string): string {
-  return `${createHash('sha256').update(home).digest('hex').slice(0, 12)}:${agent}`;
+  return `${sha256Hex(home).slice(0, 12)}:${agent}`;
 }
 
 /** Pids (other than ours) whose environment carries `marker`. */

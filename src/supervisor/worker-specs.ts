@@ -22,10 +22,14 @@ function entry(role: string): { entry: string; args: string[] } {
 }
 
 /**
- * V8 flags of every worker: `--max-semi-space-size` keeps the young generation small, since workers
- * are mostly idle. Exported for the benchmarks that time worker code in a process of the same kind.
+ * V8 flags of every worker, chosen for many mostly idle processes: `--max-semi-space-size` keeps
+ * the young generation small; `--no-sparkplug` skips V8's baseline compiler, whose machine code
+ * stayed in each idle worker (~0.35 MiB of an agent's private memory; hot code still gets
+ * TurboFan); `--expose-gc` lets a worker run one full collection after start-up
+ * (shared/worker/runtime.ts). Exported for the benchmarks that time worker code in a process of
+ * the same kind.
  */
-export const WORKER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1', '--single-threaded-gc'];
+export const WORKER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1', '--single-threaded-gc', '--no-sparkplug', '--expose-gc'];
 
 /** The supervisor's own flags (e.g. the tsx loader in development) are inherited. */
 function workerExecArgv(): string[] {

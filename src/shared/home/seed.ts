@@ -7,7 +7,7 @@
  * serves anything, and a few hundred small-file operations cost a fraction of the CPU this way
  * that the thread pool's promise round trips cost (on the development VM about 50 ms a home).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../lazy-crypto.js';
 import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import { RULE_FILE_NAMES, RULE_FILE_OF, isRuleTemplate, ruleTargets, templateCandidates, type ProviderName } from './rule-files.js';

@@ -4,7 +4,7 @@
  * it (exclusive create), the other reads it. It lives in src/shared because both sides need it.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../lazy-crypto.js';
 import { dirname, join } from 'node:path';
 
 export function internalApiSecretFile(mainHome: string): string {

@@ -1,7 +1,9 @@
 /** Atomic file writes: temp file in the same folder, fsync, rename. Readers never see half a file. */
-import { randomBytes } from 'node:crypto';
 import { open, rename, unlink, mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
+/** Makes each temp name of this process unique; the pid separates processes. */
+let tempCounter = 0;
 
 /**
  * Writes `data` to `file` so that a crash leaves either the old or the new content, never a mix.
@@ -20,7 +22,7 @@ export async function writeFileAtomic(
   const mode = options.ownerOnly
     ? await stat(file).then((s) => s.mode & 0o700, () => 0o600)
     : (options.mode ?? 0o644);
-  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dir, `.${basename(file)}.${process.pid}.${++tempCounter}.tmp`);
   const handle = await open(temp, 'w', mode);
   try {
     await handle.writeFile(data);

@@ -3,7 +3,7 @@
  * for cron jobs and webhook `cron_task` hooks, webhook `wake` turns in the live chat sessions,
  * and heartbeat polls. The scheduler decides when; this runs the CLI and routes the result.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../../../shared/lazy-crypto.js';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';

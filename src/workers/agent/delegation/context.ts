@@ -2,7 +2,7 @@
  * What delegation, background tasks and named sessions need from the agent worker, and the one
  * way they run a CLI outside the chat's turn queue (their work must not block the conversation).
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../../../shared/lazy-crypto.js';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../../../shared/config/schema.js';

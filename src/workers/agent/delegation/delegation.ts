@@ -3,7 +3,7 @@
  * the request in this agent's scoped session for the sender, in this agent's workspace. Sender
  * side: an async result comes back as `delegateDone` and is injected into the sender's chat.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../../shared/lazy-crypto.js';
 import { DELEGATE_ASYNC_TIMEOUT_MS, DELEGATE_SYNC_TIMEOUT_MS, type DelegateDoneParams, type DelegateParams, type DelegateResult } from '../../../shared/rpc/delegation-schemas.js';
 import type { NamedSessions } from '../named-sessions/named-sessions.js';
 import { elideMiddle, primaryChat, sendNotice, type ExtrasContext } from './context.js';

@@ -1,5 +1,5 @@
 /** Generated session names: adjective + noun (`swiftfox`), unique within the agent. */
-import { randomInt } from 'node:crypto';
+import { randomInt } from '../../../shared/lazy-crypto.js';
 
 const ADJECTIVES = ['red', 'swift', 'calm', 'bold', 'quiet', 'bright', 'lucky', 'brave', 'sly', 'keen', 'wild', 'dark', 'pale', 'gold', 'blue', 'green'];
 const NOUNS = ['owl', 'fox', 'wolf', 'hawk', 'bear', 'lynx', 'crow', 'hare', 'seal', 'moth', 'wren', 'elk', 'pike', 'toad', 'yak', 'orca'];

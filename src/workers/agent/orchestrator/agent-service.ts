@@ -3,7 +3,7 @@
  * commands at once, runs turns one at a time per chat, and after a crash resumes the queue and
  * offers a retry for the turn that was cut off.
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../../../shared/lazy-crypto.js';
 import type { Logger } from 'pino';
 import { noticeDelivery, type Button, type ChatRef, type Delivery, type Inbound, type InboundAck } from '../../../shared/rpc/conversation-schemas.js';
 import type { InboxEntry, InboxJournal } from '../inbox/inbox-journal.js';

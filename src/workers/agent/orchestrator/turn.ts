@@ -2,7 +2,7 @@
  * One chat turn: resolve the session and target, run the CLI with live progress, record the
  * outcome in the session, and hand the final answer to the outbox (which delivers it).
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID } from '../../../shared/lazy-crypto.js';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../../../shared/config/schema.js';

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, isAbsolute, posix, sep } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../../shared/lazy-crypto.js';
 import { DuctorError } from '../../../shared/errors.js';
 import type { DockerTarget, TurnRequest } from './turn-request.js';
 

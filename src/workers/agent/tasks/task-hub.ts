@@ -9,7 +9,7 @@
  * interactive task of the same chat runs, so bulk work never competes with work someone is waiting
  * for. Queued batch tasks start oldest first as soon as their chat has no such task running.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes } from '../../../shared/lazy-crypto.js';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChatRef } from '../../../shared/rpc/conversation-schemas.js';
