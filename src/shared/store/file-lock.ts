@@ -7,10 +7,31 @@ import lockfile from 'proper-lockfile';
 const STALE_MS = 10_000;
 
 /**
- * Runs `fn` while holding the lock of `file` (a `<file>.lock` folder beside it). Waits for a
- * busy lock with short retries (about 5 s in all) and fails with ELOCKED after that.
+ * Callers of this process waiting for each file, in order. proper-lockfile only retries on a
+ * timer (20 ms and more), so concurrent writers of one process used to sleep through those retries
+ * against each other: under webhook load (each accepted request records its trigger) that sleeping
+ * made the latency tail. They now wait in line here, and only the head takes the file lock.
+ */
+const inProcessTails = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `fn` while holding the lock of `file` (a `<file>.lock` folder beside it). Callers in this
+ * process take turns first; a lock held by another process is waited for with short retries
+ * (about 5 s in all), failing with ELOCKED after that.
  */
 export async function withFileLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const before = inProcessTails.get(file) ?? Promise.resolve();
+  const turn = before.then(() => withCrossProcessLock(file, fn));
+  const tail = turn.catch(() => undefined); // the next caller waits for this one, success or not
+  inProcessTails.set(file, tail);
+  try {
+    return await turn;
+  } finally {
+    if (inProcessTails.get(file) === tail) inProcessTails.delete(file);
+  }
+}
+
+async function withCrossProcessLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
   // With realpath off, proper-lockfile needs only the folder (the lock is a `<file>.lock` dir),
   // so a file that does not exist yet can be locked without creating an empty one.
   await mkdir(dirname(file), { recursive: true });
