@@ -60,8 +60,8 @@ export async function runWorker(hooks: WorkerHooks): Promise<WorkerContext> {
   const codeLoadedAtMs = sinceProcessStartMs();
   const codeLoadedCpu = process.cpuUsage();
   const codeLoadedHeap = process.memoryUsage().heapUsed;
-  restoreChildEnv();
   await waitForBegin();
+  restoreChildEnv(); // after begin, which may still set environment values
   const beginAtMs = sinceProcessStartMs();
   const identity = readIdentity();
   const fileName = identity.role === 'agent' ? `agent-${identity.agent}` : identity.role;
