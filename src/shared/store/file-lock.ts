@@ -17,7 +17,8 @@ const inProcessTails = new Map<string, Promise<unknown>>();
 /**
  * Runs `fn` while holding the lock of `file` (a `<file>.lock` folder beside it). Callers in this
  * process take turns first; a lock held by another process is waited for with short retries
- * (about 5 s in all), failing with ELOCKED after that.
+ * (about 5 s in all), failing with ELOCKED after that. Not re-entrant: `fn` must not lock the same
+ * file again (it would wait for itself).
  */
 export async function withFileLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
   const before = inProcessTails.get(file) ?? Promise.resolve();
