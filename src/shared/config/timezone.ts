@@ -12,15 +12,26 @@ export type TimezoneOptions = {
   onWarning?: (message: string) => void;
 };
 
+/**
+ * Answers kept per zone name (a few hundred exist): building an Intl.DateTimeFormat costs tens
+ * of microseconds, and the zone is asked for on every turn and every accepted webhook.
+ */
+const validity = new Map<string, boolean>();
+
 /** True when `zone` is an IANA zone this Node runtime knows. */
 export function isValidTimezone(zone: string): boolean {
   if (zone.trim() === '') return false;
+  const known = validity.get(zone);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
+    valid = true;
   } catch {
-    return false; // RangeError: unknown zone; the caller falls through to the next source
+    valid = false; // RangeError: unknown zone; the caller falls through to the next source
   }
+  validity.set(zone, valid);
+  return valid;
 }
 
 /**

@@ -1,30 +1,16 @@
 /** Time-zone resolution and wall-clock reads shared by cron, quiet hours, heartbeat and cleanup. */
+import { isValidTimezone } from '../../shared/config/timezone.js';
 
 /*
  * Building an Intl.DateTimeFormat costs tens of microseconds, and every accepted webhook asks for
  * the zone (quiet hours): building one per call took ~11 % of the scheduler's CPU under webhook
- * load. Answers and formatters are kept per zone name; there are only a few hundred names.
+ * load. Formatters are kept per zone name (zone answers in shared/config/timezone.ts).
  */
-const validity = new Map<string, boolean>();
 const partFormatters = new Map<string, Intl.DateTimeFormat>();
 let hostZone: string | undefined;
 
 /** True when `zone` is an IANA name this Node build knows. */
-export function isValidTimeZone(zone: string): boolean {
-  if (zone.trim() === '') return false;
-  const known = validity.get(zone);
-  if (known !== undefined) return known;
-  let valid: boolean;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    valid = true;
-  } catch {
-    // Intl throws RangeError for unknown zones; that is the answer, not a failure.
-    valid = false;
-  }
-  validity.set(zone, valid);
-  return valid;
-}
+export const isValidTimeZone = isValidTimezone;
 
 /**
  * Picks the zone to evaluate schedules in (config.md §6): the first valid candidate
