@@ -428,8 +428,11 @@ describe('real CLIs against loopback model mocks', { skip, concurrency: true }, 
       // The fake-responses generator does not expose requests; gemini's own chat recording shows the
       // resumed run continued the first conversation (the history it sends the model is this record).
       const chats = (await geminiChatRecords(first.home.home)).filter((c) => c.sessionId === first!.result.sessionId);
-      assert.equal(chats.length, 1, 'one recorded chat for the session');
-      const lines = chats[0]!.messages.filter((m) => m.type === 'user' || m.type === 'gemini').map((m) => `${m.type}: ${chatText(m).trim()}`);
+      assert.ok(chats.length >= 1, 'a recorded chat for the session');
+      // Resuming a chat kept as .json, gemini continues it in a .jsonl copy and leaves the .json
+      // behind (gemini-cli 0.61, in some runs): the longest record is the live one.
+      const chat = chats.reduce((a, b) => (b.messages.length > a.messages.length ? b : a));
+      const lines = chat.messages.filter((m) => m.type === 'user' || m.type === 'gemini').map((m) => `${m.type}: ${chatText(m).trim()}`);
       assert.deepEqual(lines, ['user: first question', 'gemini: First answer from the mock.', 'user: second question', 'gemini: Second answer.']);
     });
 
