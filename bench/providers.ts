@@ -17,6 +17,22 @@ import type { ThroughputReport } from './parser-throughput-child.js';
 const SPAWN_RUNS = 30;
 const LATENCY_LINES = 400;
 
+/**
+ * Child processes per CLI: the fastest is kept. On the shared VM whole processes ran slow now and
+ * then (the same child measured 92 and 175 MB/s minutes apart), beyond what 8 runs inside one
+ * process smooth out; the figure is what the machine can do, not its neighbours' load.
+ */
+const THROUGHPUT_CHILDREN = 3;
+
+async function fastestParserThroughput(cli: ProviderName): Promise<ThroughputReport> {
+  let fastest: ThroughputReport | null = null;
+  for (let i = 0; i < THROUGHPUT_CHILDREN; i++) {
+    const report = await parserThroughput(cli);
+    if (fastest === null || report.ms < fastest.ms) fastest = report;
+  }
+  return fastest!;
+}
+
 /** Times one CLI's parser in a child process with the agent worker's flags (see parser-throughput-child.ts). */
 async function parserThroughput(cli: ProviderName): Promise<ThroughputReport> {
   const entry = fileURLToPath(new URL(`./parser-throughput-child${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
@@ -89,9 +105,9 @@ export async function benchProviders(log: (line: string) => void = () => {}): Pr
   let totalMs = 0;
   let totalLines = 0;
   for (const cli of ['claude', 'codex', 'gemini'] as const) {
-    const { bytes, lines, ms } = await parserThroughput(cli);
+    const { bytes, lines, ms } = await fastestParserThroughput(cli);
     const mbps = bytes / 1e6 / (ms / 1000);
-    log(`providers: ${cli} ${(bytes / 1e6).toFixed(1)} MB, ${lines} lines in ${ms.toFixed(1)} ms (best of 8, fresh process with the agent worker's flags)`);
+    log(`providers: ${cli} ${(bytes / 1e6).toFixed(1)} MB, ${lines} lines in ${ms.toFixed(1)} ms (best of 8 runs in each of ${THROUGHPUT_CHILDREN} fresh processes with the agent worker's flags)`);
     figures.push({ name: `parser_throughput_${cli}_mbps`, value: mbps, unit: 'MB/s', must: 200, aim: 300, better: 'higher' });
     totalMs += ms;
     totalLines += lines;
