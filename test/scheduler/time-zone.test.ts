@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isValidTimeZone, resolveTimeZone, zonedDate, zonedParts } from '../../src/workers/scheduler/time-zone.js';
+import { isValidTimezone } from '../../src/shared/config/timezone.js';
+import { resolveTimeZone, zonedDate, zonedParts } from '../../src/workers/scheduler/time-zone.js';
 
 test('zone answers and wall-clock parts stay right when asked again (they are kept per zone)', () => {
   for (let round = 0; round < 2; round++) {
-    assert.equal(isValidTimeZone('Europe/Berlin'), true);
-    assert.equal(isValidTimeZone('Mars/Olympus_Mons'), false);
-    assert.equal(isValidTimeZone('  '), false);
+    assert.equal(isValidTimezone('Europe/Berlin'), true);
+    assert.equal(isValidTimezone('Mars/Olympus_Mons'), false);
+    assert.equal(isValidTimezone('  '), false);
     assert.equal(resolveTimeZone(['Mars/Olympus_Mons', 'Asia/Tokyo'], { env: {} }), 'Asia/Tokyo');
     // 2026-01-15 23:30 UTC is already the 16th in Tokyo and still the 15th in New York.
     const at = new Date(Date.UTC(2026, 0, 15, 23, 30));

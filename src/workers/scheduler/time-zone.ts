@@ -9,9 +9,6 @@ import { isValidTimezone } from '../../shared/config/timezone.js';
 const partFormatters = new Map<string, Intl.DateTimeFormat>();
 let hostZone: string | undefined;
 
-/** True when `zone` is an IANA name this Node build knows. */
-export const isValidTimeZone = isValidTimezone;
-
 /**
  * Picks the zone to evaluate schedules in (config.md §6): the first valid candidate
  * (job `timezone`, then `user_timezone`), then `$TZ`, then the host zone, then UTC.
@@ -24,12 +21,12 @@ export function resolveTimeZone(
   const env = options.env ?? process.env;
   for (const candidate of [...candidates, env.TZ]) {
     if (candidate == null || candidate.trim() === '') continue;
-    if (isValidTimeZone(candidate)) return candidate;
+    if (isValidTimezone(candidate)) return candidate;
     options.onInvalid?.(candidate);
   }
   // ICU settles the host zone once per process, so asking again would give the same answer.
   hostZone ??= new Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return hostZone && isValidTimeZone(hostZone) ? hostZone : 'UTC';
+  return hostZone && isValidTimezone(hostZone) ? hostZone : 'UTC';
 }
 
 export interface ZonedParts {
