@@ -93,3 +93,18 @@ test('a corrupt sessions.json is moved aside and reported, and a fresh session s
   assert.equal(reports.length, 1);
   assert.ok((await readdir(home)).some((n) => n.startsWith('sessions.json.corrupt-')));
 });
+
+test('saves of many chats at once land in order: the file ends with every record; a turn can start before its record is written', async (t) => {
+  const home = await tmpHome(t);
+  const file = join(home, 'sessions.json');
+  const sessions = new SessionManager(file, () => undefined);
+  const chats = Array.from({ length: 30 }, (_, i) => ({ transport: 'tg' as const, chatId: 1000 + i, topicId: null }));
+  // Concurrent resolves and captures, as turns of 30 chats do.
+  await Promise.all(chats.map(async (c, i) => {
+    const resolved = await sessions.resolveWhileSaving(c, opus, policy, null);
+    await sessions.captureSessionId(c, 'claude', `sid-${i}`, resolved.epoch);
+    await resolved.saved;
+  }));
+  const onDisk = JSON.parse(await readFile(file, 'utf8')) as Record<string, { provider_sessions: { claude?: { session_id: string } } }>;
+  for (const [i, c] of chats.entries()) assert.equal(onDisk[storageKey(c)]?.provider_sessions.claude?.session_id, `sid-${i}`, storageKey(c));
+});

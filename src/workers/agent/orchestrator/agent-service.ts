@@ -215,17 +215,27 @@ export class AgentService {
       id: message.id,
       run: async (signal) => {
         const turnId = randomUUID();
-        await this.deps.journal.markRunning(message.id, turnId);
-        this.deps.queueUpdate(message.chat, [message.id], 'started', { turnId, replyTo: message.messageId });
+        // The running mark (inbox.json) and the session lookup (sessions.json) go to disk at the
+        // same time instead of one after the other; the CLI still starts only once the mark is
+        // there, so a crash mid-turn offers a retry rather than replaying the message.
+        let markFailed = false;
+        const started = this.deps.journal.markRunning(message.id, turnId).then(
+          () => this.deps.queueUpdate(message.chat, [message.id], 'started', { turnId, replyTo: message.messageId }),
+          (error: unknown) => {
+            markFailed = true; // the CLI never starts; the entry stays queued for the replay after a restart
+            throw error;
+          },
+        );
+        started.catch(() => undefined); // the turn awaits `started` and fails with its error
         try {
           const directive = parseDirective(text, (m) => isKnownModel(m, this.deps.commands.codexModels()));
           const target: Target | null = directive
             ? { provider: providerForModel(directive.model), model: directive.model, reasoningEffort: this.deps.turn.config().reasoning_effort }
             : null;
           const prompt = directive ? directive.rest : text;
-          await runChatTurn(this.deps.turn, message, message.attachments.length > 0 ? await this.mediaTurnPrompt(message, prompt, signal) : prompt, target, signal, turnId);
+          await runChatTurn(this.deps.turn, message, message.attachments.length > 0 ? await this.mediaTurnPrompt(message, prompt, signal) : prompt, target, signal, turnId, started);
         } finally {
-          await this.deps.journal.finish([message.id, ...alsoFinish]);
+          if (!markFailed) await this.deps.journal.finish([message.id, ...alsoFinish]);
         }
       },
     });

@@ -50,10 +50,11 @@ export function freshnessPolicy(config: Config, timeZone: string): FreshnessPoli
   };
 }
 
-export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: string, directive: Target | null, signal: AbortSignal, turnId = randomUUID()): Promise<void> {
+/** `beforeSpawn`: work that must be done before the CLI starts (the journal's running mark). */
+export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: string, directive: Target | null, signal: AbortSignal, turnId = randomUUID(), beforeSpawn: Promise<unknown> = Promise.resolve()): Promise<void> {
   const config = deps.config();
   const key = sessionKeyOf(inbound.chat);
-  const resolved = await deps.sessions.resolve(key, deps.configuredTarget(), freshnessPolicy(config, deps.timeZone()), directive);
+  const resolved = await deps.sessions.resolveWhileSaving(key, deps.configuredTarget(), freshnessPolicy(config, deps.timeZone()), directive);
   const target = { provider: resolved.record.provider, model: resolved.record.model, reasoningEffort: resolved.record.reasoning_effort };
   const log = deps.log.child({ chat: inbound.chat.chatId, topic: inbound.chat.topicId, turn: turnId.slice(0, 8) });
   const coalescer = new StreamCoalescer((events) => deps.stream(turnId, inbound.chat, inbound.messageId, events));
@@ -63,6 +64,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
   const promptToSend = withMemoryCheck(prompt, resolved.bucket.message_count);
   const run = async (resumeSessionId: string | null): Promise<TurnResult> => {
     const memory = resumeSessionId ? null : await readMemory(deps.paths.mainMemoryFile);
+    await beforeSpawn;
     const timeoutMs = config.timeouts.normal * 1000;
     return deps.runTurn(
       {
@@ -131,6 +133,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
   }
   coalescer.flush();
 
+  await resolved.saved;
   const recorded = await deps.sessions.recordTurn(key, target.provider, {
     sessionId: result.sessionId,
     costUsd: result.costUsd,

@@ -26,14 +26,24 @@ export type TurnOutcome = { sessionId: string | null; costUsd: number; tokens: n
 export class SessionManager {
   private readonly store: JsonStore<typeof SessionsFileSchema>;
   private cache: SessionsFile | null = null;
+  private loading: Promise<SessionsFile> | null = null;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(file: string, onCorrupt: (report: CorruptReport) => void) {
     this.store = new JsonStore({ file, schema: SessionsFileSchema, empty: () => ({}), onCorrupt });
   }
 
   async all(): Promise<SessionsFile> {
-    this.cache ??= await this.load();
-    return this.cache;
+    // One load for all first callers: turns of several chats start together after a restart, and
+    // each assigning its own fresh load dropped the records the others had added meanwhile.
+    this.loading ??= this.load().then(
+      (loaded) => (this.cache = loaded),
+      (error: unknown) => {
+        this.loading = null; // a failed read is tried again by the next caller
+        throw error;
+      },
+    );
+    return this.cache ?? this.loading;
   }
 
   async get(key: SessionKey): Promise<SessionRecord | undefined> {
@@ -45,6 +55,18 @@ export class SessionManager {
    * target unless `directive` retargets it for this turn (persisted without touching counters).
    */
   async resolve(key: SessionKey, configured: Target, policy: FreshnessPolicy, directive: Target | null, now = new Date()): Promise<ResolvedSession> {
+    const { saved, ...resolved } = await this.resolveWhileSaving(key, configured, policy, directive, now);
+    await saved;
+    return resolved;
+  }
+
+  /**
+   * `resolve`, handing back the write to sessions.json instead of waiting for it: a turn starts
+   * its CLI meanwhile (the write took a few ms of the path from message to CLI) and waits for
+   * `saved` before it records its outcome. The session id the CLI reports later is saved after
+   * this write, with the same record.
+   */
+  async resolveWhileSaving(key: SessionKey, configured: Target, policy: FreshnessPolicy, directive: Target | null, now = new Date()): Promise<ResolvedSession & { saved: Promise<void> }> {
     const sessions = await this.all();
     const id = storageKey(key);
     const existing = sessions[id];
@@ -69,9 +91,10 @@ export class SessionManager {
     record.model = effective.model;
     record.reasoning_effort = effective.reasoningEffort;
     sessions[id] = record;
-    await this.save();
+    const saved = this.save();
+    saved.catch(() => undefined); // the caller awaits it; until then a failure must not go unhandled
     const bucket = record.provider_sessions[effective.provider] ?? { session_id: '', message_count: 0, total_cost_usd: 0, total_tokens: 0 };
-    return { record, bucket, isNew: bucket.session_id === '', replaced, epoch: record.created_at };
+    return { record, bucket, isNew: bucket.session_id === '', replaced, epoch: record.created_at, saved };
   }
 
   /** Stores the CLI session id as soon as the stream reveals it, so a crash mid-turn still resumes. */
@@ -139,8 +162,15 @@ export class SessionManager {
     return out;
   }
 
-  private async save(): Promise<void> {
-    if (this.cache) await this.store.write(this.cache);
+  /**
+   * One write at a time, each of the records as they are when its turn comes: turns of several
+   * chats save concurrently, and with overlapping writes a later rename could put back an older
+   * snapshot of the file.
+   */
+  private save(): Promise<void> {
+    const next = this.writing.then(() => (this.cache ? this.store.write(this.cache) : undefined));
+    this.writing = next.catch(() => undefined);
+    return next;
   }
 }
 
