@@ -6,6 +6,7 @@
 import * as z from 'zod/mini';
 import '../../shared/zod-english.js';
 import { JsonStore, type CorruptReport } from '../../shared/store/json-store.js';
+import { SerialWrites } from '../../shared/store/serial-writes.js';
 
 /** Ids remembered; older ones cannot come back (the agent drops a delivery once confirmed). */
 const KEEP = 2_000;
@@ -17,7 +18,7 @@ const DeliveryLogSchema = z.object({
 export class DeliveryLog {
   private readonly store: JsonStore<typeof DeliveryLogSchema>;
   private entries = new Map<string, number[]>();
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writes = new SerialWrites();
 
   constructor(file: string, onCorrupt: (report: CorruptReport) => void) {
     this.store = new JsonStore({ file, schema: DeliveryLogSchema, empty: () => ({ sent: [] }), onCorrupt });
@@ -36,7 +37,6 @@ export class DeliveryLog {
     this.entries.set(id, messageIds);
     while (this.entries.size > KEEP) this.entries.delete(this.entries.keys().next().value as string);
     const snapshot = { sent: [...this.entries].map(([entryId, ids]) => ({ id: entryId, messageIds: ids })) };
-    this.writing = this.writing.then(() => this.store.write(snapshot));
-    await this.writing;
+    await this.writes.run(() => this.store.write(snapshot));
   }
 }

@@ -9,6 +9,7 @@ import { lazySchema } from '../../../shared/lazy-schema.js';
 import '../../../shared/zod-english.js';
 import { InboundSchema, type Inbound } from '../../../shared/rpc/conversation-schemas.js';
 import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.js';
+import { SerialWrites } from '../../../shared/store/serial-writes.js';
 
 /** How many finished message ids are remembered for deduplication. */
 const DONE_IDS_KEPT = 500;
@@ -31,7 +32,7 @@ export class InboxJournal {
   private readonly store: JsonStore<typeof InboxFileSchema>;
   private state: InboxFile = { entries: [], doneIds: [] };
   /** Serialises writes so two quick changes never race on the temp file. */
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writes = new SerialWrites();
 
   constructor(file: string, onCorrupt: (report: CorruptReport) => void) {
     this.store = new JsonStore({ file, schema: InboxFileSchema, empty: () => ({ entries: [], doneIds: [] }), onCorrupt });
@@ -89,7 +90,6 @@ export class InboxJournal {
 
   private flush(): Promise<void> {
     const snapshot = structuredClone(this.state);
-    this.writing = this.writing.then(() => this.store.write(snapshot));
-    return this.writing;
+    return this.writes.run(() => this.store.write(snapshot));
   }
 }

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { lazySchema } from '../../../shared/lazy-schema.js';
 import '../../../shared/zod-english.js';
 import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.js';
+import { SerialWrites } from '../../../shared/store/serial-writes.js';
 
 export const NamedSessionSchema = lazySchema(() => z.looseObject({
   name: z.string().check(z.minLength(1), z.maxLength(40)),
@@ -38,7 +39,7 @@ const FileSchema = lazySchema(() => z.looseObject({
 export class NamedSessionStore {
   private readonly store: JsonStore<typeof FileSchema>;
   private sessions: NamedSession[] = [];
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writes = new SerialWrites();
 
   constructor(file: string, onCorrupt: (r: CorruptReport) => void) {
     this.store = new JsonStore({ file, schema: FileSchema, empty: () => ({ sessions: [], active_targets: {} }), onCorrupt });
@@ -75,7 +76,6 @@ export class NamedSessionStore {
   /** Ended sessions are not persisted (spec). */
   save(): Promise<void> {
     const snapshot = { sessions: structuredClone(this.sessions.filter((s) => s.status !== 'ended')), active_targets: {} };
-    this.writing = this.writing.then(() => this.store.write(snapshot));
-    return this.writing;
+    return this.writes.run(() => this.store.write(snapshot));
   }
 }

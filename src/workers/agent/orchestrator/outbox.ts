@@ -11,6 +11,7 @@ import { lazySchema } from '../../../shared/lazy-schema.js';
 import '../../../shared/zod-english.js';
 import { DeliverySchema, type Delivery } from '../../../shared/rpc/conversation-schemas.js';
 import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.js';
+import { SerialWrites } from '../../../shared/store/serial-writes.js';
 
 /** Delivery retry delays grow to this cap (ms) while the transport is away. */
 const MAX_RETRY_DELAY_MS = 5_000;
@@ -26,7 +27,7 @@ export type DeliverFn = (delivery: Delivery) => Promise<{ messageIds: number[] }
 export class Outbox {
   private readonly store: JsonStore<typeof OutboxFileSchema>;
   private pending: z.infer<typeof OutboxFileSchema>['pending'] = [];
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writes = new SerialWrites();
   private readonly inFlight = new Map<string, Promise<number[] | null>>();
   private stopped = false;
 
@@ -86,8 +87,7 @@ export class Outbox {
 
   private flush(): Promise<void> {
     const snapshot = { pending: structuredClone(this.pending) };
-    this.writing = this.writing.then(() => this.store.write(snapshot));
-    return this.writing;
+    return this.writes.run(() => this.store.write(snapshot));
   }
 }
 

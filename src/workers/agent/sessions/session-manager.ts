@@ -7,6 +7,7 @@ import { JsonStore, type CorruptReport } from '../../../shared/store/json-store.
 import { staleReason, type FreshnessPolicy, type StaleReason } from './freshness.js';
 import { parseStorageKey, storageKey, type SessionKey } from './session-key.js';
 import { SessionsFileSchema, type ProviderBucket, type ProviderId, type SessionRecord, type SessionsFile } from './session-schema.js';
+import { SerialWrites } from '../../../shared/store/serial-writes.js';
 
 export type Target = { provider: ProviderId; model: string; reasoningEffort: string | null };
 
@@ -27,7 +28,7 @@ export class SessionManager {
   private readonly store: JsonStore<typeof SessionsFileSchema>;
   private cache: SessionsFile | null = null;
   private loading: Promise<SessionsFile> | null = null;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writes = new SerialWrites();
 
   constructor(file: string, onCorrupt: (report: CorruptReport) => void) {
     this.store = new JsonStore({ file, schema: SessionsFileSchema, empty: () => ({}), onCorrupt });
@@ -168,9 +169,9 @@ export class SessionManager {
    * snapshot of the file.
    */
   private save(): Promise<void> {
-    const next = this.writing.then(() => (this.cache ? this.store.write(this.cache) : undefined));
-    this.writing = next.catch(() => undefined);
-    return next;
+    return this.writes.run(async () => {
+      if (this.cache) await this.store.write(this.cache);
+    });
   }
 }
 

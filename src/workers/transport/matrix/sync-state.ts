@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import * as z from 'zod/mini';
 import '../../../shared/zod-english.js';
 import { writeFileAtomic } from '../../../shared/store/atomic-write.js';
+import { SerialWrites } from '../../../shared/store/serial-writes.js';
 
 /** More than the initial sync's 20 events per room for any realistic number of rooms. */
 const SEEN_KEPT = 2_000;
@@ -16,7 +17,7 @@ const StateSchema = z.object({ first_start_ms: z.number(), seen: z.array(z.strin
 
 export class SyncState {
   private readonly seen: Set<string>;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writes = new SerialWrites();
 
   private constructor(private readonly file: string, private readonly firstStartMs: number, seen: string[]) {
     this.seen = new Set(seen);
@@ -46,7 +47,6 @@ export class SyncState {
 
   private save(): Promise<void> {
     const body = JSON.stringify({ first_start_ms: this.firstStartMs, seen: [...this.seen] });
-    this.writing = this.writing.catch(() => undefined).then(() => writeFileAtomic(this.file, body, { mode: 0o600 }));
-    return this.writing;
+    return this.writes.run(() => writeFileAtomic(this.file, body, { mode: 0o600 }));
   }
 }
