@@ -1,4 +1,7 @@
-/** Cross-process locks on state files (proper-lockfile), for files two processes may write. */
+/**
+ * Locks on state files: in-process turns for every read-modify-write, plus a cross-process lock
+ * (proper-lockfile) for files two processes may write.
+ */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -20,9 +23,18 @@ const inProcessTails = new Map<string, Promise<unknown>>();
  * (about 5 s in all), failing with ELOCKED after that. Not re-entrant: `fn` must not lock the same
  * file again (it would wait for itself).
  */
-export async function withFileLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+export function withFileLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  return withProcessTurn(file, () => withCrossProcessLock(file, fn));
+}
+
+/**
+ * Runs `fn` when the callers of this process before it on `file` are done: enough for a file only
+ * this process writes, whose read-modify-writes must still not interleave (a lost update, or an
+ * older snapshot renamed last). Not re-entrant either.
+ */
+export async function withProcessTurn<T>(file: string, fn: () => Promise<T>): Promise<T> {
   const before = inProcessTails.get(file) ?? Promise.resolve();
-  const turn = before.then(() => withCrossProcessLock(file, fn));
+  const turn = before.then(fn);
   const tail = turn.catch(() => undefined); // the next caller waits for this one, success or not
   inProcessTails.set(file, tail);
   try {

@@ -6,7 +6,7 @@ import { readFile, rename } from 'node:fs/promises';
 import type * as z from 'zod/mini';
 import { StateFileError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { withFileLock } from './file-lock.js';
+import { withFileLock, withProcessTurn } from './file-lock.js';
 
 export type CorruptReport = { file: string; movedTo: string; reason: string };
 
@@ -59,14 +59,14 @@ export class JsonStore<S extends z.ZodMiniType> {
     await writeFileAtomic(this.options.file, `${JSON.stringify(checked, null, 2)}\n`);
   }
 
-  /** Read-modify-write, under the cross-process lock when the store is shared. */
+  /** Read-modify-write: one at a time in this process, and under the cross-process lock when the store is shared. */
   async update(change: (current: z.output<S>) => z.output<S> | Promise<z.output<S>>): Promise<z.output<S>> {
     const run = async () => {
       const next = await change(await this.read());
       await this.write(next);
       return next;
     };
-    return this.options.shared ? withFileLock(this.options.file, run) : run();
+    return this.options.shared ? withFileLock(this.options.file, run) : withProcessTurn(this.options.file, run);
   }
 
   private async quarantine(reason: string): Promise<z.output<S>> {
