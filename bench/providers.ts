@@ -37,15 +37,9 @@ async function fastestParserThroughput(cli: ProviderName): Promise<ThroughputRep
 async function parserThroughput(cli: ProviderName): Promise<ThroughputReport> {
   const entry = fileURLToPath(new URL(`./parser-throughput-child${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
   const child = fork(entry, [cli], { execArgv: [...process.execArgv, ...WORKER_V8_FLAGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const [reports, [code]] = await Promise.all([
-    new Promise<ThroughputReport[]>((resolve) => {
-      const got: ThroughputReport[] = [];
-      child.on('message', (m) => got.push(m as ThroughputReport));
-      child.on('exit', () => resolve(got));
-    }),
-    once(child, 'exit') as Promise<[number | null]>,
-  ]);
-  const report = reports[0];
+  let report: ThroughputReport | undefined;
+  child.once('message', (m) => (report = m as ThroughputReport));
+  const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0 || report === undefined) throw new Error(`bench/providers: the ${cli} throughput child exited with ${code} and no figure`);
   return report;
 }

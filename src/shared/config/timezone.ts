@@ -61,3 +61,22 @@ function hostTimezone(localtimePath: string): string | null {
     return null; // not a symlink or missing: no host zone to offer
   }
 }
+
+export type WallClock = { year: number; month: number; day: number; hour: number; minute: number; second: number };
+
+/** One formatter per zone: reading the wall clock is frequent (turns, webhooks), building one slow. */
+const wallClockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** What a 24-hour wall clock in `timeZone` shows at `date`. */
+export function wallClock(date: Date, timeZone: string): WallClock {
+  let formatter = wallClockFormatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    wallClockFormatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(date);
+  const pick = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? NaN);
+  return { year: pick('year'), month: pick('month'), day: pick('day'), hour: pick('hour'), minute: pick('minute'), second: pick('second') };
+}

@@ -1,24 +1,10 @@
 /** Atomic file writes: temp file in the same folder, fsync, rename. Readers never see half a file. */
-import { open, rename, unlink, mkdir, stat, type FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { inFolderMadeOnDemand } from './folder-on-demand.js';
 
 /** Makes each temp name of this process unique; the pid separates processes. */
 let tempCounter = 0;
-
-/**
- * Opens a new file for writing; creates its folder only when the open finds it missing. Writes
- * sit on the path of every message (journal, sessions), and the folder nearly always exists: an
- * mkdir first would cost each write one more round trip through libuv's thread pool.
- */
-async function openCreatingFolder(file: string, mode: number): Promise<FileHandle> {
-  try {
-    return await open(file, 'w', mode);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await mkdir(dirname(file), { recursive: true });
-    return open(file, 'w', mode);
-  }
-}
 
 /**
  * Writes `data` to `file` so that a crash leaves either the old or the new content, never a mix.
@@ -37,7 +23,7 @@ export async function writeFileAtomic(
     ? await stat(file).then((s) => s.mode & 0o700, () => 0o600)
     : (options.mode ?? 0o644);
   const temp = join(dir, `.${basename(file)}.${process.pid}.${++tempCounter}.tmp`);
-  const handle = await openCreatingFolder(temp, mode);
+  const handle = await inFolderMadeOnDemand(temp, () => open(temp, 'w', mode));
   try {
     await handle.writeFile(data);
     await handle.sync();

@@ -2,9 +2,8 @@
  * Locks on state files: in-process turns for every read-modify-write, plus a cross-process lock
  * (proper-lockfile) for files two processes may write.
  */
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
+import { inFolderMadeOnDemand } from './folder-on-demand.js';
 
 /** A lock older than this without a refresh is considered abandoned by a dead process. */
 const STALE_MS = 10_000;
@@ -52,16 +51,8 @@ const LOCK_OPTIONS = {
 
 async function withCrossProcessLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
   // With realpath off, proper-lockfile needs only the folder (the lock is a `<file>.lock` dir),
-  // so a file that does not exist yet can be locked without creating an empty one. The folder
-  // is created only when the lock finds it missing (one thread-pool round trip less per write).
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(file, LOCK_OPTIONS);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await mkdir(dirname(file), { recursive: true });
-    release = await lockfile.lock(file, LOCK_OPTIONS);
-  }
+  // so a file that does not exist yet can be locked without creating an empty one.
+  const release = await inFolderMadeOnDemand(file, () => lockfile.lock(file, LOCK_OPTIONS));
   try {
     return await fn();
   } finally {

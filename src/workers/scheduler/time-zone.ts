@@ -1,12 +1,11 @@
 /** Time-zone resolution and wall-clock reads shared by cron, quiet hours, heartbeat and cleanup. */
-import { isValidTimezone } from '../../shared/config/timezone.js';
+import { isValidTimezone, wallClock } from '../../shared/config/timezone.js';
 
 /*
  * Building an Intl.DateTimeFormat costs tens of microseconds, and every accepted webhook asks for
  * the zone (quiet hours): building one per call took ~11 % of the scheduler's CPU under webhook
- * load. Formatters are kept per zone name (zone answers in shared/config/timezone.ts).
+ * load. Zone answers and formatters are kept per zone in shared/config/timezone.ts.
  */
-const partFormatters = new Map<string, Intl.DateTimeFormat>();
 let hostZone: string | undefined;
 
 /**
@@ -39,23 +38,8 @@ export interface ZonedParts {
 
 /** Wall-clock parts of `now` in `timeZone` (24-hour clock). */
 export function zonedParts(now: Date, timeZone: string): ZonedParts {
-  let formatter = partFormatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    partFormatters.set(timeZone, formatter);
-  }
-  const parts = formatter.formatToParts(now);
-  const pick = (type: Intl.DateTimeFormatPartTypes): number =>
-    Number(parts.find((p) => p.type === type)?.value ?? NaN);
-  return { year: pick('year'), month: pick('month'), day: pick('day'), hour: pick('hour'), minute: pick('minute') };
+  const { year, month, day, hour, minute } = wallClock(now, timeZone);
+  return { year, month, day, hour, minute };
 }
 
 /** The local calendar date of `now` in `timeZone` as `YYYY-MM-DD`. */

@@ -1,4 +1,5 @@
 /** When a chat session is stale and replaced by a fresh one (idle, daily boundary, message cap). */
+import { wallClock } from '../../../shared/config/timezone.js';
 
 export type FreshnessPolicy = {
   idleTimeoutMinutes: number;
@@ -31,7 +32,7 @@ export function staleReason(
 
 /** The most recent `hour:00` local time in `timeZone` at or before `now` (today's if passed, else yesterday's). */
 export function lastDailyBoundary(now: Date, hour: number, timeZone: string): Date {
-  const local = localParts(now, timeZone);
+  const local = wallClock(now, timeZone);
   let candidate = zonedTime(local.year, local.month, local.day, hour, timeZone);
   if (candidate.getTime() > now.getTime()) {
     const yesterday = new Date(Date.UTC(local.year, local.month - 1, local.day - 1));
@@ -40,29 +41,13 @@ export function lastDailyBoundary(now: Date, hour: number, timeZone: string): Da
   return candidate;
 }
 
-/** One formatter per zone: a turn reads the wall clock five times, and building one is slow. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function localParts(date: Date, timeZone: string) {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  const parts = formatter.formatToParts(date);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
-}
-
 /** The instant when the wall clock in `timeZone` shows the given date at `hour:00`. */
 function zonedTime(year: number, month: number, day: number, hour: number, timeZone: string): Date {
   const guess = Date.UTC(year, month - 1, day, hour);
   // Two corrections settle the zone offset, including days when it changes.
   let instant = guess;
   for (let i = 0; i < 2; i += 1) {
-    const p = localParts(new Date(instant), timeZone);
+    const p = wallClock(new Date(instant), timeZone);
     const shownAsUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
     instant += guess - shownAsUtc;
   }

@@ -163,11 +163,7 @@ export class SessionManager {
     return out;
   }
 
-  /**
-   * One write at a time, each of the records as they are when its turn comes: turns of several
-   * chats save concurrently, and with overlapping writes a later rename could put back an older
-   * snapshot of the file.
-   */
+  /** Writes the records as they are when this write's turn comes (SerialWrites keeps the order). */
   private save(): Promise<void> {
     return this.writes.run(async () => {
       if (this.cache) await this.store.write(this.cache);
