@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseJsonObject } from '../../src/workers/agent/providers/json-fields.js';
 import { runCli } from '../../src/workers/agent/providers/run-cli.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { FAKE_CLI_DIR } from './replay.js';
+import { FAKE_CLI_DIR, FIXTURES } from './replay.js';
 import { fakeRun, isGone } from './fake-env.js';
 
 const codex = join(FAKE_CLI_DIR, 'codex');
@@ -18,6 +20,43 @@ test('replays a transcript to the end and reports a clean exit', async (t) => {
   assert.equal(end.signal, null);
   assert.equal(lines.length, 7);
   assert.equal(JSON.parse(lines[0]!).type, 'thread.started');
+});
+
+test('onObject receives the JSON lines parsed, onLine the noise between them, in stdout order', async (t) => {
+  const f = fakeRun(t);
+  const expected = ['thread.started', 'turn.started', 'item.completed', 'item.started', 'item.completed', 'item.completed', 'some_future_event', 'turn.completed'];
+  const read = async (file: string, args: string[], env: NodeJS.ProcessEnv) => {
+    const seen = { types: [] as string[], viaObject: 0, noise: 0 };
+    const end = await runCli({
+      file,
+      args,
+      env,
+      stdin: 'ignore',
+      onObject: (msg) => {
+        seen.viaObject++;
+        seen.types.push(String(msg.type));
+      },
+      onLine: (line) => {
+        const msg = parseJsonObject(line);
+        if (msg === null) seen.noise++;
+        else seen.types.push(String(msg.type));
+      },
+      timeoutMs: 30_000,
+    });
+    assert.equal(end.exitCode, 0);
+    return seen;
+  };
+  // The fake CLI in garbage mode: noise after each line, stdout cut into pieces of 1-13 bytes.
+  const chopped = await read(codex, ['exec', '--json'], f.env({ FAKE_CLI_TRANSCRIPT: 'codex-local-shell', FAKE_CLI_MODE: 'garbage' }));
+  assert.deepEqual(chopped.types, expected);
+  assert.ok(chopped.noise >= 4, `noise lines ${chopped.noise}`);
+  // The same lines in one write: they arrive as one chunk and are parsed as batches.
+  const text = readFileSync(join(FIXTURES, 'codex', 'codex-local-shell.jsonl'), 'utf8').trimEnd().split('\n');
+  text.splice(6, 0, 'Loading configuration…', '', '{"type":"some_future_event"}', '{"truncated": ');
+  const whole = await read(process.execPath, ['-e', `process.stdout.write(${JSON.stringify(`${text.join('\n')}\n`)})`], process.env);
+  assert.deepEqual(whole.types, expected);
+  assert.equal(whole.noise, 2);
+  assert.ok(whole.viaObject >= 6, `parsed in batches: ${whole.viaObject}`);
 });
 
 test('a non-zero exit and the stderr tail are reported', async (t) => {

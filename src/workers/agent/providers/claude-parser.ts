@@ -25,10 +25,11 @@ export class ClaudeParser implements StreamParser {
 
   parseLine(line: string): void {
     const msg = parseJsonObject(line);
-    if (msg === null) {
-      if (line.trim() !== '') this.options.debug?.('claude: non-JSON line skipped', { line: clip(line, 200) });
-      return;
-    }
+    if (msg !== null) this.parseObject(msg);
+    else if (line.trim() !== '') this.options.debug?.('claude: non-JSON line skipped', { line: clip(line, 200) });
+  }
+
+  parseObject(msg: JsonObject): void {
     switch (msg.type) {
       case 'system':
         return this.onSystem(msg);

@@ -37,10 +37,11 @@ export class CodexParser implements StreamParser {
 
   parseLine(line: string): void {
     const msg = parseJsonObject(line);
-    if (msg === null) {
-      if (line.trim() !== '') this.options.debug?.('codex: non-JSON line skipped', { line: clip(line, 200) });
-      return;
-    }
+    if (msg !== null) this.parseObject(msg);
+    else if (line.trim() !== '') this.options.debug?.('codex: non-JSON line skipped', { line: clip(line, 200) });
+  }
+
+  parseObject(msg: JsonObject): void {
     const type = msg.type;
     switch (type) {
       case 'thread.started': {

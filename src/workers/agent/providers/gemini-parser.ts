@@ -15,10 +15,11 @@ export class GeminiParser implements StreamParser {
 
   parseLine(line: string): void {
     const msg = parseJsonObject(line);
-    if (msg === null) {
-      if (line.trim() !== '') this.options.debug?.('gemini: non-JSON line skipped', { line: clip(line, 200) });
-      return;
-    }
+    if (msg !== null) this.parseObject(msg);
+    else if (line.trim() !== '') this.options.debug?.('gemini: non-JSON line skipped', { line: clip(line, 200) });
+  }
+
+  parseObject(msg: JsonObject): void {
     switch (msg.type) {
       case 'init':
         return this.setSession(str(msg.session_id), str(msg.model));

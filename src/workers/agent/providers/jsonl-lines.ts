@@ -31,18 +31,30 @@ export class LineSplitter {
 
   push(chunk: Buffer): void {
     let start = 0;
-    let nl = chunk.indexOf(LF, start);
-    while (nl !== -1) {
-      if (this.pendingBytes === 0 && !this.overflowing) {
-        this.emit(chunk, start, nl);
-      } else {
-        this.keep(chunk.subarray(start, nl));
-        this.flushPending();
+    if (this.pendingBytes > 0 || this.overflowing) {
+      const nl = chunk.indexOf(LF);
+      if (nl === -1) {
+        this.keep(chunk);
+        return;
       }
+      this.keep(chunk.subarray(0, nl));
+      this.flushPending();
       start = nl + 1;
-      nl = chunk.indexOf(LF, start);
     }
-    if (start < chunk.length) this.keep(chunk.subarray(start));
+    const last = chunk.lastIndexOf(LF);
+    if (last >= start) this.emitLines(chunk, start, last + 1);
+    const tail = Math.max(start, last + 1);
+    if (tail < chunk.length) this.keep(chunk.subarray(tail));
+  }
+
+  /** Hands over the complete lines of `buf` in [from, to): each ends with LF, `to` is just past the last. */
+  protected emitLines(buf: Buffer, from: number, to: number): void {
+    let start = from;
+    while (start < to) {
+      const nl = buf.indexOf(LF, start);
+      this.emit(buf, start, nl);
+      start = nl + 1;
+    }
   }
 
   /** Hands over a last line that had no trailing newline (a CLI killed mid-line). */
@@ -81,7 +93,8 @@ export class LineSplitter {
     this.emit(joined, 0, joined.length);
   }
 
-  private emit(buf: Buffer, start: number, end: number): void {
+  /** Hands over one line, buf[start, end) without its LF, decoded as UTF-8. */
+  protected emit(buf: Buffer, start: number, end: number): void {
     if (end > start && buf[end - 1] === CR) end -= 1;
     if (end <= start) return;
     this.onLine(buf.toString('utf8', start, end));

@@ -77,6 +77,10 @@ async function executeTurn(req: TurnRequest, emit: OnEvent, broker: ApprovalBrok
   if (broker !== undefined) parserOptions.broker = broker;
   const parser = createParser(req, parserOptions);
   let endStdin: (() => void) | undefined;
+  // stream-json input keeps claude alive until stdin closes; the result line ends the turn.
+  const endStdinAfterResult = () => {
+    if (command.stdin.kind === 'stream-json' && parser.turnComplete) endStdin?.();
+  };
   try {
     const end = await runCli({
       file: command.file,
@@ -103,8 +107,11 @@ async function executeTurn(req: TurnRequest, emit: OnEvent, broker: ApprovalBrok
       },
       onLine: (line) => {
         parser.parseLine(line);
-        // stream-json input keeps claude alive until stdin closes; the result line ends the turn.
-        if (command.stdin.kind === 'stream-json' && parser.turnComplete) endStdin?.();
+        endStdinAfterResult();
+      },
+      onObject: (msg) => {
+        parser.parseObject(msg);
+        endStdinAfterResult();
       },
     });
     broker?.close();

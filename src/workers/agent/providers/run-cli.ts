@@ -4,6 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { DebugLog, EndReason } from './events.js';
+import { JsonLineSplitter } from './jsonl-batch.js';
+import type { JsonObject } from './json-fields.js';
 import { LineSplitter } from './jsonl-lines.js';
 import { isGroupAlive, isRunning, listDescendants, signalTree } from './process-tree.js';
 
@@ -29,6 +31,11 @@ export type RunCliOptions = {
   /** 'pipe' keeps stdin open for writes through the handle; 'ignore' gives the CLI /dev/null. */
   stdin: 'pipe' | 'ignore';
   onLine: (line: string) => void;
+  /**
+   * When given, stdout is read as JSON Lines: lines that are JSON objects arrive here already
+   * parsed (several per chunk in one JSON.parse), every other line through onLine.
+   */
+  onObject?: (msg: JsonObject) => void;
   /** Called once the process exists and stdout is attached. */
   onSpawn?: (handle: CliHandle) => void;
   signal?: AbortSignal;
@@ -103,10 +110,15 @@ class CliRun {
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
     this.pid = child.pid;
-    this.splitter = new LineSplitter((line) => this.deliver(line), {
+    const splitterOptions = {
       maxLineBytes: options.maxLineBytes,
-      onOverflow: (bytes) => options.debug?.('cli: over-long stdout line dropped', { bytes }),
-    });
+      onOverflow: (bytes: number) => options.debug?.('cli: over-long stdout line dropped', { bytes }),
+    };
+    const onObject = options.onObject;
+    this.splitter =
+      onObject === undefined
+        ? new LineSplitter((line) => this.deliver(options.onLine, line), splitterOptions)
+        : new JsonLineSplitter({ onObject: (msg) => this.deliver(onObject, msg), onLine: (line) => this.deliver(options.onLine, line) }, splitterOptions);
     this.listen(child, 'error', (error: Error) => this.onError(error));
     this.listen(child, 'spawn', () => this.onSpawn());
     this.listen(child, 'exit', (code: number | null, signal: NodeJS.Signals | null) => this.onExit(code, signal));
@@ -137,9 +149,9 @@ class CliRun {
     this.cleanups.push(() => emitter.removeListener(event, fn));
   }
 
-  private deliver(line: string): void {
+  private deliver<T>(consumer: (value: T) => void, value: T): void {
     try {
-      this.options.onLine(line);
+      consumer(value);
     } catch (error) {
       // A throwing consumer must not leave the process running unobserved.
       this.options.debug?.('cli: line handler threw', { error: (error as Error).message });
