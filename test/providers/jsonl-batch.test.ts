@@ -107,6 +107,13 @@ test('a chunk far larger than one batch keeps every object, in order', () => {
   assert.ok(got.batched > 4000, `batched ${got.batched}`);
 });
 
+test('a line longer than a batch, inside one chunk with others, comes whole', () => {
+  const long = JSON.stringify({ type: 'long', text: 'y'.repeat(300 * 1024) });
+  const lines = ['{"n":1}', '{"n":2}', long, '{"n":3}', long, long, '{"n":4}'];
+  const got = viaBatches([Buffer.from(`${lines.join('\n')}\n`)]);
+  assert.deepEqual(got.items, lines.map((l) => ['object', JSON.parse(l)]));
+});
+
 /** Every fixture through the parser twice: line by line, and as a byte stream cut into uneven chunks. */
 for (const cli of ['claude', 'codex', 'gemini'] as const satisfies readonly ProviderName[]) {
   test(`${cli}: every transcript gives the same events and result through batches as line by line`, () => {

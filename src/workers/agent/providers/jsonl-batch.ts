@@ -79,6 +79,10 @@ export class JsonLineSplitter extends LineSplitter {
 
   /** Lines first..end-1, all starting with `{`: batches of their ASCII stretches, the others alone. */
   private emitRun(buf: Buffer, first: number, end: number): void {
+    if (end - first === 1) {
+      this.emitStretch(buf, first, end);
+      return;
+    }
     const start = this.lineStart(first);
     const stop = this.ends[end - 1]! + 1;
     if (stop - start > MAX_BATCH_BYTES) {
@@ -87,7 +91,7 @@ export class JsonLineSplitter extends LineSplitter {
       this.emitRun(buf, mid, end);
       return;
     }
-    if (isAscii(buf.subarray(start, stop))) {
+    if (this.isAsciiLines(buf, first, end)) {
       this.emitStretch(buf, first, end);
       return;
     }
@@ -109,12 +113,12 @@ export class JsonLineSplitter extends LineSplitter {
       return;
     }
     const mid = (first + end) >>> 1;
-    for (const [from, to] of [
-      [first, mid],
-      [mid, end],
-    ] as const) {
-      if (!isAscii(buf.subarray(this.lineStart(from), this.ends[to - 1]! + 1))) this.findNonAscii(buf, from, to, out);
-    }
+    if (!this.isAsciiLines(buf, first, mid)) this.findNonAscii(buf, first, mid, out);
+    if (!this.isAsciiLines(buf, mid, end)) this.findNonAscii(buf, mid, end, out);
+  }
+
+  private isAsciiLines(buf: Buffer, first: number, end: number): boolean {
+    return isAscii(buf.subarray(this.lineStart(first), this.ends[end - 1]! + 1));
   }
 
   /** ASCII lines first..end-1: one JSON.parse for all of them (a single line goes the plain way). */
@@ -139,7 +143,7 @@ export class JsonLineSplitter extends LineSplitter {
     // malformed lines that pair up across line ends *and* are offset by a line holding two
     // objects could pass unnoticed; CLIs print one serialized event per line, so none does.
     if (values !== null && values.length === end - first && values.every(isObject)) {
-      for (const value of values) this.sink.onObject(value);
+      for (let i = 0; i < values.length; i++) this.sink.onObject(values[i] as JsonObject);
       return;
     }
     for (let i = first; i < end; i++) this.emit(buf, this.lineStart(i), this.ends[i]!);
