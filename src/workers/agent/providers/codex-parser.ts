@@ -11,13 +11,6 @@ const STDIN_NOTICE = /^Reading (prompt|additional input) from stdin.*$/gm;
  */
 const PATH_ALIAS_WARNING = /^WARNING: proceeding, even though we could not create PATH aliases.*$/gm;
 
-const TOOL_NAMES: Record<string, string> = {
-  command_execution: 'Bash',
-  file_change: 'Edit',
-  web_search: 'WebSearch',
-  todo_list: 'TodoWrite',
-};
-
 export function stripCodexNotices(text: string): string {
   return text.replace(STDIN_NOTICE, '').replace(PATH_ALIAS_WARNING, '').trim();
 }
@@ -172,12 +165,26 @@ export class CodexParser implements StreamParser {
   }
 }
 
+/** The tool name codex's item types stand for; undefined for items that are no tool. */
 function toolNameOf(itemType: string, item: JsonObject): string | undefined {
-  const fixed = TOOL_NAMES[itemType];
-  if (fixed !== undefined) return fixed;
-  if (itemType === 'mcp_tool_call') return str(item.name) ?? str(item.tool_name) ?? str(item.tool) ?? 'MCP';
-  if (itemType === 'collab_tool_call') return str(item.name) ?? str(item.tool_name) ?? str(item.tool) ?? 'Agent';
-  return undefined;
+  // A switch compares the few names directly; an object lookup keyed by a string fresh from
+  // JSON.parse hashes it first (measured on the bench's codex transcript).
+  switch (itemType) {
+    case 'command_execution':
+      return 'Bash';
+    case 'file_change':
+      return 'Edit';
+    case 'web_search':
+      return 'WebSearch';
+    case 'todo_list':
+      return 'TodoWrite';
+    case 'mcp_tool_call':
+      return str(item.name) ?? str(item.tool_name) ?? str(item.tool) ?? 'MCP';
+    case 'collab_tool_call':
+      return str(item.name) ?? str(item.tool_name) ?? str(item.tool) ?? 'Agent';
+    default:
+      return undefined;
+  }
 }
 
 function toolParameters(item: JsonObject): unknown {

@@ -47,7 +47,9 @@ export class JsonLineSplitter extends LineSplitter {
 
   /** Gathers runs of consecutive lines that start with `{`; every other line goes alone. */
   protected override emitLines(buf: Buffer, from: number, to: number): void {
+    this.from = from;
     let count = 0;
+    let runFirst = -1;
     for (let start = from; start < to; count++) {
       if (count === this.ends.length) {
         const grown = new Int32Array(count * 2);
@@ -56,19 +58,14 @@ export class JsonLineSplitter extends LineSplitter {
       }
       const nl = buf.indexOf(LF, start);
       this.ends[count] = nl;
-      start = nl + 1;
-    }
-    this.from = from;
-    let runFirst = -1;
-    for (let i = 0; i < count; i++) {
-      const start = this.lineStart(i);
       if (buf[start] === OPEN_BRACE) {
-        if (runFirst === -1) runFirst = i;
-        continue;
+        if (runFirst === -1) runFirst = count;
+      } else {
+        if (runFirst !== -1) this.emitRun(buf, runFirst, count);
+        runFirst = -1;
+        this.emit(buf, start, nl);
       }
-      if (runFirst !== -1) this.emitRun(buf, runFirst, i);
-      runFirst = -1;
-      this.emit(buf, start, this.ends[i]!);
+      start = nl + 1;
     }
     if (runFirst !== -1) this.emitRun(buf, runFirst, count);
   }
