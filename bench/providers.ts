@@ -86,7 +86,7 @@ async function lineToEventP99Ms(): Promise<number> {
       if (e.type === 'text_delta') delays.push(now - Number(e.text));
     },
   });
-  await runCli({ file: process.execPath, args: ['-e', script], stdin: 'ignore', timeoutMs: 30_000, onLine: (l) => parser.parseLine(l) });
+  await runCli({ file: process.execPath, args: ['-e', script], stdin: 'ignore', timeoutMs: 30_000, onLine: (l) => parser.parseLine(l), onObject: (msg) => parser.parseObject(msg) });
   if (delays.length < LATENCY_LINES) throw new Error(`bench/providers: only ${delays.length} latency samples`);
   return percentile(delays, 99);
 }
