@@ -1,6 +1,6 @@
 /**
- * The process boundaries of ARCHITECTURE.md, checked on the import specifiers under src/: workers
- * never import each other (they share only src/shared), and src/shared imports nothing from the
+ * The process boundaries described in docs/architecture.md, checked on the import specifiers
+ * under src/: workers never import each other (they share only src/shared), and src/shared imports nothing from the
  * command line, the supervisor or the workers. Also: src/ reaches zod only through zod/mini, which
  * keeps each process's bundle and heap small.
  */
