@@ -271,7 +271,10 @@ export class Supervisor {
   }
 }
 
-/** An agent worker's running turns may finish within the grace before its stop deadline starts. */
+/**
+ * An agent worker's running turns may finish within the grace; after it, the agent still stops the
+ * CLIs left and hands produced answers to the transport (a few seconds), hence twice the deadline.
+ */
 function stopDeadlineMs(handle: WorkerHandle): number {
-  return handle.spec.role === 'agent' ? SHUTDOWN_DEADLINE_MS + turnGraceMs(handle.spec.env) : SHUTDOWN_DEADLINE_MS;
+  return handle.spec.role === 'agent' ? 2 * SHUTDOWN_DEADLINE_MS + turnGraceMs(handle.spec.env) : SHUTDOWN_DEADLINE_MS;
 }

@@ -28,7 +28,7 @@ import { runChatTurn, sessionKeyOf, type TurnDeps, type TurnEnd } from './turn.j
 /** How long interrupted turns get to end (their CLIs to exit) after the abort (ms). */
 const STOP_WAIT_MS = 3_000;
 /** How long an orderly stop lets answers already produced reach the transport (ms). */
-const DELIVERY_SETTLE_MS = 3_000;
+const DELIVERY_SETTLE_MS = 2_000;
 
 export type QueueNotifier = (
   chat: ChatRef,
