@@ -144,9 +144,16 @@ async function strike(victim: Victim, before: StatusJson, marker: string): Promi
       await rig.ductor.waitForStatus((s) => s.workers.find((w) => w.id === id)?.state === 'ready' && pidOf(s, id) !== pid, 60_000);
       return;
     }
-    case 'cli':
-      process.kill(await cliPidFor(marker), 'SIGKILL');
+    case 'cli': {
+      const pid = await cliPidFor(marker);
+      // After the final the CLI may have exited already: nothing left to kill is fine.
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
       return;
+    }
     case 'supervisor': {
       process.kill(before.pid, 'SIGKILL');
       await rig.ductor.waitForExit();
