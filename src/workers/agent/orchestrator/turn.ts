@@ -165,8 +165,8 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
   coalescer.flush();
   // Stopped by the host, not by the user: no "Stopped" answer; the journal keeps the turn.
   const interrupted = result.aborted && isInterruption(signal.reason);
-  // Killed by a signal nobody here sent (out of memory, a kill by hand): the answer is incomplete.
-  const cutOff = !result.aborted && !result.timedOut && result.signal !== null;
+  // Killed by a signal nobody here sent (out of memory, a kill by hand) before its answer was complete.
+  const cutOff = result.isError && !result.aborted && !result.timedOut && result.signal !== null;
 
   await resolved.saved;
   const recorded = await deps.sessions.recordTurn(key, target.provider, {
