@@ -2,7 +2,8 @@
  * Exactly once across crashes: real processes, the fake Bot API and a slow streaming CLI. One
  * process is SIGKILLed (or the whole ductor stopped or restarted) at a chosen point of a turn. For
  * every message the user then sees either the answer exactly once, or exactly one notice with Retry
- * and no answer; never both, never a second copy, never "Stopped".
+ * and no answer; never both, never a second copy, never "Stopped". Where marked, Retry is pressed
+ * and the retried request's answer must appear once.
  *
  * The default run is a short selection that reaches every process and every point once;
  * `npm run chaos` runs every process at every point for DUCTOR_CHAOS_ROUNDS rounds (default 3).
@@ -20,7 +21,8 @@ import { waitFor } from '../helpers/wait-for.js';
 
 type Victim = 'supervisor' | 'transport' | 'agent' | 'scheduler' | 'cli' | 'stop' | 'restart';
 type Point = 'before-cli' | 'mid-stream' | 'after-final';
-type Scenario = { victim: Victim; point: Point; hang?: boolean };
+/** `retry`: when the outcome is a Retry notice, press it and expect the answer once. */
+type Scenario = { victim: Victim; point: Point; hang?: boolean; retry?: boolean };
 
 const FULL = process.env.DUCTOR_CHAOS === 'full';
 const ROUNDS = FULL ? Number(process.env.DUCTOR_CHAOS_ROUNDS ?? 3) : 1;
@@ -37,7 +39,7 @@ const SHORT: Scenario[] = [
   { victim: 'agent', point: 'after-final' },
   { victim: 'supervisor', point: 'mid-stream' },
   { victim: 'supervisor', point: 'after-final' },
-  { victim: 'agent', point: 'mid-stream' },
+  { victim: 'agent', point: 'mid-stream', retry: true },
   { victim: 'transport', point: 'after-final' },
   { victim: 'cli', point: 'mid-stream' },
   { victim: 'scheduler', point: 'before-cli' },
@@ -51,7 +53,7 @@ function fullMatrix(): Scenario[] {
   for (const victim of ['supervisor', 'transport', 'agent', 'scheduler', 'cli', 'stop', 'restart'] as const) {
     for (const point of ['before-cli', 'mid-stream', 'after-final'] as const) {
       if (victim === 'cli' && point === 'before-cli') continue; // no CLI to kill yet
-      list.push({ victim, point });
+      list.push({ victim, point, retry: true });
     }
   }
   list.push({ victim: 'stop', point: 'mid-stream', hang: true }, { victim: 'restart', point: 'mid-stream', hang: true });
@@ -206,7 +208,14 @@ scenarios.forEach((scenario, index) => {
     } else {
       assert.equal(notices.length, 1, `exactly one Retry notice: ${JSON.stringify(shown)}`);
       const markup = notices[0]!.replyMarkup as { inline_keyboard?: { callback_data?: string }[][] } | undefined;
-      assert.ok(markup?.inline_keyboard?.flat().some((b) => b.callback_data?.startsWith('rt:')), 'the notice offers Retry');
+      const retry = markup?.inline_keyboard?.flat().find((b) => b.callback_data?.startsWith('rt:'));
+      assert.ok(retry?.callback_data, 'the notice offers Retry');
+      if (scenario.retry && !scenario.hang) {
+        // Retry runs the request once more, and its answer is shown once.
+        rig.tg.pushCallbackQuery({ chatId: userId, userId, messageId: notices[0]!.messageId, data: retry.callback_data });
+        await waitFor(async () => answered(userId) && (await agentQuiet()), { timeoutMs: 60_000, message: 'the retried request is answered' });
+        assert.equal(chatOf(userId).filter((m) => m.visibleText.includes(TAIL)).length, 1, `the retried answer once: ${JSON.stringify(chatOf(userId).map((m) => m.visibleText.slice(0, 60)))}`);
+      }
     }
   });
 });
