@@ -11,7 +11,8 @@ import { consoleTarget, type Target } from '../shared/rpc/targets.js';
 import { backoffMs, emptyHistory, isCrashLoop, recordCrash, shouldGiveUp, subAgentBackoffMs, type CrashHistory } from './restart-policy.js';
 import type { StandbyWorker } from './fork-worker.js';
 import { createRouter } from './router.js';
-import { WorkerHandle, type ExitInfo, type WorkerSpec } from './worker-handle.js';
+import { turnGraceMs } from '../shared/worker/turn-grace.js';
+import { SHUTDOWN_DEADLINE_MS, WorkerHandle, type ExitInfo, type WorkerSpec } from './worker-handle.js';
 
 export type SupervisorOptions = {
   home: string;
@@ -94,15 +95,19 @@ export class Supervisor {
     });
   }
 
-  /** Stops all workers in order: transport first (no new intake), then scheduler, then agents. */
+  /**
+   * Stops all workers in order: the scheduler (no new automation turns), then the agents, which
+   * take no new messages and give running turns the grace to finish, then the transport, which was
+   * kept so those answers still reach the user. Updates refused meanwhile stay on Telegram's side.
+   */
   async stopAll(reason: string): Promise<void> {
     for (const timer of this.restartTimers.values()) clearTimeout(timer);
     this.restartTimers.clear();
     const handles = [...this.handles.values()];
     const byRole = (role: string) => handles.filter((h) => h.spec.role === role);
-    await Promise.all(byRole('transport').map((h) => h.stop(reason)));
     await Promise.all(byRole('scheduler').map((h) => h.stop(reason)));
-    await Promise.all(byRole('agent').map((h) => h.stop(reason)));
+    await Promise.all(byRole('agent').map((h) => h.stop(reason, stopDeadlineMs(h))));
+    await Promise.all(byRole('transport').map((h) => h.stop(reason)));
   }
 
   /** Stops and starts every worker from the code on disk. Concurrent requests share one restart. */
@@ -225,7 +230,7 @@ export class Supervisor {
     const handle = this.handles.get(target);
     if (!handle) return;
     this.cancelRestart(target);
-    await handle.stop('removed from agents.json');
+    await handle.stop('removed from agents.json', stopDeadlineMs(handle));
     this.handles.delete(target);
     this.histories.delete(target);
   }
@@ -235,7 +240,7 @@ export class Supervisor {
     const handle = this.handles.get(target);
     if (!handle) return null;
     this.cancelRestart(target);
-    await handle.stop(reason);
+    await handle.stop(reason, stopDeadlineMs(handle));
     return handle.status();
   }
 
@@ -264,4 +269,12 @@ export class Supervisor {
     if (timer) clearTimeout(timer);
     this.restartTimers.delete(target);
   }
+}
+
+/**
+ * An agent worker's running turns may finish within the grace; after it, the agent still stops the
+ * CLIs left and hands produced answers to the transport (a few seconds), hence twice the deadline.
+ */
+function stopDeadlineMs(handle: WorkerHandle): number {
+  return handle.spec.role === 'agent' ? 2 * SHUTDOWN_DEADLINE_MS + turnGraceMs(handle.spec.env) : SHUTDOWN_DEADLINE_MS;
 }

@@ -120,8 +120,11 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
     }
   }
 
-  /** Ordered stop: `shutdown` request, SIGTERM after the deadline, SIGKILL after the grace. */
-  async stop(reason: string): Promise<void> {
+  /**
+   * Ordered stop: `shutdown` request, SIGTERM after the deadline, SIGKILL after the grace. An agent
+   * worker gets a longer deadline: its running turns may finish first.
+   */
+  async stop(reason: string, deadlineMs = SHUTDOWN_DEADLINE_MS): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) {
       this.state = 'stopped';
@@ -132,8 +135,8 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
     // Not events.once: it rejects on 'error', and a send to a worker that is already exiting
     // (SIGTERM sent to the whole process group, as systemd and terminals do) fails with EPIPE.
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    const shutdownRequest = this.peer?.request('shutdown', { reason }, { timeoutMs: SHUTDOWN_DEADLINE_MS }).catch(() => undefined);
-    if (await settlesWithin(exited, SHUTDOWN_DEADLINE_MS)) return;
+    const shutdownRequest = this.peer?.request('shutdown', { reason }, { timeoutMs: deadlineMs }).catch(() => undefined);
+    if (await settlesWithin(exited, deadlineMs)) return;
     await shutdownRequest;
     this.log.warn({ worker: this.spec.id }, 'worker ignored shutdown; sending SIGTERM');
     child.kill('SIGTERM');

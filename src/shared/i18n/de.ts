@@ -3,6 +3,7 @@ import type { Catalogue } from './en.js';
 
 export const de = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ Deine Anfrage „${preview}“ wurde durch einen Neustart abgebrochen, bevor sie fertig war.`,
+  cliCutOff: (preview) => `⚠️ Deine Anfrage „${preview}“ wurde abgebrochen: die CLI wurde von außen beendet, bevor sie fertig war.`,
   retryButton: '🔁 Nochmal',
   retryGone: 'Diese Anfrage kann nicht mehr wiederholt werden.',
   stopped: (provider) => `⏹ Gestoppt (${provider}).`,

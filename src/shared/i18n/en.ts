@@ -3,6 +3,7 @@
 export const en = {
   // Agent replies -----------------------------------------------------------------------------
   queuedInterrupted: (preview: string) => `⚠️ Your request “${preview}” was cut off by a restart before it finished.`,
+  cliCutOff: (preview: string) => `⚠️ Your request “${preview}” was cut off: the CLI was stopped from outside before it finished.`,
   retryButton: '🔁 Retry',
   retryGone: 'That request is no longer available to retry.',
   stopped: (provider: string) => `⏹ Stopped (${provider}).`,

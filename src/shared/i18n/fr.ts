@@ -3,6 +3,7 @@ import type { Catalogue } from './en.js';
 
 export const fr = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ Ta demande « ${preview} » a été interrompue par un redémarrage avant la fin.`,
+  cliCutOff: (preview) => `⚠️ Ta demande « ${preview} » a été interrompue : la CLI a été arrêtée de l’extérieur avant la fin.`,
   retryButton: '🔁 Réessayer',
   retryGone: 'Cette demande ne peut plus être relancée.',
   stopped: (provider) => `⏹ Arrêté (${provider}).`,

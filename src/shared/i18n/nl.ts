@@ -3,6 +3,7 @@ import type { Catalogue } from './en.js';
 
 export const nl = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ Je verzoek “${preview}” werd door een herstart afgebroken voordat het klaar was.`,
+  cliCutOff: (preview) => `⚠️ Je verzoek “${preview}” werd afgebroken: de CLI werd van buitenaf gestopt voordat het klaar was.`,
   retryButton: '🔁 Opnieuw',
   retryGone: 'Dat verzoek kan niet meer opnieuw worden geprobeerd.',
   stopped: (provider) => `⏹ Gestopt (${provider}).`,

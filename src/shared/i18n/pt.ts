@@ -3,6 +3,7 @@ import type { Catalogue } from './en.js';
 
 export const pt = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ O teu pedido “${preview}” foi cortado por um reinício antes de terminar.`,
+  cliCutOff: (preview) => `⚠️ O teu pedido “${preview}” foi cortado: a CLI foi parada de fora antes de terminar.`,
   retryButton: '🔁 Tentar de novo',
   retryGone: 'Esse pedido já não pode ser repetido.',
   stopped: (provider) => `⏹ Parado (${provider}).`,

@@ -17,6 +17,9 @@ import { waitForBegin } from './standby.js';
 
 export { WORKER_ENV } from './env-names.js';
 
+/** The stop reason when the IPC channel to the supervisor closed (the supervisor was killed). */
+export const SUPERVISOR_LOST = 'supervisor disconnected';
+
 export type WorkerIdentity = { role: WorkerRole; agent: string | null; id: Target; home: string };
 
 export type WorkerContext = WorkerIdentity & { log: Logger; peer: RpcPeer; startedAt: number };
@@ -111,8 +114,9 @@ export async function runWorker(hooks: WorkerHooks): Promise<WorkerContext> {
   });
 
   // The supervisor is gone (killed, or it closed the channel): leave rather than run orphaned.
+  // The stop hook is told, so it can treat this as the crash it is rather than an orderly stop.
   process.on('disconnect', () => {
-    void stop('supervisor disconnected').finally(() => exitWorker(log, 0));
+    void stop(SUPERVISOR_LOST).finally(() => exitWorker(log, 0));
   });
   process.on('SIGTERM', () => {
     void stop('SIGTERM').finally(() => exitWorker(log, 0));

@@ -6,7 +6,8 @@ import { packageInfo } from '../../shared/package-info.js';
 import { agentPaths, mainPaths, subAgentHome } from '../../shared/paths.js';
 import type { CorruptReport } from '../../shared/store/json-store.js';
 import { configOfAgent, loadAllConfigs, type AgentConfigs } from '../../shared/worker/effective-config.js';
-import { runWorker, type WorkerContext } from '../../shared/worker/runtime.js';
+import { runWorker, SUPERVISOR_LOST, type WorkerContext } from '../../shared/worker/runtime.js';
+import { turnGraceMs } from '../../shared/worker/turn-grace.js';
 import { agentTarget } from '../../shared/rpc/targets.js';
 import { AgentAutomation, automationHandlers } from './automation/agent-automation.js';
 import { cliEnv } from './cli-env.js';
@@ -222,10 +223,15 @@ void runWorker({
       }
     },
   }),
-  stop: async () => {
+  stop: async (_ctx, reason) => {
+    // A lost supervisor is a crash: running turns stay in the journal for a Retry after the start.
+    if (reason === SUPERVISOR_LOST) {
+      await service?.abandon();
+      return;
+    }
     await homeSync?.stop(); // issue 7.6: takes back the skill links it made
     extras?.stop(); // issue 6
-    await service?.stop();
+    await service?.stop(turnGraceMs());
     await sandbox?.shutdown(); // issue 7: after the CLIs are gone; only the main agent tears down
   },
 });

@@ -26,6 +26,8 @@ import { Outboxes, type ChatOutbox } from './outbox.js';
 import { UpdatePoller } from './polling.js';
 import { sendFormatted } from './send-formatted.js';
 import { StreamEditor } from './stream-editor.js';
+import { ResumedStream } from './stream-resume.js';
+import type { StreamStates } from './stream-state.js';
 import { TelegramBot, type Message, type Update } from './telegram-bot.js';
 import { join } from 'node:path';
 
@@ -34,13 +36,16 @@ const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat
 const ACK_TIMEOUT_MS = 15_000;
 const QUEUED_TEXT = '<i>[Message in queue...]</i>';
 
-type Turn = { editor: StreamEditor; chat: ChatRef };
+/** A turn's live messages: streamed by this run, or resumed from what an earlier run recorded. */
+type Turn = { editor: Pick<StreamEditor, 'push' | 'abort' | 'done'>; chat: ChatRef };
 
 export type BotRunnerOptions = {
   agent: string;
   config: () => Config;
   peer: RpcPeer;
   deliveries: DeliveryLog;
+  /** Which messages hold each running turn's stream, for a restarted transport to resume. */
+  streams: StreamStates;
   log: Logger;
   /** The main home: media spool, chat_activity.json, restart sentinel, the agent home for /showfiles. */
   home: string;
@@ -220,9 +225,9 @@ export class BotRunner {
 
   /** Sends a delivery once: a repeated delivery id returns the first sending's message ids. */
   async deliver(delivery: Delivery): Promise<{ messageIds: number[]; duplicate: boolean }> {
-    const previous = this.options.deliveries.get(delivery.deliveryId);
+    const previous = this.options.deliveries.get(this.agent, delivery.deliveryId);
     if (previous) return { messageIds: previous, duplicate: true };
-    const turn = delivery.turnId ? this.turns.get(delivery.turnId) : undefined;
+    const turn = delivery.turnId ? (this.turns.get(delivery.turnId) ?? this.resumedTurn(delivery.turnId, delivery.chat, delivery.replyTo)) : undefined;
     let messageIds: number[];
     if (delivery.text.trim() === '' && delivery.files.length > 0) {
       // A file-only delivery (a /showfiles download, an answer that is just a file): no text.
@@ -252,7 +257,9 @@ export class BotRunner {
       const target = { chatId: delivery.chat.chatId, threadId: delivery.chat.topicId ?? undefined, replyToMessageId: delivery.replyTo ?? undefined };
       messageIds.push(...(await sendFiles(this.bot, this.outboxFor(delivery.chat), target, delivery.files, this.options.log, this.stopper.signal)));
     }
-    await this.options.deliveries.record(delivery.deliveryId, messageIds);
+    await this.options.deliveries.record(this.agent, delivery.deliveryId, messageIds);
+    // Only now: a crash before the record redelivers, and the redelivery must find the stream again.
+    if (delivery.turnId) await this.options.streams.remove(this.agent, delivery.turnId).catch((error: unknown) => this.options.log.warn({ err: error }, 'streams.json not updated'));
     return { messageIds, duplicate: false };
   }
 
@@ -341,7 +348,7 @@ export class BotRunner {
   }
 
   private turnFor(turnId: string, chat: ChatRef, replyTo: number | null): Turn {
-    let turn = this.turns.get(turnId);
+    let turn = this.turns.get(turnId) ?? this.resumedTurn(turnId, chat, replyTo);
     if (!turn) {
       const streaming = this.options.config().streaming;
       const editor = new StreamEditor({
@@ -352,11 +359,37 @@ export class BotRunner {
         replyToMessageId: replyTo ?? undefined,
         settings: streaming,
         log: this.options.log,
+        onMessageIds: (ids) => this.recordStream(turnId, chat, ids),
       });
       turn = { editor, chat };
       this.turns.set(turnId, turn);
     }
     return turn;
+  }
+
+  /** A turn an earlier run of the transport streamed: its recorded messages become the answer's. */
+  private resumedTurn(turnId: string, chat: ChatRef, replyTo: number | null): Turn | undefined {
+    const stored = this.options.streams.get(this.agent, turnId);
+    if (!stored || stored.chatId !== chat.chatId) return undefined;
+    this.options.log.info({ turn: turnId.slice(0, 8), messages: stored.messageIds.length }, 'resuming a turn streamed before a restart');
+    const editor = new ResumedStream({
+      outbox: this.outboxFor(chat),
+      sender: this.bot,
+      chatId: chat.chatId,
+      threadId: chat.topicId ?? undefined,
+      replyToMessageId: replyTo ?? undefined,
+      messageIds: stored.messageIds,
+      log: this.options.log,
+      onMessageIds: (ids) => this.recordStream(turnId, chat, ids),
+    });
+    const turn = { editor, chat };
+    this.turns.set(turnId, turn);
+    return turn;
+  }
+
+  private recordStream(turnId: string, chat: ChatRef, messageIds: number[]): void {
+    this.options.streams.set(this.agent, turnId, chat.chatId, messageIds)
+      .catch((error: unknown) => this.options.log.warn({ err: error }, 'streams.json not updated'));
   }
 
   private outboxFor(chat: ChatRef): ChatOutbox {

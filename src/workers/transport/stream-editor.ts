@@ -52,6 +52,8 @@ export interface StreamEditorOptions {
   settings?: Partial<StreamingSettings>;
   typingIntervalMs?: number;
   log?: TransportLog;
+  /** Told the ids of the turn's live messages whenever one more is on Telegram (persisted for a restart). */
+  onMessageIds?: (ids: number[]) => void;
 }
 
 export interface TurnOutcome {
@@ -243,6 +245,7 @@ export class StreamEditor {
       (id) => {
         message.id = id;
         message.sending = undefined;
+        this.#reportIds();
         if (!message.sealed && !this.#finished) this.#schedule(false);
       },
       (error: unknown) => {
@@ -378,6 +381,7 @@ export class StreamEditor {
               replyToMessageId: message === this.#messages[0] ? this.#o.replyToMessageId : undefined,
               replyMarkup: keyboard,
             });
+            this.#reportIds();
             return true;
           }
           if (html === message.shown && !keyboard) return true;
@@ -419,6 +423,10 @@ export class StreamEditor {
     for (const message of this.#messages) {
       if (message.id !== undefined && !message.markdown.trim()) await this.#o.outbox.delete(message.id);
     }
+  }
+
+  #reportIds(): void {
+    this.#o.onMessageIds?.(this.#messages.map((m) => m.id).filter((id): id is number => id !== undefined));
   }
 
   async #settleSends(): Promise<void> {

@@ -1,7 +1,21 @@
 /**
  * One turn at a time per chat/topic. Messages that arrive meanwhile wait in order; `/stop` aborts
- * the running turn and drops the waiting ones, `/interrupt` aborts only the running turn.
+ * the running turn and drops the waiting ones, `/interrupt` aborts only the running turn. A stop of
+ * the host holds the queue (nothing waiting starts) and interrupts what runs: those turns are not
+ * the user's to see as stopped, they are kept for the next start.
  */
+
+/** The abort reason of a turn the host stopped (a stop, a restart, a lost supervisor). */
+export class TurnInterrupted extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'TurnInterrupted';
+  }
+}
+
+export function isInterruption(reason: unknown): boolean {
+  return reason instanceof TurnInterrupted;
+}
 
 export type QueuedWork = { id: string; run: (signal: AbortSignal) => Promise<void> };
 
@@ -9,6 +23,7 @@ type Lane = { running: { id: string; controller: AbortController } | null; waiti
 
 export class ChatQueue {
   private readonly lanes = new Map<string, Lane>();
+  private held = false;
 
   constructor(private readonly onError: (error: unknown, id: string) => void) {}
 
@@ -68,6 +83,22 @@ export class ChatQueue {
     return { aborted, dropped };
   }
 
+  /** Nothing waiting starts from now on; what waits stays queued in the journal for the next start. */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** Aborts every running turn as interrupted by the host; returns how many there were. */
+  interruptRunning(reason: string): number {
+    let count = 0;
+    for (const lane of this.lanes.values()) {
+      if (!lane.running) continue;
+      lane.running.controller.abort(new TurnInterrupted(reason));
+      count += 1;
+    }
+    return count;
+  }
+
   /** Resolves when no lane has a running turn (used by an orderly shutdown). */
   async idle(): Promise<void> {
     while ([...this.lanes.values()].some((l) => l.running)) await new Promise((r) => setTimeout(r, 10));
@@ -83,6 +114,7 @@ export class ChatQueue {
   }
 
   private next(key: string, lane: Lane): void {
+    if (this.held) return;
     const work = lane.waiting.shift();
     if (!work) {
       this.lanes.delete(key);

@@ -1,8 +1,9 @@
 /**
  * The agent's inbox journal (`inbox.json`): every accepted message is written here before the
- * transport is told it may advance its Telegram offset, and stays until its turn finished. After a
- * crash, `queued` entries run again and `running` ones become `interrupted` (the user is offered a
- * retry). Recently finished ids are remembered so a redelivered update is not answered twice.
+ * transport is told it may advance its Telegram offset, and stays until its turn's final answer is
+ * in the outbox. After a crash or a stop, `queued` entries run again and `running` ones become
+ * `interrupted` (the user is offered a retry, unless the outbox already holds the answer).
+ * Recently finished ids are remembered so a redelivered update is not answered twice.
  */
 import * as z from 'zod/mini';
 import { lazySchema } from '../../../shared/lazy-schema.js';
@@ -73,8 +74,24 @@ export class InboxJournal {
   async markRunning(id: string, turnId: string): Promise<void> {
     const entry = this.find(id);
     if (!entry) return;
-    entry.state = 'running';
     entry.turnId = turnId;
+    await this.setState(id, 'running');
+  }
+
+  /** A turn stopped by the host before its CLI started: it runs again after the next start. */
+  async requeue(id: string): Promise<void> {
+    await this.setState(id, 'queued');
+  }
+
+  /** A turn cut off before it finished: kept for the Retry button. */
+  async markInterrupted(id: string): Promise<void> {
+    await this.setState(id, 'interrupted');
+  }
+
+  private async setState(id: string, state: InboxEntry['state']): Promise<void> {
+    const entry = this.find(id);
+    if (!entry) return;
+    entry.state = state;
     entry.updatedAt = new Date().toISOString();
     await this.flush();
   }

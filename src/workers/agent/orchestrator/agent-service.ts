@@ -7,7 +7,7 @@ import { randomUUID } from '../../../shared/lazy-crypto.js';
 import type { Logger } from 'pino';
 import { noticeDelivery, type Button, type ChatRef, type Delivery, type Inbound, type InboundAck } from '../../../shared/rpc/conversation-schemas.js';
 import type { InboxEntry, InboxJournal } from '../inbox/inbox-journal.js';
-import { ChatQueue } from '../inbox/chat-queue.js';
+import { ChatQueue, isInterruption } from '../inbox/chat-queue.js';
 import { AlbumCollector } from '../media/album-collector.js';
 import { storageKey } from '../sessions/session-key.js';
 import type { Target } from '../sessions/session-manager.js';
@@ -23,10 +23,12 @@ import { parseDirective } from './directives.js';
 import { isKnownModel, providerForModel } from '../../../shared/models.js';
 import type { Outbox } from './outbox.js';
 import { texts } from './texts.js';
-import { runChatTurn, sessionKeyOf, type TurnDeps } from './turn.js';
+import { runChatTurn, sessionKeyOf, type TurnDeps, type TurnEnd } from './turn.js';
 
-/** How long an orderly stop waits for running turns to end after aborting them (ms). */
+/** How long interrupted turns get to end (their CLIs to exit) after the abort (ms). */
 const STOP_WAIT_MS = 3_000;
+/** How long an orderly stop lets answers already produced reach the transport (ms). */
+const DELIVERY_SETTLE_MS = 2_000;
 
 export type QueueNotifier = (
   chat: ChatRef,
@@ -72,7 +74,11 @@ export class AgentService {
   async start(): Promise<void> {
     await this.deps.outbox.start();
     const { queued, interrupted } = await this.deps.journal.load();
-    for (const entry of interrupted) await this.offerRetry(entry);
+    for (const entry of interrupted) {
+      // The turn had produced its answer (it is being delivered again): no Retry besides it.
+      if (this.deps.outbox.recoveredAtStart(finalDeliveryId(entry.inbound))) await this.deps.journal.finish([entry.inbound.id]);
+      else await this.offerRetry(entry);
+    }
     for (const entry of queued) {
       if (entry.inbound.mediaGroup) this.albums.add(entry.inbound);
       else this.enqueue(entry.inbound, entry.inbound.text);
@@ -151,12 +157,34 @@ export class AgentService {
     return this.deps.journal.finish(cancelled ? [inboundId] : []).then(() => ({ cancelled }));
   }
 
-  /** Orderly stop: no new intake, running turns aborted (their journal entries stay for recovery). */
-  async stop(): Promise<void> {
+  /**
+   * Orderly stop (`ductor stop`, a restart, exit 42, a service stop): no new intake, nothing waiting
+   * starts, running turns get `graceMs` to finish and deliver. Turns still running then are
+   * interrupted without a "Stopped" answer; the journal keeps them, so the next start offers a
+   * Retry (or runs them again when their CLI had not started). Waiting messages run after the start.
+   */
+  async stop(graceMs: number): Promise<void> {
     this.accepting = false;
-    this.queue.stopAll('agent stopping');
+    this.queue.hold();
+    await within(this.queue.idle(), graceMs);
+    const interrupted = this.queue.interruptRunning('agent stopping');
+    if (interrupted > 0) this.deps.log.info({ interrupted, graceMs }, 'turns still running after the grace are kept for the next start');
+    await within(this.queue.idle(), STOP_WAIT_MS);
+    await this.deps.outbox.settle(DELIVERY_SETTLE_MS);
     this.deps.outbox.stop();
-    await Promise.race([this.queue.idle(), new Promise((r) => setTimeout(r, STOP_WAIT_MS).unref())]);
+  }
+
+  /**
+   * The supervisor is gone (killed): a crash, not a stop. Running turns are interrupted at once
+   * (their CLIs would run unseen) and kept in the journal as running, so the next start offers a
+   * Retry; nothing more is delivered from this process.
+   */
+  async abandon(): Promise<void> {
+    this.accepting = false;
+    this.queue.hold();
+    this.deps.outbox.stop();
+    this.queue.interruptRunning('supervisor lost');
+    await within(this.queue.idle(), STOP_WAIT_MS);
   }
 
   /** Aborts every running turn of this agent (for `/stop_all` from the main agent). */
@@ -197,14 +225,14 @@ export class AgentService {
     let final: Delivery | null = null;
     // Same outbox, but the turn's final delivery is remembered so the caller can tell an empty reply.
     const capturing = Object.create(outbox) as Outbox;
-    capturing.send = (delivery) => {
+    capturing.persist = (delivery) => {
       final = delivery;
-      return outbox.send(delivery);
+      return outbox.persist(delivery);
     };
     return this.runInChat(chat, inbound.id, async (signal) => {
       const turnId = randomUUID();
       this.deps.queueUpdate(chat, [], 'started', { turnId, replyTo: null });
-      await runChatTurn({ ...this.deps.turn, outbox: capturing }, inbound, text, null, signal, turnId);
+      await runChatTurn({ ...this.deps.turn, outbox: capturing }, { inbound, prompt: text, directive: null, signal, turnId });
       return final;
     });
   }
@@ -227,18 +255,49 @@ export class AgentService {
           },
         );
         started.catch(() => undefined); // the turn awaits `started` and fails with its error
+        let end: TurnEnd | null = null;
+        let produced = false;
         try {
           const directive = parseDirective(text, (m) => isKnownModel(m, this.deps.commands.codexModels()));
           const target: Target | null = directive
             ? { provider: providerForModel(directive.model), model: directive.model, reasoningEffort: this.deps.turn.config().reasoning_effort }
             : null;
           const prompt = directive ? directive.rest : text;
-          await runChatTurn(this.deps.turn, message, message.attachments.length > 0 ? await this.mediaTurnPrompt(message, prompt, signal) : prompt, target, signal, turnId, started);
+          end = await runChatTurn(this.deps.turn, {
+            inbound: message,
+            prompt: message.attachments.length > 0 ? await this.mediaTurnPrompt(message, prompt, signal) : prompt,
+            directive: target,
+            signal,
+            turnId,
+            beforeSpawn: started,
+            // The answer is in the outbox: from here a crash redelivers it rather than offering a Retry.
+            onFinalProduced: async () => {
+              produced = true;
+              await this.deps.journal.finish([message.id, ...alsoFinish]);
+            },
+          });
         } finally {
-          if (!markFailed) await this.deps.journal.finish([message.id, ...alsoFinish]);
+          if (!markFailed && !produced) await this.settleUnanswered(message, end, signal, alsoFinish);
         }
       },
     });
+  }
+
+  /** A turn that produced no final: kept for the next start, offered a Retry, or finished. */
+  private async settleUnanswered(message: Inbound, end: TurnEnd | null, signal: AbortSignal, alsoFinish: readonly string[]): Promise<void> {
+    const stoppedByHost = end?.kind === 'interrupted' || (end === null && signal.aborted && isInterruption(signal.reason));
+    if (stoppedByHost) {
+      // A CLI that never started runs again after the start; one that did gets a Retry there.
+      if (end?.kind !== 'interrupted' || !end.spawned) await this.deps.journal.requeue(message.id);
+      return;
+    }
+    if (end?.kind === 'cut-off') {
+      await this.deps.journal.markInterrupted(message.id);
+      const entry = this.deps.journal.find(message.id);
+      if (entry) await this.offerRetry(entry, texts.cliCutOff);
+      return;
+    }
+    await this.deps.journal.finish([message.id, ...alsoFinish]);
   }
 
   private async abort(intent: 'stop' | 'stop_all' | 'interrupt', message: Inbound): Promise<void> {
@@ -331,13 +390,14 @@ export class AgentService {
     return mediaPrompt(message.attachments, paths.workspace, caption, transcripts);
   }
 
-  private async offerRetry(entry: InboxEntry): Promise<void> {
+  /** Queues the notice with Retry (not awaiting its delivery: the start must not wait for the transport). */
+  private async offerRetry(entry: InboxEntry, text: (preview: string) => string = texts.queuedInterrupted): Promise<void> {
     const preview = entry.inbound.text.length > 80 ? `${entry.inbound.text.slice(0, 77)}…` : entry.inbound.text;
-    await this.deps.outbox.send(noticeDelivery({
+    await this.deps.outbox.persist(noticeDelivery({
       deliveryId: `${entry.inbound.id}:interrupted`,
       chat: entry.inbound.chat,
       replyTo: entry.inbound.messageId,
-      text: texts.queuedInterrupted(preview),
+      text: text(preview),
       buttons: [[{ label: texts.retryButton, data: `rt:${entry.inbound.id}`.slice(0, 64) }]],
       turnId: entry.turnId,
     }));
@@ -368,6 +428,20 @@ export class AgentService {
     // Not awaited: the transport must get its acknowledgement without waiting for Telegram.
     this.deps.outbox.send(delivery).catch((error: unknown) => this.deps.log.error({ err: error }, 'could not queue a reply'));
   }
+}
+
+/** The delivery id of a turn's final answer (turn.ts gives it that id). */
+function finalDeliveryId(inbound: Inbound): string {
+  return `${inbound.id}:final`;
+}
+
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  })]);
+  clearTimeout(timer);
 }
 
 function laneOf(chat: ChatRef): string {

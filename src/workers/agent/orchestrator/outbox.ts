@@ -29,6 +29,8 @@ export class Outbox {
   private pending: z.infer<typeof OutboxFileSchema>['pending'] = [];
   private readonly writes = new SerialWrites();
   private readonly inFlight = new Map<string, Promise<number[] | null>>();
+  /** Ids found unconfirmed at start: recovery asks whether a cut-off turn had produced its final. */
+  private readonly recovered = new Set<string>();
   private stopped = false;
 
   constructor(file: string, private readonly deliver: DeliverFn, private readonly log: Logger, onCorrupt: (r: CorruptReport) => void) {
@@ -38,14 +40,40 @@ export class Outbox {
   /** Loads what was not confirmed before the last exit and starts delivering it again. */
   async start(): Promise<void> {
     this.pending = (await this.store.read()).pending;
+    for (const entry of this.pending) this.recovered.add(entry.delivery.deliveryId);
     for (const entry of this.pending) void this.drive(entry.delivery);
   }
 
   /** Persists the delivery, then delivers it; resolves with Telegram's message ids (null if given up). */
   async send(delivery: Delivery): Promise<number[] | null> {
+    return (await this.persist(delivery)).delivered;
+  }
+
+  /**
+   * Resolves once the delivery is on disk; `delivered` settles as `send` does. What must happen
+   * between the two (the journal letting go of the turn) runs before the delivery is awaited.
+   */
+  async persist(delivery: Delivery): Promise<{ delivered: Promise<number[] | null> }> {
     this.pending.push({ delivery, createdAt: new Date().toISOString() });
     await this.flush();
-    return this.drive(delivery);
+    const delivered = this.drive(delivery);
+    return { delivered };
+  }
+
+  /** True when this delivery was in the file, unconfirmed, when this process started. */
+  recoveredAtStart(deliveryId: string): boolean {
+    return this.recovered.has(deliveryId);
+  }
+
+  /** Resolves when no delivery is being driven, or after `ms` (an orderly stop gives them a moment). */
+  async settle(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+      timer.unref();
+    });
+    await Promise.race([Promise.allSettled([...this.inFlight.values()]), timeout]);
+    clearTimeout(timer);
   }
 
   stop(): void {

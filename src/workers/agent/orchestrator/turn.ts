@@ -16,6 +16,7 @@ import type { Outbox } from './outbox.js';
 import type { RunTurnPort } from './provider-port.js';
 import { collectOutgoingFiles } from '../media/outgoing.js';
 import { sessionAgeLabel, withMemoryCheck } from './session-hooks.js';
+import { isInterruption } from '../inbox/chat-queue.js';
 import { StreamCoalescer } from './stream-coalescer.js';
 import { texts } from './texts.js';
 
@@ -50,8 +51,35 @@ export function freshnessPolicy(config: Config, timeZone: string): FreshnessPoli
   };
 }
 
-/** `beforeSpawn`: work that must be done before the CLI starts (the journal's running mark). */
-export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: string, directive: Target | null, signal: AbortSignal, turnId = randomUUID(), beforeSpawn: Promise<unknown> = Promise.resolve()): Promise<void> {
+export type ChatTurnInput = {
+  inbound: Inbound;
+  prompt: string;
+  /** A model chosen for this message alone (`@sonnet …`). */
+  directive: Target | null;
+  signal: AbortSignal;
+  turnId?: string;
+  /** Work that must be done before the CLI starts (the journal's running mark). */
+  beforeSpawn?: Promise<unknown>;
+  /**
+   * Runs once the final answer is on disk in the outbox, before its delivery is awaited: from then
+   * on a crash redelivers the answer instead of offering a Retry (the journal entry can go).
+   */
+  onFinalProduced?: () => Promise<void>;
+};
+
+/**
+ * How a turn ended: `answered` (the final is in the outbox, its delivery awaited); `interrupted`
+ * (the host stopped it: a stop, a restart or a lost supervisor; no final was produced, `spawned`
+ * says whether the CLI had started); `cut-off` (the CLI was killed by a signal nobody here sent:
+ * no final either, the caller offers a Retry).
+ */
+export type TurnEnd = { kind: 'answered' } | { kind: 'interrupted'; spawned: boolean } | { kind: 'cut-off' };
+
+export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise<TurnEnd> {
+  const { inbound, prompt, directive, signal } = input;
+  const turnId = input.turnId ?? randomUUID();
+  const beforeSpawn = input.beforeSpawn ?? Promise.resolve();
+  let spawned = false;
   const config = deps.config();
   const key = sessionKeyOf(inbound.chat);
   const resolved = await deps.sessions.resolveWhileSaving(key, deps.configuredTarget(), freshnessPolicy(config, deps.timeZone()), directive);
@@ -81,7 +109,10 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
         timeoutMs,
         inactivityTimeoutMs: Math.min(timeoutMs, INACTIVITY_TIMEOUT_MS),
         // Timestamps at debug level let the benchmark measure the path update → CLI spawned.
-        onSpawn: (pid) => log.debug({ inbound: inbound.id, pid, at: Date.now() }, 'cli spawned'),
+        onSpawn: (pid) => {
+          spawned = true;
+          log.debug({ inbound: inbound.id, pid, at: Date.now() }, 'cli spawned');
+        },
       },
       (event) => onEvent(event),
       signal,
@@ -132,6 +163,10 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
     result = await run(null);
   }
   coalescer.flush();
+  // Stopped by the host, not by the user: no "Stopped" answer; the journal keeps the turn.
+  const interrupted = result.aborted && isInterruption(signal.reason);
+  // Killed by a signal nobody here sent (out of memory, a kill by hand) before its answer was complete.
+  const cutOff = result.isError && !result.aborted && !result.timedOut && result.signal !== null;
 
   await resolved.saved;
   const recorded = await deps.sessions.recordTurn(key, target.provider, {
@@ -141,6 +176,14 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
     countsAsMessage: !result.isError && !result.aborted,
   }, new Date(), resolved.epoch);
   log.info({ reason: result.reason, isError: result.isError, ms: result.durationMs, tokens: result.usage.totalTokens }, 'turn finished');
+  if (interrupted) {
+    log.info({ spawned }, 'turn interrupted by a stop; kept for the next start');
+    return { kind: 'interrupted', spawned };
+  }
+  if (cutOff) {
+    log.warn({ signal: result.signal }, 'the CLI was killed before it finished');
+    return { kind: 'cut-off' };
+  }
 
   let text = finalText(result, target.provider, config, notice);
   // An old session gets a reminder under every 10th reply (spec §2 step 9).
@@ -156,8 +199,8 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
     const refusals = outgoing.refused.map((r) => `⚠️ ${r.reason === 'outside' ? texts.fileRefused(r.name) : texts.fileUnsafePath(r.name)}`);
     text = [outgoing.text, ...refusals].filter((part) => part.trim() !== '').join('\n\n');
   }
-  await deps.outbox.send({
-    deliveryId: `${inbound.id}:final`,
+  const { delivered } = await deps.outbox.persist({
+    deliveryId: `${inbound.id}:final`, // recovery looks for this id (agent-service.ts)
     chat: inbound.chat,
     replyTo: inbound.messageId,
     text,
@@ -167,6 +210,9 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
     turnId,
     files,
   });
+  await input.onFinalProduced?.();
+  await delivered;
+  return { kind: 'answered' };
 }
 
 function finalText(result: TurnResult, provider: string, config: Config, notice: string | null): string {
