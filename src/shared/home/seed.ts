@@ -8,6 +8,7 @@
  * that the thread pool's promise round trips cost (on the development VM about 50 ms a home).
  */
 import { randomBytes } from '../lazy-crypto.js';
+import { OWNER_ONLY_FOLDER, ownerOnlyFolderSync } from '../store/owner-only.js';
 import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import { RULE_FILE_NAMES, RULE_FILE_OF, isRuleTemplate, ruleTargets, templateCandidates, type ProviderName } from './rule-files.js';
@@ -56,7 +57,9 @@ export type SeedReport = { created: string[]; refreshed: string[]; removed: stri
 export async function seedHome(home: string, options: SeedOptions): Promise<SeedReport> {
   const report: SeedReport = { created: [], refreshed: [], removed: [] };
   const dirs = options.role === 'main' ? [...REQUIRED_DIRS, ...MAIN_ONLY_DIRS] : REQUIRED_DIRS;
-  for (const dir of dirs) mkdirSync(join(home, dir), { recursive: true });
+  // The home holds tokens, sessions and every message: owner-only, whatever the umask.
+  ownerOnlyFolderSync(home);
+  for (const dir of dirs) mkdirSync(join(home, dir), { recursive: true, mode: OWNER_ONLY_FOLDER });
 
   const ruleFolders = new Set<string>();
   for (const rel of listFiles(options.defaultsDir)) {
