@@ -61,3 +61,21 @@ test('a running ductor named in bot.pid is still stopped and taken over', async 
   assert.ok(said.some((l) => l.includes(`pid ${previous.pid}`) && l.includes('taking over')));
   await waitFor(() => !isProcessAlive(previous.pid!), { message: 'the previous ductor is gone' });
 });
+
+test('`ductor stop` does not signal a live unrelated process named in bot.pid', async (t) => {
+  const { runStop } = await import('../../src/cli/commands/stop.js');
+  const home = await tmpHome(t);
+  const sleeper = start(t, 'sleep', ['300']);
+  await writeFile(join(home, 'bot.pid'), `${sleeper.pid}\n`);
+  const write = process.stdout.write.bind(process.stdout);
+  const out: string[] = [];
+  process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+  try {
+    assert.equal(await runStop({ home }), 0);
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.match(out.join(''), /not running/);
+  assert.ok(isProcessAlive(sleeper.pid!), 'sleep was not signalled');
+  assert.equal(sleeper.signalCode, null);
+});
