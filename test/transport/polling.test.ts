@@ -220,3 +220,23 @@ test('an agent that is down never gets an update set aside: the batch waits for 
   assert.deepEqual(handled, [first, second]);
   assert.deepEqual(setAside, []);
 });
+
+test('an update already set aside is not set aside again when its batch comes back after a transient failure', async (t) => {
+  const tg = await startFakeTelegram(t);
+  const handled: number[] = [];
+  const setAside: SetAside[] = [];
+  let downFor = 2;
+  const { poller } = startPoller(t, tg, {
+    handleUpdates: async (updates) => {
+      if (downFor-- > 0) throw new RpcError('inbound', 'agent:main', RPC_TARGET_UNAVAILABLE, 'agent:main is restarting');
+      handled.push(...updates.map((u) => u.update_id));
+    },
+    onQuarantine: (entry) => void setAside.push(entry),
+  });
+  const poison = tg.pushUpdate({ message: { message_id: 1, date: 0, text: 'no chat' } });
+  const good = tg.pushMessage({ chatId: 1, userId: 1, text: 'good' }).updateId;
+  await waitFor(() => poller.stats.offset === good + 1, { message: 'the offset moved past both' });
+  assert.deepEqual(handled, [good]);
+  assert.deepEqual(setAside.map((e) => e.updateId), [poison]);
+  assert.equal(poller.stats.quarantined, 1);
+});
