@@ -71,7 +71,8 @@ export async function runningDuctorPid(home: string): Promise<number | null> {
 
 export async function acquirePidLock(options: AcquireOptions): Promise<PidLock> {
   const { home, say } = options;
-  await mkdir(home, { recursive: true });
+  // The home holds tokens and every message: owner-only from the first moment (seeding tightens an existing one).
+  await mkdir(home, { recursive: true, mode: 0o700 });
 
   const named = await readPidFile(home);
   const previous = await runningDuctorPid(home);

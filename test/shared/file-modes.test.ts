@@ -3,7 +3,7 @@
  * umask, and a rewrite keeps the file's mode.
  */
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -70,9 +70,12 @@ for (const mask of UMASKS) {
     const dir = await scratch(t, mask);
     const home = join(dir, 'home');
     const defaultsDir = fileURLToPath(new URL('../../home-defaults', import.meta.url));
+    // A config folder made by hand (or by onboarding under a loose umask) is tightened too.
+    await mkdir(join(home, 'config'), { recursive: true, mode: 0o777 });
+    await chmod(join(home, 'config'), 0o777);
     await seedHome(home, { role: 'main', defaultsDir });
     assert.equal(octal(await modeOf(home)), '700');
-    assert.equal(octal(await modeOf(join(home, 'logs'))), '700');
+    for (const dir of ['config', 'logs', 'run']) assert.equal(octal(await modeOf(join(home, dir))), '700', dir);
   });
 }
 

@@ -38,6 +38,9 @@ const REQUIRED_DIRS = [
 ];
 /** Only the main home has these: sub-agents log to the main logs and share its memory file. */
 const MAIN_ONLY_DIRS = ['logs'];
+/** Folders made 0700 on every start whatever their mode was (the home itself always is). */
+const OWNER_ONLY_DIRS = ['config'];
+const OWNER_ONLY_DIRS_MAIN = [...OWNER_ONLY_DIRS, 'logs', 'run'];
 const MAIN_ONLY_FILES = new Set(['SHAREDMEMORY.md']);
 /** Rule files under here belong to the user's cron jobs and are never removed. */
 const USER_RULES_ROOT = 'workspace/cron_tasks';
@@ -60,6 +63,8 @@ export async function seedHome(home: string, options: SeedOptions): Promise<Seed
   // The home holds tokens, sessions and every message: owner-only, whatever the umask.
   ownerOnlyFolderSync(home);
   for (const dir of dirs) mkdirSync(join(home, dir), { recursive: true, mode: OWNER_ONLY_FOLDER });
+  // Folders of tokens, logs and runtime state are tightened even when they already existed looser.
+  for (const dir of options.role === 'main' ? OWNER_ONLY_DIRS_MAIN : OWNER_ONLY_DIRS) ownerOnlyFolderSync(join(home, dir));
 
   const ruleFolders = new Set<string>();
   for (const rel of listFiles(options.defaultsDir)) {
