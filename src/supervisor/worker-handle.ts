@@ -2,6 +2,10 @@
  * One worker child process: fork, an explicit state machine (starting → ready → stopping →
  * stopped | crashed), a deadline on start and on stop, and one `exit` event that says whether
  * the exit was planned. The supervisor decides what to do with an unplanned exit.
+ *
+ * A ready worker is pinged all along: one whose event loop is stuck (alive, but answering
+ * nothing) misses `misses` pings in a row, is killed, and so exits unplanned and is restarted
+ * like a crash.
  */
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -20,6 +24,11 @@ export const SHUTDOWN_DEADLINE_MS = 5_000;
 /** Time between SIGTERM and SIGKILL (ms). */
 export const KILL_GRACE_MS = 2_000;
 
+/** How a ready worker is checked for life: a `ping` every `intervalMs`, each allowed `timeoutMs`. */
+export type Liveness = { intervalMs: number; timeoutMs: number; misses: number };
+/** About 30 s of silence: far beyond any legitimate pause of a worker's event loop. */
+export const DEFAULT_LIVENESS: Liveness = { intervalMs: 10_000, timeoutMs: 10_000, misses: 3 };
+
 export type WorkerSpec = {
   id: Target;
   role: 'transport' | 'scheduler' | 'agent';
@@ -29,10 +38,13 @@ export type WorkerSpec = {
   args?: string[];
   execArgv: string[];
   env: NodeJS.ProcessEnv;
+  /** Default DEFAULT_LIVENESS. */
+  liveness?: Liveness;
 };
 
 export type WorkerState = WorkerStatus['state'];
-export type ExitInfo = { code: number | null; signal: NodeJS.Signals | null; planned: boolean; uptimeMs: number };
+/** `hung`: killed because it stopped answering ping. */
+export type ExitInfo = { code: number | null; signal: NodeJS.Signals | null; planned: boolean; uptimeMs: number; hung?: boolean };
 
 export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> {
   state: WorkerState = 'stopped';
@@ -42,6 +54,8 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
   startedAtMs: number | null = null;
   lastExit: WorkerStatus['lastExit'] = null;
   private planned = false;
+  private hung = false;
+  private livenessTimer: NodeJS.Timeout | null = null;
   private readyWaiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
   constructor(
@@ -70,6 +84,7 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
     if (this.state === 'starting' || this.state === 'ready') return;
     this.state = 'starting';
     this.planned = false;
+    this.hung = false;
     await this.beforeStart().catch((error: unknown) => this.log.warn({ worker: this.spec.id, err: error }, 'pre-start cleanup failed'));
     // A worker forked ahead of time (prefork.ts) has loaded its code already; it starts on `begin`.
     const standby = this.takeStandby?.(this.spec.id) ?? null;
@@ -132,6 +147,7 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
     }
     this.planned = true;
     this.state = 'stopping';
+    this.stopLiveness();
     // Not events.once: it rejects on 'error', and a send to a worker that is already exiting
     // (SIGTERM sent to the whole process group, as systemd and terminals do) fails with EPIPE.
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -164,11 +180,50 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
     this.state = 'ready';
     this.readyWaiter?.resolve();
     this.readyWaiter = null;
+    if (this.child && this.peer) this.watchLiveness(this.child, this.peer);
     this.emit('ready');
+  }
+
+  /** Pings the ready worker; `misses` unanswered pings in a row mean it hangs, and it is killed. */
+  private watchLiveness(child: ChildProcess, peer: RpcPeer): void {
+    this.stopLiveness();
+    const { intervalMs, timeoutMs, misses } = this.spec.liveness ?? DEFAULT_LIVENESS;
+    const current = () => this.state === 'ready' && child === this.child && !peer.isClosed;
+    let missed = 0;
+    let waiting = false;
+    const timer = setInterval(() => {
+      if (waiting || !current()) return;
+      waiting = true;
+      peer.request('ping', {}, { timeoutMs }).then(
+        () => {
+          missed = 0;
+        },
+        (error: unknown) => {
+          if (!current()) return;
+          missed += 1;
+          this.log.warn({ worker: this.spec.id, missed, misses, err: error instanceof Error ? error.message : String(error) }, 'worker did not answer ping');
+          if (missed < misses) return;
+          this.log.error({ worker: this.spec.id, pid: child.pid, missed }, 'worker stopped answering (its event loop is stuck); killing it so it is restarted');
+          this.hung = true;
+          this.stopLiveness();
+          child.kill('SIGKILL');
+        },
+      ).finally(() => {
+        waiting = false;
+      });
+    }, intervalMs);
+    timer.unref();
+    this.livenessTimer = timer;
+  }
+
+  private stopLiveness(): void {
+    if (this.livenessTimer) clearInterval(this.livenessTimer);
+    this.livenessTimer = null;
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (child !== this.child) return;
+    this.stopLiveness();
     const uptimeMs = this.startedAtMs === null ? 0 : Date.now() - this.startedAtMs;
     this.lastExit = { code, signal, at: new Date().toISOString() };
     this.peer?.close(`${this.spec.id} exited (code ${code}, signal ${signal})`);
@@ -176,7 +231,7 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
     this.state = planned ? 'stopped' : 'crashed';
     this.readyWaiter?.reject(new Error(`${this.spec.id} exited before it was ready (code ${code}, signal ${signal})`));
     this.readyWaiter = null;
-    this.emit('exit', { code, signal, planned, uptimeMs });
+    this.emit('exit', { code, signal, planned, uptimeMs, hung: this.hung });
   }
 }
 

@@ -166,3 +166,25 @@ test('a file comes in from mxc:// into the workspace, a <file:…> answer goes o
   mx.react(room, MX_USER, withButtons.event_id, '2️⃣');
   await waitFor(async () => (await starts(rig)).slice(runsBefore).some((r) => (r.argv ?? []).at(-1) === 'No'), { timeoutMs: 20_000, message: 'the reaction pressed "No"' });
 });
+
+test('a Matrix event the agent can never take is quarantined and reported; the events around it are answered', async (t) => {
+  const mx = await startFakeMatrix(t);
+  const room = mx.createRoom({ members: [MX_USER, '@bob:fake.local'] });
+  const rig = await startRig(t, { config: matrixConfig(mx, [room]) });
+  await synced(mx);
+  mx.pushText(room, MX_USER, 'before the poison');
+  const poison = mx.pushText(room, MX_USER, 'p'.repeat(200_001));
+  mx.pushText(room, MX_USER, 'after the poison');
+  await waitFor(async () => (await starts(rig)).length === 2, { timeoutMs: 30_000, message: 'both good events ran' });
+  const ran = (await starts(rig)).map((r) => `${r.stdin ?? ''} ${(r.argv ?? []).join(' ')}`);
+  assert.ok(ran[0]!.includes('before the poison') && ran[1]!.includes('after the poison'));
+  const file = join(rig.home, 'run', 'quarantine.jsonl');
+  const entry = await waitFor(async () => {
+    const line = (await readFile(file, 'utf8').catch(() => '')).trim().split('\n')[0];
+    return line ? (JSON.parse(line) as { id: string; transport: string; reason: string }) : null;
+  }, { timeoutMs: 20_000, message: 'the poison event is in the quarantine file' });
+  assert.equal(entry.id, poison);
+  assert.equal(entry.transport, 'mx');
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+  await waitFor(() => mx.texts(room).some((text) => text.includes('set aside')), { timeoutMs: 20_000, message: 'the room is told' });
+});

@@ -112,3 +112,28 @@ test('an unroutable target is refused without a route function', async () => {
   await assert.rejects(a.request('echo', { data: 'x' }, { target: 'transport' }), (error: unknown) =>
     error instanceof RpcError && error.rpcCode === codes.RPC_METHOD_NOT_FOUND);
 });
+
+test('a notification whose handler throws, or whose params are invalid, is logged with its method', async () => {
+  const { Writable } = await import('node:stream');
+  const { default: pino } = await import('pino');
+  const lines: Array<{ level: number; method?: string; msg: string; err?: { message?: string } }> = [];
+  const sink = new Writable({ write(chunk: Buffer, _encoding, done) { lines.push(JSON.parse(chunk.toString())); done(); } });
+  const log = pino({ level: 'debug' }, sink);
+  let a!: RpcPeer;
+  let b!: RpcPeer;
+  a = new RpcPeer({ remote: 'b', send: (m) => setImmediate(() => b.receive(JSON.parse(JSON.stringify(m)))) });
+  b = new RpcPeer({ remote: 'a', log, send: (m) => setImmediate(() => a.receive(JSON.parse(JSON.stringify(m)))) });
+  b.handle('consoleOutput', () => {
+    throw new Error('the console went away');
+  });
+  a.notify('consoleOutput', { consoleId: 1, event: { kind: 'text', text: 'hi' } });
+  a.notify('consoleOutput', { consoleId: 'one' } as never);
+  const deadline = Date.now() + 2_000;
+  while (lines.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  const failed = lines.find((l) => l.err?.message === 'the console went away');
+  assert.ok(failed, 'the handler error is logged');
+  assert.equal(failed.method, 'consoleOutput');
+  assert.ok(failed.level >= 50, 'as an error');
+  const invalid = lines.find((l) => l.method === 'consoleOutput' && /invalid params/.test(l.msg + (l.err?.message ?? '')));
+  assert.ok(invalid, 'invalid params of a notification are logged too');
+});

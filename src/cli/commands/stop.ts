@@ -6,7 +6,7 @@ import { mainPaths } from '../../shared/paths.js';
 import { DockerSandbox } from '../../workers/agent/sandbox/docker-sandbox.js';
 import { EXIT_FAILURE, EXIT_OK } from '../../shared/exit-codes.js';
 import { isProcessAlive } from '../../shared/process-alive.js';
-import { readPidFile } from '../../supervisor/pid-lock.js';
+import { runningDuctorPid } from '../../supervisor/pid-lock.js';
 import { stopServiceIfInstalled } from './service.js';
 
 /** Longest wait for an orderly stop before the supervisor is sent SIGKILL (ms). */
@@ -15,12 +15,13 @@ const STOP_WAIT_MS = 30_000;
 export async function runStop(options: { home: string }): Promise<number> {
   // The service manager would start the bot again at once; stop it there first.
   const serviceStopped = await stopServiceIfInstalled(options.home);
-  const pid = await readPidFile(options.home);
+  // Only a pid that is still this home's ductor is ever signalled (pids are reused).
+  const pid = await runningDuctorPid(options.home);
   const connection = await connectControl(options.home);
   if (connection) {
     await connection.peer.request('stop', { reason: 'ductor stop' }, { timeoutMs: 5_000 }).catch(() => undefined);
     connection.close();
-  } else if (pid !== null && isProcessAlive(pid)) {
+  } else if (pid !== null) {
     process.kill(pid, 'SIGTERM'); // no control socket answered, but the pid lives: stop it by signal
   } else {
     await teardownSandbox(options.home);

@@ -8,6 +8,7 @@
  * that the thread pool's promise round trips cost (on the development VM about 50 ms a home).
  */
 import { randomBytes } from '../lazy-crypto.js';
+import { OWNER_ONLY_FOLDER, ownerOnlyFolderSync } from '../store/owner-only.js';
 import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import { RULE_FILE_NAMES, RULE_FILE_OF, isRuleTemplate, ruleTargets, templateCandidates, type ProviderName } from './rule-files.js';
@@ -37,6 +38,9 @@ const REQUIRED_DIRS = [
 ];
 /** Only the main home has these: sub-agents log to the main logs and share its memory file. */
 const MAIN_ONLY_DIRS = ['logs'];
+/** Folders made 0700 on every start whatever their mode was (the home itself always is). */
+const OWNER_ONLY_DIRS = ['config'];
+const OWNER_ONLY_DIRS_MAIN = [...OWNER_ONLY_DIRS, 'logs', 'run'];
 const MAIN_ONLY_FILES = new Set(['SHAREDMEMORY.md']);
 /** Rule files under here belong to the user's cron jobs and are never removed. */
 const USER_RULES_ROOT = 'workspace/cron_tasks';
@@ -56,7 +60,11 @@ export type SeedReport = { created: string[]; refreshed: string[]; removed: stri
 export async function seedHome(home: string, options: SeedOptions): Promise<SeedReport> {
   const report: SeedReport = { created: [], refreshed: [], removed: [] };
   const dirs = options.role === 'main' ? [...REQUIRED_DIRS, ...MAIN_ONLY_DIRS] : REQUIRED_DIRS;
-  for (const dir of dirs) mkdirSync(join(home, dir), { recursive: true });
+  // The home holds tokens, sessions and every message: owner-only, whatever the umask.
+  ownerOnlyFolderSync(home);
+  for (const dir of dirs) mkdirSync(join(home, dir), { recursive: true, mode: OWNER_ONLY_FOLDER });
+  // Folders of tokens, logs and runtime state are tightened even when they already existed looser.
+  for (const dir of options.role === 'main' ? OWNER_ONLY_DIRS_MAIN : OWNER_ONLY_DIRS) ownerOnlyFolderSync(join(home, dir));
 
   const ruleFolders = new Set<string>();
   for (const rel of listFiles(options.defaultsDir)) {

@@ -87,6 +87,10 @@ export const de = (): Catalogue => ({
   cancelQueuedButton: 'Nachricht abbrechen',
   groupNotAllowed: 'Diese Gruppe ist für diesen Bot nicht freigegeben. Ich gehe.',
   downloadFailed: 'Die Datei konnte nicht heruntergeladen werden.',
+  updatesSetAside: (count: number, file: string) =>
+    count === 1
+      ? `⚠️ Eine eingehende Nachricht konnte nicht gelesen werden und wurde beiseitegelegt; die folgenden Nachrichten werden normal beantwortet. Sie liegt in ${file}.`
+      : `⚠️ ${count} eingehende Nachrichten konnten nicht gelesen werden und wurden beiseitegelegt; die folgenden Nachrichten werden normal beantwortet. Sie liegen in ${file}.`,
   downloadTooBig: (sizeMb, limitMb) =>
     `Die Datei hat ${sizeMb} MB; Bots können von Telegram nur Dateien bis ${limitMb} MB herunterladen. ` +
     'Schick eine kleinere oder komprimierte Datei, oder betreibe einen lokalen Bot-API-Server und trage ihn als telegram_api_root ein.',

@@ -90,6 +90,10 @@ export const en = {
   cancelQueuedButton: 'Cancel message',
   groupNotAllowed: 'This group is not allowed for this bot. Leaving.',
   downloadFailed: 'Could not download that file.',
+  updatesSetAside: (count: number, file: string) =>
+    count === 1
+      ? `⚠️ An incoming message could not be read and was set aside, so the messages after it are answered as usual. It is kept in ${file}.`
+      : `⚠️ ${count} incoming messages could not be read and were set aside, so the messages after them are answered as usual. They are kept in ${file}.`,
   downloadTooBig: (sizeMb: number, limitMb: number) =>
     `That file is ${sizeMb} MB; bots can only download files up to ${limitMb} MB from Telegram. ` +
     'Send a smaller or compressed file, or run a local Bot API server and point telegram_api_root at it.',

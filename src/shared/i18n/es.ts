@@ -87,6 +87,10 @@ export const es = (): Catalogue => ({
   cancelQueuedButton: 'Cancelar mensaje',
   groupNotAllowed: 'Este grupo no está permitido para este bot. Me voy.',
   downloadFailed: 'No se pudo descargar ese archivo.',
+  updatesSetAside: (count: number, file: string) =>
+    count === 1
+      ? `⚠️ Un mensaje entrante no se pudo leer y se apartó; los mensajes siguientes se responden con normalidad. Se guarda en ${file}.`
+      : `⚠️ ${count} mensajes entrantes no se pudieron leer y se apartaron; los mensajes siguientes se responden con normalidad. Se guardan en ${file}.`,
   downloadTooBig: (sizeMb, limitMb) =>
     `Ese archivo tiene ${sizeMb} MB; los bots solo pueden descargar de Telegram archivos de hasta ${limitMb} MB. ` +
     'Envía uno más pequeño o comprimido, o usa un servidor Bot API local con telegram_api_root.',

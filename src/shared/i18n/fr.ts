@@ -87,6 +87,10 @@ export const fr = (): Catalogue => ({
   cancelQueuedButton: 'Annuler le message',
   groupNotAllowed: 'Ce groupe n’est pas autorisé pour ce bot. Je pars.',
   downloadFailed: 'Impossible de télécharger ce fichier.',
+  updatesSetAside: (count: number, file: string) =>
+    count === 1
+      ? `⚠️ Un message entrant n’a pas pu être lu et a été mis de côté ; les messages suivants reçoivent une réponse normalement. Il est conservé dans ${file}.`
+      : `⚠️ ${count} messages entrants n’ont pas pu être lus et ont été mis de côté ; les messages suivants reçoivent une réponse normalement. Ils sont conservés dans ${file}.`,
   downloadTooBig: (sizeMb, limitMb) =>
     `Ce fichier fait ${sizeMb} Mo ; les bots ne peuvent télécharger depuis Telegram que des fichiers jusqu’à ${limitMb} Mo. ` +
     'Envoie un fichier plus petit ou compressé, ou utilise un serveur Bot API local via telegram_api_root.',

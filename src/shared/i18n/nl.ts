@@ -87,6 +87,10 @@ export const nl = (): Catalogue => ({
   cancelQueuedButton: 'Bericht annuleren',
   groupNotAllowed: 'Deze groep is niet toegestaan voor deze bot. Ik vertrek.',
   downloadFailed: 'Kon dat bestand niet downloaden.',
+  updatesSetAside: (count: number, file: string) =>
+    count === 1
+      ? `⚠️ Een binnenkomend bericht kon niet worden gelezen en is apart gezet; de berichten daarna worden gewoon beantwoord. Het staat in ${file}.`
+      : `⚠️ ${count} binnenkomende berichten konden niet worden gelezen en zijn apart gezet; de berichten daarna worden gewoon beantwoord. Ze staan in ${file}.`,
   downloadTooBig: (sizeMb, limitMb) =>
     `Dat bestand is ${sizeMb} MB; bots kunnen van Telegram alleen bestanden tot ${limitMb} MB downloaden. ` +
     'Stuur een kleiner of gecomprimeerd bestand, of draai een lokale Bot API-server en zet telegram_api_root daarop.',

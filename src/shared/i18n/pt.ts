@@ -87,6 +87,10 @@ export const pt = (): Catalogue => ({
   cancelQueuedButton: 'Cancelar mensagem',
   groupNotAllowed: 'Este grupo não está autorizado para este bot. Vou sair.',
   downloadFailed: 'Não foi possível descarregar esse ficheiro.',
+  updatesSetAside: (count: number, file: string) =>
+    count === 1
+      ? `⚠️ Uma mensagem recebida não pôde ser lida e foi posta de lado; as mensagens seguintes são respondidas normalmente. Está guardada em ${file}.`
+      : `⚠️ ${count} mensagens recebidas não puderam ser lidas e foram postas de lado; as mensagens seguintes são respondidas normalmente. Estão guardadas em ${file}.`,
   downloadTooBig: (sizeMb, limitMb) =>
     `Esse ficheiro tem ${sizeMb} MB; os bots só podem descarregar do Telegram ficheiros até ${limitMb} MB. ` +
     'Envia um ficheiro mais pequeno ou comprimido, ou usa um servidor Bot API local com telegram_api_root.',

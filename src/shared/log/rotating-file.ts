@@ -1,7 +1,11 @@
-/** A size-rotated log file: `name.log`, then `name.log.1` … `.N` (oldest dropped). No worker thread. */
-import { existsSync, mkdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+/**
+ * A size-rotated log file: `name.log`, then `name.log.1` … `.N` (oldest dropped). No worker thread.
+ * Log lines carry message text: the file is 0600 and its folder 0700, whatever the umask.
+ */
+import { chmodSync, closeSync, existsSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino from 'pino';
+import { OWNER_ONLY_FILE, ownerOnlyFolderSync } from '../store/owner-only.js';
 
 /** Default size at which the file rotates (5 MiB, as the original). */
 export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
@@ -17,8 +21,9 @@ export class RotatingFile {
     private readonly maxBytes = DEFAULT_MAX_BYTES,
     private readonly keep = DEFAULT_KEEP,
   ) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.bytes = existsSync(path) ? statSync(path).size : 0;
+    ownerOnlyFolderSync(dirname(path));
+    ownerOnlyFileSync(path);
+    this.bytes = statSync(path).size;
     // Synchronous writes: log volume is low and a crashing worker must not lose its last lines.
     this.boom = pino.destination({ dest: path, append: true, sync: true, mkdir: true });
   }
@@ -45,7 +50,15 @@ export class RotatingFile {
       if (existsSync(from)) renameSync(from, `${this.path}.${i + 1}`);
     }
     if (existsSync(this.path)) renameSync(this.path, `${this.path}.1`);
+    // The fresh file exists (owner-only) before the destination opens it for appending.
+    ownerOnlyFileSync(this.path);
     this.boom.reopen();
     this.bytes = 0;
   }
+}
+
+/** Creates the file 0600 when missing and makes an existing one 0600. */
+function ownerOnlyFileSync(path: string): void {
+  closeSync(openSync(path, 'a', OWNER_ONLY_FILE));
+  chmodSync(path, OWNER_ONLY_FILE);
 }

@@ -61,18 +61,20 @@ export class RpcPeer {
   /** Registers the handler of one method; params and result are checked against the contract. */
   handle<M extends MethodName>(method: M, handler: Handler<M>): void {
     const spec = contract[method];
+    // A notification has nobody to answer: its failures are logged here or they would vanish.
+    const isNotification = 'notify' in spec;
     this.server.addMethod(method, async (rawParams: unknown) => {
       const parsed = spec.params.safeParse(rawParams ?? {});
       if (!parsed.success) {
-        throw new JSONRPCErrorException(
-          `invalid params for ${method}: ${summariseIssues(parsed.error.issues)}`,
-          codes.RPC_INVALID_PARAMS,
-        );
+        const message = `invalid params for ${method}: ${summariseIssues(parsed.error.issues)}`;
+        if (isNotification) this.options.log?.warn({ remote: this.options.remote, method }, `rpc notification dropped: ${message}`);
+        throw new JSONRPCErrorException(message, codes.RPC_INVALID_PARAMS);
       }
       try {
         const result = await handler(parsed.data as never);
         return 'result' in spec ? (result ?? null) : null;
       } catch (error) {
+        if (isNotification) this.options.log?.error({ remote: this.options.remote, method, err: error }, 'rpc notification handler failed');
         throw toWireError(error);
       }
     });

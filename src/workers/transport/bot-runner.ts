@@ -29,6 +29,7 @@ import { StreamEditor } from './stream-editor.js';
 import { ResumedStream } from './stream-resume.js';
 import type { StreamStates } from './stream-state.js';
 import { TelegramBot, type Message, type Update } from './telegram-bot.js';
+import { UpdateQuarantine } from './update-quarantine.js';
 import { join } from 'node:path';
 
 const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'];
@@ -99,6 +100,10 @@ export class BotRunner {
     await this.syncCommands();
     await consumeRestartSentinel(this.options.home, this.agent, (chatId, text) => this.outboxes.for(chatId, chatId < 0 ? 'group' : 'private').send({ text }), this.options.log);
     if (this.agent === 'main') await consumeUpgradeSentinelAndReport(this.options.home, (chatId, text) => this.outboxes.for(chatId, chatId < 0 ? 'group' : 'private').send({ text }), this.options.log); // issue 7
+    const quarantine = new UpdateQuarantine({
+      home: this.options.home, transport: 'tg', agent: this.agent, log: this.options.log,
+      language: () => this.options.config().language, notify: (text) => this.notifyPrimary(text),
+    });
     const poller = new UpdatePoller({
       source: this.bot,
       allowedUpdates: ALLOWED_UPDATES,
@@ -107,9 +112,11 @@ export class BotRunner {
       handleUpdates: async (updates) => {
         for (const unit of groupMediaUpdates(updates)) await (unit.length === 1 ? this.handleUpdate(unit[0]!) : this.handleMediaGroup(unit));
       },
+      onQuarantine: (poison) => quarantine.record({ id: poison.updateId, reason: poison.reason, update: poison.update }),
       onFatal: (error) => this.options.log.error({ agent: this.agent, code: error.errorCode }, error.message),
     });
     await poller.run(signal);
+    quarantine.close();
   }
 
   /** getMe with backoff on network trouble; a rejected token ends the bot with a clear log line. */

@@ -4,7 +4,13 @@
  * `group_mention_only` a non-DM room answers only messages that mention or reply to the bot, and
  * then skips the user check. `!cmd` is the Matrix spelling of `/cmd`. Pure functions.
  */
+import '../../../shared/zod-english.js';
+import * as z from 'zod/mini';
+import { lazySchema } from '../../../shared/lazy-schema.js';
 import type { TimelineEvent, RoomView } from './matrix-client.js';
+
+/** The bus refuses longer inbound texts. */
+const MAX_BODY = 200_000;
 
 export type MatrixPolicy = {
   allowedRooms: readonly string[];
@@ -19,6 +25,39 @@ export type MessageDecision =
   | { kind: 'drop'; reason: string };
 
 export type MediaContent = { msgtype: string; url: string; name: string; mime: string; sizeBytes: number; voice: boolean };
+
+/**
+ * The parts of a timeline event that are read, checked first. Fields are optional where Matrix
+ * leaves them out (a redacted message has an empty content); a present field of the wrong type,
+ * or a body longer than the bus takes, makes the event malformed.
+ */
+const EventSchema = lazySchema(() => {
+  const body = z.string().check(z.maxLength(MAX_BODY));
+  return z.looseObject({
+    roomId: z.string(),
+    eventId: z.string(),
+    type: z.string(),
+    sender: z.string(),
+    ts: z.number(),
+    content: z.looseObject({
+      msgtype: z.optional(z.string()),
+      body: z.optional(body),
+      filename: z.optional(body),
+      url: z.optional(z.string()),
+      'm.relates_to': z.optional(z.looseObject({})),
+      'm.mentions': z.optional(z.looseObject({})),
+    }),
+  });
+});
+
+/** Null for an event that can be read; otherwise what is wrong with it, naming the field. */
+export function malformedEventReason(event: unknown): string | null {
+  const result = EventSchema.safeParse(event);
+  if (result.success) return null;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(event)';
+  return `${where}: ${issue?.message ?? 'does not match the expected shape'}`;
+}
 
 export function roomAllowed(roomId: string, room: RoomView | null, policy: MatrixPolicy): boolean {
   if (policy.allowedRooms.includes(roomId)) return true;

@@ -20,7 +20,9 @@ import { markdownToTelegramHtml } from '../markdown-to-html.js';
 import { matrixStoreDir, readCredentials, writeCredentials, type StoredCredentials } from './credentials.js';
 import { matrixInboundId, matrixNumericId, RoomDirectory } from './ids.js';
 import { openSession, passwordLogin, tokenValid, TooBigError, type MatrixSession, type TimelineEvent } from './matrix-client.js';
-import { accessDenied, classifyMessage, inviteAllowed, relation, replyTarget, type MatrixPolicy, type MediaContent } from './matrix-ingress.js';
+import { handleGuarded, type GuardedIntakeOptions } from '../guarded-intake.js';
+import { UpdateQuarantine } from '../update-quarantine.js';
+import { accessDenied, classifyMessage, malformedEventReason, inviteAllowed, relation, replyTarget, type MatrixPolicy, type MediaContent } from './matrix-ingress.js';
 import { SegmentBuffer, splitForMatrix } from './segments.js';
 import { SyncState } from './sync-state.js';
 
@@ -58,6 +60,7 @@ export class MatrixRunner {
   private state: SyncState | null = null;
   /** Events are handled one at a time, in the order the sync delivered them. */
   private intake: Promise<void> = Promise.resolve();
+  private quarantine: UpdateQuarantine | null = null;
   private running: Promise<void> | null = null;
 
   constructor(private readonly options: MatrixRunnerOptions) {}
@@ -78,6 +81,7 @@ export class MatrixRunner {
   async stop(): Promise<void> {
     this.stopper.abort();
     this.session?.stop();
+    this.quarantine?.close();
     await this.running;
     await this.intake.catch(() => undefined);
   }
@@ -194,6 +198,19 @@ export class MatrixRunner {
     // The same event id can arrive again (a later sync, a restart's initial sync): it runs once.
     if (!state.isNew(event.eventId, event.ts)) return;
     await state.remember(event.eventId);
+    // A sync never hands an event back: it is retried here while the agent is away, or set aside.
+    await handleGuarded(this.guard(), { id: event.eventId, raw: event, malformed: malformedEventReason(event) }, () => this.takeEvent(event));
+  }
+
+  private guard(): GuardedIntakeOptions {
+    const quarantine = (this.quarantine ??= new UpdateQuarantine({
+      home: this.options.home, transport: 'mx', agent: this.agent, log: this.options.log,
+      language: () => this.options.config().language, notify: (text) => this.notifyPrimary(text),
+    }));
+    return { signal: this.stopper.signal, log: this.options.log, label: `matrix ${this.agent}`, onQuarantine: (poison) => quarantine.record(poison) };
+  }
+
+  private async takeEvent(event: TimelineEvent): Promise<void> {
     const session = this.session!;
     const room = session.room(event.roomId);
     const log = this.options.log;
