@@ -18,7 +18,7 @@ test('a private message from an allowed user becomes an inbound message', () => 
   assert.equal(decision.kind, 'inbound');
   if (decision.kind !== 'inbound') return;
   assert.deepEqual(decision.inbound, {
-    id: 'tg:10:5', chat: { transport: 'tg', chatId: 10, topicId: null }, userId: 10, messageId: 5,
+    id: 'tg:99:10:5', chat: { transport: 'tg', chatId: 10, topicId: null }, userId: 10, messageId: 5,
     chatType: 'private', kind: 'message', text: 'hi', receivedAt: '2026-01-01T00:00:00.000Z', attachments: [],
   });
 });
@@ -66,6 +66,16 @@ test('button presses become callbacks; queue-cancel buttons are recognised', () 
   const generic = classifyUpdate(press('b:Yes'), policy);
   assert.equal(generic.kind === 'inbound' && generic.inbound.kind, 'callback');
   assert.equal(generic.kind === 'inbound' && generic.inbound.text, 'b:Yes');
-  const cancel = classifyUpdate(press('mq:tg:10:5'), policy);
-  assert.deepEqual(cancel, { kind: 'queue-cancel', callbackId: 'cq1', inboundId: 'tg:10:5', chat: { transport: 'tg', chatId: 10, topicId: null }, messageId: 8 });
+  const cancel = classifyUpdate(press('mq:tg:99:10:5'), policy);
+  assert.deepEqual(cancel, { kind: 'queue-cancel', callbackId: 'cq1', inboundId: 'tg:99:10:5', chat: { transport: 'tg', chatId: 10, topicId: null }, messageId: 8 });
+});
+
+test('the inbound id names the bot: two bots numbering their chats alike never share an id', () => {
+  const first = classifyUpdate(message({}), policy);
+  const second = classifyUpdate(message({}), { ...policy, botId: 100 });
+  assert.ok(first.kind === 'inbound' && second.kind === 'inbound');
+  if (first.kind !== 'inbound' || second.kind !== 'inbound') return;
+  assert.equal(first.inbound.messageId, second.inbound.messageId, 'the same message number in the same chat');
+  assert.notEqual(first.inbound.id, second.inbound.id);
+  assert.equal(second.inbound.id, 'tg:100:10:5');
 });

@@ -220,7 +220,7 @@ export class BotRunner {
 
   /** Sends a delivery once: a repeated delivery id returns the first sending's message ids. */
   async deliver(delivery: Delivery): Promise<{ messageIds: number[]; duplicate: boolean }> {
-    const previous = this.options.deliveries.get(delivery.deliveryId);
+    const previous = this.options.deliveries.get(this.agent, delivery.deliveryId);
     if (previous) return { messageIds: previous, duplicate: true };
     const turn = delivery.turnId ? this.turns.get(delivery.turnId) : undefined;
     let messageIds: number[];
@@ -252,7 +252,7 @@ export class BotRunner {
       const target = { chatId: delivery.chat.chatId, threadId: delivery.chat.topicId ?? undefined, replyToMessageId: delivery.replyTo ?? undefined };
       messageIds.push(...(await sendFiles(this.bot, this.outboxFor(delivery.chat), target, delivery.files, this.options.log, this.stopper.signal)));
     }
-    await this.options.deliveries.record(delivery.deliveryId, messageIds);
+    await this.options.deliveries.record(this.agent, delivery.deliveryId, messageIds);
     return { messageIds, duplicate: false };
   }
 

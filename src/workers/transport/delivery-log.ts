@@ -1,7 +1,8 @@
 /**
- * Deliveries already sent, by delivery id (`run/deliveries.json` in the main home). An agent
- * retries a delivery after a crash with the same id; this log makes the retry a no-op, so no
- * reply is sent twice. Only the transport worker writes it.
+ * Deliveries already sent, by agent and delivery id (`run/deliveries.json` in the main home, one
+ * file for every bot). An agent retries a delivery after a crash with the same id; this log makes
+ * the retry a no-op, so no reply is sent twice. The agent is part of the key: two agents may carry
+ * the same delivery id (their bots number messages alike). Only the transport worker writes it.
  */
 import * as z from 'zod/mini';
 import '../../shared/zod-english.js';
@@ -12,12 +13,19 @@ import { SerialWrites } from '../../shared/store/serial-writes.js';
 const KEEP = 2_000;
 
 const DeliveryLogSchema = z.object({
-  sent: z._default(z.array(z.object({ id: z.string(), messageIds: z.array(z.int()) })), []),
+  sent: z._default(z.array(z.object({
+    // Absent in logs of older versions: such entries match no agent and age out.
+    agent: z.optional(z.string()),
+    id: z.string(),
+    messageIds: z.array(z.int()),
+  })), []),
 });
+
+type Entry = { agent: string | undefined; id: string; messageIds: number[] };
 
 export class DeliveryLog {
   private readonly store: JsonStore<typeof DeliveryLogSchema>;
-  private entries = new Map<string, number[]>();
+  private entries = new Map<string, Entry>();
   private readonly writes = new SerialWrites();
 
   constructor(file: string, onCorrupt: (report: CorruptReport) => void) {
@@ -26,17 +34,22 @@ export class DeliveryLog {
 
   async load(): Promise<void> {
     const { sent } = await this.store.read();
-    this.entries = new Map(sent.map((e) => [e.id, e.messageIds]));
+    this.entries = new Map(sent.map((e) => [keyOf(e.agent, e.id), { agent: e.agent, id: e.id, messageIds: e.messageIds }]));
   }
 
-  get(id: string): number[] | undefined {
-    return this.entries.get(id);
+  get(agent: string, id: string): number[] | undefined {
+    return this.entries.get(keyOf(agent, id))?.messageIds;
   }
 
-  async record(id: string, messageIds: number[]): Promise<void> {
-    this.entries.set(id, messageIds);
+  async record(agent: string, id: string, messageIds: number[]): Promise<void> {
+    this.entries.set(keyOf(agent, id), { agent, id, messageIds });
     while (this.entries.size > KEEP) this.entries.delete(this.entries.keys().next().value as string);
-    const snapshot = { sent: [...this.entries].map(([entryId, ids]) => ({ id: entryId, messageIds: ids })) };
+    const snapshot = { sent: [...this.entries.values()].map((e) => ({ ...(e.agent === undefined ? {} : { agent: e.agent }), id: e.id, messageIds: e.messageIds })) };
     await this.writes.run(() => this.store.write(snapshot));
   }
+}
+
+/** A newline cannot occur in an agent name, so the key is unambiguous. */
+function keyOf(agent: string | undefined, id: string): string {
+  return `${agent ?? ''}\n${id}`;
 }

@@ -87,12 +87,21 @@ export function classifyUpdate(raw: Update, policy: AccessPolicy, now = new Date
   return {
     kind: 'inbound',
     inbound: {
-      id: `tg:${chat.chatId}:${message.message_id}`, chat, userId: message.from.id, messageId: message.message_id,
+      id: telegramInboundId(policy.botId, chat.chatId, message.message_id), chat, userId: message.from.id, messageId: message.message_id,
       chatType: chatTypeOf(message.chat.type), kind: 'message', text, receivedAt: now.toISOString(), attachments: [],
       ...albumOf(message),
     },
     media,
   };
+}
+
+/**
+ * Telegram numbers messages per bot and chat, so the id names the bot too: two bots (a sub-agent's,
+ * or a new token of the same agent) see the same numbers, and the id deduplicates deliveries and
+ * the agent's finished messages. `0` only before getMe answered, when no update is read yet.
+ */
+export function telegramInboundId(botId: number | null, chatId: number, messageId: number): string {
+  return `tg:${botId ?? 0}:${chatId}:${messageId}`;
 }
 
 /** An album part carries its `media_group_id`, so the agent can join parts from different polls. */

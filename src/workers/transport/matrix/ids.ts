@@ -11,6 +11,15 @@ export function matrixNumericId(value: string): number {
   return digest.readUIntBE(0, 6) + 1;
 }
 
+/**
+ * The id of an inbound event names the account that received it: two agents' accounts in one room
+ * see the same event id, and the id deduplicates their deliveries. The account is hashed like a
+ * room so the id stays short enough for a button's data.
+ */
+export function matrixInboundId(accountUserId: string, chatId: number, eventId: string): string {
+  return `mx:${matrixNumericId(accountUserId)}:${chatId}:${eventId}`;
+}
+
 /** Remembers which room each chat id stands for, so deliveries find their room. */
 export class RoomDirectory {
   private readonly rooms = new Map<number, string>();

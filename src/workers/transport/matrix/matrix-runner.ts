@@ -18,7 +18,7 @@ import type { DeliveryLog } from '../delivery-log.js';
 import { isRasterImage } from '../file-send.js';
 import { markdownToTelegramHtml } from '../markdown-to-html.js';
 import { matrixStoreDir, readCredentials, writeCredentials, type StoredCredentials } from './credentials.js';
-import { matrixNumericId, RoomDirectory } from './ids.js';
+import { matrixInboundId, matrixNumericId, RoomDirectory } from './ids.js';
 import { openSession, passwordLogin, tokenValid, TooBigError, type MatrixSession, type TimelineEvent } from './matrix-client.js';
 import { accessDenied, classifyMessage, inviteAllowed, relation, replyTarget, type MatrixPolicy, type MediaContent } from './matrix-ingress.js';
 import { SegmentBuffer, splitForMatrix } from './segments.js';
@@ -207,7 +207,7 @@ export class MatrixRunner {
     }
     const chat = this.chatOf(event.roomId);
     const inbound: Inbound = {
-      id: `mx:${chat.chatId}:${event.eventId}`,
+      id: matrixInboundId(this.session!.userId, chat.chatId, event.eventId),
       chat,
       userId: matrixNumericId(event.sender),
       messageId: this.numberOf(event.eventId),
@@ -246,7 +246,7 @@ export class MatrixRunner {
     }
     const chat = this.chatOf(event.roomId);
     await this.options.peer.request('inbound', {
-      id: `mx:${chat.chatId}:${event.eventId}`,
+      id: matrixInboundId(this.session!.userId, chat.chatId, event.eventId),
       chat,
       userId: matrixNumericId(event.sender),
       messageId: this.numberOf(rel.event_id),
@@ -314,7 +314,7 @@ export class MatrixRunner {
   }
 
   async deliver(delivery: Delivery): Promise<{ messageIds: number[]; duplicate: boolean }> {
-    const previous = this.options.deliveries.get(delivery.deliveryId);
+    const previous = this.options.deliveries.get(this.agent, delivery.deliveryId);
     if (previous) return { messageIds: previous, duplicate: true };
     const roomId = this.roomOf(delivery.chat);
     const turn = delivery.turnId ? this.turns.get(delivery.turnId) : undefined;
@@ -341,7 +341,7 @@ export class MatrixRunner {
     if (last && flat.length > 0) await this.offerButtons(roomId, last, flat);
     for (const file of delivery.files) eventIds.push(await this.sendFile(roomId, file));
     const messageIds = eventIds.map((id) => this.numberOf(id));
-    await this.options.deliveries.record(delivery.deliveryId, messageIds);
+    await this.options.deliveries.record(this.agent, delivery.deliveryId, messageIds);
     return { messageIds, duplicate: false };
   }
 
