@@ -105,6 +105,8 @@ export const de = (): Catalogue => ({
   showfilesExpired: 'Dieser Dateibrowser ist abgelaufen. Sende /showfiles erneut.',
   restarting: '🔄 Starte neu…',
   restartDone: '✅ Neustart abgeschlossen.',
+  agentsFileProblems: (lines) => `⚠️ agents.json: diese Einträge wurden nicht gestartet:\n${lines}`,
+  agentNotRunning: (agent) => `⏸ Der Agent „${agent}“ läuft gerade nicht. Deine Nachrichten bleiben erhalten und werden beantwortet, sobald er wieder läuft. Starte ihn im Chat des Hauptagenten mit /agent_start ${agent}.`,
   commands: {
     new: 'Neue Sitzung',
     reset: 'Sitzung zurücksetzen',

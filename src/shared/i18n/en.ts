@@ -110,6 +110,8 @@ export const en = {
   restartDone: '✅ Restart completed.',
 
   /** setMyCommands descriptions (at most 22 characters each). */
+  agentsFileProblems: (lines: string) => `⚠️ agents.json: these entries were not started:\n${lines}`,
+  agentNotRunning: (agent: string) => `⏸ The agent “${agent}” is not running right now. Your messages are kept and answered once it runs again. Start it from the main agent’s chat with /agent_start ${agent}.`,
   commands: {
     new: 'Fresh session',
     reset: 'Reset active session',

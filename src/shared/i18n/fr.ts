@@ -105,6 +105,8 @@ export const fr = (): Catalogue => ({
   showfilesExpired: 'Ce navigateur de fichiers a expiré. Renvoie /showfiles.',
   restarting: '🔄 Redémarrage…',
   restartDone: '✅ Redémarrage terminé.',
+  agentsFileProblems: (lines) => `⚠️ agents.json : ces entrées n’ont pas été démarrées :\n${lines}`,
+  agentNotRunning: (agent) => `⏸ L’agent « ${agent} » ne tourne pas en ce moment. Vos messages sont conservés et recevront une réponse dès qu’il tournera à nouveau. Démarrez-le depuis le chat de l’agent principal avec /agent_start ${agent}.`,
   commands: {
     new: 'Nouvelle session',
     reset: 'Réinitialiser session',

@@ -105,6 +105,8 @@ export const pt = (): Catalogue => ({
   showfilesExpired: 'Este navegador de ficheiros expirou. Envia /showfiles de novo.',
   restarting: '🔄 A reiniciar…',
   restartDone: '✅ Reinício concluído.',
+  agentsFileProblems: (lines) => `⚠️ agents.json: estas entradas não foram iniciadas:\n${lines}`,
+  agentNotRunning: (agent) => `⏸ O agente “${agent}” não está em execução agora. Suas mensagens ficam guardadas e serão respondidas quando ele voltar a rodar. Inicie-o no chat do agente principal com /agent_start ${agent}.`,
   commands: {
     new: 'Nova sessão',
     reset: 'Repor sessão',
