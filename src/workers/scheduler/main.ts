@@ -210,7 +210,11 @@ void runWorker({
   start: async (ctx) => {
     configs = await loadAllConfigs(ctx.home);
     for (const name of ['main', ...configs.agents.map((a) => a.name)]) await startAgent(ctx, name);
-    await startWebhooks(ctx);
+    // A webhook port held by another program (or another ductor home) leaves cron and the rest running.
+    await startWebhooks(ctx).catch((error: unknown) => {
+      const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      ctx.log.error({ err: error, key: 'webhooks.port' }, inUse ? 'webhook port in use (another ductor home?); webhooks are off until webhooks.port is changed and ductor restarted' : 'webhook server could not start');
+    });
     startUpdateCheck(ctx);
     // Internal API (issue 6): a port already in use leaves cron and webhooks running; the tools then fail with a clear error.
     internalApi = await startInternalApiOnFreePort(ctx);
