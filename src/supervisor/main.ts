@@ -7,7 +7,7 @@ import { existsSync, unlinkSync, unwatchFile, watchFile } from 'node:fs';
 import { homedir } from 'node:os';
 import type { Logger } from 'pino';
 import { diffConfig, loadConfig } from '../shared/config/load.js';
-import { loadAgentsFile, memoryLimitOf } from '../shared/config/agent-config.js';
+import { loadAgentsFile, memoryLimitOf, type AgentEntry } from '../shared/config/agent-config.js';
 import type { Config } from '../shared/config/schema.js';
 import { controlSocketPath } from '../shared/control-socket.js';
 import { ConfigError, describeError } from '../shared/errors.js';
@@ -168,10 +168,11 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
 
 /** Each agent's memory limit as config.json and agents.json say now; an unreadable file keeps the last good config. */
 let lastGoodConfig: Config | null = null;
-async function currentMemoryLimits(configFile: string, agentsFile: string, initial: Config): Promise<(agent: string) => number> {
+let lastGoodEntries: AgentEntry[] = [];
+async function currentMemoryLimits(configFile: string, agentsFile: string, initial: Config): Promise<{ limitOf: (agent: string) => number; language: string }> {
   const main = await loadConfig(configFile).then(({ config }) => (lastGoodConfig = config), () => lastGoodConfig ?? initial);
-  const entries = await loadAgentsFile(agentsFile, { mainTelegramToken: main.telegram_token }).then(({ agents }) => agents, () => []);
-  return (agent) => memoryLimitOf(main, entries, agent);
+  const entries = await loadAgentsFile(agentsFile, { mainTelegramToken: main.telegram_token }).then(({ agents }) => (lastGoodEntries = agents), () => lastGoodEntries);
+  return { limitOf: (agent) => memoryLimitOf(main, entries, agent), language: main.language };
 }
 
 /** Runs and empties the cleanup list, last registered first; a failing step is logged and skipped. */

@@ -5,6 +5,7 @@
  * check, so an edit applies without a restart.
  */
 import type { Logger } from 'pino';
+import { catalogue } from '../shared/i18n/index.js';
 import { residentMiB } from '../shared/proc-memory.js';
 import type { Supervisor } from './supervisor.js';
 
@@ -13,8 +14,8 @@ export { residentMiB };
 /** How often worker memory is sampled (ms). */
 export const MEMORY_CHECK_INTERVAL_MS = 10_000;
 
-/** The limit (MiB) of each agent by name, as the files say now. */
-export type MemoryLimits = () => Promise<(agent: string) => number>;
+/** The limit (MiB) of each agent by name, as the files say now, and the UI language of the notice. */
+export type MemoryLimits = () => Promise<{ limitOf: (agent: string) => number; language: string }>;
 
 export function startMemoryWatch(supervisor: Supervisor, limits: MemoryLimits, log: Logger, sample = residentMiB): () => void {
   let checking = false;
@@ -22,7 +23,7 @@ export function startMemoryWatch(supervisor: Supervisor, limits: MemoryLimits, l
     if (checking) return;
     checking = true;
     void (async () => {
-      const limitOf = await limits();
+      const { limitOf, language } = await limits();
       for (const handle of supervisor.handles.values()) {
         if (handle.spec.role !== 'agent' || handle.state !== 'ready' || handle.pid === null) continue;
         const used = sample(handle.pid);
@@ -30,7 +31,7 @@ export function startMemoryWatch(supervisor: Supervisor, limits: MemoryLimits, l
         const limit = limitOf(agent);
         if (used === null || used <= limit) continue;
         log.warn({ worker: handle.id, usedMiB: Math.round(used), limitMiB: limit }, 'agent worker over its memory limit; restarting it');
-        supervisor.notify(agent, `⚠️ The agent "${agent}" used ${Math.round(used)} MiB (limit ${limit} MiB, memory_limit_mb) and was restarted. Queued messages are kept.`);
+        supervisor.notify(agent, catalogue(language).memoryLimitRestarted(agent, Math.round(used), limit));
         await supervisor.restartWorker(handle.id, 'memory limit');
       }
     })().catch((error: unknown) => log.warn({ err: error }, 'memory check failed')).finally(() => {
