@@ -72,10 +72,14 @@ function reloadAgents(ctx: WorkerContext): Promise<void> {
     }
     for (const name of wanted) {
       if (agents.has(name)) continue;
-      await startAgent(ctx, name).catch((error: unknown) => ctx.log.error({ err: error, agent: name }, 'automation of a new agent could not start'));
-      ctx.log.info({ agent: name, hooks: agents.get(name)?.host.hookIds().length ?? 0 }, 'automation started for an added agent');
+      try {
+        await startAgent(ctx, name);
+        ctx.log.info({ agent: name, hooks: agents.get(name)?.host.hookIds().length ?? 0 }, 'automation started for an added agent');
+      } catch (error) {
+        ctx.log.error({ err: error, agent: name }, 'automation of an added agent could not start');
+      }
     }
-  });
+  }).catch((error: unknown) => ctx.log.error({ err: error }, 'following agents.json failed'));
   return agentSync;
 }
 
@@ -216,7 +220,7 @@ void runWorker({
       ctx.log.error({ err: error, key: 'webhooks.port' }, inUse ? 'webhook port in use (another ductor home?); webhooks are off until webhooks.port is changed and ductor restarted' : 'webhook server could not start');
     });
     startUpdateCheck(ctx);
-    // Internal API (issue 6): a port already in use leaves cron and webhooks running; the tools then fail with a clear error.
+    // The internal API for the agent and task tools; a taken port is replaced by a free one.
     internalApi = await startInternalApiOnFreePort(ctx);
     // End internal API ---------------------------------------------------------------------------
   },
