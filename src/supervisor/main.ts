@@ -166,9 +166,11 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
   }
 }
 
-/** Each agent's memory limit as config.json and agents.json say now; an unreadable file keeps the last good config. */
+/** The last config.json and agents.json that read well, for while a file is being edited. */
 let lastGoodConfig: Config | null = null;
 let lastGoodEntries: AgentEntry[] = [];
+
+/** Each agent's memory limit as config.json and agents.json say now (unreadable: the last good ones). */
 async function currentMemoryLimits(configFile: string, agentsFile: string, initial: Config): Promise<{ limitOf: (agent: string) => number; language: string }> {
   const main = await loadConfig(configFile).then(({ config }) => (lastGoodConfig = config), () => lastGoodConfig ?? initial);
   const entries = await loadAgentsFile(agentsFile, { mainTelegramToken: main.telegram_token }).then(({ agents }) => (lastGoodEntries = agents), () => lastGoodEntries);
