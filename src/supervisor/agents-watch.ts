@@ -31,19 +31,29 @@ export function diffAgents(before: readonly AgentEntry[], after: readonly AgentE
 export function watchAgents(options: {
   file: string;
   initial: AgentEntry[];
+  /** Problems already reported for the initial file; only new ones are reported again. */
+  initialWarnings?: string[];
+  /** Main's bot token: an entry using it is left out. */
+  mainTelegramToken?: string;
   supervisor: Supervisor;
   log: Logger;
   /** Tells the transport (and others) that the agent set changed. */
   announce: () => void;
+  /** Tells main's chat about entries that were left out (new problems only). */
+  report?: (warnings: string[]) => void;
 }): () => void {
   let current = options.initial;
+  let reported = new Set(options.initialWarnings ?? []);
   let busy = Promise.resolve();
   const onChange = () => {
     busy = busy.then(async () => {
       let next: AgentEntry[];
       try {
-        const loaded = await loadAgentsFile(options.file);
-        for (const warning of loaded.warnings) options.log.warn(warning);
+        const loaded = await loadAgentsFile(options.file, { mainTelegramToken: options.mainTelegramToken });
+        const fresh = loaded.warnings.filter((w) => !reported.has(w));
+        for (const warning of fresh) options.log.warn(warning);
+        if (fresh.length > 0) options.report?.(fresh);
+        reported = new Set(loaded.warnings);
         next = loaded.agents;
       } catch (error) {
         options.log.warn({ err: error }, 'agents.json is invalid; keeping the running agents');

@@ -7,7 +7,7 @@ import { existsSync, unlinkSync, unwatchFile, watchFile } from 'node:fs';
 import { homedir } from 'node:os';
 import type { Logger } from 'pino';
 import { diffConfig, loadConfig } from '../shared/config/load.js';
-import { loadAgentsFile } from '../shared/config/agent-config.js';
+import { loadAgentsFile, memoryLimitOf, type AgentEntry } from '../shared/config/agent-config.js';
 import type { Config } from '../shared/config/schema.js';
 import { controlSocketPath } from '../shared/control-socket.js';
 import { ConfigError, describeError } from '../shared/errors.js';
@@ -17,6 +17,7 @@ import { defaultHomeDefaultsDir, seedHome } from '../shared/home/seed.js';
 import { createLogger, flushLogs } from '../shared/log/logger.js';
 import { packageInfo } from '../shared/package-info.js';
 import { startupDone } from '../shared/startup-done.js';
+import { catalogue } from '../shared/i18n/index.js';
 import { mainPaths, subAgentHome } from '../shared/paths.js';
 import { startControlServer } from './control-server.js';
 import { watchAgents } from './agents-watch.js';
@@ -74,7 +75,7 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
   // Undone in reverse order whatever happens, so a failure never leaves a watcher keeping the process alive.
   const cleanups: Array<() => unknown> = [];
   try {
-    const agentsFile = await loadAgentsFile(paths.agentsFile);
+    const agentsFile = await loadAgentsFile(paths.agentsFile, { mainTelegramToken: config.telegram_token });
     for (const warning of agentsFile.warnings) log.warn(warning);
     const agents = ['main', ...agentsFile.agents.map((a) => a.name)];
     const defaultsDir = defaultHomeDefaultsDir();
@@ -140,14 +141,14 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
         if (handle.state === 'ready' && handle.spec.role !== 'agent') handle.peer?.notify('configChanged', { hot: ['agents'], restart: [] });
       }
     };
-    cleanups.push(watchAgents({ file: paths.agentsFile, initial: agentsFile.agents, supervisor, log, announce: announceAgents }));
-    let memoryLimit = config.agents.memory_limit_mb;
-    cleanups.push(startMemoryWatch(supervisor, () => memoryLimit, log));
-    const refreshLimit = setInterval(() => {
-      loadConfig(paths.configFile).then(({ config: c }) => (memoryLimit = c.agents.memory_limit_mb), () => undefined);
-    }, 30_000);
-    refreshLimit.unref();
-    cleanups.push(() => clearInterval(refreshLimit));
+    // Entries left out of agents.json (a shared token, a repeated name, a bad field) are told to main's chat too.
+    const reportAgentsProblems = (warnings: string[]) => supervisor.notify('main', catalogue(config.language).agentsFileProblems(warnings.map((w) => `• ${w}`).join('\n')));
+    if (agentsFile.warnings.length > 0) reportAgentsProblems(agentsFile.warnings);
+    cleanups.push(watchAgents({
+      file: paths.agentsFile, initial: agentsFile.agents, initialWarnings: agentsFile.warnings, mainTelegramToken: config.telegram_token,
+      supervisor, log, announce: announceAgents, report: reportAgentsProblems,
+    }));
+    cleanups.push(startMemoryWatch(supervisor, () => currentMemoryLimits(paths.configFile, paths.agentsFile, config), log));
     stopReason = await stopped;
     log.info({ reason: stopReason }, 'shutting down');
     // Watchers first (nothing new starts), then the workers in order, then the control socket.
@@ -163,6 +164,17 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
     await lock.release();
     flushLogs();
   }
+}
+
+/** The last config.json and agents.json that read well, for while a file is being edited. */
+let lastGoodConfig: Config | null = null;
+let lastGoodEntries: AgentEntry[] = [];
+
+/** Each agent's memory limit as config.json and agents.json say now (unreadable: the last good ones). */
+async function currentMemoryLimits(configFile: string, agentsFile: string, initial: Config): Promise<{ limitOf: (agent: string) => number; language: string }> {
+  const main = await loadConfig(configFile).then(({ config }) => (lastGoodConfig = config), () => lastGoodConfig ?? initial);
+  const entries = await loadAgentsFile(agentsFile, { mainTelegramToken: main.telegram_token }).then(({ agents }) => (lastGoodEntries = agents), () => lastGoodEntries);
+  return { limitOf: (agent) => memoryLimitOf(main, entries, agent), language: main.language };
 }
 
 /** Runs and empties the cleanup list, last registered first; a failing step is logged and skipped. */

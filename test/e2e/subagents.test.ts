@@ -67,12 +67,3 @@ test('/agents lists the agents; /agent_stop and /agent_start control one', async
   await rig.ductor.waitForStatus((s) => s.workers.find((w) => w.id === 'agent:helper')?.state === 'ready', 30_000);
   await waitFor(() => rig.tg.visible(USER_ID).some((m) => m.visibleText.includes('helper: ready')), { timeoutMs: 15_000 });
 });
-
-test('an agent worker over agents.memory_limit_mb is restarted alone and the user is told', async (t) => {
-  const rig = await rigWithHelper(t, { agents: { memory_limit_mb: 16 } });
-  const before = await rig.ductor.status();
-  await waitFor(() => rig.tg.visible(USER_ID).some((m) => m.visibleText.includes('memory_limit_mb')), { timeoutMs: 40_000 });
-  const after = await rig.ductor.status();
-  assert.equal(pidOf(after, 'transport'), pidOf(before, 'transport'), 'the transport was not touched');
-  assert.ok(after.workers.filter((w) => w.role === 'agent').some((w) => w.restarts >= 1));
-});

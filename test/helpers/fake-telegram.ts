@@ -29,6 +29,8 @@ export interface UploadedFile {
 
 export interface FakeMessage {
   chatId: number;
+  /** The bot that sent it. */
+  token: string;
   messageId: number;
   /** Raw text (or caption) as sent, with HTML tags if parse_mode was HTML. */
   text: string;
@@ -90,6 +92,7 @@ interface Waiter {
 
 interface ChatState {
   type: 'private' | 'group' | 'supergroup';
+  /** Telegram numbers a private chat's messages per bot (each bot has its own chat with the user), a group's per group. */
   nextMessageId: number;
   messages: Map<number, FakeMessage>;
 }
@@ -119,7 +122,7 @@ export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>;
 export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) {
   const tokens = new Set([FAKE_TOKEN]);
   const calls: RecordedCall[] = [];
-  const chats = new Map<number, ChatState>();
+  const chats = new Map<string, ChatState>();
   const pending = new Map<string, Update[]>();
   const waiters = new Map<string, Set<Waiter>>();
   const failures = new Map<string, Failure[]>();
@@ -136,15 +139,26 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
   let nextUpdateId = 1;
   let nextFileId = 1;
 
-  function chat(chatId: number, type?: ChatState['type']): ChatState {
-    let state = chats.get(chatId);
+  const chatTypes = new Map<number, ChatState['type']>();
+
+  /** The state of `chatId` as `token`'s bot sees it: private chats are one per bot, groups shared. */
+  function chat(chatId: number, token = FAKE_TOKEN, type?: ChatState['type']): ChatState {
+    if (type) chatTypes.set(chatId, type);
+    const kind = chatTypes.get(chatId) ?? (chatId < 0 ? 'supergroup' : 'private');
+    const key = kind === 'private' ? `${token}:${chatId}` : String(chatId);
+    let state = chats.get(key);
     if (!state) {
-      state = { type: type ?? (chatId < 0 ? 'supergroup' : 'private'), nextMessageId: 1, messages: new Map() };
-      chats.set(chatId, state);
-    } else if (type) {
-      state.type = type;
+      state = { type: kind, nextMessageId: 1, messages: new Map() };
+      chats.set(key, state);
     }
+    state.type = kind;
     return state;
+  }
+
+  /** A bot's id is the number before the colon of its token, as on Telegram. */
+  function botOf(token: string): { id: number; username: string } {
+    const id = Number(token.split(':')[0]);
+    return token === FAKE_TOKEN ? { id: FAKE_BOT_ID, username: FAKE_BOT_USERNAME } : { id, username: `bot${id}_bot` };
   }
 
   function queue(token: string): Update[] {
@@ -166,7 +180,7 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
   }
 
   function pushMessage(input: PushMessageInput): { updateId: number; messageId: number } {
-    const state = chat(input.chatId, input.chatType);
+    const state = chat(input.chatId, input.token, input.chatType);
     const messageId = state.nextMessageId++;
     const message: Record<string, unknown> = {
       message_id: messageId,
@@ -187,7 +201,7 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
   }
 
   function pushCallbackQuery(input: { chatId: number; userId: number; messageId: number; data: string; token?: string }): number {
-    const state = chat(input.chatId);
+    const state = chat(input.chatId, input.token);
     return pushUpdate(
       {
         callback_query: {
@@ -221,7 +235,7 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
   /** Records a counted call and returns the retry_after (s) to answer when enforcing and over a limit. */
   function countCall(token: string, method: string, chatId: number): number | undefined {
     const now = Date.now();
-    const type = chat(chatId).type;
+    const type = chat(chatId, token).type;
     const sameChat = counted.filter((c) => c.token === token && c.chatId === chatId);
     const lastSecondChat = sameChat.filter((c) => now - c.at < 1_000);
     const lastMinuteChat = sameChat.filter((c) => now - c.at < 60_000);
@@ -270,12 +284,13 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
   }
 
   function messageJson(m: FakeMessage): Record<string, unknown> {
-    const state = chat(m.chatId);
+    const state = chat(m.chatId, m.token);
+    const bot = botOf(m.token);
     const out: Record<string, unknown> = {
       message_id: m.messageId,
       date: Math.floor(Date.now() / 1000),
       chat: { id: m.chatId, type: state.type },
-      from: { id: FAKE_BOT_ID, is_bot: true, first_name: 'Ductor', username: FAKE_BOT_USERNAME },
+      from: { id: bot.id, is_bot: true, first_name: 'Ductor', username: bot.username },
     };
     if (m.kind === 'text') out.text = m.visibleText;
     else if (m.visibleText) out.caption = m.visibleText;
@@ -304,7 +319,7 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
     }
     switch (method) {
       case 'getMe':
-        return ok({ id: FAKE_BOT_ID, is_bot: true, first_name: 'Ductor', username: FAKE_BOT_USERNAME });
+        return ok({ ...botOf(token), is_bot: true, first_name: 'Ductor' });
       case 'getUpdates':
         if (behaviour === 'conflict') {
           return fail(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
@@ -326,7 +341,7 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
           if ('error' in checked) return fail(400, checked.error);
           visible = checked.visible;
         }
-        const state = chat(chatId);
+        const state = chat(chatId, token);
         const reply = replyTo(params);
         const rp = params.reply_parameters as { allow_sending_without_reply?: boolean } | undefined;
         if (reply !== undefined && !state.messages.has(reply) && reply >= state.nextMessageId && !rp?.allow_sending_without_reply) {
@@ -334,6 +349,7 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
         }
         const message: FakeMessage = {
           chatId,
+          token,
           messageId: state.nextMessageId++,
           text: typeof raw === 'string' ? raw : '',
           visibleText: visible,
@@ -351,7 +367,7 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
       }
       case 'editMessageText':
       case 'editMessageReplyMarkup': {
-        const message = chatId === undefined ? undefined : chats.get(chatId)?.messages.get(Number(params.message_id));
+        const message = chatId === undefined ? undefined : chat(chatId, token).messages.get(Number(params.message_id));
         if (!message || message.deleted) return fail(400, 'Bad Request: message to edit not found');
         let text = message.text;
         let visible = message.visibleText;
@@ -378,7 +394,7 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
         return ok(messageJson(message));
       }
       case 'deleteMessage': {
-        const message = chatId === undefined ? undefined : chats.get(chatId)?.messages.get(Number(params.message_id));
+        const message = chatId === undefined ? undefined : chat(chatId, token).messages.get(Number(params.message_id));
         if (!message || message.deleted) return fail(400, 'Bad Request: message to delete not found');
         message.deleted = true;
         return ok(true);
@@ -517,18 +533,19 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
     callsOf(method: string): RecordedCall[] {
       return calls.filter((c) => c.method === method);
     },
-    /** Messages the bot sent (text, documents, photos), in order, with their current content. */
-    sent(chatId?: number): FakeMessage[] {
+    /** Messages the bots sent (text, documents, photos), in order, with their current content; `token`: one bot's only. */
+    sent(chatId?: number, token?: string): FakeMessage[] {
       const out: FakeMessage[] = [];
-      for (const [id, state] of chats) {
-        if (chatId !== undefined && id !== chatId) continue;
-        for (const m of state.messages.values()) out.push(m);
+      for (const state of chats.values()) {
+        for (const m of state.messages.values()) {
+          if ((chatId === undefined || m.chatId === chatId) && (token === undefined || m.token === token)) out.push(m);
+        }
       }
       return out;
     },
     /** Messages still visible (sent and not deleted). */
-    visible(chatId?: number): FakeMessage[] {
-      return api.sent(chatId).filter((m) => !m.deleted);
+    visible(chatId?: number, token?: string): FakeMessage[] {
+      return api.sent(chatId, token).filter((m) => !m.deleted);
     },
     /** Make the next call(s) of `method` fail with this Telegram error. */
     failNext(method: string, failure: Failure) {
@@ -557,7 +574,7 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
       return queue(token).map((u) => u.update_id);
     },
     setChatType(chatId: number, type: ChatState['type']) {
-      chat(chatId, type);
+      chat(chatId, FAKE_TOKEN, type);
     },
     async close() {
       if (closed) return;

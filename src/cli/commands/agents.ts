@@ -4,7 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import prompts from 'prompts';
-import { AgentEntrySchema, loadAgentsFile, type AgentEntry } from '../../shared/config/agent-config.js';
+import { AgentEntrySchema, loadAgentsFile, memoryLimitOf, type AgentEntry } from '../../shared/config/agent-config.js';
+import { loadConfig } from '../../shared/config/load.js';
+import { formatUptime, residentMiB } from '../../shared/proc-memory.js';
 import { connectControl } from '../../shared/control-client.js';
 import { EXIT_FAILURE, EXIT_OK } from '../../shared/exit-codes.js';
 import { mainPaths, subAgentHome } from '../../shared/paths.js';
@@ -28,21 +30,53 @@ export async function runAgents(options: AgentsOptions): Promise<number> {
   }
 }
 
+/**
+ * One row per agent: state, pid, uptime, restarts and resident memory from the running ductor
+ * (all "stopped" without one), the memory limit and the model settings from the files.
+ */
 async function listAgents(home: string): Promise<number> {
-  const { agents, warnings } = await loadAgentsFile(mainPaths(home).agentsFile);
+  const paths = mainPaths(home);
+  const main = await loadConfig(paths.configFile).then(({ config }) => config, () => null);
+  const { agents, warnings } = await loadAgentsFile(paths.agentsFile, { mainTelegramToken: main?.telegram_token });
   for (const warning of warnings) process.stderr.write(`ductor: ${warning}\n`);
   const connection = await connectControl(home);
   const status = connection ? await connection.peer.request('status', {}).catch(() => null) : null;
   connection?.close();
   const stateOf = (name: string) => status?.workers.find((w) => w.id === `agent:${name}`);
-  const rows = [['main', undefined, undefined] as const, ...agents.map((a) => [a.name, a.provider, a.model] as const)];
-  process.stdout.write(`${'name'.padEnd(16)}${'state'.padEnd(10)}${'restarts'.padEnd(10)}${'provider'.padEnd(10)}model\n`);
-  for (const [name, provider, model] of rows) {
-    const worker = stateOf(name);
-    process.stdout.write(`${name.padEnd(16)}${(worker?.state ?? (status ? 'absent' : 'stopped')).padEnd(10)}${String(worker?.restarts ?? '-').padEnd(10)}${(provider ?? 'inherited').padEnd(10)}${model ?? 'inherited'}\n`);
+  const rows = [
+    { name: 'main', provider: main?.provider, model: main?.model },
+    ...agents.map((a) => ({ name: a.name, provider: a.provider ?? 'inherited', model: a.model ?? 'inherited' })),
+  ];
+  const widths = [16, 10, 9, 9, 10, 9, 9, 10];
+  const line = (cells: string[]) => `${cells.map((c, i) => (i < widths.length ? c.padEnd(Math.max(widths[i]!, c.length + 1)) : c)).join('')}\n`;
+  process.stdout.write(line(['name', 'state', 'pid', 'uptime', 'restarts', 'memory', 'limit', 'provider', 'model']));
+  for (const row of rows) {
+    const worker = stateOf(row.name);
+    const pid = worker?.pid ?? null;
+    const used = pid === null ? null : residentMiB(pid);
+    const limit = main ? `${memoryLimitOf(main, agents, row.name)} MB` : '-';
+    process.stdout.write(line([
+      row.name,
+      worker?.state ?? (status ? 'absent' : 'stopped'),
+      pid === null ? '-' : String(pid),
+      worker?.uptimeMs == null ? '-' : formatUptime(worker.uptimeMs),
+      worker ? String(worker.restarts) : '-',
+      used === null ? '-' : `${Math.round(used)} MB`,
+      limit,
+      row.provider ?? '-',
+      row.model ?? '-',
+    ]));
   }
   if (!status) process.stdout.write('(ductor is not running)\n');
   return EXIT_OK;
+}
+
+/** The agent (main or a sub-agent) whose bot is `token`, if any. */
+async function tokenOwner(home: string, token: string, entries: unknown[]): Promise<string | null> {
+  const main = await loadConfig(mainPaths(home).configFile).then(({ config }) => config, () => null);
+  if (main?.telegram_token === token) return 'main';
+  const owner = entries.find((e) => (e as { telegram_token?: unknown }).telegram_token === token) as { name?: unknown } | undefined;
+  return owner ? String(owner.name) : null;
 }
 
 function parseIds(value: string | undefined): number[] | undefined {
@@ -79,6 +113,9 @@ async function addAgent(options: AgentsOptions, name: string | undefined): Promi
   const result = await withFileLock(file, async () => {
     const entries = await readEntries(file);
     if (entries.some((e) => (e as { name?: unknown }).name === parsed.data.name)) return `an agent named "${parsed.data.name}" already exists`;
+    // One bot serves one agent: a second agent on the same token would never get a message.
+    const owner = parsed.data.telegram_token ? await tokenOwner(options.home, parsed.data.telegram_token, entries) : null;
+    if (owner) return `this bot token is already used by agent "${owner}"; create a new bot with @BotFather and use its token`;
     entries.push(clean);
     await writeFileAtomic(file, `${JSON.stringify(entries, null, 2)}\n`);
     return null;

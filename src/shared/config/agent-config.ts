@@ -23,6 +23,7 @@ import {
   HourSchema,
   MatrixSchema,
   StreamingSchema,
+  MemoryLimitSchema,
   WebhooksSchema,
 } from './schema-blocks.js';
 import { ConfigSchema, LOG_LEVELS, PROVIDERS, REASONING_EFFORTS, TRANSPORTS, type Config } from './schema.js';
@@ -79,6 +80,8 @@ export const AgentEntrySchema = z
     webhooks: overrideOf(WebhooksSchema),
     cli_parameters: overrideOf(CliParametersSchema),
     api: overrideOf(ApiSchema),
+    /** This agent worker's resident memory limit (MiB); null: the global `agents.memory_limit_mb`. */
+    memory_limit_mb: z.nullish(MemoryLimitSchema),
   })
   .check(
     z.superRefine((entry, ctx) => {
@@ -133,12 +136,24 @@ export function effectiveAgentConfig(main: Config, entry: AgentEntry, mainHome: 
   return ConfigSchema.parse(merged);
 }
 
+/** The memory limit (MiB) of agent `name`: its agents.json entry, else the global `agents.memory_limit_mb`. */
+export function memoryLimitOf(main: Config, entries: readonly AgentEntry[], name: string): number {
+  const own = name === MAIN_AGENT_NAME ? undefined : entries.find((e) => e.name === name)?.memory_limit_mb;
+  return own ?? main.agents.memory_limit_mb;
+}
+
+export type LoadAgentsOptions = {
+  /** The main agent's bot token: an entry using it is skipped (one bot can serve one agent). */
+  mainTelegramToken?: string;
+};
+
 /**
  * Reads `agents.json` (main home). A missing file means no sub-agents. Invalid JSON or a file
- * that is not a list throws ConfigError; an entry that fails validation or repeats a name is
- * skipped with a warning so one bad sub-agent never keeps the others from starting.
+ * that is not a list throws ConfigError; an entry that fails validation, repeats a name, or uses
+ * the bot token of main or of an earlier entry is skipped with a warning (naming the other agent,
+ * never the token), so one bad sub-agent never keeps the others from starting.
  */
-export async function loadAgentsFile(file: string): Promise<{ agents: AgentEntry[]; warnings: string[] }> {
+export async function loadAgentsFile(file: string, options: LoadAgentsOptions = {}): Promise<{ agents: AgentEntry[]; warnings: string[] }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -155,6 +170,8 @@ export async function loadAgentsFile(file: string): Promise<{ agents: AgentEntry
   const agents: AgentEntry[] = [];
   const warnings: string[] = [];
   const names = new Set<string>();
+  const tokens = new Map<string, string>();
+  if (options.mainTelegramToken) tokens.set(options.mainTelegramToken, MAIN_AGENT_NAME);
   parsed.forEach((item, index) => {
     const result = AgentEntrySchema.safeParse(item);
     const shownName = isPlainObject(item) && typeof item.name === 'string' ? ` ("${item.name}")` : '';
@@ -168,7 +185,14 @@ export async function loadAgentsFile(file: string): Promise<{ agents: AgentEntry
       warnings.push(`${label}: entry ${index}${shownName} skipped: the name is already used by an earlier entry`);
       return;
     }
+    const token = (result.data.transport ?? 'telegram') === 'telegram' ? result.data.telegram_token : null;
+    const owner = token ? tokens.get(token) : undefined;
+    if (owner !== undefined) {
+      warnings.push(`${label}: entry ${index}${shownName} skipped: its telegram_token is already used by agent "${owner}"; every agent needs a bot of its own (a new token from @BotFather)`);
+      return;
+    }
     names.add(result.data.name);
+    if (token) tokens.set(token, result.data.name);
     agents.push(result.data);
   });
   return { agents, warnings };

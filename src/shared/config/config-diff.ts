@@ -8,6 +8,8 @@ export const HOT_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'daily_reset_enabled', 'permission_mode', 'file_access', 'user_timezone', 'streaming', 'heartbeat',
   'cleanup', 'cli_parameters', 'scene', 'image', 'language', 'allowed_user_ids', 'allowed_group_ids',
   'group_mention_only',
+  // agents.memory_limit_mb: the memory watch reads it on every check.
+  'agents',
 ]);
 
 /**

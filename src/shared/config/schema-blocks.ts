@@ -179,10 +179,16 @@ export const MatrixSchema = z.looseObject({
   store_path: z._default(z.string().check(z.minLength(1)), 'matrix_store'),
 });
 
+/** A worker's resident memory limit in MiB. */
+export const MemoryLimitSchema = z.int().check(z.gte(16), z.lte(65_536));
+
 /** Limits for agent worker processes (ductor-TS only). */
 export const AgentsLimitsSchema = z.looseObject({
-  /** Heap limit of each agent worker, MiB (passed as --max-old-space-size). */
-  memory_limit_mb: z._default(z.int().check(z.gte(16), z.lte(65_536)), 256),
+  /**
+   * Resident memory limit of each agent worker, MiB: one over it is restarted alone (checked every
+   * 10 s, applied live). An agents.json entry's own `memory_limit_mb` wins.
+   */
+  memory_limit_mb: z._default(MemoryLimitSchema, 256),
 });
 
 export type StreamingConfig = z.infer<typeof StreamingSchema>;

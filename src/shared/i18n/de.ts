@@ -110,6 +110,9 @@ export const de = (): Catalogue => ({
   showfilesExpired: 'Dieser Dateibrowser ist abgelaufen. Sende /showfiles erneut.',
   restarting: '🔄 Starte neu…',
   restartDone: '✅ Neustart abgeschlossen.',
+  agentsFileProblems: (lines) => `⚠️ agents.json: diese Einträge wurden nicht gestartet:\n${lines}`,
+  agentNotRunning: (agent) => `⏸ Der Agent „${agent}“ läuft gerade nicht. Deine Nachrichten bleiben erhalten und werden beantwortet, sobald er wieder läuft. Starte ihn im Chat des Hauptagenten mit /agent_start ${agent}.`,
+  memoryLimitRestarted: (agent, usedMiB, limitMiB) => `⚠️ Der Agent „${agent}“ hat ${usedMiB} MiB belegt (Grenze ${limitMiB} MiB, memory_limit_mb) und wurde neu gestartet. Wartende Nachrichten bleiben erhalten.`,
   commands: {
     new: 'Neue Sitzung',
     reset: 'Sitzung zurücksetzen',

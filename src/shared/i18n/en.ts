@@ -115,6 +115,9 @@ export const en = {
   restartDone: '✅ Restart completed.',
 
   /** setMyCommands descriptions (at most 22 characters each). */
+  agentsFileProblems: (lines: string) => `⚠️ agents.json: these entries were not started:\n${lines}`,
+  agentNotRunning: (agent: string) => `⏸ The agent “${agent}” is not running right now. Your messages are kept and answered once it runs again. Start it from the main agent’s chat with /agent_start ${agent}.`,
+  memoryLimitRestarted: (agent: string, usedMiB: number, limitMiB: number) => `⚠️ The agent “${agent}” used ${usedMiB} MiB (limit ${limitMiB} MiB, memory_limit_mb) and was restarted. Queued messages are kept.`,
   commands: {
     new: 'Fresh session',
     reset: 'Reset active session',

@@ -110,6 +110,9 @@ export const es = (): Catalogue => ({
   showfilesExpired: 'Este explorador de archivos caducó. Envía /showfiles otra vez.',
   restarting: '🔄 Reiniciando…',
   restartDone: '✅ Reinicio completado.',
+  agentsFileProblems: (lines) => `⚠️ agents.json: estas entradas no se iniciaron:\n${lines}`,
+  agentNotRunning: (agent) => `⏸ El agente «${agent}» no está en marcha ahora. Tus mensajes se guardan y se responderán cuando vuelva a funcionar. Inícialo desde el chat del agente principal con /agent_start ${agent}.`,
+  memoryLimitRestarted: (agent, usedMiB, limitMiB) => `⚠️ El agente «${agent}» usó ${usedMiB} MiB (límite ${limitMiB} MiB, memory_limit_mb) y se reinició. Los mensajes en cola se conservan.`,
   commands: {
     new: 'Sesión nueva',
     reset: 'Reiniciar sesión',

@@ -110,6 +110,9 @@ export const fr = (): Catalogue => ({
   showfilesExpired: 'Ce navigateur de fichiers a expiré. Renvoie /showfiles.',
   restarting: '🔄 Redémarrage…',
   restartDone: '✅ Redémarrage terminé.',
+  agentsFileProblems: (lines) => `⚠️ agents.json : ces entrées n’ont pas été démarrées :\n${lines}`,
+  agentNotRunning: (agent) => `⏸ L’agent « ${agent} » ne tourne pas en ce moment. Vos messages sont conservés et recevront une réponse dès qu’il tournera à nouveau. Démarrez-le depuis le chat de l’agent principal avec /agent_start ${agent}.`,
+  memoryLimitRestarted: (agent, usedMiB, limitMiB) => `⚠️ L’agent « ${agent} » a utilisé ${usedMiB} Mio (limite ${limitMiB} Mio, memory_limit_mb) et a été redémarré. Les messages en attente sont conservés.`,
   commands: {
     new: 'Nouvelle session',
     reset: 'Réinitialiser session',

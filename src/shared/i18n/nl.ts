@@ -110,6 +110,9 @@ export const nl = (): Catalogue => ({
   showfilesExpired: 'Deze bestandsbrowser is verlopen. Stuur /showfiles opnieuw.',
   restarting: '🔄 Herstarten…',
   restartDone: '✅ Herstart voltooid.',
+  agentsFileProblems: (lines) => `⚠️ agents.json: deze items zijn niet gestart:\n${lines}`,
+  agentNotRunning: (agent) => `⏸ De agent “${agent}” draait nu niet. Je berichten blijven bewaard en worden beantwoord zodra hij weer draait. Start hem in de chat van de hoofdagent met /agent_start ${agent}.`,
+  memoryLimitRestarted: (agent, usedMiB, limitMiB) => `⚠️ De agent “${agent}” gebruikte ${usedMiB} MiB (limiet ${limitMiB} MiB, memory_limit_mb) en is herstart. Berichten in de wachtrij blijven bewaard.`,
   commands: {
     new: 'Nieuwe sessie',
     reset: 'Sessie resetten',

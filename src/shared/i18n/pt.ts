@@ -110,6 +110,9 @@ export const pt = (): Catalogue => ({
   showfilesExpired: 'Este navegador de ficheiros expirou. Envia /showfiles de novo.',
   restarting: '🔄 A reiniciar…',
   restartDone: '✅ Reinício concluído.',
+  agentsFileProblems: (lines) => `⚠️ agents.json: estas entradas não foram iniciadas:\n${lines}`,
+  agentNotRunning: (agent) => `⏸ O agente “${agent}” não está em execução agora. Suas mensagens ficam guardadas e serão respondidas quando ele voltar a rodar. Inicie-o no chat do agente principal com /agent_start ${agent}.`,
+  memoryLimitRestarted: (agent, usedMiB, limitMiB) => `⚠️ O agente “${agent}” usou ${usedMiB} MiB (limite ${limitMiB} MiB, memory_limit_mb) e foi reiniciado. As mensagens na fila são mantidas.`,
   commands: {
     new: 'Nova sessão',
     reset: 'Repor sessão',

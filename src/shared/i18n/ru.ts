@@ -110,6 +110,9 @@ export const ru = (): Catalogue => ({
   showfilesExpired: 'Этот обзор файлов устарел. Отправьте /showfiles ещё раз.',
   restarting: '🔄 Перезапуск…',
   restartDone: '✅ Перезапуск завершён.',
+  agentsFileProblems: (lines) => `⚠️ agents.json: эти записи не запущены:\n${lines}`,
+  agentNotRunning: (agent) => `⏸ Агент «${agent}» сейчас не работает. Ваши сообщения сохранены, ответ придёт, когда он снова запустится. Запустите его в чате главного агента командой /agent_start ${agent}.`,
+  memoryLimitRestarted: (agent, usedMiB, limitMiB) => `⚠️ Агент «${agent}» занял ${usedMiB} МиБ (лимит ${limitMiB} МиБ, memory_limit_mb) и был перезапущен. Сообщения в очереди сохранены.`,
   commands: {
     new: 'Новая сессия',
     reset: 'Сбросить сессию',

@@ -10,7 +10,7 @@ export type AgentConfigs = { main: Config; agents: AgentEntry[] };
 export async function loadAllConfigs(mainHome: string): Promise<AgentConfigs> {
   const paths = mainPaths(mainHome);
   const { config } = await loadConfig(paths.configFile);
-  const { agents } = await loadAgentsFile(paths.agentsFile);
+  const { agents } = await loadAgentsFile(paths.agentsFile, { mainTelegramToken: config.telegram_token });
   return { main: config, agents };
 }
 

@@ -123,7 +123,7 @@ async function start(ctx: WorkerContext): Promise<void> {
     },
     queueUpdate: (chat, inboundIds, outcome, started) =>
       ctx.peer.notify('queueUpdate', { agent: name, chat, inboundIds, outcome, turnId: started?.turnId ?? null, replyTo: started?.replyTo ?? null }, { target: 'transport' }),
-    admin: { matches: isAgentAdminCommand, run: (text) => runAgentAdmin(ctx.peer, name, text) },
+    admin: { matches: isAgentAdminCommand, run: (text) => runAgentAdmin({ peer: ctx.peer, self: name, text, mainHome }) },
     // Issue 7: /upgrade checks npm, installs, and has the supervisor replace the process.
     upgrade: {
       home: mainHome,

@@ -22,6 +22,7 @@ import { startWebhookServer, type WebhookServer } from './webhook-server.js';
 // Internal API for the agents' tool scripts (issue 6) ------------------------------------------------
 import type { InternalApi } from './internal-api/server.js';
 import { startInternalApiFor } from './internal-api/wire.js';
+import { listenOnConfiguredOrFreePort } from './internal-api/listen.js';
 // End internal API import --------------------------------------------------------------------------
 
 /** Extra time a heartbeat poll gets on the bus beyond the CLI timeout (ms). */
@@ -43,10 +44,53 @@ function configOf(name: string, home: string): Config {
   return configOfAgent(configs, name, home);
 }
 
-function runtimeOf(name: string): AgentRuntime {
+/** The agent's runtime; an agent just added to agents.json is set up first (its announcement may still be on the way). */
+async function runtimeOf(ctx: WorkerContext, name: string): Promise<AgentRuntime> {
+  if (!agents.has(name)) await reloadAgents(ctx);
   const runtime = agents.get(name);
   if (!runtime) throw new Error(`no agent "${name}" in this scheduler`);
   return runtime;
+}
+
+let agentSync: Promise<void> = Promise.resolve();
+
+/**
+ * Re-reads config.json and agents.json and follows the agent set: an added agent gets its cron
+ * jobs, webhooks, heartbeat and cleanup at once, a removed one loses them. Calls are serialised.
+ */
+function reloadAgents(ctx: WorkerContext): Promise<void> {
+  agentSync = agentSync.then(async () => {
+    try {
+      configs = await loadAllConfigs(ctx.home);
+    } catch (error) {
+      ctx.log.warn({ err: error }, 'config reload failed; keeping the previous config');
+      return;
+    }
+    const wanted = new Set(['main', ...configs.agents.map((a) => a.name)]);
+    for (const name of [...agents.keys()]) {
+      if (!wanted.has(name)) await stopAgent(ctx, name);
+    }
+    for (const name of wanted) {
+      if (agents.has(name)) continue;
+      try {
+        await startAgent(ctx, name);
+        ctx.log.info({ agent: name, hooks: agents.get(name)?.host.hookIds().length ?? 0 }, 'automation started for an added agent');
+      } catch (error) {
+        ctx.log.error({ err: error, agent: name }, 'automation of an added agent could not start');
+      }
+    }
+  }).catch((error: unknown) => ctx.log.error({ err: error }, 'following agents.json failed'));
+  return agentSync;
+}
+
+async function stopAgent(ctx: WorkerContext, name: string): Promise<void> {
+  const runtime = agents.get(name);
+  if (!runtime) return;
+  agents.delete(name);
+  runtime.heartbeat.stop();
+  runtime.cleanup.stop();
+  await runtime.host.stop().catch((error: unknown) => ctx.log.warn({ err: error, agent: name }, 'cron of a removed agent did not stop cleanly'));
+  ctx.log.info({ agent: name }, 'automation stopped for a removed agent');
 }
 
 async function startAgent(ctx: WorkerContext, name: string): Promise<void> {
@@ -129,6 +173,17 @@ async function startWebhooks(ctx: WorkerContext): Promise<void> {
   });
 }
 
+/** The internal API for the agents' tool scripts; see listen.ts for the port. */
+function startInternalApiOnFreePort(ctx: WorkerContext): Promise<InternalApi | null> {
+  const agentNames = () => ['main', ...(configs?.agents.map((a) => a.name) ?? [])];
+  return listenOnConfiguredOrFreePort({
+    home: ctx.home,
+    configured: configOf('main', ctx.home).interagent_port,
+    start: (port) => startInternalApiFor(ctx, () => ({ ...configOf('main', ctx.home), interagent_port: port }), agentNames),
+    log: ctx.log,
+  });
+}
+
 /** Source checkouts are not upgraded through the registry (automation.md §5: upgradeable installs only). */
 function isSourceCheckout(): boolean {
   const root = packageInfo().root;
@@ -159,34 +214,29 @@ void runWorker({
   start: async (ctx) => {
     configs = await loadAllConfigs(ctx.home);
     for (const name of ['main', ...configs.agents.map((a) => a.name)]) await startAgent(ctx, name);
-    await startWebhooks(ctx);
+    // A webhook port held by another program (or another ductor home) leaves cron and the rest running.
+    await startWebhooks(ctx).catch((error: unknown) => {
+      const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      ctx.log.error({ err: error, key: 'webhooks.port' }, inUse ? 'webhook port in use (another ductor home?); webhooks are off until webhooks.port is changed and ductor restarted' : 'webhook server could not start');
+    });
     startUpdateCheck(ctx);
-    // Internal API (issue 6): a port already in use leaves cron and webhooks running; the tools then fail with a clear error.
-    try {
-      internalApi = await startInternalApiFor(ctx, () => configOf('main', ctx.home), () => ['main', ...(configs?.agents.map((a) => a.name) ?? [])]);
-    } catch (error) {
-      ctx.log.error({ err: error }, 'internal API could not start; agent and task tools will not work');
-    }
+    // The internal API for the agent and task tools; a taken port is replaced by a free one.
+    internalApi = await startInternalApiOnFreePort(ctx);
     // End internal API ---------------------------------------------------------------------------
   },
   handlers: (ctx) => ({
     runCronNow: async ({ agent, jobId }) => {
-      const { host } = runtimeOf(agent);
+      const { host } = await runtimeOf(ctx, agent);
       await host.checkNow();
       const result = await host.cron.trigger(jobId);
       return result.ran ? { ran: true, status: result.outcome.status } : { ran: false, status: result.reason };
     },
     reloadAutomation: async ({ agent }) => {
-      const { host } = runtimeOf(agent);
+      const { host } = await runtimeOf(ctx, agent);
       return { jobs: await host.reloadJobs(), hooks: await host.reloadHooks() };
     },
     configChanged: async ({ hot }) => {
-      try {
-        configs = await loadAllConfigs(ctx.home);
-      } catch (error) {
-        ctx.log.warn({ err: error }, 'config reload failed; keeping the previous config');
-        return;
-      }
+      await reloadAgents(ctx);
       if (hot.includes('user_timezone')) {
         for (const { host } of agents.values()) await host.onConfigChanged();
       }

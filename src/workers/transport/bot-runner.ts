@@ -5,12 +5,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../shared/config/schema.js';
-import { RpcError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { catalogue } from '../../shared/i18n/index.js';
 import { mainPaths, subAgentHome } from '../../shared/paths.js';
 import type { ChatRef, Delivery, Inbound, StreamEvent as BusStreamEvent } from '../../shared/rpc/conversation-schemas.js';
-import { RPC_TARGET_UNAVAILABLE } from '../../shared/rpc/errors.js';
 import type { RpcPeer } from '../../shared/rpc/peer.js';
 import { agentTarget } from '../../shared/rpc/targets.js';
 import { botCommands } from './bot-commands.js';
@@ -22,6 +20,7 @@ import { FileBrowser } from './showfiles.js';
 import { consumeRestartSentinel, consumeUpgradeSentinelAndReport, handleLocally } from './transport-commands.js';
 import type { DeliveryLog } from './delivery-log.js';
 import { classifyUpdate, type AccessPolicy } from './ingress.js';
+import { AgentDownHold } from './agent-down-hold.js';
 import { Outboxes, type ChatOutbox } from './outbox.js';
 import { UpdatePoller } from './polling.js';
 import { sendFormatted } from './send-formatted.js';
@@ -175,14 +174,8 @@ export class BotRunner {
         if (decision.inbound.kind === 'callback') await this.bot.answerCallbackQuery(decision.inbound.id.slice(3)).catch(() => undefined);
         const inbound = await this.prepareInbound(decision.inbound, decision.media, update);
         if (!inbound) return;
-        let ack;
-        try {
-          ack = await this.options.peer.request('inbound', inbound, { target: agentTarget(this.agent), timeoutMs: ACK_TIMEOUT_MS });
-        } catch (error) {
-          // The agent is down or slow: fail the batch so the update is fetched again later.
-          if (error instanceof RpcError && error.rpcCode === RPC_TARGET_UNAVAILABLE) log.warn({ agent: this.agent }, 'agent unavailable; update kept for redelivery');
-          throw error;
-        }
+        // A slow agent fails the batch (fetched again later); a stopped one holds it until it starts.
+        const ack = await this.sendInbound(inbound);
         if (ack.queuedBehind > 0 && inbound.kind === 'message') await this.showQueued(inbound.id, inbound.chat, inbound.messageId);
         return;
       }
@@ -302,7 +295,17 @@ export class BotRunner {
     const media = inbounds.flatMap((d) => d.media);
     const inbound = await this.prepareInbound({ ...first.inbound, text }, media, merged);
     if (!inbound) return;
-    await this.options.peer.request('inbound', inbound, { target: agentTarget(this.agent), timeoutMs: ACK_TIMEOUT_MS });
+    await this.sendInbound(inbound);
+  }
+
+  private downHold: AgentDownHold | null = null;
+
+  private sendInbound(inbound: Inbound) {
+    this.downHold ??= new AgentDownHold({
+      agent: this.agent, log: this.options.log, signal: this.stopper.signal,
+      tell: (chat, replyTo) => this.outboxFor(chat).send({ text: this.text().agentNotRunning(this.agent), threadId: chat.topicId ?? undefined, replyToMessageId: replyTo ?? undefined }),
+    });
+    return this.downHold.send(inbound.chat, inbound.messageId, () => this.options.peer.request('inbound', inbound, { target: agentTarget(this.agent), timeoutMs: ACK_TIMEOUT_MS }));
   }
 
   /**

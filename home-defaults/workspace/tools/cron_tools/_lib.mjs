@@ -141,12 +141,26 @@ export function updateRegistry(file, key, change) {
   });
 }
 
+/**
+ * The settings this agent runs with: config.json of its home, overlaid with $DUCTOR_SETTINGS, the
+ * effective values ductor gives the CLI (a sub-agent has no config.json; it inherits main's).
+ */
 export function readConfig() {
+  let file = {};
   try {
-    return JSON.parse(readFileSync(paths().config, 'utf8'));
+    file = JSON.parse(readFileSync(paths().config, 'utf8'));
   } catch {
-    return {}; // no readable config: callers fall back to defaults
+    // no readable config: the settings from the environment, else defaults
   }
+  let given = {};
+  try {
+    given = process.env.DUCTOR_SETTINGS ? JSON.parse(process.env.DUCTOR_SETTINGS) : {};
+  } catch {
+    given = {};
+  }
+  if (typeof file !== 'object' || file === null) file = {};
+  if (typeof given !== 'object' || given === null) return file;
+  return { ...file, ...given, webhooks: { ...(file.webhooks ?? {}), ...(given.webhooks ?? {}) } };
 }
 
 export function nowIso() {

@@ -1,9 +1,12 @@
 /**
- * `/agents`, `/agent_start`, `/agent_stop`, `/agent_restart` (main agent only): the sub-agents'
- * health from the supervisor, and starting, stopping or restarting one of them.
+ * `/agents` (any agent): every agent's state, pid, uptime, restarts and memory against its limit;
+ * `/agent_start`, `/agent_stop`, `/agent_restart` (main agent only): control one sub-agent.
  */
 import type { WorkerStatus } from '../../../shared/rpc/contract.js';
 import type { RpcPeer } from '../../../shared/rpc/peer.js';
+import { memoryLimitOf } from '../../../shared/config/agent-config.js';
+import { formatUptime, residentMiB } from '../../../shared/proc-memory.js';
+import { loadAllConfigs } from '../../../shared/worker/effective-config.js';
 import type { Reply } from './commands.js';
 
 const ADMIN = /^\/(agents|agent_start|agent_stop|agent_restart)(?:@\w+)?(?:\s+(\S+))?\s*$/i;
@@ -12,17 +15,22 @@ export function isAgentAdminCommand(text: string): boolean {
   return ADMIN.test(text.trim());
 }
 
-export async function runAgentAdmin(peer: RpcPeer, self: string, text: string): Promise<Reply> {
+export type AgentAdminOptions = { peer: RpcPeer; self: string; text: string; mainHome: string };
+
+export async function runAgentAdmin(options: AgentAdminOptions): Promise<Reply> {
+  const { peer, self, text } = options;
   const plain = (t: string): Reply => ({ text: t, format: 'plain', buttons: [] });
-  if (self !== 'main') return plain('Sub-agents are managed from the main agent.');
   const match = ADMIN.exec(text.trim())!;
   const command = match[1]!.toLowerCase();
   const name = match[2];
+  // The list is useful in every agent's chat; starting and stopping is the main agent's job.
   if (command === 'agents') {
     const status = await peer.request('status', {});
     const agents = status.workers.filter((w) => w.role === 'agent');
-    return plain(['Agents:', ...agents.map(describe)].join('\n'));
+    const limitOf = await memoryLimits(options.mainHome);
+    return plain(['Agents:', ...agents.map((w) => describe(w, limitOf))].join('\n'));
   }
+  if (self !== 'main') return plain('Sub-agents are managed from the main agent.');
   if (!name) return plain(`Usage: /${command} <name>`);
   if (name === 'main') return plain('The main agent is restarted with /restart.');
   const action = command === 'agent_start' ? 'start' : command === 'agent_stop' ? 'stop' : 'restart';
@@ -30,8 +38,26 @@ export async function runAgentAdmin(peer: RpcPeer, self: string, text: string): 
   return plain(result.worker ? `${name}: ${result.worker.state}` : `No agent named "${name}" in agents.json.`);
 }
 
-function describe(w: WorkerStatus): string {
+/** Each agent's memory limit (MiB); null when the config cannot be read just now. */
+async function memoryLimits(mainHome: string): Promise<(agent: string) => number | null> {
+  try {
+    const all = await loadAllConfigs(mainHome);
+    return (agent) => memoryLimitOf(all.main, all.agents, agent);
+  } catch {
+    return () => null;
+  }
+}
+
+function describe(w: WorkerStatus, limitOf: (agent: string) => number | null): string {
   const mark = w.state === 'ready' ? '●' : w.state === 'starting' || w.state === 'backoff' ? '◐' : w.state === 'crashed' ? '✖' : '○';
-  const uptime = w.uptimeMs === null ? '' : `, up ${Math.round(w.uptimeMs / 60_000)} min`;
-  return `${mark} ${w.agent ?? w.id} — ${w.agent === 'main' ? 'main' : 'sub'}, ${w.state}${uptime}, restarts ${w.restarts}`;
+  const agent = w.agent ?? w.id;
+  const parts = [`${agent === 'main' ? 'main' : 'sub'}, ${w.state}`];
+  if (w.pid !== null) parts.push(`pid ${w.pid}`);
+  if (w.uptimeMs !== null) parts.push(`up ${formatUptime(w.uptimeMs)}`);
+  parts.push(`restarts ${w.restarts}`);
+  const used = w.pid === null ? null : residentMiB(w.pid);
+  const limit = limitOf(agent);
+  if (used !== null) parts.push(`${Math.round(used)} MB${limit === null ? '' : ` of ${limit} MB`}`);
+  else if (limit !== null) parts.push(`limit ${limit} MB`);
+  return `${mark} ${agent} — ${parts.join(', ')}`;
 }
