@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import { runTurn, type NormalizedEvent, type TurnRequest, type TurnResult } from '../../src/workers/agent/providers/provider.js';
 import type { ProviderName } from '../../src/workers/agent/providers/events.js';
 import { functionCallOutput, startOpenAiMock, userTexts, type OpenAiMock, type OpenAiReply, type OpenAiRequest } from '../helpers/model-mock-openai.js';
+import { writeGeminiResponses } from '../helpers/model-mock-gemini.js';
+import { join } from 'node:path';
 import { startEgressTrap, type EgressTrap } from '../helpers/model-mock-egress.js';
-import { makeRealCliHome, realBinary, realCliSkipReason, removeRealCliHome, setEgressEnv, type RealCliHome } from './real-cli-env.js';
+import { makeRealCliHome, prepareGeminiHome, realBinary, realCliSkipReason, removeRealCliHome, setEgressEnv, type RealCliHome } from './real-cli-env.js';
 
 const skip = realCliSkipReason();
 const TEST_TIMEOUT_MS = 90_000;
@@ -66,6 +68,31 @@ describe('real CLIs: answers and errors as the user reads them', { skip, concurr
       assert.equal(result.text, 'Done: the answer is 42.');
       assert.equal(streamedText(events), result.text);
       assert.ok(events.some((e) => e.type === 'tool_use' && e.toolName === 'Bash'), 'the tool ran');
+    });
+  });
+
+  describe('gemini', { concurrency: 1 }, () => {
+    const homes: RealCliHome[] = [];
+    after(() => {
+      for (const h of homes) removeRealCliHome(h);
+    });
+    async function geminiHome(): Promise<RealCliHome> {
+      const h = makeRealCliHome('gemini');
+      homes.push(h);
+      await prepareGeminiHome(h.home);
+      return h;
+    }
+
+    test('text before a tool call, text after it: the final text is the streamed text, blocks apart', { timeout: TEST_TIMEOUT_MS }, async () => {
+      const h = await geminiHome();
+      const file = await writeGeminiResponses(join(h.home, 'model'), 'two-blocks', [
+        { kind: 'function_call', name: 'run_shell_command', args: { command: 'echo from-the-shell' }, text: 'Let me check.' },
+        { kind: 'text', chunks: ['The shell said ', 'from-the-shell.'] },
+      ]);
+      const { result, events } = await run(request('gemini', h, { prompt: 'please run', model: 'gemini-2.5-flash', cliParameters: ['--fake-responses-non-strict', file] }));
+      assert.equal(result.isError, false, `${result.errorMessage ?? ''}\n${result.stderrTail}`);
+      assert.equal(result.text, 'Let me check.\n\nThe shell said from-the-shell.');
+      assert.equal(streamedText(events), result.text, 'what the user saw streaming is the answer');
     });
   });
 });

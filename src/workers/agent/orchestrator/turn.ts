@@ -88,11 +88,9 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
     );
   };
 
-  // Text blocks separated by tool use arrive as separate deltas with nothing between them.
+  // The parsers stream the answer with its separators (the final text is the streamed text).
   let textSoFar = false;
-  let breakBeforeText = false;
   const onEvent = (event: NormalizedEvent) => {
-    if (event.type === 'tool_use' || event.type === 'tool_result') breakBeforeText = textSoFar;
     switch (event.type) {
       case 'session':
         void deps.sessions.captureSessionId(key, target.provider, event.sessionId, resolved.epoch).catch((error: unknown) => log.warn({ err: error }, 'could not store the session id'));
@@ -100,9 +98,8 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
       case 'text_delta':
         if (!event.text) break;
         if (!textSoFar) log.debug({ inbound: inbound.id, at: Date.now() }, 'first text');
-        coalescer.push({ kind: 'text', text: breakBeforeText ? `\n\n${event.text}` : event.text });
+        coalescer.push({ kind: 'text', text: event.text });
         textSoFar = true;
-        breakBeforeText = false;
         break;
       case 'tool_use':
         coalescer.push({ kind: 'tool', name: event.toolName });

@@ -61,12 +61,15 @@ export class ClaudeParser implements StreamParser {
     );
   }
 
-  /** Text kept for a run that never prints its result line; messages are separated by a blank line. */
-  private accumulate(text: string, messageId: string | undefined): void {
-    if (this.outcome.sawResult) return;
-    if (!this.outcome.text.isEmpty && messageId !== this.lastTextMessageId) this.outcome.text.append('\n\n');
-    this.outcome.text.append(text);
+  /**
+   * Keeps one text block and returns the delta to stream: text of a new message (one after a tool
+   * call) is separated by a blank line, in the kept text and in the stream alike.
+   */
+  private accumulate(text: string, messageId: string | undefined): string {
+    if (messageId !== this.lastTextMessageId) this.outcome.text.breakBlock();
     this.lastTextMessageId = messageId;
+    if (this.outcome.sawResult) return text;
+    return this.outcome.text.appendDelta(text);
   }
 
   private emit(event: NormalizedEvent): void {
@@ -123,10 +126,7 @@ export class ClaudeParser implements StreamParser {
         case 'text': {
           const text = str(block.text);
           // With --include-partial-messages the same text already arrived as deltas.
-          if (text !== undefined && text !== '' && !this.streamedText) {
-            this.accumulate(text, str(message?.id));
-            this.emit({ type: 'text_delta', text });
-          }
+          if (text !== undefined && text !== '' && !this.streamedText) this.emit({ type: 'text_delta', text: this.accumulate(text, str(message?.id)) });
           break;
         }
         case 'tool_use': {
@@ -188,7 +188,11 @@ export class ClaudeParser implements StreamParser {
       o.text.set('');
       o.errorMessage = resultText !== undefined && resultText !== '' ? resultText : errors.length > 0 ? errors.join('; ') : `claude ended with ${str(msg.subtype) ?? 'an error'}`;
     } else {
-      o.text.set(resultText ?? '');
+      // The answer is what was streamed when it ends with claude's final text (the result repeats
+      // only the last message; the narration before the tools was shown and stays).
+      const streamed = o.text.toString();
+      if (resultText !== undefined && !(streamed !== '' && streamed.trimEnd().endsWith(resultText.trim()))) o.text.set(resultText);
+      else if (streamed === '') o.text.set(resultText ?? '');
       o.errorMessage = null;
     }
     const usage = obj(msg.usage);

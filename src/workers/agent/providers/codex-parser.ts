@@ -161,6 +161,7 @@ export class CodexParser implements StreamParser {
     }
     if (phase !== 'item.updated' && (id === undefined || !this.toolIds.has(id))) {
       if (id !== undefined) this.toolIds.add(id);
+      this.outcome.text.breakBlock();
       // Narration right before a tool call is thinking aloud, not an answer: hold it back from
       // the stream, but keep it in case the turn ends without another message.
       if (this.buffered !== null) this.heldAsNarration = this.buffered;
@@ -191,9 +192,7 @@ export class CodexParser implements StreamParser {
 
   /** Adds one agent message to the answer and streams it (messages are joined by a line break). */
   private appendText(text: string): void {
-    const delta = this.outcome.text.isEmpty ? text : `\n${text}`;
-    this.outcome.text.append(delta);
-    this.options.emit({ type: 'text_delta', text: delta });
+    this.options.emit({ type: 'text_delta', text: this.outcome.text.appendDelta(text, '\n') });
   }
 }
 
