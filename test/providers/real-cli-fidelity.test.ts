@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { runTurn, type NormalizedEvent, type TurnRequest, type TurnResult } from '../../src/workers/agent/providers/provider.js';
 import type { ProviderName } from '../../src/workers/agent/providers/events.js';
 import { functionCallOutput, startOpenAiMock, userTexts, type OpenAiMock, type OpenAiReply, type OpenAiRequest } from '../helpers/model-mock-openai.js';
-import { writeGeminiResponses } from '../helpers/model-mock-gemini.js';
+import { startGeminiErrorMock, writeGeminiResponses } from '../helpers/model-mock-gemini.js';
+import { startAnthropicMock, type AnthropicMock } from '../helpers/model-mock-anthropic.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { join } from 'node:path';
 import { startEgressTrap, type EgressTrap } from '../helpers/model-mock-egress.js';
 import { makeRealCliHome, prepareGeminiHome, realBinary, realCliSkipReason, removeRealCliHome, setEgressEnv, type RealCliHome } from './real-cli-env.js';
@@ -45,6 +47,8 @@ describe('real CLIs: answers and errors as the user reads them', { skip, concurr
         // The answer comes with a tool call; after the tool the model says nothing more.
         return ran ? { kind: 'items', items: [] } : { kind: 'items', items: [{ type: 'message', text: 'Done: the answer is 42.' }, { type: 'function_call', name: 'exec_command', arguments: { cmd: 'echo cleanup' } }] };
       }
+      if (said.includes('bad request')) return { kind: 'error', status: 400, message: 'Invalid value for model: bogus', code: 'invalid_value' };
+      if (said.includes('hang')) return { kind: 'hang' };
       return { kind: 'text', text: 'unused' };
     }
     let mock: OpenAiMock;
@@ -69,9 +73,28 @@ describe('real CLIs: answers and errors as the user reads them', { skip, concurr
       assert.equal(streamedText(events), result.text);
       assert.ok(events.some((e) => e.type === 'tool_use' && e.toolName === 'Bash'), 'the tool ran');
     });
+
+    test('HTTP 400 from the model: the inner message, not the raw JSON body', { timeout: TEST_TIMEOUT_MS }, async () => {
+      const { result } = await run(request('codex', home(), { prompt: 'bad request', model: 'gpt-5.5' }));
+      assert.equal(result.isError, true);
+      assert.equal(result.errorMessage, 'Invalid value for model: bogus (invalid_value)');
+    });
+
+    test('our interrupt (SIGINT, as Esc): an interruption, not an error; the thread is kept', { timeout: TEST_TIMEOUT_MS }, async () => {
+      const before = mock.responseRequests().length;
+      const interrupt = new AbortController();
+      const pending = runTurn(request('codex', home(), { prompt: 'hang please', model: 'gpt-5.5', interruptSignal: interrupt.signal }), () => undefined);
+      await waitFor(() => mock.responseRequests().length > before, { timeoutMs: TURN_TIMEOUT_MS, message: 'codex to ask the model' });
+      interrupt.abort();
+      const result = await pending;
+      assert.equal(result.interrupted, true);
+      assert.equal(result.isError, false, result.errorMessage ?? '');
+      assert.equal(result.aborted, false);
+      assert.match(result.sessionId ?? '', /^[0-9a-f-]{36}$/, 'the thread id is kept for the next turn');
+    });
   });
 
-  describe('gemini', { concurrency: 1 }, () => {
+  describe('gemini', { concurrency: true }, () => {
     const homes: RealCliHome[] = [];
     after(() => {
       for (const h of homes) removeRealCliHome(h);
@@ -93,6 +116,62 @@ describe('real CLIs: answers and errors as the user reads them', { skip, concurr
       assert.equal(result.isError, false, `${result.errorMessage ?? ''}\n${result.stderrTail}`);
       assert.equal(result.text, 'Let me check.\n\nThe shell said from-the-shell.');
       assert.equal(streamedText(events), result.text, 'what the user saw streaming is the answer');
+    });
+
+    test('a rejected API key (HTTP 400 API_KEY_INVALID): the login hint, not a JSON body', { timeout: TEST_TIMEOUT_MS }, async () => {
+      const api = await startGeminiErrorMock('bad_key');
+      try {
+        const h = await geminiHome();
+        const { result } = await run(request('gemini', h, { prompt: 'hello', model: 'gemini-2.5-flash', env: { ...h.env, GOOGLE_GEMINI_BASE_URL: api.url } }));
+        assert.ok(api.hits() > 0, 'gemini called the mock');
+        assert.equal(result.isError, true);
+        assert.equal(result.authRequired, true);
+        assert.match(result.errorMessage ?? '', /Gemini is not logged in/);
+        assert.doesNotMatch(result.errorMessage ?? '', /[{}]/);
+      } finally {
+        await api.close();
+      }
+    });
+
+    test('HTTP 429: "rate limited, retrying" while gemini retries, and the timeout names rate limiting', { timeout: 110_000 }, async () => {
+      const api = await startGeminiErrorMock('rate_limited');
+      try {
+        const h = await geminiHome();
+        const events: NormalizedEvent[] = [];
+        const result = await runTurn(request('gemini', h, { prompt: 'hello', model: 'gemini-2.5-flash', timeoutMs: 60_000, env: { ...h.env, GOOGLE_GEMINI_BASE_URL: api.url } }), (e) => events.push(e));
+        assert.ok(api.hits() > 0, 'gemini called the mock');
+        assert.ok(events.some((e) => e.type === 'status' && e.status === 'rate limited, retrying'), JSON.stringify(events.map((e) => e.type)));
+        assert.equal(result.timedOut, true);
+        assert.match(result.errorMessage ?? '', /rate limit/i);
+        assert.match(result.failureCause ?? '', /rate limit/i);
+      } finally {
+        await api.close();
+      }
+    });
+  });
+
+  describe('claude', { concurrency: 1 }, () => {
+    let mock: AnthropicMock;
+    const homes: RealCliHome[] = [];
+    before(async () => {
+      mock = await startAnthropicMock({ agent: () => ({ kind: 'error', status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' }) });
+    });
+    after(async () => {
+      await mock.close();
+      for (const h of homes) removeRealCliHome(h);
+    });
+
+    test('our deadline ends claude during its 401 retries: the auth cause is kept', { timeout: TEST_TIMEOUT_MS }, async () => {
+      const h = makeRealCliHome('claude', mock.url);
+      homes.push(h);
+      const events: NormalizedEvent[] = [];
+      const env = { ...h.env, CLAUDE_CODE_MAX_RETRIES: '10' };
+      const result = await runTurn(request('claude', h, { prompt: 'hello', env, timeoutMs: 30_000 }), (e) => events.push(e));
+      assert.ok(events.some((e) => e.type === 'status' && e.status === 'retrying'), 'claude was retrying when the deadline hit');
+      assert.equal(result.timedOut, true);
+      assert.equal(result.authRequired, true);
+      assert.match(result.errorMessage ?? '', /timed out after 30 s/);
+      assert.match(result.errorMessage ?? '', /`claude \/login`/);
     });
   });
 });

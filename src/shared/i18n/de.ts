@@ -16,7 +16,7 @@ export const de = (): Catalogue => ({
   nextMessageUses: (model) => `Die nächste Nachricht nutzt ${model}.`,
   staleSessionNotice: (provider) => `ℹ️ Die bisherige ${provider}-Sitzung ließ sich nicht fortsetzen, daher wurde eine neue gestartet.`,
   sessionReplaced: (reason) => `ℹ️ Neue Sitzung gestartet (${reason}).`,
-  turnTimedOut: (minutes) => `⏱ Die CLI brauchte länger als ${minutes} Min. und wurde gestoppt. Die Sitzung bleibt; schreib einfach weiter.`,
+  turnTimedOut: (seconds) => `⏱ Die CLI brauchte länger als ${seconds < 60 ? `${seconds} Sek.` : `${Math.round(seconds / 60)} Min.`} und wurde gestoppt. Die Sitzung bleibt; schreib einfach weiter.`,
   turnAborted: 'Gestoppt.',
   emptyAnswer: '(Die CLI hat ohne Antwort geendet.)',
   memoryEmpty: 'Die Gedächtnisdatei ist noch leer. Der Agent füllt sie, während ihr redet.',

@@ -16,7 +16,7 @@ export const en = {
   nextMessageUses: (model: string) => `Next message will use ${model}.`,
   staleSessionNotice: (provider: string) => `ℹ️ The previous ${provider} session could not be resumed, so a fresh one was started.`,
   sessionReplaced: (reason: string) => `ℹ️ Started a fresh session (${reason}).`,
-  turnTimedOut: (minutes: number) => `⏱ The CLI took longer than ${minutes} min and was stopped. Your session is kept; send a message to continue.`,
+  turnTimedOut: (seconds: number) => `⏱ The CLI took longer than ${seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`} and was stopped. Your session is kept; send a message to continue.`,
   turnAborted: 'Stopped.',
   emptyAnswer: '(The CLI finished without an answer.)',
   memoryEmpty: 'The memory file is empty so far. The agent fills it as you talk.',

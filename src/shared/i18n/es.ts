@@ -16,7 +16,7 @@ export const es = (): Catalogue => ({
   nextMessageUses: (model) => `El próximo mensaje usará ${model}.`,
   staleSessionNotice: (provider) => `ℹ️ No se pudo reanudar la sesión anterior de ${provider}, así que se empezó una nueva.`,
   sessionReplaced: (reason) => `ℹ️ Se empezó una sesión nueva (${reason}).`,
-  turnTimedOut: (minutes) => `⏱ La CLI tardó más de ${minutes} min y se detuvo. Tu sesión se conserva; envía un mensaje para seguir.`,
+  turnTimedOut: (seconds) => `⏱ La CLI tardó más de ${seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`} y se detuvo. Tu sesión se conserva; envía un mensaje para seguir.`,
   turnAborted: 'Detenido.',
   emptyAnswer: '(La CLI terminó sin respuesta.)',
   memoryEmpty: 'El archivo de memoria aún está vacío. El agente lo llena mientras habláis.',

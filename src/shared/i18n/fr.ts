@@ -16,7 +16,7 @@ export const fr = (): Catalogue => ({
   nextMessageUses: (model) => `Le prochain message utilisera ${model}.`,
   staleSessionNotice: (provider) => `ℹ️ La session ${provider} précédente n’a pas pu être reprise, une nouvelle a été lancée.`,
   sessionReplaced: (reason) => `ℹ️ Nouvelle session lancée (${reason}).`,
-  turnTimedOut: (minutes) => `⏱ La CLI a dépassé ${minutes} min et a été arrêtée. Ta session est conservée ; envoie un message pour continuer.`,
+  turnTimedOut: (seconds) => `⏱ La CLI a dépassé ${seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`} et a été arrêtée. Ta session est conservée ; envoie un message pour continuer.`,
   turnAborted: 'Arrêté.',
   emptyAnswer: '(La CLI a terminé sans réponse.)',
   memoryEmpty: 'Le fichier mémoire est encore vide. L’agent le remplit au fil des échanges.',

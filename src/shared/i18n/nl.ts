@@ -16,7 +16,7 @@ export const nl = (): Catalogue => ({
   nextMessageUses: (model) => `Het volgende bericht gebruikt ${model}.`,
   staleSessionNotice: (provider) => `ℹ️ De vorige ${provider}-sessie kon niet worden hervat, dus is er een nieuwe gestart.`,
   sessionReplaced: (reason) => `ℹ️ Nieuwe sessie gestart (${reason}).`,
-  turnTimedOut: (minutes) => `⏱ De CLI deed er langer dan ${minutes} min over en is gestopt. Je sessie blijft; stuur een bericht om door te gaan.`,
+  turnTimedOut: (seconds) => `⏱ De CLI deed er langer dan ${seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`} over en is gestopt. Je sessie blijft; stuur een bericht om door te gaan.`,
   turnAborted: 'Gestopt.',
   emptyAnswer: '(De CLI is gestopt zonder antwoord.)',
   memoryEmpty: 'Het geheugenbestand is nog leeg. De agent vult het terwijl jullie praten.',

@@ -16,7 +16,7 @@ export const pt = (): Catalogue => ({
   nextMessageUses: (model) => `A próxima mensagem usa ${model}.`,
   staleSessionNotice: (provider) => `ℹ️ Não foi possível retomar a sessão anterior de ${provider}, por isso começou uma nova.`,
   sessionReplaced: (reason) => `ℹ️ Nova sessão iniciada (${reason}).`,
-  turnTimedOut: (minutes) => `⏱ A CLI demorou mais de ${minutes} min e foi parada. A sessão mantém-se; envia uma mensagem para continuar.`,
+  turnTimedOut: (seconds) => `⏱ A CLI demorou mais de ${seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`} e foi parada. A sessão mantém-se; envia uma mensagem para continuar.`,
   turnAborted: 'Parado.',
   emptyAnswer: '(A CLI terminou sem resposta.)',
   memoryEmpty: 'O ficheiro de memória ainda está vazio. O agente preenche-o enquanto conversam.',

@@ -16,7 +16,7 @@ export const ru = (): Catalogue => ({
   nextMessageUses: (model) => `Следующее сообщение использует ${model}.`,
   staleSessionNotice: (provider) => `ℹ️ Прежнюю сессию ${provider} не удалось продолжить, поэтому начата новая.`,
   sessionReplaced: (reason) => `ℹ️ Начата новая сессия (${reason}).`,
-  turnTimedOut: (minutes) => `⏱ CLI работала дольше ${minutes} мин и была остановлена. Сессия сохранена; напишите, чтобы продолжить.`,
+  turnTimedOut: (seconds) => `⏱ CLI работала дольше ${seconds < 60 ? `${seconds} сек` : `${Math.round(seconds / 60)} мин`} и была остановлена. Сессия сохранена; напишите, чтобы продолжить.`,
   turnAborted: 'Остановлено.',
   emptyAnswer: '(CLI завершилась без ответа.)',
   memoryEmpty: 'Файл памяти пока пуст. Агент заполняет его по ходу разговора.',

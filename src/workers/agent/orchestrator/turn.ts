@@ -168,7 +168,8 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
 
 function finalText(result: TurnResult, provider: string, config: Config, notice: string | null): string {
   if (result.aborted) return texts.stopped(provider);
-  if (result.timedOut) return texts.turnTimedOut(Math.round(config.timeouts.normal / 60));
+  // The cause the CLI was retrying when the deadline hit (rate limit, rejected login) stays visible.
+  if (result.timedOut) return [texts.turnTimedOut(config.timeouts.normal), result.failureCause ? `⚠️ ${result.failureCause}` : ''].filter(Boolean).join('\n');
   if (result.isError) return `⚠️ ${result.errorMessage ?? 'The CLI failed.'}`;
   const body = result.text.trim() === '' ? texts.emptyAnswer : result.text;
   return notice ? `${notice}\n\n${body}` : body;

@@ -98,6 +98,10 @@ export class ClaudeParser implements StreamParser {
       }
       case 'api_retry': {
         const status = num(msg.error_status);
+        const error = str(msg.error) ?? 'api error';
+        // Kept for the end: if our deadline stops claude mid-retry, this is why it never answered.
+        this.outcome.retryCause = `${error}${status === undefined ? '' : ` (HTTP ${status})`}`;
+        this.outcome.retryAuth = error === 'authentication_failed' || status === 401;
         this.emit({ type: 'status', status: 'retrying', detail: `${str(msg.error) ?? 'api error'}${status === undefined ? '' : ` (${status})`}` });
         return;
       }

@@ -1,6 +1,7 @@
 /** Codex `exec --json` ThreadEvent lines → normalized events, with the thinking-aloud filter (spec/providers.md §3). */
 import { makeUsage, type NormalizedEvent, type TurnResult } from './events.js';
 import { clip, obj, parseJsonObject, str, type JsonObject } from './json-fields.js';
+import { unwrapApiError } from './failure-text.js';
 import { composeResult, emptyOutcome, type ParserOptions, type ProcessEnd, type StreamParser } from './stream-parser.js';
 
 /** Lines codex prints whenever stdin is not a TTY; noise for the user (spec/providers.md §3). */
@@ -79,7 +80,8 @@ export class CodexParser implements StreamParser {
       }
       case 'turn.failed': {
         this.flush();
-        const message = str(obj(msg.error)?.message) ?? this.lastFailure ?? 'Codex turn failed';
+        const given = str(obj(msg.error)?.message);
+        const message = given === undefined ? this.lastFailure ?? 'Codex turn failed' : unwrapApiError(given);
         this.outcome.sawResult = true;
         this.outcome.isError = true;
         this.outcome.errorMessage = message;
@@ -92,8 +94,8 @@ export class CodexParser implements StreamParser {
           this.emitOther({ type: 'status', status: 'reconnecting', detail: message });
           return;
         }
-        this.lastFailure = message;
-        this.emitOther({ type: 'error', message });
+        this.lastFailure = unwrapApiError(message);
+        this.emitOther({ type: 'error', message: this.lastFailure });
         return;
       }
       default:

@@ -1,6 +1,7 @@
 /** Gemini `--output-format stream-json` lines → normalized events (spec/providers.md §4). */
 import { makeUsage, type NormalizedEvent, type TurnResult } from './events.js';
 import { arr, clip, obj, parseJsonObject, str, type JsonObject } from './json-fields.js';
+import { isRateLimitText, unwrapApiError } from './failure-text.js';
 import { composeResult, emptyOutcome, type ParserOptions, type ProcessEnd, type StreamParser } from './stream-parser.js';
 
 export class GeminiParser implements StreamParser {
@@ -56,6 +57,16 @@ export class GeminiParser implements StreamParser {
     }
   }
 
+  /**
+   * gemini reports each failed model call only on stderr ("Attempt N failed with status 429.
+   * Retrying with backoff..."), while stdout stays silent: tell the user it is rate limited.
+   */
+  onStderr(text: string): void {
+    if (!/attempt \d+ failed/i.test(text) || !isRateLimitText(text)) return;
+    this.outcome.retryCause = 'rate limited (HTTP 429)';
+    this.options.emit({ type: 'status', status: 'rate limited, retrying', detail: 'HTTP 429' });
+  }
+
   finish(end: ProcessEnd): TurnResult {
     return composeResult(this.outcome, end, this.options.resumeSessionId, (_outcome, e) =>
       // No result line after a clean exit: an empty success (spec/providers.md §4).
@@ -101,7 +112,9 @@ export class GeminiParser implements StreamParser {
     if (finalText !== undefined && finalText !== '' && !sameAnswer(o.text.toString(), finalText)) o.text.set(finalText);
     const errorObj = obj(msg.error);
     o.isError = str(msg.status) === 'error' || msg.is_error === true || errorObj !== undefined;
-    o.errorMessage = o.isError ? str(errorObj?.message) ?? this.lastError ?? 'Gemini reported an error' : null;
+    const message = o.isError ? unwrapApiError(str(errorObj?.message) ?? this.lastError ?? 'Gemini reported an error') : null;
+    // Retries used up on HTTP 429: name rate limiting whatever the body says.
+    o.errorMessage = message !== null && isRateLimitText(message) && !/rate.?limit/i.test(message) ? `Rate limited: ${message}` : message;
     const stats = obj(msg.stats);
     o.usage = makeUsage(stats?.input_tokens ?? stats?.input, stats?.output_tokens, stats?.cached);
     const duration = stats?.duration_ms;

@@ -31,6 +31,8 @@ export type TurnRequest = {
   allowedTools?: string[];
   timeoutMs: number;
   inactivityTimeoutMs?: number;
+  /** Aborting it interrupts the CLI with SIGINT (as Esc does) instead of stopping it. */
+  interruptSignal?: AbortSignal;
   /** SIGTERM → SIGKILL delay when a run is stopped. */
   graceMs?: number;
   /** Ask the user for each tool (claude only); default: on for permission modes that would ask. */
