@@ -9,6 +9,7 @@ import { startGeminiErrorMock, writeGeminiResponses } from '../helpers/model-moc
 import { startAnthropicMock, type AnthropicMock } from '../helpers/model-mock-anthropic.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { startEgressTrap, type EgressTrap } from '../helpers/model-mock-egress.js';
 import { makeRealCliHome, prepareGeminiHome, realBinary, realCliSkipReason, removeRealCliHome, setEgressEnv, type RealCliHome } from './real-cli-env.js';
 
@@ -24,6 +25,15 @@ async function run(req: TurnRequest): Promise<{ result: TurnResult; events: Norm
   const events: NormalizedEvent[] = [];
   const result = await runTurn(req, (e) => events.push(e));
   return { result, events };
+}
+
+/** Every file below `dir` (none when it does not exist). */
+function filesUnder(dir: string): string[] {
+  try {
+    return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath ?? e.path, e.name));
+  } catch {
+    return [];
+  }
 }
 
 const streamedText = (events: NormalizedEvent[]) => events.flatMap((e) => (e.type === 'text_delta' ? [e.text] : [])).join('');
@@ -47,6 +57,7 @@ describe('real CLIs: answers and errors as the user reads them', { skip, concurr
         // The answer comes with a tool call; after the tool the model says nothing more.
         return ran ? { kind: 'items', items: [] } : { kind: 'items', items: [{ type: 'message', text: 'Done: the answer is 42.' }, { type: 'function_call', name: 'exec_command', arguments: { cmd: 'echo cleanup' } }] };
       }
+      if (said.includes('one-shot')) return { kind: 'text', text: 'Cron says hi.' };
       if (said.includes('bad request')) return { kind: 'error', status: 400, message: 'Invalid value for model: bogus', code: 'invalid_value' };
       if (said.includes('hang')) return { kind: 'hang' };
       return { kind: 'text', text: 'unused' };
@@ -72,6 +83,16 @@ describe('real CLIs: answers and errors as the user reads them', { skip, concurr
       assert.equal(result.text, 'Done: the answer is 42.');
       assert.equal(streamedText(events), result.text);
       assert.ok(events.some((e) => e.type === 'tool_use' && e.toolName === 'Bash'), 'the tool ran');
+    });
+
+    test('an ephemeral (cron) run answers and leaves no rollout in CODEX_HOME; a chat run does', { timeout: TEST_TIMEOUT_MS }, async () => {
+      const h = home();
+      const eph = await run(request('codex', h, { prompt: 'one-shot', model: 'gpt-5.5', ephemeral: true }));
+      assert.equal(eph.result.text, 'Cron says hi.', eph.result.errorMessage ?? '');
+      assert.deepEqual(filesUnder(join(h.home, '.codex', 'sessions')), [], 'no saved thread');
+      const chat = await run(request('codex', h, { prompt: 'one-shot', model: 'gpt-5.5' }));
+      assert.equal(chat.result.text, 'Cron says hi.');
+      assert.ok(filesUnder(join(h.home, '.codex', 'sessions')).length > 0, 'a chat run saves its thread (the check sees rollouts)');
     });
 
     test('HTTP 400 from the model: the inner message, not the raw JSON body', { timeout: TEST_TIMEOUT_MS }, async () => {
@@ -152,13 +173,27 @@ describe('real CLIs: answers and errors as the user reads them', { skip, concurr
 
   describe('claude', { concurrency: 1 }, () => {
     let mock: AnthropicMock;
+    let okMock: AnthropicMock;
     const homes: RealCliHome[] = [];
     before(async () => {
       mock = await startAnthropicMock({ agent: () => ({ kind: 'error', status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' }) });
+      okMock = await startAnthropicMock({ agent: () => ({ kind: 'text', text: 'Cron says hi.' }) });
     });
     after(async () => {
       await mock.close();
+      await okMock.close();
       for (const h of homes) removeRealCliHome(h);
+    });
+
+    test('an ephemeral (cron) run answers and saves no session; a chat run does', { timeout: TEST_TIMEOUT_MS }, async () => {
+      const h = makeRealCliHome('claude', okMock.url);
+      homes.push(h);
+      const eph = await run(request('claude', h, { prompt: 'one-shot', ephemeral: true }));
+      assert.equal(eph.result.text, 'Cron says hi.', eph.result.errorMessage ?? '');
+      assert.deepEqual(filesUnder(join(h.home, '.claude', 'projects')).filter((f) => f.endsWith('.jsonl')), [], 'no saved session');
+      const chat = await run(request('claude', h, { prompt: 'one-shot' }));
+      assert.equal(chat.result.text, 'Cron says hi.');
+      assert.ok(filesUnder(join(h.home, '.claude', 'projects')).some((f) => f.endsWith('.jsonl')), 'a chat run saves its session (the check sees them)');
     });
 
     test('our deadline ends claude during its 401 retries: the auth cause is kept', { timeout: TEST_TIMEOUT_MS }, async () => {

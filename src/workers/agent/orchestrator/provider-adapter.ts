@@ -53,6 +53,8 @@ export class ProviderAdapter {
         timeoutMs: input.timeoutMs,
         inactivityTimeoutMs: input.inactivityTimeoutMs,
         ...(input.onSpawn ? { onSpawn: input.onSpawn } : {}),
+        ...(input.ephemeral ? { ephemeral: true } : {}),
+        ...(input.interruptSignal ? { interruptSignal: input.interruptSignal } : {}),
         ...(this.debug ? { debug: this.debug } : {}),
         ...(docker ? { docker } : {}),
       },

@@ -24,6 +24,7 @@ export function buildCodexCommand(req: TurnRequest): CliCommand {
   if (req.model !== undefined && req.model !== '') args.push('--model', req.model);
   const effort = effortOf(req);
   if (effort !== undefined) args.push('-c', `model_reasoning_effort=${effort}`);
+  if (req.ephemeral === true && resumeId === undefined) args.push('--ephemeral');
   // The spec leaves cli_parameters off resume runs: they were given to the thread when it started.
   if (resumeId === undefined) args.push(...req.cliParameters);
   args.push('--');
