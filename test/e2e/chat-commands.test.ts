@@ -80,6 +80,18 @@ test('/model switches the model for the chat and the CLI gets it; @model applies
   const stdin = (await rig.cliRuns()).filter((r) => r.event === 'stdin').map((r) => r.stdin ?? '');
   const prompts = [...stdin, ...starts.map((s) => s.argv?.at(-1) ?? '')];
   assert.ok(prompts.some((p) => p.includes('one-off turn') && !p.includes('@haiku')), 'the directive is removed from the prompt');
+
+  // The directive does not stick: the next plain message runs sonnet, and /model still says sonnet.
+  await waitFor(async () => (await rig.cliRuns()).filter((r) => r.event === 'exit').length === 2, { timeoutMs: 15_000 });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'plain again' });
+  await waitFor(async () => (await rig.cliRuns()).filter((r) => r.event === 'start').length === 3, { timeoutMs: 15_000 });
+  const third = (await rig.cliRuns()).filter((r) => r.event === 'start')[2];
+  assert.equal(modelOf(third!.argv), 'sonnet', 'the @haiku turn did not change the chat\'s model');
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: '/model' });
+  await waitFor(() => rig.tg.visible(USER_ID).filter((m) => m.visibleText.includes('Pick one')).length === 2, { timeoutMs: 15_000 });
+  const again = rig.tg.visible(USER_ID).filter((m) => m.visibleText.includes('Pick one')).at(-1)!;
+  assert.match(again.visibleText, /sonnet/);
+  assert.doesNotMatch(again.visibleText, /haiku/);
 });
 
 test('/new starts a fresh session; /status, /memory, /help, /info and /start answer', async (t) => {

@@ -75,7 +75,7 @@ export async function switchModel(deps: CommandDeps, model: string, chat: ChatRe
   const key = sessionKeyOf(chat);
   if (chat.topicId !== null) {
     // Inside a forum topic /model changes only that topic's session target.
-    if (!(await deps.sessions.get(key))) await deps.sessions.resolve(key, target, noStaleness(), target);
+    if (!(await deps.sessions.get(key))) await deps.sessions.resolve(key, target, noStaleness(), null);
     else await deps.sessions.setTarget(key, target);
   } else {
     await deps.saveDefaultModel(model, provider);

@@ -55,7 +55,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
   const config = deps.config();
   const key = sessionKeyOf(inbound.chat);
   const resolved = await deps.sessions.resolveWhileSaving(key, deps.configuredTarget(), freshnessPolicy(config, deps.timeZone()), directive);
-  const target = { provider: resolved.record.provider, model: resolved.record.model, reasoningEffort: resolved.record.reasoning_effort };
+  const target = resolved.target;
   const log = deps.log.child({ chat: inbound.chat.chatId, topic: inbound.chat.topicId, turn: turnId.slice(0, 8) });
   const coalescer = new StreamCoalescer((events) => deps.stream(turnId, inbound.chat, inbound.messageId, events));
   if (resolved.replaced) coalescer.push({ kind: 'status', text: texts.sessionReplaced(resolved.replaced) });
