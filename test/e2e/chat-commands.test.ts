@@ -92,6 +92,10 @@ test('/model switches the model for the chat and the CLI gets it; @model applies
   const again = rig.tg.visible(USER_ID).filter((m) => m.visibleText.includes('Pick one')).at(-1)!;
   assert.match(again.visibleText, /sonnet/);
   assert.doesNotMatch(again.visibleText, /haiku/);
+  // The codex row lists what the installed codex reported (the fake's app-server), not a built-in list.
+  const buttons = (again.replyMarkup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((b) => b.text);
+  assert.ok(buttons.includes('gpt-5.5') && buttons.includes('gpt-5.5-codex-mini'), buttons.join(', '));
+  assert.ok(!buttons.includes('gpt-5.2-codex'), 'no built-in fallback model');
 });
 
 test('/new starts a fresh session; /status, /memory, /help, /info and /start answer', async (t) => {

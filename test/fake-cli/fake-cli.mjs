@@ -244,7 +244,8 @@ class StdinLines {
 
 /** `codex app-server` on stdio: answers initialize and model/list like codex 0.169 (shape from spec/providers.md §3). */
 async function appServer() {
-  record({ event: 'start', cli: 'codex', pid: process.pid, argv: process.argv.slice(2), cwd: process.cwd() });
+  // Not a turn: its own event, so tests counting turn starts do not see model discovery.
+  record({ event: 'app-server', cli: 'codex', pid: process.pid, argv: process.argv.slice(2), cwd: process.cwd() });
   const stdin = new StdinLines();
   for (;;) {
     const line = await stdin.nextLine();

@@ -4,6 +4,7 @@ import { resolveTimezone, updateConfigKeys } from '../../shared/config/load.js';
 import type { Config } from '../../shared/config/schema.js';
 import { packageInfo } from '../../shared/package-info.js';
 import { agentPaths, mainPaths, subAgentHome } from '../../shared/paths.js';
+import { CodexModelCatalog } from './providers/codex-model-catalog.js';
 import type { CorruptReport } from '../../shared/store/json-store.js';
 import { configOfAgent, loadAllConfigs, type AgentConfigs } from '../../shared/worker/effective-config.js';
 import { runWorker, type WorkerContext } from '../../shared/worker/runtime.js';
@@ -55,6 +56,8 @@ function requireService(): AgentService {
   return service;
 }
 
+let codexCatalog: CodexModelCatalog | undefined;
+
 async function start(ctx: WorkerContext): Promise<void> {
   const name = ctx.agent ?? 'main';
   const mainHome = ctx.home;
@@ -79,6 +82,10 @@ async function start(ctx: WorkerContext): Promise<void> {
   sandbox = new TurnSandbox({ mainHome, owner: name === 'main', docker: () => config().docker, log: ctx.log });
   const turnSandbox = sandbox;
   const provider = new ProviderAdapter((msg, fields) => ctx.log.debug(fields ?? {}, msg), () => turnSandbox.decide());
+  // /model offers the models the installed codex lists (cached in the main home's config folder).
+  codexCatalog = new CodexModelCatalog({ cacheFile: join(mainPaths(mainHome).configDir, 'codex_models.json'), onError: (error) => ctx.log.debug({ err: error }, 'codex model discovery failed') });
+  const codexModels = codexCatalog;
+  void codexModels.start().catch((error: unknown) => ctx.log.warn({ err: error }, 'codex model list not loaded'));
   service = new AgentService({
     log: ctx.log,
     journal: new InboxJournal(join(agentHome, 'inbox.json'), onCorrupt),
@@ -108,7 +115,7 @@ async function start(ctx: WorkerContext): Promise<void> {
         else await updateAgentEntry(mainPaths(mainHome).agentsFile, name, { model, provider: providerName });
         configs = await loadAllConfigs(mainHome);
       },
-      codexModels: () => [],
+      codexModels: () => codexModels.ids(),
       // Issue 4: /diagnose asks the supervisor for worker states and reads this agent's log.
       diagnose: (effective) =>
         diagnoseText({
@@ -225,6 +232,7 @@ void runWorker({
   stop: async () => {
     await homeSync?.stop(); // issue 7.6: takes back the skill links it made
     extras?.stop(); // issue 6
+    codexCatalog?.stop();
     await service?.stop();
     await sandbox?.shutdown(); // issue 7: after the CLIs are gone; only the main agent tears down
   },
