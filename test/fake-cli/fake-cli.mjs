@@ -36,6 +36,11 @@ export async function runFakeCli(cli) {
   for (const m of modes) if (m.startsWith('exit=')) exitCode = Number(m.slice(5));
 
   if (modes.has('ignore-term')) process.on('SIGTERM', () => record({ event: 'sigterm-ignored', pid: process.pid }));
+  // Esc / Ctrl-C: the real CLIs end the turn and keep the session (gemini exits 130).
+  process.on('SIGINT', () => {
+    record({ event: 'sigint', pid: process.pid });
+    process.exit(130);
+  });
 
   const streamJsonIn = cli === 'claude' && argv.includes('--input-format') && argv[argv.indexOf('--input-format') + 1] === 'stream-json';
   const stdin = new StdinLines();

@@ -16,6 +16,7 @@ import { fileFromHome } from '../commands/send-file.js';
 import { ingestAttachments, mediaPrompt } from '../media/ingest.js';
 import { audioCommandOf, transcribe } from '../media/transcribe.js';
 import { abortIntent } from './abort-words.js';
+import { TurnControls } from './turn-controls.js';
 import { logInjectionAttempt } from '../../../shared/security/injection-scan.js';
 import { isUpgradeCommand, upgradeCallback, upgradeOffer, type UpgradeDeps } from './upgrade-command.js';
 import { parseCommand, runCommand, switchModel, type CommandDeps, type Reply } from './commands.js';
@@ -59,6 +60,7 @@ export type AgentServiceDeps = {
 
 export class AgentService {
   private readonly queue: ChatQueue;
+  private readonly controls = new TurnControls();
   private readonly albums = new AlbumCollector(({ merged, partIds }) => {
     this.enqueue(merged, merged.text, partIds.filter((id) => id !== merged.id));
   });
@@ -162,7 +164,7 @@ export class AgentService {
   /** Aborts every running turn of this agent (for `/stop_all` from the main agent). */
   stopEverything(reason: string): number {
     const { aborted, dropped } = this.queue.stopAll(reason);
-    void this.deps.journal.finish(dropped);
+    this.discard(dropped);
     return aborted + (this.deps.stopBackground?.() ?? 0); // issue 6: background work stops too
   }
 
@@ -211,10 +213,12 @@ export class AgentService {
   // End automation --------------------------------------------------------------------------------
 
   private enqueue(message: Inbound, text: string, alsoFinish: readonly string[] = []): number {
-    return this.queue.push(laneOf(message.chat), {
+    const lane = laneOf(message.chat);
+    return this.queue.push(lane, {
       id: message.id,
       run: async (signal) => {
         const turnId = randomUUID();
+        const interrupt = this.controls.begin(lane);
         // The running mark (inbox.json) and the session lookup (sessions.json) go to disk at the
         // same time instead of one after the other; the CLI still starts only once the mark is
         // there, so a crash mid-turn offers a retry rather than replaying the message.
@@ -233,8 +237,10 @@ export class AgentService {
             ? { provider: providerForModel(directive.model), model: directive.model, reasoningEffort: this.deps.turn.config().reasoning_effort }
             : null;
           const prompt = directive ? directive.rest : text;
-          await runChatTurn(this.deps.turn, message, message.attachments.length > 0 ? await this.mediaTurnPrompt(message, prompt, signal) : prompt, target, signal, turnId, started);
+          const turnDeps = { ...this.deps.turn, abortNote: (chat: ChatRef) => this.controls.takeNote(laneOf(chat)) };
+          await runChatTurn(turnDeps, message, message.attachments.length > 0 ? await this.mediaTurnPrompt(message, prompt, signal) : prompt, target, signal, turnId, started, interrupt);
         } finally {
+          this.controls.end(lane, interrupt);
           if (!markFailed) await this.deps.journal.finish([message.id, ...alsoFinish]);
         }
       },
@@ -244,14 +250,18 @@ export class AgentService {
   private async abort(intent: 'stop' | 'stop_all' | 'interrupt', message: Inbound): Promise<void> {
     const lane = laneOf(message.chat);
     if (intent === 'interrupt') {
-      const aborted = this.queue.abortRunning(lane, 'interrupt');
-      if (!aborted) await this.reply(message, plain(texts.nothingRunning));
+      // SIGINT, as Esc: the turn answers "Interrupted. Queued messages continue." itself.
+      if (!this.controls.interrupt(lane)) await this.reply(message, plain(texts.nothingRunning));
       return;
     }
     if (intent === 'stop_all') {
+      // A turn stopped in this chat answers with the count; otherwise the command replies.
+      const inThisChat = this.queue.isBusy(lane) ? this.controls.leaveNote(lane) : null;
       const local = this.stopEverything('stop_all');
       const others = await this.deps.stopOtherAgents().catch(() => 0);
-      await this.reply(message, plain(texts.stoppedAll(local + others)));
+      const text = texts.stoppedAll(local + others);
+      if (inThisChat) inThisChat(text);
+      else await this.reply(message, plain(text));
       return;
     }
     const { aborted } = this.stopLane(lane, 'stop');
@@ -260,12 +270,23 @@ export class AgentService {
 
   private stopLane(lane: string, reason: string): { aborted: boolean } {
     const { aborted, dropped } = this.queue.stop(lane, reason);
-    if (dropped.length > 0) {
-      const chat = this.deps.journal.find(dropped[0]!)?.inbound.chat;
-      void this.deps.journal.finish(dropped);
-      if (chat) this.deps.queueUpdate(chat, dropped, 'discarded');
-    }
+    this.discard(dropped);
     return { aborted };
+  }
+
+  /** Dropped queued messages: their indicators say "[Message discarded.]", chat by chat. */
+  private discard(dropped: readonly string[]): void {
+    if (dropped.length === 0) return;
+    const byChat = new Map<string, { chat: ChatRef; ids: string[] }>();
+    for (const id of dropped) {
+      const chat = this.deps.journal.find(id)?.inbound.chat;
+      if (!chat) continue;
+      const group = byChat.get(laneOf(chat)) ?? { chat, ids: [] };
+      group.ids.push(id);
+      byChat.set(laneOf(chat), group);
+    }
+    void this.deps.journal.finish([...dropped]);
+    for (const { chat, ids } of byChat.values()) this.deps.queueUpdate(chat, ids, 'discarded');
   }
 
   private async callback(message: Inbound): Promise<InboundAck> {

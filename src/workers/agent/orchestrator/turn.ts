@@ -34,6 +34,8 @@ export type TurnDeps = {
   configuredTarget: () => Target;
   timeZone: () => string;
   env: (chat: ChatRef) => NodeJS.ProcessEnv;
+  /** The reply an aborted turn gives instead of "Stopped" (`/stop_all` answers once, here). */
+  abortNote?: (chat: ChatRef) => Promise<string | null>;
 };
 
 export function sessionKeyOf(chat: ChatRef): SessionKey {
@@ -51,7 +53,8 @@ export function freshnessPolicy(config: Config, timeZone: string): FreshnessPoli
 }
 
 /** `beforeSpawn`: work that must be done before the CLI starts (the journal's running mark). */
-export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: string, directive: Target | null, signal: AbortSignal, turnId = randomUUID(), beforeSpawn: Promise<unknown> = Promise.resolve()): Promise<void> {
+/** `interrupt`: aborting it sends the CLI SIGINT (as Esc); the session stays and the queue goes on. */
+export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: string, directive: Target | null, signal: AbortSignal, turnId = randomUUID(), beforeSpawn: Promise<unknown> = Promise.resolve(), interrupt?: AbortSignal): Promise<void> {
   const config = deps.config();
   const key = sessionKeyOf(inbound.chat);
   const resolved = await deps.sessions.resolveWhileSaving(key, deps.configuredTarget(), freshnessPolicy(config, deps.timeZone()), directive);
@@ -80,6 +83,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
         cliParameters: config.cli_parameters[target.provider] ?? [],
         timeoutMs,
         inactivityTimeoutMs: Math.min(timeoutMs, INACTIVITY_TIMEOUT_MS),
+        ...(interrupt ? { interruptSignal: interrupt } : {}),
         // Timestamps at debug level let the benchmark measure the path update → CLI spawned.
         onSpawn: (pid) => log.debug({ inbound: inbound.id, pid, at: Date.now() }, 'cli spawned'),
       },
@@ -121,7 +125,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
   log.info({ provider: target.provider, model: target.model, resume: !resolved.isNew }, 'turn started');
   let result = await run(resolved.isNew ? null : resolved.bucket.session_id);
   let notice: string | null = null;
-  if (result.staleSession && !resolved.isNew && !signal.aborted) {
+  if (result.staleSession && !resolved.isNew && !signal.aborted && !interrupt?.aborted) {
     // The CLI no longer knows the stored id: start fresh once, and say so (never silently).
     await deps.sessions.dropSessionId(key, target.provider);
     notice = texts.staleSessionNotice(target.provider);
@@ -140,6 +144,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
   log.info({ reason: result.reason, isError: result.isError, ms: result.durationMs, tokens: result.usage.totalTokens }, 'turn finished');
 
   let text = finalText(result, target.provider, config, notice);
+  if (result.aborted) text = (await deps.abortNote?.(inbound.chat)) ?? text;
   // An old session gets a reminder under every 10th reply (spec §2 step 9).
   const age = recorded && !result.isError && !result.aborted
     ? sessionAgeLabel(recorded.created_at, recorded.provider_sessions[target.provider]?.message_count ?? 0, config.session_age_warning_hours)
@@ -158,8 +163,8 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
     chat: inbound.chat,
     replyTo: inbound.messageId,
     text,
-    format: result.isError || result.aborted ? 'plain' : 'markdown',
-    kind: result.aborted ? 'aborted' : result.isError || result.timedOut ? 'error' : 'answer',
+    format: result.isError || result.aborted || result.interrupted ? 'plain' : 'markdown',
+    kind: result.aborted || result.interrupted ? 'aborted' : result.isError || result.timedOut ? 'error' : 'answer',
     buttons: [],
     turnId,
     files,
@@ -168,6 +173,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
 
 function finalText(result: TurnResult, provider: string, config: Config, notice: string | null): string {
   if (result.aborted) return texts.stopped(provider);
+  if (result.interrupted) return texts.interrupted(1);
   // The cause the CLI was retrying when the deadline hit (rate limit, rejected login) stays visible.
   if (result.timedOut) return [texts.turnTimedOut(config.timeouts.normal), result.failureCause ? `⚠️ ${result.failureCause}` : ''].filter(Boolean).join('\n');
   if (result.isError) return `⚠️ ${result.errorMessage ?? 'The CLI failed.'}`;
