@@ -5,6 +5,7 @@ import type { Config } from '../../shared/config/schema.js';
 import { packageInfo } from '../../shared/package-info.js';
 import { agentPaths, mainPaths, subAgentHome } from '../../shared/paths.js';
 import { CodexModelCatalog } from './providers/codex-model-catalog.js';
+import { ChatApprovals } from './orchestrator/chat-approvals.js';
 import type { CorruptReport } from '../../shared/store/json-store.js';
 import { configOfAgent, loadAllConfigs, type AgentConfigs } from '../../shared/worker/effective-config.js';
 import { runWorker, type WorkerContext } from '../../shared/worker/runtime.js';
@@ -85,6 +86,7 @@ async function start(ctx: WorkerContext): Promise<void> {
   // /model offers the models the installed codex lists (cached in the main home's config folder).
   codexCatalog = new CodexModelCatalog({ cacheFile: join(mainPaths(mainHome).configDir, 'codex_models.json'), onError: (error) => ctx.log.debug({ err: error }, 'codex model discovery failed') });
   const codexModels = codexCatalog;
+  const approvals = new ChatApprovals({ send: (delivery) => outbox.send(delivery), answer: (id, decision) => provider.answerApproval(id, decision), timeoutMs: () => config().approval_timeout_seconds * 1000 });
   void codexModels.start().catch((error: unknown) => ctx.log.warn({ err: error }, 'codex model list not loaded'));
   service = new AgentService({
     log: ctx.log,
@@ -98,6 +100,7 @@ async function start(ctx: WorkerContext): Promise<void> {
       sessions,
       outbox,
       runTurn: provider.runTurn,
+      approvals,
       stream: (turnId, chat, replyTo, events) => ctx.peer.notify('turnStream', { agent: name, turnId, chat, replyTo, events }, { target: 'transport' }),
       configuredTarget,
       timeZone,

@@ -224,7 +224,11 @@ export class BotRunner {
     if (previous) return { messageIds: previous, duplicate: true };
     const turn = delivery.turnId ? this.turns.get(delivery.turnId) : undefined;
     let messageIds: number[];
-    if (delivery.text.trim() === '' && delivery.files.length > 0) {
+    const replaced = delivery.replaces ? this.options.deliveries.get(delivery.replaces)?.[0] : undefined;
+    if (replaced !== undefined && (await this.outboxFor(delivery.chat).edit({ messageId: replaced, text: delivery.text })) !== 'gone') {
+      // An approval's answer or expiry: shown in the approval message itself, its buttons gone.
+      messageIds = [replaced];
+    } else if (delivery.text.trim() === '' && delivery.files.length > 0) {
       // A file-only delivery (a /showfiles download, an answer that is just a file): no text.
       if (turn) {
         turn.editor.abort();

@@ -17,6 +17,7 @@ import { ingestAttachments, mediaPrompt } from '../media/ingest.js';
 import { audioCommandOf, transcribe } from '../media/transcribe.js';
 import { abortIntent } from './abort-words.js';
 import { TurnControls } from './turn-controls.js';
+import { ChatApprovals } from './chat-approvals.js';
 import { logInjectionAttempt } from '../../../shared/security/injection-scan.js';
 import { isUpgradeCommand, upgradeCallback, upgradeOffer, type UpgradeDeps } from './upgrade-command.js';
 import { parseCommand, runCommand, switchModel, type CommandDeps, type Reply } from './commands.js';
@@ -104,6 +105,13 @@ export class AgentService {
     const text = message.text.trim();
     const lane = laneOf(message.chat);
 
+    // An open tool approval of this chat answered by text (transports without buttons).
+    const typed = this.deps.turn.approvals?.typedAnswer(message.chat, text);
+    if (typed && this.deps.turn.approvals) {
+      const reply = await this.deps.turn.approvals.answer(message.chat, null, typed);
+      if (reply) await this.reply(message, plain(reply));
+      return { accepted: true, queuedBehind: 0 };
+    }
     const intent = abortIntent(text);
     if (intent) {
       await this.abort(intent, message);
@@ -301,6 +309,12 @@ export class AgentService {
       const retry: Inbound = { ...entry.inbound, id: `${entry.inbound.id}:retry:${Date.now()}`, receivedAt: new Date().toISOString() };
       await this.deps.journal.add(retry);
       return { accepted: true, queuedBehind: this.enqueue(retry, retry.text) };
+    }
+    const approval = ChatApprovals.parseCallback(data);
+    if (approval && this.deps.turn.approvals) {
+      const reply = await this.deps.turn.approvals.answer(message.chat, approval.key, approval.decision);
+      if (reply) await this.reply(message, plain(reply));
+      return { accepted: true, queuedBehind: 0 };
     }
     if (data.startsWith('ms:')) {
       await this.reply(message, await switchModel(this.deps.commands, data.slice(3), message.chat));

@@ -54,6 +54,7 @@ export class ProviderAdapter {
         inactivityTimeoutMs: input.inactivityTimeoutMs,
         ...(input.onSpawn ? { onSpawn: input.onSpawn } : {}),
         ...(input.ephemeral ? { ephemeral: true } : {}),
+        ...(input.approvalTimeoutMs ? { approvalTimeoutMs: input.approvalTimeoutMs } : {}),
         ...(input.interruptSignal ? { interruptSignal: input.interruptSignal } : {}),
         ...(this.debug ? { debug: this.debug } : {}),
         ...(docker ? { docker } : {}),

@@ -17,6 +17,7 @@ import type { RunTurnPort } from './provider-port.js';
 import { collectOutgoingFiles } from '../media/outgoing.js';
 import { sessionAgeLabel, withMemoryCheck } from './session-hooks.js';
 import { StreamCoalescer } from './stream-coalescer.js';
+import type { ChatApprovals } from './chat-approvals.js';
 import { texts } from './texts.js';
 
 /** A CLI silent for this long is considered hung (ms), unless the turn timeout is shorter. */
@@ -34,6 +35,8 @@ export type TurnDeps = {
   configuredTarget: () => Target;
   timeZone: () => string;
   env: (chat: ChatRef) => NodeJS.ProcessEnv;
+  /** Tool approvals asked in the chat (claude in an asking permission mode). */
+  approvals?: ChatApprovals;
   /** The reply an aborted turn gives instead of "Stopped" (`/stop_all` answers once, here). */
   abortNote?: (chat: ChatRef) => Promise<string | null>;
 };
@@ -84,6 +87,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
         timeoutMs,
         inactivityTimeoutMs: Math.min(timeoutMs, INACTIVITY_TIMEOUT_MS),
         ...(interrupt ? { interruptSignal: interrupt } : {}),
+        approvalTimeoutMs: config.approval_timeout_seconds * 1000,
         // Timestamps at debug level let the benchmark measure the path update → CLI spawned.
         onSpawn: (pid) => log.debug({ inbound: inbound.id, pid, at: Date.now() }, 'cli spawned'),
       },
@@ -116,6 +120,12 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
         break;
       case 'notice':
         coalescer.push({ kind: 'status', text: event.message });
+        break;
+      case 'approval_request':
+        void deps.approvals?.request(inbound.chat, inbound.messageId, event).catch((error: unknown) => log.warn({ err: error }, 'approval request not delivered'));
+        break;
+      case 'approval_resolved':
+        void deps.approvals?.resolved(event).catch((error: unknown) => log.warn({ err: error }, 'approval expiry not shown'));
         break;
       default:
         break;
