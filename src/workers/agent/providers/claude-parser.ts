@@ -228,7 +228,18 @@ function toolResultText(content: unknown): string {
 /** One short line saying what the tool wants to do: the command, path or description. */
 export function summarizeToolInput(request: JsonObject): string {
   const input = obj(request.input) ?? {};
+  const file = str(input.file_path) ?? str(input.path);
+  const oldText = str(input.old_string);
+  const newText = str(input.new_string);
+  // Edit / Write: the file and how big the change is.
+  if (file !== undefined && oldText !== undefined && newText !== undefined) return clip(`${file} (−${lineCount(oldText)}/+${lineCount(newText)} lines)`, SUMMARY_MAX_CHARS);
+  const content = str(input.content);
+  if (file !== undefined && content !== undefined) return clip(`${file} (${lineCount(content)} lines)`, SUMMARY_MAX_CHARS);
   const pick = str(input.command) ?? str(input.file_path) ?? str(input.path) ?? str(input.url) ?? str(input.pattern) ?? str(request.description);
   if (pick !== undefined) return clip(pick.replace(/\s+/g, ' ').trim(), SUMMARY_MAX_CHARS);
   return clip(JSON.stringify(input), SUMMARY_MAX_CHARS);
+}
+
+function lineCount(text: string): number {
+  return text === '' ? 0 : text.replace(/\n$/, '').split('\n').length;
 }

@@ -8,7 +8,8 @@ import { effortOf, type CodexSandbox, type TurnRequest } from './turn-request.js
 
 function sandboxFlags(req: TurnRequest, resume: boolean): string[] {
   if (req.permissionMode === 'bypassPermissions') return ['--dangerously-bypass-approvals-and-sandbox'];
-  const sandbox: CodexSandbox = req.codexSandbox ?? 'read-only';
+  // codex exec cannot ask per tool: the permission mode picks the closest sandbox instead.
+  const sandbox: CodexSandbox = req.codexSandbox ?? (req.permissionMode === 'acceptEdits' || req.permissionMode === 'auto' ? 'workspace-write' : 'read-only');
   return resume ? ['-c', `sandbox_mode="${sandbox}"`] : ['--sandbox', sandbox];
 }
 
