@@ -107,6 +107,8 @@ export const DeliverySchema = lazySchema(() => z.object({
    * text in that message (its buttons removed); the others send it as a new message.
    */
   replaces: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  /** A message to edit in place by its id in the chat (a selector whose button was pressed). */
+  editsMessage: z.optional(z.int()),
 }));
 export type Delivery = z.infer<typeof DeliverySchema>;
 

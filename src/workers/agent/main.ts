@@ -119,6 +119,7 @@ async function start(ctx: WorkerContext): Promise<void> {
         configs = await loadAllConfigs(mainHome);
       },
       codexModels: () => codexModels.ids(),
+      codexEfforts: (model) => codexModels.effortsOf(model),
       // Issue 4: /diagnose asks the supervisor for worker states and reads this agent's log.
       diagnose: (effective) =>
         diagnoseText({

@@ -20,7 +20,7 @@ import { TurnControls } from './turn-controls.js';
 import { ChatApprovals } from './chat-approvals.js';
 import { logInjectionAttempt } from '../../../shared/security/injection-scan.js';
 import { isUpgradeCommand, upgradeCallback, upgradeOffer, type UpgradeDeps } from './upgrade-command.js';
-import { parseCommand, runCommand, switchModel, type CommandDeps, type Reply } from './commands.js';
+import { parseCommand, runCommand, modelSelectorCallback, type CommandDeps, type Reply } from './commands.js';
 import { parseDirective } from './directives.js';
 import { isKnownModel, providerForModel } from '../../../shared/models.js';
 import type { Outbox } from './outbox.js';
@@ -317,7 +317,7 @@ export class AgentService {
       return { accepted: true, queuedBehind: 0 };
     }
     if (data.startsWith('ms:')) {
-      await this.reply(message, await switchModel(this.deps.commands, data.slice(3), message.chat));
+      await this.reply(message, await modelSelectorCallback(this.deps.commands, data.slice(3), message.chat, message.messageId));
       return { accepted: true, queuedBehind: 0 };
     }
     if (data.startsWith('crn:') && this.deps.cron) {
@@ -400,6 +400,7 @@ export class AgentService {
       buttons: reply.buttons,
       files: reply.files ?? [],
     });
+    if (reply.editsMessage !== undefined) delivery.editsMessage = reply.editsMessage;
     // Not awaited: the transport must get its acknowledgement without waiting for Telegram.
     this.deps.outbox.send(delivery).catch((error: unknown) => this.deps.log.error({ err: error }, 'could not queue a reply'));
   }
