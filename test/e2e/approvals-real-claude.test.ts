@@ -71,10 +71,10 @@ describe('tool approvals with the real claude', { skip, concurrency: 1 }, () => 
     rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'please touch' });
     const ask = await waitFor(() => rig.tg.visible(USER_ID).find((m) => m.visibleText.includes('Permission needed: Bash')), { timeoutMs: 60_000, message: 'the approval question' });
     assert.match(ask.visibleText, /3 s/);
+    const buttons = (ask.replyMarkup as { inline_keyboard: Button[][] }).inline_keyboard.flat();
     await waitFor(() => rig.tg.visible(USER_ID).find((m) => m.messageId === ask.messageId)?.visibleText.includes('No answer in time: denied'), { timeoutMs: 30_000, message: 'the expiry shown in the approval message' });
     await waitFor(() => rig.tg.visible(USER_ID).some((m) => m.visibleText.includes('tool failed')), { timeoutMs: 60_000, message: 'the model was told' });
     assert.ok(!existsSync(join(rig.home, 'workspace', 'approved.txt')));
-    const buttons = (ask.replyMarkup as { inline_keyboard: Button[][] }).inline_keyboard.flat();
     rig.tg.pushCallbackQuery({ chatId: USER_ID, userId: USER_ID, messageId: ask.messageId, data: buttons[0]!.callback_data });
     await waitFor(() => rig.tg.visible(USER_ID).some((m) => m.visibleText.includes('approval request has expired')), { timeoutMs: 15_000 });
   });
