@@ -9,7 +9,10 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { lastToolResult, startAnthropicMock, transcriptOf, type AnthropicMock, type AnthropicReply, type AnthropicRequest } from '../helpers/model-mock-anthropic.js';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { startRig, USER_ID, type Rig } from '../helpers/rig.js';
+import { DUCTOR_BIN } from '../helpers/spawn-ductor.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { makeRealCliHome, realBinary, realCliSkipReason, removeRealCliHome, type RealCliHome } from '../providers/real-cli-env.js';
 
@@ -87,5 +90,23 @@ describe('tool approvals with the real claude', { skip, concurrency: 1 }, () => 
     await waitFor(() => rig.tg.visible(USER_ID).find((m) => m.messageId === ask.messageId)?.visibleText.includes('→ Deny'), { timeoutMs: 30_000, message: 'the choice shown' });
     await waitFor(() => rig.tg.visible(USER_ID).some((m) => m.visibleText.includes('tool failed')), { timeoutMs: 60_000 });
     assert.ok(!existsSync(join(rig.home, 'workspace', 'approved.txt')));
+  });
+
+  test('`ductor chat`: the question is printed with its choices; typing "allow" answers it and the tool runs', { timeout: 120_000 }, async (t) => {
+    const rig = await rigWithRealClaude(t, 120);
+    const child = spawn(process.execPath, [DUCTOR_BIN, 'chat'], { env: { ...process.env, DUCTOR_HOME: rig.home }, stdio: ['pipe', 'pipe', 'pipe'] });
+    t.after(() => child.kill('SIGKILL'));
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdin.write('please touch\n');
+    await waitFor(() => stdout.includes('Permission needed: Bash'), { timeoutMs: 60_000, message: 'the question in the terminal' });
+    assert.match(stdout, /\[Allow once\] \[Allow for this session\]/);
+    assert.match(stdout, /touch approved\.txt/);
+    child.stdin.write('allow\n');
+    await waitFor(() => stdout.includes('tool said: touched-after-approval'), { timeoutMs: 60_000, message: 'the answer after the tool ran' });
+    assert.match(stdout, /→ Allow once/, 'the choice is shown');
+    assert.ok(existsSync(join(rig.home, 'workspace', 'approved.txt')));
+    child.stdin.end();
+    await once(child, 'close');
   });
 });
