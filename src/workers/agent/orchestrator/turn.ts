@@ -55,8 +55,10 @@ export function freshnessPolicy(config: Config, timeZone: string): FreshnessPoli
   };
 }
 
-/** `beforeSpawn`: work that must be done before the CLI starts (the journal's running mark). */
-/** `interrupt`: aborting it sends the CLI SIGINT (as Esc); the session stays and the queue goes on. */
+/**
+ * `beforeSpawn`: work that must be done before the CLI starts (the journal's running mark).
+ * `interrupt`: aborting it sends the CLI SIGINT (as Esc); the session stays and the queue goes on.
+ */
 export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: string, directive: Target | null, signal: AbortSignal, turnId = randomUUID(), beforeSpawn: Promise<unknown> = Promise.resolve(), interrupt?: AbortSignal): Promise<void> {
   const config = deps.config();
   const key = sessionKeyOf(inbound.chat);
@@ -156,7 +158,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
   let text = finalText(result, target.provider, config, notice);
   if (result.aborted) text = (await deps.abortNote?.(inbound.chat)) ?? text;
   // An old session gets a reminder under every 10th reply (spec §2 step 9).
-  const age = recorded && !result.isError && !result.aborted
+  const age = recorded && !result.isError && !result.aborted && !result.interrupted
     ? sessionAgeLabel(recorded.created_at, recorded.provider_sessions[target.provider]?.message_count ?? 0, config.session_age_warning_hours)
     : null;
   if (age) text = `${text}\n\n———\n${texts.ageNote(age)}`;
