@@ -13,6 +13,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { startRig, USER_ID, type Rig } from '../helpers/rig.js';
 import { DUCTOR_BIN } from '../helpers/spawn-ductor.js';
+import { freePort } from '../helpers/free-port.js';
+import nacl from 'tweetnacl';
+import WebSocket from 'ws';
 import { waitFor } from '../helpers/wait-for.js';
 import { makeRealCliHome, realBinary, realCliSkipReason, removeRealCliHome, type RealCliHome } from '../providers/real-cli-env.js';
 
@@ -39,12 +42,12 @@ describe('tool approvals with the real claude', { skip, concurrency: 1 }, () => 
     for (const h of homes) removeRealCliHome(h);
   });
 
-  async function rigWithRealClaude(t: Parameters<typeof startRig>[0], approvalSeconds: number): Promise<Rig> {
+  async function rigWithRealClaude(t: Parameters<typeof startRig>[0], approvalSeconds: number, config: Record<string, unknown> = {}): Promise<Rig> {
     const cli = makeRealCliHome('claude', mock.url);
     homes.push(cli);
     const { PATH: _path, HOME: _home, TMPDIR: _tmp, ...claudeEnv } = cli.env;
     return startRig(t, {
-      config: { permission_mode: 'default', approval_timeout_seconds: approvalSeconds },
+      config: { permission_mode: 'default', approval_timeout_seconds: approvalSeconds, ...config },
       env: { ...claudeEnv, PATH: `${dirname(realBinary('claude'))}:${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
     });
   }
@@ -108,5 +111,40 @@ describe('tool approvals with the real claude', { skip, concurrency: 1 }, () => 
     assert.ok(existsSync(join(rig.home, 'workspace', 'approved.txt')));
     child.stdin.end();
     await once(child, 'close');
+  });
+
+  test('WebSocket API: the question arrives as a notice; a typed "allow" answers it and the tool runs', { timeout: 120_000 }, async (t) => {
+    const port = await freePort();
+    const token = 'approval-api-token-0123456789abcdef';
+    const rig = await rigWithRealClaude(t, 120, { api: { enabled: true, port, token } });
+    const keys = nacl.box.keyPair();
+    let serverKey: Uint8Array | null = null;
+    const frames: Array<{ type: string; text?: string; kind?: string }> = [];
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    t.after(() => ws.terminate());
+    ws.on('message', (data) => {
+      const text = data.toString();
+      if (serverKey === null) {
+        const frame = JSON.parse(text) as { type: string; e2e_pk?: string };
+        if (frame.type === 'auth_ok') serverKey = new Uint8Array(Buffer.from(frame.e2e_pk!, 'base64'));
+        return;
+      }
+      const bytes = new Uint8Array(Buffer.from(text, 'base64'));
+      const plain = nacl.box.open(bytes.subarray(24), bytes.subarray(0, 24), serverKey, keys.secretKey);
+      if (plain) frames.push(JSON.parse(Buffer.from(plain).toString('utf8')) as { type: string; text?: string });
+    });
+    await once(ws, 'open');
+    ws.send(JSON.stringify({ type: 'auth', token, e2e_pk: Buffer.from(keys.publicKey).toString('base64') }));
+    await waitFor(() => serverKey !== null, { timeoutMs: 10_000, message: 'auth_ok' });
+    const send = (message: unknown): void => {
+      const nonce = nacl.randomBytes(24);
+      ws.send(Buffer.concat([nonce, nacl.box(Buffer.from(JSON.stringify(message)), nonce, serverKey!, keys.secretKey)]).toString('base64'));
+    };
+    send({ type: 'message', text: 'please touch' });
+    await waitFor(() => frames.some((f) => f.type === 'result' && f.kind === 'notice' && (f.text ?? '').includes('Permission needed: Bash')), { timeoutMs: 60_000, message: 'the question' });
+    send({ type: 'message', text: 'allow' });
+    await waitFor(() => frames.some((f) => f.type === 'result' && (f.text ?? '').includes('tool said: touched-after-approval')), { timeoutMs: 60_000, message: 'the answer after the tool ran' });
+    assert.ok(frames.some((f) => (f.text ?? '').includes('→ Allow once')), 'the choice is shown');
+    assert.ok(existsSync(join(rig.home, 'workspace', 'approved.txt')));
   });
 });
