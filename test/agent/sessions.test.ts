@@ -59,11 +59,13 @@ test('switching provider keeps the other bucket, and /new resets only the active
   const sessions = new SessionManager(join(home, 'sessions.json'), () => undefined);
   await sessions.resolve(chat, opus, policy, null);
   await sessions.recordTurn(chat, 'claude', { sessionId: 'c-1', costUsd: 0, tokens: 0, countsAsMessage: true });
-  const switched = await sessions.resolve(chat, opus, policy, codex);
+  await sessions.setTarget(chat, codex);
+  const switched = await sessions.resolve(chat, opus, policy, null);
   assert.equal(switched.isNew, true);
   await sessions.recordTurn(chat, 'codex', { sessionId: 'x-1', costUsd: 0, tokens: 0, countsAsMessage: true });
   assert.equal(await sessions.resetActiveBucket(chat), 'codex');
-  const back = await sessions.resolve(chat, opus, policy, opus);
+  await sessions.setTarget(chat, opus);
+  const back = await sessions.resolve(chat, opus, policy, null);
   assert.equal(back.bucket.session_id, 'c-1', 'the claude bucket survived');
   const record = await sessions.get(chat);
   assert.equal(record?.provider_sessions.codex, undefined);
@@ -107,4 +109,21 @@ test('saves of many chats at once land in order: the file ends with every record
   }));
   const onDisk = JSON.parse(await readFile(file, 'utf8')) as Record<string, { provider_sessions: { claude?: { session_id: string } } }>;
   for (const [i, c] of chats.entries()) assert.equal(onDisk[storageKey(c)]?.provider_sessions.claude?.session_id, `sid-${i}`, storageKey(c));
+});
+
+test('an @model directive runs one turn on its target and leaves the session\'s model alone', async (t) => {
+  const home = await tmpHome(t);
+  const sessions = new SessionManager(join(home, 'sessions.json'), () => undefined);
+  await sessions.resolve(chat, opus, policy, null);
+  await sessions.recordTurn(chat, 'claude', { sessionId: 'c-1', costUsd: 0, tokens: 0, countsAsMessage: true });
+  const oneShot = await sessions.resolve(chat, opus, policy, codex);
+  assert.deepEqual(oneShot.target, codex, 'this turn runs codex');
+  assert.equal(oneShot.isNew, true, 'in the codex bucket');
+  await sessions.recordTurn(chat, 'codex', { sessionId: 'x-1', costUsd: 0, tokens: 0, countsAsMessage: true });
+  const record = await new SessionManager(join(home, 'sessions.json'), () => undefined).get(chat);
+  assert.equal(record?.model, 'opus', 'the stored model is unchanged');
+  assert.equal(record?.provider, 'claude');
+  const next = await sessions.resolve(chat, opus, policy, null);
+  assert.deepEqual(next.target, opus, 'the next plain message runs the session\'s model again');
+  assert.equal(next.bucket.session_id, 'c-1');
 });

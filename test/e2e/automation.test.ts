@@ -59,6 +59,7 @@ test('a cron job added by the tool script runs the CLI in its task folder and it
   const start = (await rig.cliRuns()).find((r) => r.event === 'start');
   assert.equal(start?.cwd, join(rig.home, 'workspace', 'cron_tasks', 'morning-news'));
   assert.ok(!start?.argv?.includes('--resume'), 'a fresh session');
+  assert.ok(start?.argv?.includes('--no-session-persistence'), 'a one-shot leaves no saved session behind');
   const shown = await waitFor(() => rig.tg.visible(USER_ID).find((m) => m.visibleText.includes(expected.trim())), { timeoutMs: 15_000, message: 'cron result visible' });
   assert.ok(shown.visibleText.includes('Morning news'), 'the job title heads the result');
 

@@ -61,11 +61,32 @@ test('429 with retry_after is obeyed and the answer still arrives once', async (
 test('/model switches the model for the chat and the CLI gets it; @model applies to one turn', async (t) => {
   const rig = await startRig(t);
   rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: '/model' });
-  const picker = await waitFor(() => rig.tg.visible(USER_ID).find((m) => m.visibleText.includes('Pick one')), { timeoutMs: 15_000 });
-  const rows = (picker.replyMarkup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard;
-  const sonnet = rows.flat().find((b) => b.text === 'sonnet')!;
-  rig.tg.pushCallbackQuery({ chatId: USER_ID, userId: USER_ID, messageId: picker.messageId, data: sonnet.callback_data });
-  await waitFor(() => texts(rig).some((v) => v.includes('Model set to sonnet')), { timeoutMs: 15_000 });
+  const picker = await waitFor(() => rig.tg.visible(USER_ID).find((m) => m.visibleText.includes('Pick a provider')), { timeoutMs: 15_000 });
+  type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] };
+  const buttonsOf = (messageId: number) => (rig.tg.visible(USER_ID).find((m) => m.messageId === messageId)?.replyMarkup as Keyboard | undefined)?.inline_keyboard.flat() ?? [];
+  const press = (label: string) => {
+    const button = buttonsOf(picker.messageId).find((b) => b.text === label);
+    assert.ok(button, `a "${label}" button in ${buttonsOf(picker.messageId).map((b) => b.text).join(', ')}`);
+    rig.tg.pushCallbackQuery({ chatId: USER_ID, userId: USER_ID, messageId: picker.messageId, data: button.callback_data });
+  };
+  const shown = () => rig.tg.visible(USER_ID).find((m) => m.messageId === picker.messageId)?.visibleText ?? '';
+  const messagesBefore = rig.tg.visible(USER_ID).length;
+  assert.deepEqual(buttonsOf(picker.messageId).map((b) => b.text), ['claude', 'codex', 'gemini'], 'the provider step');
+  // Every step edits the selector message itself.
+  press('codex');
+  await waitFor(() => shown().includes('codex: pick a model'), { timeoutMs: 15_000 });
+  // The codex models are those the installed codex reported (the fake's app-server), not a built-in list.
+  assert.deepEqual(buttonsOf(picker.messageId).map((b) => b.text).filter((t) => t.startsWith('gpt')), ['gpt-5.5', 'gpt-5.5-codex-mini']);
+  press('gpt-5.5');
+  await waitFor(() => shown().includes('gpt-5.5: pick the reasoning effort'), { timeoutMs: 15_000 });
+  assert.deepEqual(buttonsOf(picker.messageId).map((b) => b.text).slice(0, 3), ['low', 'medium', 'high'], 'the efforts codex lists for the model');
+  press('« Back');
+  await waitFor(() => shown().includes('Pick a provider'), { timeoutMs: 15_000 });
+  press('claude');
+  await waitFor(() => shown().includes('claude: pick a model'), { timeoutMs: 15_000 });
+  press('sonnet');
+  await waitFor(() => shown().includes('Model set to sonnet'), { timeoutMs: 15_000 });
+  assert.equal(rig.tg.visible(USER_ID).length, messagesBefore, 'no new message: the selector was edited in place');
   const config = JSON.parse(await readFile(join(rig.home, 'config', 'config.json'), 'utf8')) as { model: string };
   assert.equal(config.model, 'sonnet', 'written to config.json');
 
@@ -80,6 +101,18 @@ test('/model switches the model for the chat and the CLI gets it; @model applies
   const stdin = (await rig.cliRuns()).filter((r) => r.event === 'stdin').map((r) => r.stdin ?? '');
   const prompts = [...stdin, ...starts.map((s) => s.argv?.at(-1) ?? '')];
   assert.ok(prompts.some((p) => p.includes('one-off turn') && !p.includes('@haiku')), 'the directive is removed from the prompt');
+
+  // The directive does not stick: the next plain message runs sonnet, and /model still says sonnet.
+  await waitFor(async () => (await rig.cliRuns()).filter((r) => r.event === 'exit').length === 2, { timeoutMs: 15_000 });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'plain again' });
+  await waitFor(async () => (await rig.cliRuns()).filter((r) => r.event === 'start').length === 3, { timeoutMs: 15_000 });
+  const third = (await rig.cliRuns()).filter((r) => r.event === 'start')[2];
+  assert.equal(modelOf(third!.argv), 'sonnet', 'the @haiku turn did not change the chat\'s model');
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: '/model' });
+  await waitFor(() => rig.tg.visible(USER_ID).filter((m) => m.visibleText.includes('Pick a provider')).length === 1 && rig.tg.visible(USER_ID).some((m) => m.messageId !== picker.messageId && m.visibleText.includes('Pick a provider')), { timeoutMs: 15_000 });
+  const again = rig.tg.visible(USER_ID).filter((m) => m.visibleText.includes('Pick a provider')).at(-1)!;
+  assert.match(again.visibleText, /Current model: sonnet/);
+  assert.doesNotMatch(again.visibleText, /haiku/);
 });
 
 test('/new starts a fresh session; /status, /memory, /help, /info and /start answer', async (t) => {

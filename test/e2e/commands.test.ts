@@ -30,7 +30,7 @@ test('the menu lists only working commands, in spec order, and every one of them
   for (const entry of menu) assert.ok(entry.description.length <= 22, entry.command);
   const expectations: Record<string, RegExp> = {
     new: /New session/, reset: /New session/, stop: /Nothing is running/, interrupt: /Nothing is running/,
-    model: /Pick one/, status: /Model: opus/, memory: /memory file|MAINMEMORY/, agent_commands: /agent “main”/,
+    model: /Pick a provider/, status: /Model: opus/, memory: /memory file|MAINMEMORY/, agent_commands: /agent “main”/,
     showfiles: /📁 ~/, info: /ductor \d/, help: /showfiles/, diagnose: /Diagnosis/, stop_all: /Stopped 0/,
     session: /Usage: \/session/, sessions: /No named sessions/, tasks: /No background tasks/, cron: /No cron jobs yet/,
   };

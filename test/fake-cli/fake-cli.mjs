@@ -36,6 +36,11 @@ export async function runFakeCli(cli) {
   for (const m of modes) if (m.startsWith('exit=')) exitCode = Number(m.slice(5));
 
   if (modes.has('ignore-term')) process.on('SIGTERM', () => record({ event: 'sigterm-ignored', pid: process.pid }));
+  // Esc / Ctrl-C: the real CLIs end the turn and keep the session (gemini exits 130).
+  process.on('SIGINT', () => {
+    record({ event: 'sigint', pid: process.pid });
+    process.exit(130);
+  });
 
   const streamJsonIn = cli === 'claude' && argv.includes('--input-format') && argv[argv.indexOf('--input-format') + 1] === 'stream-json';
   const stdin = new StdinLines();
@@ -244,7 +249,8 @@ class StdinLines {
 
 /** `codex app-server` on stdio: answers initialize and model/list like codex 0.169 (shape from spec/providers.md §3). */
 async function appServer() {
-  record({ event: 'start', cli: 'codex', pid: process.pid, argv: process.argv.slice(2), cwd: process.cwd() });
+  // Not a turn: its own event, so tests counting turn starts do not see model discovery.
+  record({ event: 'app-server', cli: 'codex', pid: process.pid, argv: process.argv.slice(2), cwd: process.cwd() });
   const stdin = new StdinLines();
   for (;;) {
     const line = await stdin.nextLine();

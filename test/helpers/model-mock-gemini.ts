@@ -114,3 +114,36 @@ async function findFiles(dir: string, match: (path: string) => boolean): Promise
   }
   return found;
 }
+
+/**
+ * A loopback Gemini API that fails every call with one HTTP error, as Google words it (gemini reads
+ * its endpoint from GOOGLE_GEMINI_BASE_URL). For the error paths --fake-responses cannot reach:
+ * a rejected API key (400 API_KEY_INVALID) and rate limiting (429 RESOURCE_EXHAUSTED).
+ */
+export async function startGeminiErrorMock(kind: 'bad_key' | 'rate_limited'): Promise<{ url: string; hits: () => number; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  let hits = 0;
+  const body =
+    kind === 'bad_key'
+      ? { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } }] } }
+      : { error: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' } };
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      hits++;
+      res.writeHead(body.error.code, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits: () => hits,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

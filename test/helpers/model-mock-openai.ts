@@ -14,8 +14,17 @@ export type OpenAiReply =
   /** A function call (codex's shell tool is `exec_command` with `{"cmd": …}`), optionally after a preamble text. */
   | { kind: 'function_call'; name: string; arguments: Record<string, unknown>; text?: string }
   | { kind: 'error'; status: number; message: string; code?: string }
+  /**
+   * Output items in order: assistant messages (with the Responses API's optional `phase`,
+   * commentary or final_answer) and function calls. An empty list is a turn with no output.
+   */
+  | { kind: 'items'; items: OpenAiOutputItem[] }
   /** response.created, then nothing until the client goes away (or the mock closes). */
   | { kind: 'hang' };
+
+export type OpenAiOutputItem =
+  | { type: 'message'; text: string; phase?: 'commentary' | 'final_answer' }
+  | { type: 'function_call'; name: string; arguments: Record<string, unknown> };
 
 export type OpenAiInputItem = {
   type?: string;
@@ -115,11 +124,20 @@ export async function startOpenAiMock(options: OpenAiMockOptions = {}): Promise<
       send('response.output_item.done', { output_index: outputIndex, item: done });
       output.push(done);
     };
-    const addMessage = (text: string): void => {
+    const addFunctionCall = (name: string, args: Record<string, unknown>): void => {
+      addItem({
+        type: 'function_call',
+        id: `fc_mock_${randomBytes(6).toString('hex')}`,
+        call_id: `call_mock_${randomBytes(6).toString('hex')}`,
+        name,
+        arguments: JSON.stringify(args),
+      });
+    };
+    const addMessage = (text: string, phase?: string): void => {
       const id = `msg_mock_${randomBytes(6).toString('hex')}`;
       const outputIndex = output.length;
       const cut = Math.ceil(text.length / 2);
-      addItem({ type: 'message', id, role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] }, () => {
+      addItem({ type: 'message', id, role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }], ...(phase === undefined ? {} : { phase }) }, () => {
         for (const delta of [text.slice(0, cut), text.slice(cut)]) {
           if (delta !== '') send('response.output_text.delta', { item_id: id, output_index: outputIndex, content_index: 0, delta });
         }
@@ -130,15 +148,14 @@ export async function startOpenAiMock(options: OpenAiMockOptions = {}): Promise<
         addItem({ type: 'reasoning', id: `rs_mock_${randomBytes(6).toString('hex')}`, summary: [{ type: 'summary_text', text: reply.reasoning }] });
       }
       addMessage(reply.text);
+    } else if (reply.kind === 'items') {
+      for (const item of reply.items) {
+        if (item.type === 'message') addMessage(item.text, item.phase);
+        else addFunctionCall(item.name, item.arguments);
+      }
     } else {
       if (reply.text !== undefined && reply.text !== '') addMessage(reply.text);
-      addItem({
-        type: 'function_call',
-        id: `fc_mock_${randomBytes(6).toString('hex')}`,
-        call_id: `call_mock_${randomBytes(6).toString('hex')}`,
-        name: reply.name,
-        arguments: JSON.stringify(reply.arguments),
-      });
+      addFunctionCall(reply.name, reply.arguments);
     }
     send('response.completed', {
       response: response('completed', output, {

@@ -129,7 +129,8 @@ test('claude approval round trip: the request becomes an event, allow goes back 
   });
   const result = await turn.result;
   assert.equal(result.isError, false);
-  assert.equal(result.text, 'Done — created `approved-by-user.txt`.');
+  // The answer is what streamed: the narration before the tool, a blank line, the final message.
+  assert.equal(result.text, "I'll create the marker file.\n\nDone — created `approved-by-user.txt`.");
   const entries = f.entries();
   assert.deepEqual(JSON.parse(entries.find((e) => e.event === 'stdin-line')!.line), { type: 'user', message: { role: 'user', content: 'Create the marker file' }, parent_tool_use_id: null, session_id: '' });
   const response = JSON.parse(entries.find((e) => e.event === 'control_response')!.line);

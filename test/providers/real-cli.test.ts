@@ -204,7 +204,9 @@ describe('real CLIs against loopback model mocks', { skip, concurrency: true }, 
       assert.equal(done.toolId, use.toolId);
       assert.equal(done.status, 'success');
       assert.match(done.output, /listed-by-bash/);
-      assert.equal(result.text, 'tool said: listed-by-bash');
+      // The narration before the tool streamed first; the answer is the streamed text.
+      assert.equal(result.text, 'Let me look.\n\ntool said: listed-by-bash');
+      assert.equal(events.filter((e) => e.type === 'text_delta').map((e) => (e.type === 'text_delta' ? e.text : '')).join(''), result.text);
       assert.equal(result.numTurns, 2);
     });
 

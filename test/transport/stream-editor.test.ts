@@ -166,3 +166,28 @@ test('abort keeps the streamed text, drops the status line and stops typing', as
   assert.equal(tg.callsOf('sendChatAction').filter((c) => c.params.chat_id === 8).length, typing);
   assert.deepEqual(tg.visible(8).map((m) => m.visibleText), ['Working on the first step']);
 });
+
+test('a final text unlike the streamed text replaces the live message in place, never a second copy', async (t) => {
+  const { tg, editor } = await setup(t);
+  const turn = editor(11);
+  turn.push({ type: 'text', delta: 'Let me check.The shell said ' });
+  const [live] = await waitFor(() => (tg.visible(11).length === 1 ? tg.visible(11) : undefined));
+  turn.push({ type: 'final', text: 'Let me check.\n\nThe shell said **hello**.' });
+  const outcome = await turn.done();
+  assert.deepEqual(outcome, { answerMessageIds: [live?.messageId], deletedMessageIds: [], answered: true });
+  assert.deepEqual(tg.visible(11).map((m) => m.text), ['Let me check.\n\nThe shell said <b>hello</b>.']);
+  assert.deepEqual(tg.violations, []);
+});
+
+test('a final text unlike a stream spread over several messages: the first holds the final, the rest go', async (t) => {
+  const { tg, editor } = await setup(t);
+  const turn = editor(12, { max_chars: 60 });
+  turn.push({ type: 'text', delta: `${'streamed line one.\n'.repeat(3)}\n${'streamed line two.\n'.repeat(3)}` });
+  await waitFor(() => tg.visible(12).length >= 2);
+  const first = tg.visible(12)[0];
+  turn.push({ type: 'final', text: 'Short final.' });
+  const outcome = await turn.done();
+  assert.deepEqual(outcome.answerMessageIds, [first?.messageId]);
+  assert.deepEqual(tg.visible(12).map((m) => m.text), ['Short final.']);
+  assert.deepEqual(tg.violations, []);
+});

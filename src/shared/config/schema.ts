@@ -86,6 +86,8 @@ export const ConfigSchema = z.looseObject({
   max_session_messages: z._default(z.nullable(z.int().check(z.gte(1))), null),
   permission_mode: z._default(z.string().check(z.minLength(1)), 'bypassPermissions'),
   cli_timeout: z._default(z.number().check(z.positive()), 1800),
+  /** How long a tool approval asked in the chat waits for an answer before it is denied (seconds). */
+  approval_timeout_seconds: z._default(z.number().check(z.positive()), 300),
   reasoning_effort: z._default(z.enum(REASONING_EFFORTS), 'medium'),
   file_access: z._default(z.string(), 'all'),
   append_system_prompt_files: z._default(z.array(z.string()), () => []),

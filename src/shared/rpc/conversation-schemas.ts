@@ -102,6 +102,13 @@ export const DeliverySchema = lazySchema(() => z.object({
   /** The turn whose live progress message this final answer replaces. */
   turnId: z.nullable(z.string()),
   files: z._default(z.array(z.string()), []),
+  /**
+   * The deliveryId of an earlier message this one replaces: transports that can edit show this
+   * text in that message (its buttons removed); the others send it as a new message.
+   */
+  replaces: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  /** A message to edit in place by its id in the chat (a selector whose button was pressed). */
+  editsMessage: z.optional(z.int()),
 }));
 export type Delivery = z.infer<typeof DeliverySchema>;
 

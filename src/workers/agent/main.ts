@@ -4,6 +4,8 @@ import { resolveTimezone, updateConfigKeys } from '../../shared/config/load.js';
 import type { Config } from '../../shared/config/schema.js';
 import { packageInfo } from '../../shared/package-info.js';
 import { agentPaths, mainPaths, subAgentHome } from '../../shared/paths.js';
+import { CodexModelCatalog } from './providers/codex-model-catalog.js';
+import { ChatApprovals } from './orchestrator/chat-approvals.js';
 import type { CorruptReport } from '../../shared/store/json-store.js';
 import { configOfAgent, loadAllConfigs, type AgentConfigs } from '../../shared/worker/effective-config.js';
 import { runWorker, SUPERVISOR_LOST, type WorkerContext } from '../../shared/worker/runtime.js';
@@ -56,6 +58,8 @@ function requireService(): AgentService {
   return service;
 }
 
+let codexCatalog: CodexModelCatalog | undefined;
+
 async function start(ctx: WorkerContext): Promise<void> {
   const name = ctx.agent ?? 'main';
   const mainHome = ctx.home;
@@ -80,6 +84,11 @@ async function start(ctx: WorkerContext): Promise<void> {
   sandbox = new TurnSandbox({ mainHome, owner: name === 'main', docker: () => config().docker, log: ctx.log });
   const turnSandbox = sandbox;
   const provider = new ProviderAdapter((msg, fields) => ctx.log.debug(fields ?? {}, msg), () => turnSandbox.decide());
+  // /model offers the models the installed codex lists (cached in the main home's config folder).
+  codexCatalog = new CodexModelCatalog({ cacheFile: join(mainPaths(mainHome).configDir, 'codex_models.json'), onError: (error) => ctx.log.debug({ err: error }, 'codex model discovery failed') });
+  const codexModels = codexCatalog;
+  const approvals = new ChatApprovals({ send: (delivery) => outbox.send(delivery), answer: (id, decision) => provider.answerApproval(id, decision), timeoutMs: () => config().approval_timeout_seconds * 1000 });
+  void codexModels.start().catch((error: unknown) => ctx.log.warn({ err: error }, 'codex model list not loaded'));
   service = new AgentService({
     log: ctx.log,
     journal: new InboxJournal(join(agentHome, 'inbox.json'), onCorrupt),
@@ -92,6 +101,7 @@ async function start(ctx: WorkerContext): Promise<void> {
       sessions,
       outbox,
       runTurn: provider.runTurn,
+      approvals,
       stream: (turnId, chat, replyTo, events) => ctx.peer.notify('turnStream', { agent: name, turnId, chat, replyTo, events }, { target: 'transport' }),
       configuredTarget,
       timeZone,
@@ -109,7 +119,8 @@ async function start(ctx: WorkerContext): Promise<void> {
         else await updateAgentEntry(mainPaths(mainHome).agentsFile, name, { model, provider: providerName });
         configs = await loadAllConfigs(mainHome);
       },
-      codexModels: () => [],
+      codexModels: () => codexModels.ids(),
+      codexEfforts: (model) => codexModels.effortsOf(model),
       // Issue 4: /diagnose asks the supervisor for worker states and reads this agent's log.
       diagnose: (effective) =>
         diagnoseText({
@@ -231,6 +242,7 @@ void runWorker({
     }
     await homeSync?.stop(); // issue 7.6: takes back the skill links it made
     extras?.stop(); // issue 6
+    codexCatalog?.stop();
     await service?.stop(turnGraceMs());
     await sandbox?.shutdown(); // issue 7: after the CLIs are gone; only the main agent tears down
   },

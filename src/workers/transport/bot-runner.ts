@@ -229,7 +229,12 @@ export class BotRunner {
     if (previous) return { messageIds: previous, duplicate: true };
     const turn = delivery.turnId ? (this.turns.get(delivery.turnId) ?? this.resumedTurn(delivery.turnId, delivery.chat, delivery.replyTo)) : undefined;
     let messageIds: number[];
-    if (delivery.text.trim() === '' && delivery.files.length > 0) {
+    const replaced = delivery.replaces ? this.options.deliveries.get(this.agent, delivery.replaces)?.[0] : delivery.editsMessage;
+    const keyboard = delivery.buttons.length > 0 ? { inline_keyboard: delivery.buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: b.data }))) } : undefined;
+    if (replaced !== undefined && (await this.outboxFor(delivery.chat).edit({ messageId: replaced, text: delivery.text, ...(keyboard ? { replyMarkup: keyboard } : {}) })) !== 'gone') {
+      // An approval's answer, a selector's next step: shown in that message itself.
+      messageIds = [replaced];
+    } else if (delivery.text.trim() === '' && delivery.files.length > 0) {
       // A file-only delivery (a /showfiles download, an answer that is just a file): no text.
       if (turn) {
         turn.editor.abort();

@@ -326,10 +326,34 @@ export class StreamEditor {
       if (ids) return { answerMessageIds: ids, deletedMessageIds: [], answered: true };
       // A live message vanished (deleted by the user): send the whole answer fresh instead.
     }
+    if (this.settings.enabled && live.length > 0 && final !== '') {
+      // The final text differs from what streamed: the live message becomes the answer.
+      this.#replaceLive(live, finalText);
+      const ids = await this.#finalizeInPlace();
+      if (ids) return { answerMessageIds: ids, deletedMessageIds: [], answered: true };
+    }
     const answer = final || streamed;
     const ids = answer ? await this.#richSend(answer) : [];
     const deleted = await this.#finalizeProgress(ids);
     return { answerMessageIds: ids, deletedMessageIds: deleted, answered: true };
+  }
+
+  /**
+   * The first live message takes the whole final text (overflowing into new messages as needed);
+   * the other live messages are emptied, so the final render deletes them.
+   */
+  #replaceLive(live: LiveMessage[], finalText: string): void {
+    const [keep] = live;
+    if (!keep) return;
+    const others = this.#messages.filter((m) => m !== keep);
+    for (const message of others) {
+      message.markdown = '';
+      message.sealed = true;
+    }
+    keep.markdown = finalText;
+    keep.sealed = false;
+    // The kept message goes last so that overflow continues after it.
+    this.#messages.splice(0, this.#messages.length, ...others, keep);
   }
 
   async #deliverError(message: string): Promise<TurnOutcome> {

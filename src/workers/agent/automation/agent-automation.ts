@@ -69,6 +69,8 @@ export class AgentAutomation {
         model: execution.model,
         reasoningEffort: execution.reasoningEffort,
         resumeSessionId: null,
+        // Nobody resumes a cron or webhook one-shot: its session is not saved.
+        ephemeral: true,
         cwd: folder,
         env: this.deps.env(envChat),
         appendSystemPrompt: null,

@@ -16,9 +16,11 @@ import { fileFromHome } from '../commands/send-file.js';
 import { ingestAttachments, mediaPrompt } from '../media/ingest.js';
 import { audioCommandOf, transcribe } from '../media/transcribe.js';
 import { abortIntent } from './abort-words.js';
+import { TurnControls } from './turn-controls.js';
+import { ChatApprovals } from './chat-approvals.js';
 import { logInjectionAttempt } from '../../../shared/security/injection-scan.js';
 import { isUpgradeCommand, upgradeCallback, upgradeOffer, type UpgradeDeps } from './upgrade-command.js';
-import { parseCommand, runCommand, switchModel, type CommandDeps, type Reply } from './commands.js';
+import { parseCommand, runCommand, modelSelectorCallback, type CommandDeps, type Reply } from './commands.js';
 import { parseDirective } from './directives.js';
 import { isKnownModel, providerForModel } from '../../../shared/models.js';
 import type { Outbox } from './outbox.js';
@@ -61,6 +63,7 @@ export type AgentServiceDeps = {
 
 export class AgentService {
   private readonly queue: ChatQueue;
+  private readonly controls = new TurnControls();
   private readonly albums = new AlbumCollector(({ merged, partIds }) => {
     this.enqueue(merged, merged.text, partIds.filter((id) => id !== merged.id));
   });
@@ -108,6 +111,13 @@ export class AgentService {
     const text = message.text.trim();
     const lane = laneOf(message.chat);
 
+    // An open tool approval of this chat answered by text (transports without buttons).
+    const typed = this.deps.turn.approvals?.typedAnswer(message.chat, text);
+    if (typed && this.deps.turn.approvals) {
+      const reply = await this.deps.turn.approvals.answer(message.chat, null, typed);
+      if (reply) await this.reply(message, plain(reply));
+      return { accepted: true, queuedBehind: 0 };
+    }
     const intent = abortIntent(text);
     if (intent) {
       await this.abort(intent, message);
@@ -190,7 +200,7 @@ export class AgentService {
   /** Aborts every running turn of this agent (for `/stop_all` from the main agent). */
   stopEverything(reason: string): number {
     const { aborted, dropped } = this.queue.stopAll(reason);
-    void this.deps.journal.finish(dropped);
+    this.discard(dropped);
     return aborted + (this.deps.stopBackground?.() ?? 0); // issue 6: background work stops too
   }
 
@@ -239,10 +249,12 @@ export class AgentService {
   // End automation --------------------------------------------------------------------------------
 
   private enqueue(message: Inbound, text: string, alsoFinish: readonly string[] = []): number {
-    return this.queue.push(laneOf(message.chat), {
+    const lane = laneOf(message.chat);
+    return this.queue.push(lane, {
       id: message.id,
       run: async (signal) => {
         const turnId = randomUUID();
+        const interrupt = this.controls.begin(lane);
         // The running mark (inbox.json) and the session lookup (sessions.json) go to disk at the
         // same time instead of one after the other; the CLI still starts only once the mark is
         // there, so a crash mid-turn offers a retry rather than replaying the message.
@@ -263,13 +275,15 @@ export class AgentService {
             ? { provider: providerForModel(directive.model), model: directive.model, reasoningEffort: this.deps.turn.config().reasoning_effort }
             : null;
           const prompt = directive ? directive.rest : text;
-          end = await runChatTurn(this.deps.turn, {
+          const turnDeps = { ...this.deps.turn, abortNote: (chat: ChatRef) => this.controls.takeNote(laneOf(chat)) };
+          end = await runChatTurn(turnDeps, {
             inbound: message,
             prompt: message.attachments.length > 0 ? await this.mediaTurnPrompt(message, prompt, signal) : prompt,
             directive: target,
             signal,
             turnId,
             beforeSpawn: started,
+            interrupt,
             // The answer is in the outbox: from here a crash redelivers it rather than offering a Retry.
             onFinalProduced: async () => {
               produced = true;
@@ -277,6 +291,7 @@ export class AgentService {
             },
           });
         } finally {
+          this.controls.end(lane, interrupt);
           if (!markFailed && !produced) await this.settleUnanswered(message, end, signal, alsoFinish);
         }
       },
@@ -303,14 +318,18 @@ export class AgentService {
   private async abort(intent: 'stop' | 'stop_all' | 'interrupt', message: Inbound): Promise<void> {
     const lane = laneOf(message.chat);
     if (intent === 'interrupt') {
-      const aborted = this.queue.abortRunning(lane, 'interrupt');
-      if (!aborted) await this.reply(message, plain(texts.nothingRunning));
+      // SIGINT, as Esc: the turn answers "Interrupted. Queued messages continue." itself.
+      if (!this.controls.interrupt(lane)) await this.reply(message, plain(texts.nothingRunning));
       return;
     }
     if (intent === 'stop_all') {
+      // A turn stopped in this chat answers with the count; otherwise the command replies.
+      const inThisChat = this.queue.isBusy(lane) ? this.controls.leaveNote(lane) : null;
       const local = this.stopEverything('stop_all');
       const others = await this.deps.stopOtherAgents().catch(() => 0);
-      await this.reply(message, plain(texts.stoppedAll(local + others)));
+      const text = texts.stoppedAll(local + others);
+      if (inThisChat) inThisChat(text);
+      else await this.reply(message, plain(text));
       return;
     }
     const { aborted } = this.stopLane(lane, 'stop');
@@ -319,12 +338,23 @@ export class AgentService {
 
   private stopLane(lane: string, reason: string): { aborted: boolean } {
     const { aborted, dropped } = this.queue.stop(lane, reason);
-    if (dropped.length > 0) {
-      const chat = this.deps.journal.find(dropped[0]!)?.inbound.chat;
-      void this.deps.journal.finish(dropped);
-      if (chat) this.deps.queueUpdate(chat, dropped, 'discarded');
-    }
+    this.discard(dropped);
     return { aborted };
+  }
+
+  /** Dropped queued messages: their indicators say "[Message discarded.]", chat by chat. */
+  private discard(dropped: readonly string[]): void {
+    if (dropped.length === 0) return;
+    const byChat = new Map<string, { chat: ChatRef; ids: string[] }>();
+    for (const id of dropped) {
+      const chat = this.deps.journal.find(id)?.inbound.chat;
+      if (!chat) continue;
+      const group = byChat.get(laneOf(chat)) ?? { chat, ids: [] };
+      group.ids.push(id);
+      byChat.set(laneOf(chat), group);
+    }
+    void this.deps.journal.finish([...dropped]);
+    for (const { chat, ids } of byChat.values()) this.deps.queueUpdate(chat, ids, 'discarded');
   }
 
   private async callback(message: Inbound): Promise<InboundAck> {
@@ -340,8 +370,14 @@ export class AgentService {
       await this.deps.journal.add(retry);
       return { accepted: true, queuedBehind: this.enqueue(retry, retry.text) };
     }
+    const approval = ChatApprovals.parseCallback(data);
+    if (approval && this.deps.turn.approvals) {
+      const reply = await this.deps.turn.approvals.answer(message.chat, approval.key, approval.decision);
+      if (reply) await this.reply(message, plain(reply));
+      return { accepted: true, queuedBehind: 0 };
+    }
     if (data.startsWith('ms:')) {
-      await this.reply(message, await switchModel(this.deps.commands, data.slice(3), message.chat));
+      await this.reply(message, await modelSelectorCallback(this.deps.commands, data.slice(3), message.chat, message.messageId));
       return { accepted: true, queuedBehind: 0 };
     }
     if (data.startsWith('crn:') && this.deps.cron) {
@@ -425,6 +461,7 @@ export class AgentService {
       buttons: reply.buttons,
       files: reply.files ?? [],
     });
+    if (reply.editsMessage !== undefined) delivery.editsMessage = reply.editsMessage;
     // Not awaited: the transport must get its acknowledgement without waiting for Telegram.
     this.deps.outbox.send(delivery).catch((error: unknown) => this.deps.log.error({ err: error }, 'could not queue a reply'));
   }

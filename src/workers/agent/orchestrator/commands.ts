@@ -6,12 +6,13 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from '../../../shared/config/schema.js';
 import type { Button, ChatRef } from '../../../shared/rpc/conversation-schemas.js';
 import type { SessionManager, Target } from '../sessions/session-manager.js';
-import { CLAUDE_ALIASES, CODEX_FALLBACK_MODELS, GEMINI_ALIASES, isKnownModel, providerForModel } from '../../../shared/models.js';
+import { isKnownModel, providerForModel } from '../../../shared/models.js';
+import { providerStep, selectorStep } from './model-selector.js';
 import { texts } from './texts.js';
 import { sessionKeyOf } from './turn.js';
 
 /** `files`: absolute paths the transport uploads after the text (issue 4). */
-export type Reply = { text: string; format: 'markdown' | 'plain'; buttons: Button[][]; files?: string[] };
+export type Reply = { text: string; format: 'markdown' | 'plain'; buttons: Button[][]; files?: string[]; editsMessage?: number };
 
 export type CommandDeps = {
   agent: string;
@@ -23,6 +24,8 @@ export type CommandDeps = {
   /** Writes model/provider/effort (config.json for main, agents.json for sub-agents). */
   saveDefaultModel: (model: string, provider: string) => Promise<void>;
   codexModels: () => string[];
+  /** The reasoning efforts the installed codex lists for a model (empty: no effort step). */
+  codexEfforts: (model: string) => string[];
   /** `/diagnose` text (issue 4); the caller knows the supervisor and the log file. */
   diagnose: (effective: { provider: string; model: string } | null) => Promise<string>;
 };
@@ -54,7 +57,7 @@ export async function runCommand(deps: CommandDeps, name: AgentCommand, args: st
       return plain(texts.sessionReset(provider));
     }
     case 'model':
-      return args ? switchModel(deps, args, chat) : plain(texts.modelPick(currentModel(await deps.sessions.get(sessionKeyOf(chat)), deps)), modelKeyboard(deps));
+      return args ? switchModel(deps, args, chat) : providerStep(currentModel(await deps.sessions.get(sessionKeyOf(chat)), deps));
     case 'status':
       return plain(await statusText(deps, chat));
     case 'memory':
@@ -68,14 +71,21 @@ export async function runCommand(deps: CommandDeps, name: AgentCommand, args: st
   }
 }
 
-export async function switchModel(deps: CommandDeps, model: string, chat: ChatRef): Promise<Reply> {
+/** A `ms:*` selector button: the next step, or the switch; the selector message is edited in place. */
+export async function modelSelectorCallback(deps: CommandDeps, data: string, chat: ChatRef, selectorMessage: number | null): Promise<Reply> {
+  const current = currentModel(await deps.sessions.get(sessionKeyOf(chat)), deps);
+  const reply = await selectorStep(deps, data, chat, current, (model, effort) => switchModel(deps, model, chat, effort));
+  return selectorMessage === null ? reply : { ...reply, editsMessage: selectorMessage };
+}
+
+export async function switchModel(deps: CommandDeps, model: string, chat: ChatRef, effort: string | null = null): Promise<Reply> {
   if (!isKnownModel(model, deps.codexModels())) return { text: texts.modelUnknown(model), format: 'plain', buttons: [] };
   const provider = providerForModel(model);
-  const target: Target = { provider, model, reasoningEffort: deps.config().reasoning_effort };
+  const target: Target = { provider, model, reasoningEffort: effort ?? deps.config().reasoning_effort };
   const key = sessionKeyOf(chat);
   if (chat.topicId !== null) {
     // Inside a forum topic /model changes only that topic's session target.
-    if (!(await deps.sessions.get(key))) await deps.sessions.resolve(key, target, noStaleness(), target);
+    if (!(await deps.sessions.get(key))) await deps.sessions.resolve(key, target, noStaleness(), null);
     else await deps.sessions.setTarget(key, target);
   } else {
     await deps.saveDefaultModel(model, provider);
@@ -92,11 +102,6 @@ function currentModel(record: { model: string } | undefined, deps: CommandDeps):
   return record?.model ?? deps.configuredTarget().model;
 }
 
-function modelKeyboard(deps: CommandDeps): Button[][] {
-  const codex = deps.codexModels().length > 0 ? deps.codexModels() : CODEX_FALLBACK_MODELS;
-  const row = (models: string[]) => models.slice(0, 5).map((m) => ({ label: m, data: `ms:${m}`.slice(0, 64) }));
-  return [row(CLAUDE_ALIASES), row(codex), row(GEMINI_ALIASES)];
-}
 
 async function statusText(deps: CommandDeps, chat: ChatRef): Promise<string> {
   const record = await deps.sessions.get(sessionKeyOf(chat));

@@ -15,6 +15,12 @@ export type TurnInput = {
   cliParameters: string[];
   timeoutMs: number;
   inactivityTimeoutMs: number;
+  /** A one-shot run nobody resumes (cron, webhook task): the CLI saves no session where it can. */
+  ephemeral?: boolean;
+  /** An approval asked in the chat and not answered within this is denied. */
+  approvalTimeoutMs?: number;
+  /** Aborting it interrupts the CLI (SIGINT, as Esc) instead of stopping it. */
+  interruptSignal?: AbortSignal;
   onSpawn?: (pid: number) => void;
 };
 

@@ -18,6 +18,7 @@ import { collectOutgoingFiles } from '../media/outgoing.js';
 import { sessionAgeLabel, withMemoryCheck } from './session-hooks.js';
 import { isInterruption } from '../inbox/chat-queue.js';
 import { StreamCoalescer } from './stream-coalescer.js';
+import type { ChatApprovals } from './chat-approvals.js';
 import { texts } from './texts.js';
 
 /** A CLI silent for this long is considered hung (ms), unless the turn timeout is shorter. */
@@ -35,6 +36,10 @@ export type TurnDeps = {
   configuredTarget: () => Target;
   timeZone: () => string;
   env: (chat: ChatRef) => NodeJS.ProcessEnv;
+  /** Tool approvals asked in the chat (claude in an asking permission mode). */
+  approvals?: ChatApprovals;
+  /** The reply an aborted turn gives instead of "Stopped" (`/stop_all` answers once, here). */
+  abortNote?: (chat: ChatRef) => Promise<string | null>;
 };
 
 export function sessionKeyOf(chat: ChatRef): SessionKey {
@@ -65,6 +70,8 @@ export type ChatTurnInput = {
    * on a crash redelivers the answer instead of offering a Retry (the journal entry can go).
    */
   onFinalProduced?: () => Promise<void>;
+  /** Aborting it sends the CLI SIGINT (as Esc): the session stays and the queue goes on. */
+  interrupt?: AbortSignal;
 };
 
 /**
@@ -76,14 +83,14 @@ export type ChatTurnInput = {
 export type TurnEnd = { kind: 'answered' } | { kind: 'interrupted'; spawned: boolean } | { kind: 'cut-off' };
 
 export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise<TurnEnd> {
-  const { inbound, prompt, directive, signal } = input;
+  const { inbound, prompt, directive, signal, interrupt } = input;
   const turnId = input.turnId ?? randomUUID();
   const beforeSpawn = input.beforeSpawn ?? Promise.resolve();
   let spawned = false;
   const config = deps.config();
   const key = sessionKeyOf(inbound.chat);
   const resolved = await deps.sessions.resolveWhileSaving(key, deps.configuredTarget(), freshnessPolicy(config, deps.timeZone()), directive);
-  const target = { provider: resolved.record.provider, model: resolved.record.model, reasoningEffort: resolved.record.reasoning_effort };
+  const target = resolved.target;
   const log = deps.log.child({ chat: inbound.chat.chatId, topic: inbound.chat.topicId, turn: turnId.slice(0, 8) });
   const coalescer = new StreamCoalescer((events) => deps.stream(turnId, inbound.chat, inbound.messageId, events));
   if (resolved.replaced) coalescer.push({ kind: 'status', text: texts.sessionReplaced(resolved.replaced) });
@@ -108,6 +115,8 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
         cliParameters: config.cli_parameters[target.provider] ?? [],
         timeoutMs,
         inactivityTimeoutMs: Math.min(timeoutMs, INACTIVITY_TIMEOUT_MS),
+        ...(interrupt ? { interruptSignal: interrupt } : {}),
+        approvalTimeoutMs: config.approval_timeout_seconds * 1000,
         // Timestamps at debug level let the benchmark measure the path update → CLI spawned.
         onSpawn: (pid) => {
           spawned = true;
@@ -119,11 +128,9 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
     );
   };
 
-  // Text blocks separated by tool use arrive as separate deltas with nothing between them.
+  // The parsers stream the answer with its separators (the final text is the streamed text).
   let textSoFar = false;
-  let breakBeforeText = false;
   const onEvent = (event: NormalizedEvent) => {
-    if (event.type === 'tool_use' || event.type === 'tool_result') breakBeforeText = textSoFar;
     switch (event.type) {
       case 'session':
         void deps.sessions.captureSessionId(key, target.provider, event.sessionId, resolved.epoch).catch((error: unknown) => log.warn({ err: error }, 'could not store the session id'));
@@ -131,9 +138,8 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
       case 'text_delta':
         if (!event.text) break;
         if (!textSoFar) log.debug({ inbound: inbound.id, at: Date.now() }, 'first text');
-        coalescer.push({ kind: 'text', text: breakBeforeText ? `\n\n${event.text}` : event.text });
+        coalescer.push({ kind: 'text', text: event.text });
         textSoFar = true;
-        breakBeforeText = false;
         break;
       case 'tool_use':
         coalescer.push({ kind: 'tool', name: event.toolName });
@@ -147,6 +153,12 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
       case 'notice':
         coalescer.push({ kind: 'status', text: event.message });
         break;
+      case 'approval_request':
+        void deps.approvals?.request(inbound.chat, inbound.messageId, event).catch((error: unknown) => log.warn({ err: error }, 'approval request not delivered'));
+        break;
+      case 'approval_resolved':
+        void deps.approvals?.resolved(event).catch((error: unknown) => log.warn({ err: error }, 'approval expiry not shown'));
+        break;
       default:
         break;
     }
@@ -155,7 +167,7 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
   log.info({ provider: target.provider, model: target.model, resume: !resolved.isNew }, 'turn started');
   let result = await run(resolved.isNew ? null : resolved.bucket.session_id);
   let notice: string | null = null;
-  if (result.staleSession && !resolved.isNew && !signal.aborted) {
+  if (result.staleSession && !resolved.isNew && !signal.aborted && !interrupt?.aborted) {
     // The CLI no longer knows the stored id: start fresh once, and say so (never silently).
     await deps.sessions.dropSessionId(key, target.provider);
     notice = texts.staleSessionNotice(target.provider);
@@ -186,8 +198,9 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
   }
 
   let text = finalText(result, target.provider, config, notice);
+  if (result.aborted) text = (await deps.abortNote?.(inbound.chat)) ?? text;
   // An old session gets a reminder under every 10th reply (spec §2 step 9).
-  const age = recorded && !result.isError && !result.aborted
+  const age = recorded && !result.isError && !result.aborted && !result.interrupted
     ? sessionAgeLabel(recorded.created_at, recorded.provider_sessions[target.provider]?.message_count ?? 0, config.session_age_warning_hours)
     : null;
   if (age) text = `${text}\n\n———\n${texts.ageNote(age)}`;
@@ -204,8 +217,8 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
     chat: inbound.chat,
     replyTo: inbound.messageId,
     text,
-    format: result.isError || result.aborted ? 'plain' : 'markdown',
-    kind: result.aborted ? 'aborted' : result.isError || result.timedOut ? 'error' : 'answer',
+    format: result.isError || result.aborted || result.interrupted ? 'plain' : 'markdown',
+    kind: result.aborted || result.interrupted ? 'aborted' : result.isError || result.timedOut ? 'error' : 'answer',
     buttons: [],
     turnId,
     files,
@@ -217,7 +230,9 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
 
 function finalText(result: TurnResult, provider: string, config: Config, notice: string | null): string {
   if (result.aborted) return texts.stopped(provider);
-  if (result.timedOut) return texts.turnTimedOut(Math.round(config.timeouts.normal / 60));
+  if (result.interrupted) return texts.interrupted(1);
+  // The cause the CLI was retrying when the deadline hit (rate limit, rejected login) stays visible.
+  if (result.timedOut) return [texts.turnTimedOut(config.timeouts.normal), result.failureCause ? `⚠️ ${result.failureCause}` : ''].filter(Boolean).join('\n');
   if (result.isError) return `⚠️ ${result.errorMessage ?? 'The CLI failed.'}`;
   const body = result.text.trim() === '' ? texts.emptyAnswer : result.text;
   return notice ? `${notice}\n\n${body}` : body;

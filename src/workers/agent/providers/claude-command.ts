@@ -28,6 +28,7 @@ export function buildClaudeCommand(req: TurnRequest): CliCommand {
   }
   if (req.allowedTools !== undefined && req.allowedTools.length > 0) args.push('--allowedTools', ...req.allowedTools);
   if (req.resumeSessionId !== undefined && req.resumeSessionId !== '') args.push('--resume', req.resumeSessionId);
+  if (req.ephemeral === true) args.push('--no-session-persistence');
   args.push(...req.cliParameters);
 
   let stdin: StdinPlan;

@@ -61,12 +61,15 @@ export class ClaudeParser implements StreamParser {
     );
   }
 
-  /** Text kept for a run that never prints its result line; messages are separated by a blank line. */
-  private accumulate(text: string, messageId: string | undefined): void {
-    if (this.outcome.sawResult) return;
-    if (!this.outcome.text.isEmpty && messageId !== this.lastTextMessageId) this.outcome.text.append('\n\n');
-    this.outcome.text.append(text);
+  /**
+   * Keeps one text block and returns the delta to stream: text of a new message (one after a tool
+   * call) is separated by a blank line, in the kept text and in the stream alike.
+   */
+  private accumulate(text: string, messageId: string | undefined): string {
+    if (messageId !== this.lastTextMessageId) this.outcome.text.breakBlock();
     this.lastTextMessageId = messageId;
+    if (this.outcome.sawResult) return text;
+    return this.outcome.text.appendDelta(text);
   }
 
   private emit(event: NormalizedEvent): void {
@@ -95,6 +98,10 @@ export class ClaudeParser implements StreamParser {
       }
       case 'api_retry': {
         const status = num(msg.error_status);
+        const error = str(msg.error) ?? 'api error';
+        // Kept for the end: if our deadline stops claude mid-retry, this is why it never answered.
+        this.outcome.retryCause = `${error}${status === undefined ? '' : ` (HTTP ${status})`}`;
+        this.outcome.retryAuth = error === 'authentication_failed' || status === 401;
         this.emit({ type: 'status', status: 'retrying', detail: `${str(msg.error) ?? 'api error'}${status === undefined ? '' : ` (${status})`}` });
         return;
       }
@@ -123,10 +130,7 @@ export class ClaudeParser implements StreamParser {
         case 'text': {
           const text = str(block.text);
           // With --include-partial-messages the same text already arrived as deltas.
-          if (text !== undefined && text !== '' && !this.streamedText) {
-            this.accumulate(text, str(message?.id));
-            this.emit({ type: 'text_delta', text });
-          }
+          if (text !== undefined && text !== '' && !this.streamedText) this.emit({ type: 'text_delta', text: this.accumulate(text, str(message?.id)) });
           break;
         }
         case 'tool_use': {
@@ -188,7 +192,11 @@ export class ClaudeParser implements StreamParser {
       o.text.set('');
       o.errorMessage = resultText !== undefined && resultText !== '' ? resultText : errors.length > 0 ? errors.join('; ') : `claude ended with ${str(msg.subtype) ?? 'an error'}`;
     } else {
-      o.text.set(resultText ?? '');
+      // The answer is what was streamed when it ends with claude's final text (the result repeats
+      // only the last message; the narration before the tools was shown and stays).
+      const streamed = o.text.toString();
+      if (resultText !== undefined && !(streamed !== '' && streamed.trimEnd().endsWith(resultText.trim()))) o.text.set(resultText);
+      else if (streamed === '') o.text.set(resultText ?? '');
       o.errorMessage = null;
     }
     const usage = obj(msg.usage);
@@ -220,7 +228,18 @@ function toolResultText(content: unknown): string {
 /** One short line saying what the tool wants to do: the command, path or description. */
 export function summarizeToolInput(request: JsonObject): string {
   const input = obj(request.input) ?? {};
+  const file = str(input.file_path) ?? str(input.path);
+  const oldText = str(input.old_string);
+  const newText = str(input.new_string);
+  // Edit / Write: the file and how big the change is.
+  if (file !== undefined && oldText !== undefined && newText !== undefined) return clip(`${file} (−${lineCount(oldText)}/+${lineCount(newText)} lines)`, SUMMARY_MAX_CHARS);
+  const content = str(input.content);
+  if (file !== undefined && content !== undefined) return clip(`${file} (${lineCount(content)} lines)`, SUMMARY_MAX_CHARS);
   const pick = str(input.command) ?? str(input.file_path) ?? str(input.path) ?? str(input.url) ?? str(input.pattern) ?? str(request.description);
   if (pick !== undefined) return clip(pick.replace(/\s+/g, ' ').trim(), SUMMARY_MAX_CHARS);
   return clip(JSON.stringify(input), SUMMARY_MAX_CHARS);
+}
+
+function lineCount(text: string): number {
+  return text === '' ? 0 : text.replace(/\n$/, '').split('\n').length;
 }

@@ -8,7 +8,8 @@ import { effortOf, type CodexSandbox, type TurnRequest } from './turn-request.js
 
 function sandboxFlags(req: TurnRequest, resume: boolean): string[] {
   if (req.permissionMode === 'bypassPermissions') return ['--dangerously-bypass-approvals-and-sandbox'];
-  const sandbox: CodexSandbox = req.codexSandbox ?? 'read-only';
+  // codex exec cannot ask per tool: the permission mode picks the closest sandbox instead.
+  const sandbox: CodexSandbox = req.codexSandbox ?? (req.permissionMode === 'acceptEdits' || req.permissionMode === 'auto' ? 'workspace-write' : 'read-only');
   return resume ? ['-c', `sandbox_mode="${sandbox}"`] : ['--sandbox', sandbox];
 }
 
@@ -24,6 +25,7 @@ export function buildCodexCommand(req: TurnRequest): CliCommand {
   if (req.model !== undefined && req.model !== '') args.push('--model', req.model);
   const effort = effortOf(req);
   if (effort !== undefined) args.push('-c', `model_reasoning_effort=${effort}`);
+  if (req.ephemeral === true && resumeId === undefined) args.push('--ephemeral');
   // The spec leaves cli_parameters off resume runs: they were given to the thread when it started.
   if (resumeId === undefined) args.push(...req.cliParameters);
   args.push('--');

@@ -1,6 +1,7 @@
 /** Codex `exec --json` ThreadEvent lines → normalized events, with the thinking-aloud filter (spec/providers.md §3). */
 import { makeUsage, type NormalizedEvent, type TurnResult } from './events.js';
 import { clip, obj, parseJsonObject, str, type JsonObject } from './json-fields.js';
+import { unwrapApiError } from './failure-text.js';
 import { composeResult, emptyOutcome, type ParserOptions, type ProcessEnd, type StreamParser } from './stream-parser.js';
 
 /** Lines codex prints whenever stdin is not a TTY; noise for the user (spec/providers.md §3). */
@@ -19,6 +20,16 @@ export class CodexParser implements StreamParser {
   private readonly outcome = emptyOutcome('codex');
   /** Assistant text held back until we know it is not narration before a tool call. */
   private buffered: string | null = null;
+  /**
+   * The last agent message, when a tool item came after it and no message since: if the turn
+   * completes without another message, it was the answer after all (e.g. a final message followed
+   * by a `collab_tool_call` that closes a helper agent).
+   */
+  private heldAsNarration: string | null = null;
+  /** codex named a message `phase: final_answer`: the phase decides, not the position. */
+  private sawFinalPhase = false;
+  /** The last `phase: commentary` message: the answer of last resort when nothing else was said. */
+  private lastCommentary: string | null = null;
   private readonly toolIds = new Set<string>();
   private lastFailure: string | null = null;
 
@@ -56,6 +67,10 @@ export class CodexParser implements StreamParser {
       }
       case 'turn.completed': {
         this.flush();
+        // The turn's answer is its last agent message, even when tool items came after it.
+        if (!this.sawFinalPhase && this.heldAsNarration !== null) this.appendText(this.heldAsNarration);
+        else if (this.outcome.text.isEmpty && this.lastCommentary !== null) this.appendText(this.lastCommentary);
+        this.heldAsNarration = null;
         const usage = obj(msg.usage);
         this.outcome.usage = makeUsage(usage?.input_tokens, usage?.output_tokens, usage?.cached_input_tokens);
         this.outcome.sawResult = true;
@@ -65,7 +80,8 @@ export class CodexParser implements StreamParser {
       }
       case 'turn.failed': {
         this.flush();
-        const message = str(obj(msg.error)?.message) ?? this.lastFailure ?? 'Codex turn failed';
+        const given = str(obj(msg.error)?.message);
+        const message = given === undefined ? this.lastFailure ?? 'Codex turn failed' : unwrapApiError(given);
         this.outcome.sawResult = true;
         this.outcome.isError = true;
         this.outcome.errorMessage = message;
@@ -78,8 +94,8 @@ export class CodexParser implements StreamParser {
           this.emitOther({ type: 'status', status: 'reconnecting', detail: message });
           return;
         }
-        this.lastFailure = message;
-        this.emitOther({ type: 'error', message });
+        this.lastFailure = unwrapApiError(message);
+        this.emitOther({ type: 'error', message: this.lastFailure });
         return;
       }
       default:
@@ -112,7 +128,18 @@ export class CodexParser implements StreamParser {
         const text = str(item.text);
         if (text === undefined || text === '' || text.startsWith('<thinking>')) return;
         this.flush();
-        this.buffered = text;
+        this.heldAsNarration = null;
+        // Newer codex builds name the message's role in the turn; without it, position decides.
+        const messagePhase = str(item.phase);
+        if (messagePhase === 'commentary') {
+          this.lastCommentary = text;
+          this.options.emit({ type: 'thinking', text });
+        } else if (messagePhase === 'final_answer') {
+          this.sawFinalPhase = true;
+          this.appendText(text);
+        } else {
+          this.buffered = text;
+        }
         return;
       }
       case 'reasoning': {
@@ -136,7 +163,10 @@ export class CodexParser implements StreamParser {
     }
     if (phase !== 'item.updated' && (id === undefined || !this.toolIds.has(id))) {
       if (id !== undefined) this.toolIds.add(id);
-      // Narration right before a tool call is thinking aloud, not an answer: drop it.
+      this.outcome.text.breakBlock();
+      // Narration right before a tool call is thinking aloud, not an answer: hold it back from
+      // the stream, but keep it in case the turn ends without another message.
+      if (this.buffered !== null) this.heldAsNarration = this.buffered;
       this.buffered = null;
       const event: NormalizedEvent = { type: 'tool_use', toolName, parameters: toolParameters(item) };
       if (id !== undefined) event.toolId = id;
@@ -159,9 +189,12 @@ export class CodexParser implements StreamParser {
     if (this.buffered === null) return;
     const text = this.buffered;
     this.buffered = null;
-    const delta = this.outcome.text.isEmpty ? text : `\n${text}`;
-    this.outcome.text.append(delta);
-    this.options.emit({ type: 'text_delta', text: delta });
+    this.appendText(text);
+  }
+
+  /** Adds one agent message to the answer and streams it (messages are joined by a line break). */
+  private appendText(text: string): void {
+    this.options.emit({ type: 'text_delta', text: this.outcome.text.appendDelta(text, '\n') });
   }
 }
 

@@ -37,6 +37,13 @@ export type TurnResult = {
   authRequired: boolean;
   /** Tool rules the user allowed "for this session" (claude); pass them as allowedTools next turn. */
   sessionAllowedTools: string[];
+  /** The user interrupted the turn (SIGINT, as Esc): the session stays and queued messages run. */
+  interrupted?: boolean;
+  /**
+   * Why the CLI was failing when it ended, in words for the user (rate limited, login needed),
+   * also when our deadline ended it mid-retry; null when nothing was known.
+   */
+  failureCause?: string | null;
 };
 
 export type NormalizedEvent =

@@ -10,14 +10,14 @@ const AUTH_PATTERNS: Record<ProviderName, RegExp> = {
   claude: /not logged in|please run \/login|invalid api key|authentication_failed|oauth token (has )?expired|setup-token/i,
   // codex-local-auth401; `codex exec` without login fails on the first API call with a 401
   codex: /401 unauthorized|invalid_api_key|incorrect api key|not logged in|please log ?in|codex login|refresh token/i,
-  // gemini-local-no-auth (stderr, exit 41)
-  gemini: /please set an auth method|gemini_api_key|not logged in|login required|authentication (failed|required)/i,
+  // gemini-local-no-auth (stderr, exit 41); a rejected key is HTTP 400 API_KEY_INVALID from Google
+  gemini: /please set an auth method|gemini_api_key|not logged in|login required|authentication (failed|required)|api key not valid|api_key_invalid/i,
 };
 
 const LOGIN_HINTS: Record<ProviderName, string> = {
   claude: 'Claude is not logged in (or its key was rejected): run `claude /login` or `claude setup-token` on the host, then send your message again.',
   codex: 'Codex is not logged in (or its API key was rejected): run `codex login` on the host, then send your message again.',
-  gemini: 'Gemini is not logged in: run `gemini` on the host once and choose a login method (or set GEMINI_API_KEY), then send your message again.',
+  gemini: 'Gemini is not logged in (or its API key was rejected): run `gemini` on the host once and choose a login method (or set a valid GEMINI_API_KEY), then send your message again.',
 };
 
 /** gemini's FatalAuthenticationError exit status (spec/stream-formats.md §3). */
@@ -43,4 +43,32 @@ const INSTALL_HINTS: Record<ProviderName, string> = {
 
 export function installHint(provider: ProviderName): string {
   return INSTALL_HINTS[provider];
+}
+
+/**
+ * An API error body the CLI passed on verbatim (`{"error":{"message":…}}`, maybe wrapped in text
+ * such as gemini's "[API Error: …]") → its inner message, with the code or status that names it.
+ * Text that holds no such body comes back unchanged.
+ */
+export function unwrapApiError(text: string): string {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start < 0 || end <= start) return text;
+  let body: unknown;
+  try {
+    body = JSON.parse(text.slice(start, end + 1));
+  } catch {
+    return text;
+  }
+  const error = (body as { error?: unknown }).error;
+  if (typeof error !== 'object' || error === null) return text;
+  const { message, code, status } = error as { message?: unknown; code?: unknown; status?: unknown };
+  if (typeof message !== 'string' || message === '') return text;
+  const label = typeof code === 'string' && code !== '' ? code : typeof status === 'string' && status !== '' ? status : typeof code === 'number' ? `HTTP ${code}` : '';
+  return label === '' ? message : `${message} (${label})`;
+}
+
+/** HTTP 429 / RESOURCE_EXHAUSTED / "rate limit" in a CLI's error text. */
+export function isRateLimitText(text: string): boolean {
+  return /\b429\b|resource_exhausted|rate.?limit/i.test(text);
 }

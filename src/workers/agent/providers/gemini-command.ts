@@ -2,10 +2,17 @@
 import { containerPath, tempDirFor, wrapForDocker, writeTempFile, type CliCommand } from './cli-command.js';
 import type { TurnRequest } from './turn-request.js';
 
+/**
+ * Headless gemini cannot ask per tool: claude's permission mode maps to gemini's closest approval
+ * mode (`default` keeps gemini's default, which registers read-only tools only).
+ */
+const GEMINI_APPROVAL_MODES: Record<string, string> = { bypassPermissions: 'yolo', acceptEdits: 'auto_edit', auto: 'auto_edit', plan: 'plan' };
+
 export function buildGeminiCommand(req: TurnRequest): CliCommand {
   const args = ['--output-format', 'stream-json', '--include-directories', '.'];
   if (req.model !== undefined && req.model !== '') args.push('--model', req.model);
-  if (req.permissionMode === 'bypassPermissions') args.push('--approval-mode', 'yolo');
+  const approvalMode = GEMINI_APPROVAL_MODES[req.permissionMode];
+  if (approvalMode !== undefined) args.push('--approval-mode', approvalMode);
   if (req.resumeSessionId !== undefined && req.resumeSessionId !== '') args.push('--resume', req.resumeSessionId);
   if (req.allowedTools !== undefined && req.allowedTools.length > 0) args.push('--allowed-tools', ...req.allowedTools);
   args.push(...req.cliParameters);

@@ -1,6 +1,7 @@
 /** Gemini `--output-format stream-json` lines → normalized events (spec/providers.md §4). */
 import { makeUsage, type NormalizedEvent, type TurnResult } from './events.js';
 import { arr, clip, obj, parseJsonObject, str, type JsonObject } from './json-fields.js';
+import { isRateLimitText, unwrapApiError } from './failure-text.js';
 import { composeResult, emptyOutcome, type ParserOptions, type ProcessEnd, type StreamParser } from './stream-parser.js';
 
 export class GeminiParser implements StreamParser {
@@ -26,6 +27,7 @@ export class GeminiParser implements StreamParser {
       case 'message':
         return this.onMessage(msg);
       case 'tool_use': {
+        this.outcome.text.breakBlock();
         const event: NormalizedEvent = { type: 'tool_use', toolName: str(msg.tool_name) ?? 'tool', parameters: msg.parameters };
         const toolId = str(msg.tool_id);
         if (toolId !== undefined) event.toolId = toolId;
@@ -33,6 +35,7 @@ export class GeminiParser implements StreamParser {
         return;
       }
       case 'tool_result': {
+        this.outcome.text.breakBlock();
         const toolId = str(msg.tool_id) ?? '';
         const failed = str(msg.status) === 'error';
         const output = str(msg.output) ?? (failed ? str(obj(msg.error)?.message) ?? '' : '');
@@ -52,6 +55,16 @@ export class GeminiParser implements StreamParser {
       default:
         this.options.debug?.('gemini: event type ignored', { type: msg.type });
     }
+  }
+
+  /**
+   * gemini reports each failed model call only on stderr ("Attempt N failed with status 429.
+   * Retrying with backoff..."), while stdout stays silent: tell the user it is rate limited.
+   */
+  onStderr(text: string): void {
+    if (!/attempt \d+ failed/i.test(text) || !isRateLimitText(text)) return;
+    this.outcome.retryCause = 'rate limited (HTTP 429)';
+    this.options.emit({ type: 'status', status: 'rate limited, retrying', detail: 'HTTP 429' });
   }
 
   finish(end: ProcessEnd): TurnResult {
@@ -77,28 +90,40 @@ export class GeminiParser implements StreamParser {
     for (const raw of arr(content) ?? []) {
       const block = obj(raw);
       if (block?.type === 'text') this.addText(str(block.text) ?? '');
-      else if (block?.type === 'tool_use') this.options.emit({ type: 'tool_use', toolName: str(block.name) ?? 'tool', parameters: block.input });
+      else if (block?.type === 'tool_use') {
+        this.outcome.text.breakBlock();
+        this.options.emit({ type: 'tool_use', toolName: str(block.name) ?? 'tool', parameters: block.input });
+      }
     }
   }
 
   private addText(text: string): void {
     if (text === '') return;
-    this.outcome.text.append(text);
-    this.options.emit({ type: 'text_delta', text });
+    this.options.emit({ type: 'text_delta', text: this.outcome.text.appendDelta(text) });
   }
 
   private onResult(msg: JsonObject): void {
     const o = this.outcome;
     this.setSession(str(msg.session_id));
     o.sawResult = true;
+    // The streamed deltas are the answer; a final text on the result line counts only when it
+    // says something else (the deltas joined without separators are the same answer).
     const finalText = str(msg.response) ?? str(msg.output) ?? str(msg.result);
-    if (finalText !== undefined && finalText !== '') o.text.set(finalText);
+    if (finalText !== undefined && finalText !== '' && !sameAnswer(o.text.toString(), finalText)) o.text.set(finalText);
     const errorObj = obj(msg.error);
     o.isError = str(msg.status) === 'error' || msg.is_error === true || errorObj !== undefined;
-    o.errorMessage = o.isError ? str(errorObj?.message) ?? this.lastError ?? 'Gemini reported an error' : null;
+    const message = o.isError ? unwrapApiError(str(errorObj?.message) ?? this.lastError ?? 'Gemini reported an error') : null;
+    // Retries used up on HTTP 429: name rate limiting whatever the body says.
+    o.errorMessage = message !== null && isRateLimitText(message) && !/rate.?limit/i.test(message) ? `Rate limited: ${message}` : message;
     const stats = obj(msg.stats);
     o.usage = makeUsage(stats?.input_tokens ?? stats?.input, stats?.output_tokens, stats?.cached);
     const duration = stats?.duration_ms;
     o.durationMs = typeof duration === 'number' ? duration : null;
   }
+}
+
+/** True when `final` is `streamed` up to the blank lines we put between text blocks. */
+function sameAnswer(streamed: string, final: string): boolean {
+  const squash = (text: string): string => text.replace(/\s+/g, '');
+  return squash(streamed) === squash(final);
 }

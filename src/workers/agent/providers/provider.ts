@@ -92,6 +92,8 @@ async function executeTurn(req: TurnRequest, emit: OnEvent, broker: ApprovalBrok
       ...(req.inactivityTimeoutMs === undefined ? {} : { inactivityTimeoutMs: req.inactivityTimeoutMs }),
       ...(req.graceMs === undefined ? {} : { graceMs: req.graceMs }),
       ...(signal === undefined ? {} : { signal }),
+      ...(req.interruptSignal === undefined ? {} : { interruptSignal: req.interruptSignal }),
+      ...(parser.onStderr === undefined ? {} : { onStderr: (text: string) => parser.onStderr?.(text) }),
       ...(req.debug === undefined ? {} : { debug: req.debug }),
       onSpawn: (handle) => {
         req.onSpawn?.(handle.pid);

@@ -39,6 +39,13 @@ export type RunCliOptions = {
   /** Called once the process exists and stdout is attached. */
   onSpawn?: (handle: CliHandle) => void;
   signal?: AbortSignal;
+  /**
+   * Aborting this one interrupts the CLI as Esc does: SIGINT to its process group, nothing
+   * killed, the run ends however the CLI ends it (`interrupted` in the result).
+   */
+  interruptSignal?: AbortSignal;
+  /** Every stderr chunk as text, as it arrives (retry notices the stream does not carry). */
+  onStderr?: (text: string) => void;
   timeoutMs?: number;
   inactivityTimeoutMs?: number;
   graceMs?: number;
@@ -58,6 +65,8 @@ export type CliRunEnd = {
   spawnError?: string;
   /** SIGKILL had to be sent because SIGTERM was not enough within graceMs. */
   forcedKill: boolean;
+  /** We sent SIGINT (interruptSignal) before the CLI ended. */
+  interrupted?: boolean;
 };
 
 export function runCli(options: RunCliOptions): Promise<CliRunEnd> {
@@ -133,6 +142,8 @@ class CliRun {
     this.listen(stderr, 'data', (chunk: Buffer) => {
       this.touch();
       this.keepStderr(chunk);
+      const onStderr = options.onStderr;
+      if (onStderr !== undefined) this.deliver(onStderr, chunk.toString('utf8'));
     });
     if (child.stdin) this.listen(child.stdin, 'error', (error: Error) => options.debug?.('cli: stdin write failed', { error: error.message }));
     const signal = options.signal;
@@ -141,6 +152,22 @@ class CliRun {
       signal.addEventListener('abort', onAbort, { once: true });
       this.cleanups.push(() => signal.removeEventListener('abort', onAbort));
     }
+    const interrupt = options.interruptSignal;
+    if (interrupt !== undefined) {
+      const onInterrupt = () => this.interrupt();
+      if (interrupt.aborted) queueMicrotask(onInterrupt);
+      else interrupt.addEventListener('abort', onInterrupt, { once: true });
+      this.cleanups.push(() => interrupt.removeEventListener('abort', onInterrupt));
+    }
+  }
+
+  private interrupted = false;
+
+  /** SIGINT to the group, as a terminal's Ctrl-C / Esc would; the CLI decides how to end. */
+  private interrupt(): void {
+    if (this.reason !== null || this.finished || this.pid === undefined || !this.spawned) return;
+    this.interrupted = true;
+    signalTree(this.pid, listDescendants(this.pid), 'SIGINT');
   }
 
   private listen(emitter: NodeJS.EventEmitter, event: string, handler: (...args: never[]) => void): void {
@@ -187,6 +214,7 @@ class CliRun {
       },
     };
     this.options.onSpawn?.(handle);
+    if (this.options.interruptSignal?.aborted === true) this.interrupt();
   }
 
   private onError(error: Error): void {
@@ -321,6 +349,7 @@ class CliRun {
       ...(this.limitMs === undefined ? {} : { limitMs: this.limitMs }),
       ...(this.spawnError === undefined ? {} : { spawnError: this.spawnError }),
       forcedKill: this.forcedKill,
+      ...(this.interrupted ? { interrupted: true } : {}),
     });
   }
 

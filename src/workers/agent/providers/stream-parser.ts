@@ -14,6 +14,8 @@ export type ProcessEnd = {
   stderrTail: string;
   /** The deadline that fired, for the timeout message. */
   limitMs?: number;
+  /** We interrupted the CLI with SIGINT (the user's /interrupt or Esc). */
+  interrupted?: boolean;
   /** Spawn failure text (ENOENT, EACCES). */
   spawnError?: string;
 };
@@ -32,6 +34,8 @@ export interface StreamParser {
   parseObject(msg: JsonObject): void;
   /** True once the CLI printed its turn-complete line (claude `result`, codex `turn.*`, gemini `result`). */
   readonly turnComplete: boolean;
+  /** Stderr text as it arrives, for CLIs that report retries only there (gemini's 429s). */
+  onStderr?(text: string): void;
   finish(end: ProcessEnd): TurnResult;
 }
 
@@ -45,6 +49,10 @@ export type StreamOutcome = {
   errorMessage: string | null;
   /** True when the stream itself reported an auth failure (e.g. claude's synthetic `authentication_failed`). */
   authFailed: boolean;
+  /** The CLI was retrying after this failure (e.g. "rate limited (HTTP 429)"); kept if our deadline ends it. */
+  retryCause: string | null;
+  /** The failure being retried is a rejected login or key. */
+  retryAuth: boolean;
   usage: Usage;
   costUsd: number;
   durationMs: number | null;
@@ -60,6 +68,8 @@ export function emptyOutcome(provider: ProviderName): StreamOutcome {
     isError: false,
     errorMessage: null,
     authFailed: false,
+    retryCause: null,
+    retryAuth: false,
     usage: emptyUsage(),
     costUsd: 0,
     durationMs: null,
@@ -100,10 +110,12 @@ export function composeResult(
       timedOut = true;
       isError = true;
       const secs = end.limitMs === undefined ? '?' : String(Math.round(end.limitMs / 1000));
+      // Ended mid-retry: the retried failure is the real cause, and it must not get lost.
+      const retrying = outcome.retryCause === null ? '' : ` while retrying (${outcome.retryCause})`;
       errorMessage =
         end.reason === 'timeout'
-          ? `${provider} timed out after ${secs} s; the session is kept.`
-          : `${provider} printed nothing for ${secs} s and was stopped; the session is kept.`;
+          ? `${provider} timed out after ${secs} s${retrying}; the session is kept.`
+          : `${provider} printed nothing for ${secs} s${retrying} and was stopped; the session is kept.`;
       break;
     }
     case 'aborted':
@@ -113,11 +125,21 @@ export function composeResult(
       errorMessage = null;
       break;
     case 'exit':
+      if (end.interrupted === true) {
+        // Our SIGINT ended the turn (the CLI may call that an error): an interruption, not a failure.
+        isError = false;
+        errorMessage = null;
+        break;
+      }
       if (!outcome.sawResult) {
         ({ isError, errorMessage } = noResultFallback(outcome, end, stderr));
         if (isError && errorMessage === null) errorMessage = describeExit(provider, end, stderr);
       } else if (isError && errorMessage === null) {
         errorMessage = describeExit(provider, end, stderr);
+      }
+      // SIGINT from elsewhere (a terminal's Ctrl-C, exit 130): say it was interrupted.
+      if (isError && (end.signal === 'SIGINT' || end.exitCode === 130) && (errorMessage === null || errorMessage === '(no output)')) {
+        errorMessage = `${provider} was interrupted (SIGINT) before it answered.`;
       }
       // A kill by signal is the one fact the user must see, whatever else the CLI said last.
       if (isError && end.signal !== null && errorMessage !== null && !errorMessage.includes(end.signal)) {
@@ -128,12 +150,18 @@ export function composeResult(
 
   let staleSession = false;
   let authRequired = false;
+  let failureCause: string | null = isError ? outcome.retryCause : null;
   if (isError && end.reason === 'exit') {
     const evidence = `${errorMessage ?? ''}\n${stderr}`;
     staleSession = resumeSessionId !== undefined && isStaleSessionText(evidence);
     authRequired = !staleSession && (outcome.authFailed || isAuthFailureText(provider, evidence) || isGeminiAuthExit(provider, end));
     if (authRequired) errorMessage = loginHint(provider);
+  } else if (timedOut && outcome.retryAuth) {
+    // Our deadline ended a run that kept retrying a rejected login: it still needs the login.
+    authRequired = true;
+    errorMessage = `${errorMessage ?? ''} ${loginHint(provider)}`.trim();
   }
+  if (authRequired) failureCause = loginHint(provider);
 
   return {
     provider,
@@ -154,6 +182,8 @@ export function composeResult(
     staleSession,
     authRequired,
     sessionAllowedTools: [],
+    interrupted: end.interrupted === true && !isError,
+    failureCause,
   };
 }
 

@@ -18,6 +18,11 @@ export type TurnRequest = {
   /** "default" or empty leaves the CLI's own default. */
   reasoningEffort?: string;
   resumeSessionId?: string;
+  /**
+   * A one-shot run (cron job, webhook task) whose session nobody resumes: the CLI is told not to
+   * save it (claude --no-session-persistence, codex exec --ephemeral; gemini has no such flag).
+   */
+  ephemeral?: boolean;
   /** The agent workspace: the CLI's cwd on the host, mapped to `-w` inside Docker. */
   cwd: string;
   /** Full environment for the CLI; defaults to this process's environment. */
@@ -31,6 +36,8 @@ export type TurnRequest = {
   allowedTools?: string[];
   timeoutMs: number;
   inactivityTimeoutMs?: number;
+  /** Aborting it interrupts the CLI with SIGINT (as Esc does) instead of stopping it. */
+  interruptSignal?: AbortSignal;
   /** SIGTERM → SIGKILL delay when a run is stopped. */
   graceMs?: number;
   /** Ask the user for each tool (claude only); default: on for permission modes that would ask. */

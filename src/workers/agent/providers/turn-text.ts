@@ -9,6 +9,8 @@
  */
 export class TurnText {
   private text = '';
+  /** A tool ran since the last text: the next text starts a new paragraph. */
+  private breakPending = false;
 
   get isEmpty(): boolean {
     return this.text === '';
@@ -16,6 +18,24 @@ export class TurnText {
 
   append(piece: string): void {
     this.text += piece;
+  }
+
+  /** A tool call or its result came between two texts; they are separated by a blank line. */
+  breakBlock(): void {
+    if (this.text !== '') this.breakPending = true;
+  }
+
+  /**
+   * Appends one streamed piece and returns it as the delta to emit, led by the separator it needs:
+   * a blank line after a tool, else `joiner` between messages. Every parser streams exactly what it
+   * keeps, so the final text is the streamed text.
+   */
+  appendDelta(piece: string, joiner = ''): string {
+    const separator = this.text === '' ? '' : this.breakPending ? '\n\n' : joiner;
+    this.breakPending = false;
+    const delta = separator + piece;
+    this.text += delta;
+    return delta;
   }
 
   /** Replaces everything kept so far (a result line that carries the final text). */

@@ -20,6 +20,8 @@ export type ResolvedSession = {
   replaced: StaleReason | null;
   /** Identifies this session generation: a `/new` during the turn makes the turn's results stale. */
   epoch: string;
+  /** What this turn runs: the `@model` directive when given, else the session's own target. */
+  target: Target;
 };
 
 export type TurnOutcome = { sessionId: string | null; costUsd: number; tokens: number; countsAsMessage: boolean };
@@ -53,7 +55,8 @@ export class SessionManager {
 
   /**
    * The session for a user turn. A stale record is replaced whole; a fresh one keeps its own
-   * target unless `directive` retargets it for this turn (persisted without touching counters).
+   * target. A `directive` (`@opus …`) retargets this turn only: the stored target stays, so the
+   * next plain message and `/model` see the session's own model.
    */
   async resolve(key: SessionKey, configured: Target, policy: FreshnessPolicy, directive: Target | null, now = new Date()): Promise<ResolvedSession> {
     const { saved, ...resolved } = await this.resolveWhileSaving(key, configured, policy, directive, now);
@@ -87,15 +90,13 @@ export class SessionManager {
         created_at: now.toISOString(), last_active: now.toISOString(), provider_sessions: {},
       };
     }
-    const effective = directive ?? (fresh ? configured : target);
-    record.provider = effective.provider;
-    record.model = effective.model;
-    record.reasoning_effort = effective.reasoningEffort;
+    const own = fresh ? configured : { provider: record.provider, model: record.model, reasoningEffort: record.reasoning_effort };
+    const effective = directive ?? own;
     sessions[id] = record;
     const saved = this.save();
     saved.catch(() => undefined); // the caller awaits it; until then a failure must not go unhandled
     const bucket = record.provider_sessions[effective.provider] ?? { session_id: '', message_count: 0, total_cost_usd: 0, total_tokens: 0 };
-    return { record, bucket, isNew: bucket.session_id === '', replaced, epoch: record.created_at, saved };
+    return { record, bucket, isNew: bucket.session_id === '', replaced, epoch: record.created_at, target: effective, saved };
   }
 
   /** Stores the CLI session id as soon as the stream reveals it, so a crash mid-turn still resumes. */

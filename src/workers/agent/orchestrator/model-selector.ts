@@ -1,0 +1,60 @@
+/**
+ * The `/model` selector, step by step in one message: provider → model → (codex) reasoning effort.
+ * Every step edits the selector message in place (`ms:*` buttons); the last one switches.
+ */
+import type { Button, ChatRef } from '../../../shared/rpc/conversation-schemas.js';
+import { CLAUDE_ALIASES, CODEX_FALLBACK_MODELS, GEMINI_ALIASES } from '../../../shared/models.js';
+import type { CommandDeps, Reply } from './commands.js';
+import { texts } from './texts.js';
+
+const PROVIDERS = ['claude', 'codex', 'gemini'] as const;
+const PER_ROW = 3;
+
+/** The first step: which CLI. */
+export function providerStep(current: string): Reply {
+  return { text: texts.modelPickProvider(current), format: 'plain', buttons: [PROVIDERS.map((p) => ({ label: p, data: `ms:p:${p}` }))] };
+}
+
+/**
+ * A press of a selector button (`data` without `ms:`). `switchTo` makes the switch; buttons of
+ * an older selector (`ms:<model>`) still switch directly.
+ */
+export async function selectorStep(deps: CommandDeps, data: string, chat: ChatRef, current: string, switchTo: (model: string, effort: string | null) => Promise<Reply>): Promise<Reply> {
+  if (data === 'back') return providerStep(current);
+  if (data.startsWith('p:')) {
+    const provider = data.slice(2);
+    const models = modelsOf(deps, provider);
+    if (models.length === 0) return providerStep(current);
+    return { text: texts.modelPickModel(provider), format: 'plain', buttons: [...rows(models.map((m) => ({ label: m, data: `ms:m:${m}`.slice(0, 64) }))), [backButton()]] };
+  }
+  if (data.startsWith('m:')) {
+    const model = data.slice(2);
+    const efforts = deps.codexModels().includes(model) ? deps.codexEfforts(model) : [];
+    if (efforts.length === 0) return switchTo(model, null);
+    return { text: texts.modelPickEffort(model), format: 'plain', buttons: [...rows(efforts.map((e) => ({ label: e, data: `ms:e:${model}:${e}`.slice(0, 64) }))), [backButton()]] };
+  }
+  if (data.startsWith('e:')) {
+    const rest = data.slice(2);
+    const cut = rest.lastIndexOf(':');
+    if (cut > 0) return switchTo(rest.slice(0, cut), rest.slice(cut + 1));
+  }
+  void chat;
+  return switchTo(data, null);
+}
+
+function modelsOf(deps: CommandDeps, provider: string): string[] {
+  if (provider === 'claude') return CLAUDE_ALIASES;
+  if (provider === 'gemini') return GEMINI_ALIASES;
+  if (provider === 'codex') return deps.codexModels().length > 0 ? deps.codexModels() : CODEX_FALLBACK_MODELS;
+  return [];
+}
+
+function rows(buttons: Button[]): Button[][] {
+  const out: Button[][] = [];
+  for (let i = 0; i < buttons.length; i += PER_ROW) out.push(buttons.slice(i, i + PER_ROW));
+  return out;
+}
+
+function backButton(): Button {
+  return { label: texts.modelBack, data: 'ms:back' };
+}
