@@ -25,7 +25,7 @@ const minify = process.env.DUCTOR_BUNDLE_NO_MINIFY !== '1';
 const common = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   sourcemap: true,
   legalComments: 'none',
   minify,
