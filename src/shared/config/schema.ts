@@ -103,6 +103,8 @@ export const ConfigSchema = z.looseObject({
   user_timezone: z._default(z.string(), ''),
   language: z._default(z.enum(LANGUAGES), 'en'),
   update_check: z._default(z.boolean(), true),
+  /** Where the update check and `ductor upgrade` look (src/shared/upgrade/update-source.ts). */
+  update_source: z._default(z.string().check(z.regex(/^(?:auto|git|off|npm:(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*|https:\/\/\S+)$/)), 'auto'),
   interagent_port: z._default(PortSchema, 8799),
   matrix: z.prefault(MatrixSchema, {}),
   streaming: z.prefault(StreamingSchema, {}),
