@@ -83,7 +83,7 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
     dockerRunning: async () => (await (options.run ?? runCommand)('docker', ['info'], { timeoutMs: 15_000, env })).code === 0,
     defaultTimezone: resolveTimezone({ user_timezone: '' }, { env }),
     serviceAvailable: options.serviceAvailable ?? true,
-    keep: { telegram: keep.has('telegram'), timezone: keep.has('timezone'), docker: keep.has('docker') },
+    keep: { telegram: keep.has('telegram'), timezone: keep.has('timezone'), docker: keep.has('docker'), provider: keep.has('rest') },
     ...options.deps,
   });
 
@@ -103,6 +103,8 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
     overrides.transports = answers.transports;
   }
   if (answers.matrix !== undefined) overrides.matrix = { ...answers.matrix, store_path: 'matrix_store' };
+  if (answers.provider !== undefined) overrides.provider = answers.provider;
+  if (answers.model !== undefined) overrides.model = answers.model;
   if (answers.telegram_token !== undefined) overrides.telegram_token = answers.telegram_token;
   if (answers.allowed_user_ids !== undefined) overrides.allowed_user_ids = answers.allowed_user_ids;
   if (answers.user_timezone !== undefined) overrides.user_timezone = answers.user_timezone;
