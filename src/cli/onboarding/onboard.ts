@@ -20,6 +20,8 @@ export type OnboardOptions = {
   env?: NodeJS.ProcessEnv;
   run?: CommandRunner;
   serviceAvailable?: boolean;
+  /** Runs after the last answer, before config.json is written (stops a running bot). */
+  beforeWrite?: () => Promise<void>;
   /** Replace single wizard dependencies (tests). */
   deps?: Partial<WizardDeps>;
 };
@@ -114,6 +116,7 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   }
   if (apiRoot !== DEFAULT_API_ROOT) overrides.telegram_api_root = apiRoot;
 
+  await options.beforeWrite?.();
   // The single write: validated first, then temp file + rename, mode 0600 (it holds the token).
   await createDefaultConfig(configFile, overrides);
   say(`\nsaved ${configFile}`);
