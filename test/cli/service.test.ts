@@ -146,7 +146,8 @@ test('service install on Linux writes the unit, reloads, enables, asks for linge
   assert.equal(unitHome(unit), host.ductorHome);
   const linger = host.calls.find((c) => c.includes('enable-linger'));
   assert.ok(linger === 'loginctl enable-linger alice' || linger === 'sudo loginctl enable-linger alice', String(linger));
-  assert.deepEqual(host.calls.filter((c) => c.startsWith('systemctl')), ['systemctl --user daemon-reload', 'systemctl --user enable ductor', 'systemctl --user start ductor']);
+  // The user bus is probed before anything is written (test/cli/service-no-bus.test.ts).
+  assert.deepEqual(host.calls.filter((c) => c.startsWith('systemctl')), ['systemctl --user show-environment', 'systemctl --user daemon-reload', 'systemctl --user enable ductor', 'systemctl --user start ductor']);
 
   host.calls.length = 0;
   assert.equal(await runServiceCommand({ home: host.ductorHome, args: ['status'], dryRun: false, context: { ...host.context, platform: 'linux' } }), 0);

@@ -59,6 +59,16 @@ WantedBy=default.target
 `;
 }
 
+/**
+ * The same unit as a system service (/etc/systemd/system) that runs as `user`: for hosts without a
+ * systemd user session (WSL, containers, SSH without lingering).
+ */
+export function systemdSystemUnit(userUnit: string, user: string): string {
+  return userUnit
+    .replace('[Service]\n', `[Service]\nUser=${user}\n`)
+    .replace('WantedBy=default.target', 'WantedBy=multi-user.target');
+}
+
 function xml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
