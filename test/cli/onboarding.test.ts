@@ -204,3 +204,15 @@ test('with several CLIs logged in the wizard offers them, the first as default, 
   assert.equal(config.provider, 'gemini');
   assert.equal(config.model, 'flash');
 });
+
+test('the wizard writes "$schema" into config.json and the schema file next to it', async (t) => {
+  const tg = await startFakeTelegram(t);
+  const home = await tmpHome(t);
+  prompts.inject(['opus', 'telegram', FAKE_TOKEN, '1001', 'UTC', false]);
+  const result = await onboard({ home, reset: false, prompt: prompts, say: () => undefined, env: { ...process.env, DUCTOR_TELEGRAM_API_ROOT: tg.url }, run: noDocker, deps: { clis } });
+  assert.deepEqual(leftoverAnswers(), []);
+  const raw = JSON.parse(await readFile(result.configFile, 'utf8')) as Record<string, unknown>;
+  assert.equal(raw.$schema, './config.schema.json');
+  const schema = JSON.parse(await readFile(join(home, 'config', 'config.schema.json'), 'utf8')) as { properties: Record<string, { description?: string }> };
+  assert.match(schema.properties.telegram_token!.description!, /@BotFather/);
+});

@@ -39,3 +39,13 @@ test('compiled `ductor config schema` writes the descriptions', async (t) => {
   const written = JSON.parse(await readFile(join(home, 'config', 'config.schema.json'), 'utf8')) as Node;
   assert.deepEqual(properties(written).filter(([, d]) => d === null), []);
 });
+
+test('ductor start keeps config/config.schema.json current: a stale copy is replaced', async (t) => {
+  const { startRig } = await import('../helpers/rig.js');
+  const { writeFile } = await import('node:fs/promises');
+  const rig = await startRig(t, { beforeStart: (home) => writeFile(join(home, 'config', 'config.schema.json'), '{"stale":true}\n') });
+  const { waitFor } = await import('../helpers/wait-for.js');
+  const file = join(rig.home, 'config', 'config.schema.json');
+  await waitFor(async () => !(await readFile(file, 'utf8')).includes('stale'), { timeoutMs: 15_000, message: 'the stale schema replaced' });
+  assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), configJsonSchema());
+});

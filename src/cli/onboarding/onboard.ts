@@ -8,6 +8,7 @@ import { configExists, createDefaultConfig, resolveTimezone } from '../../shared
 import { mainPaths } from '../../shared/paths.js';
 import { runCommand, type CommandRunner } from '../../shared/command-runner.js';
 import { checkBotToken } from './check-token.js';
+import { CONFIG_SCHEMA_REF, refreshConfigSchemaFile } from '../config-schema-file.js';
 import { detectClis } from './detect-clis.js';
 import { runWizard, WizardCancelled, type WizardDeps } from './wizard.js';
 
@@ -116,9 +117,12 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   }
   if (apiRoot !== DEFAULT_API_ROOT) overrides.telegram_api_root = apiRoot;
 
+  // Editors find the schema (with a description per key) through "$schema", kept next to the file.
+  if (typeof overrides.$schema !== 'string') overrides.$schema = CONFIG_SCHEMA_REF;
   await options.beforeWrite?.();
   // The single write: validated first, then temp file + rename, mode 0600 (it holds the token).
   await createDefaultConfig(configFile, overrides);
+  await refreshConfigSchemaFile(options.home);
   say(`\nsaved ${configFile}`);
   return { configFile, installService: answers.installService, botUsername };
 }
