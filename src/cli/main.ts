@@ -6,6 +6,7 @@ import { resolveHome } from '../shared/paths.js';
 import { packageInfo } from '../shared/package-info.js';
 import { commandHelp, helpText } from './command-table.js';
 import { parseCommand, positiveInt, UsageError } from './parse-command.js';
+import { oldNodeWarning } from './node-version.js';
 
 // Each command's module is loaded only when that command runs: `ductor` (start) then parses the
 // supervisor's code alone, which keeps the cold start short and the supervisor's memory small.
@@ -71,6 +72,9 @@ async function main(argv: string[]): Promise<number> {
       return EXIT_FAILURE;
   }
 }
+
+const warning = oldNodeWarning(process.version, process.stderr.isTTY === true);
+if (warning !== null) process.stderr.write(warning);
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -81,3 +81,11 @@ test('with-node.mjs passes the exit code of the script on', async (t) => {
   const result = spawnSync(process.execPath, [join(ROOT, 'scripts/with-node.mjs'), script], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(result.status, 7);
 });
+
+test('`ductor` on a node older than 22 tells a person at a terminal, and nobody else', async () => {
+  const { oldNodeWarning } = await import('../../src/cli/node-version.js');
+  assert.match(oldNodeWarning('v20.20.2', true)!, /^ductor: this is Node v20\.20\.2; ductor supports Node 22 and 24/);
+  assert.equal(oldNodeWarning('v20.20.2', false), null, 'scripts and services get no extra output');
+  assert.equal(oldNodeWarning('v22.23.3', true), null);
+  assert.equal(oldNodeWarning('v24.21.0', true), null);
+});
