@@ -4,6 +4,7 @@
 // type-checks and emits dist/src for the tests.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeThirdPartyNotices } from './third-party-notices.mjs';
 
 const OUT = 'dist/bin';
 
@@ -22,21 +23,36 @@ const separateBundles = {
 // DUCTOR_BUNDLE_NO_MINIFY=1 keeps names readable, for CPU profiles (node --cpu-prof) of the bundles.
 const minify = process.env.DUCTOR_BUNDLE_NO_MINIFY !== '1';
 
+// No source maps by default: they held the full sources and most of the package's size.
+// DUCTOR_BUNDLE_SOURCEMAP=1 writes external ones next to the bundles, for local debugging.
+const sourcemap = process.env.DUCTOR_BUNDLE_SOURCEMAP === '1';
+
 const common = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
-  sourcemap: true,
+  target: 'node22',
+  sourcemap,
+  // The licence texts of bundled packages go to dist/THIRD-PARTY-NOTICES.txt, collected from the
+  // metafile below; inline legal comments would repeat them in every bundle.
   legalComments: 'none',
+  metafile: true,
   minify,
   logLevel: 'warning',
 };
 
+/** Every input file of every bundle, for the third-party notices. */
+const bundledInputs = new Set();
+const collect = (result) => {
+  for (const input of Object.keys(result.metafile.inputs)) bundledInputs.add(input);
+  return result;
+};
+
 rmSync(OUT, { recursive: true, force: true });
+rmSync('dist/THIRD-PARTY-NOTICES.txt', { force: true });
 
 // The bundles the launcher runs. No code splitting (esbuild splits ES modules only): each process
 // compiles one file, and the code cache makes that cheap after the first start.
-await build({
+collect(await build({
   ...common,
   entryPoints: {
     cli: 'src/cli/main.ts',
@@ -59,7 +75,7 @@ await build({
   // required from node_modules they cost nothing until used and stay out of the source V8 keeps.
   external: ['tinypool', 'sharp', 'iconv-lite', 'mime-db'],
   plugins: [separateBundles],
-});
+}));
 
 // A bundle runs inside a vm.Script, where a plain import() fails at run time: every import() left
 // in a bundle must be a source-only fallback of src/shared/esm-import.ts, never taken there.
@@ -74,18 +90,18 @@ for (const name of minify ? ['cli', 'transport-worker', 'scheduler-worker', 'age
 }
 
 // The launchers: `ductor` (the command) and `launch.js` (what the supervisor forks per worker).
-await build({
+collect(await build({
   ...common,
   entryPoints: { ductor: 'src/launcher/ductor.ts', launch: 'src/launcher/worker.ts' },
   outdir: OUT,
   format: 'cjs',
   banner: { js: '#!/usr/bin/env node' },
-});
+}));
 
 // The ES module bundles, loaded with import(): tinypool's task file for rendering long replies off
 // the transport's event loop (tinypool imports it in a thread and wants its default export), and
 // matrix-js-sdk with its helpers (an ES module package), loaded by the transport for Matrix only.
-await build({
+collect(await build({
   ...common,
   entryPoints: {
     'render-worker': 'src/workers/transport/render/render-task.ts',
@@ -96,7 +112,9 @@ await build({
   format: 'esm',
   // CommonJS dependencies call require() for Node built-ins; ESM output needs a real require.
   banner: { js: "import { createRequire as __ductorCreateRequire } from 'node:module'; const require = __ductorCreateRequire(import.meta.url);" },
-});
+}));
+
+writeThirdPartyNotices(bundledInputs, 'dist/THIRD-PARTY-NOTICES.txt');
 
 // The package is "type": "module"; the files in dist/bin are CommonJS.
 writeFileSync(`${OUT}/package.json`, `${JSON.stringify({ type: 'commonjs' })}\n`);

@@ -1,14 +1,29 @@
 #!/usr/bin/env bash
 # Installs the real claude, codex and gemini CLIs into .cache/real-clis for the end-to-end tests
 # (test/providers/real-cli.test.ts). Idempotent: does nothing when the pinned versions are present.
-# Versions are those of ../shared/spec/cli-help (the --help texts the flag check reads).
+# The versions are pinned in one place, the ARG lines of Dockerfile.sandbox, so the sandbox image
+# and these tests run the same CLIs. `--print-versions` prints them and installs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CLAUDE_VERSION=2.1.197
-CODEX_VERSION=0.169.0
-GEMINI_VERSION=0.61.0
+pinned() {
+  local value
+  value="$(sed -n "s/^ARG $1=//p" Dockerfile.sandbox)"
+  if [ -z "$value" ]; then
+    echo "install-real-clis: no ARG $1=... in Dockerfile.sandbox" >&2
+    exit 1
+  fi
+  echo "$value"
+}
+CLAUDE_VERSION="$(pinned CLAUDE_CODE_VERSION)"
+CODEX_VERSION="$(pinned CODEX_VERSION)"
+GEMINI_VERSION="$(pinned GEMINI_CLI_VERSION)"
 PREFIX=.cache/real-clis
+
+if [ "${1:-}" = "--print-versions" ]; then
+  printf 'claude %s\ncodex %s\ngemini %s\n' "$CLAUDE_VERSION" "$CODEX_VERSION" "$GEMINI_VERSION"
+  exit 0
+fi
 
 installed_version() {
   # prints the version field of an installed package, or nothing

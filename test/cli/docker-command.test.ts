@@ -101,3 +101,23 @@ test('an unknown subcommand prints the usage and fails', async (t) => {
   assert.equal(result.code, 1);
   assert.match(result.stderr, /usage: ductor docker enable\|disable\|rebuild/);
 });
+
+test('disable with Docker not running turns the key off and does not claim a container was removed', async (t) => {
+  const { home, readDocker } = await configured(t);
+  const fake = await installFakeDocker(home, { engine: false, images: [], containers: {} });
+  const result = await runDuctor(home, ['docker', 'disable'], { PATH: fake.path });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal((await readDocker()).enabled, false);
+  assert.doesNotMatch(result.stdout, /stopped and removed/);
+  assert.match(result.stdout, /docker sandbox disabled; the Docker engine is not running here, so no container was checked or removed/);
+  assert.match(result.stdout, /docker rm -f ductor-sandbox/);
+  assert.deepEqual((await fake.calls()).map((c) => c[0]), ['info'], 'nothing but the engine check');
+});
+
+test('disable with Docker running and no container says there was none', async (t) => {
+  const { home } = await configured(t);
+  const fake = await installFakeDocker(home, { engine: true, images: [], containers: {} });
+  const result = await runDuctor(home, ['docker', 'disable'], { PATH: fake.path });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /docker sandbox disabled; there was no container "ductor-sandbox" to remove/);
+});

@@ -33,7 +33,7 @@ test('the wizard checks the token with getMe, re-asks bad answers, and writes on
   const tg = await startFakeTelegram(t);
   const home = await tmpHome(t);
   const lines: string[] = [];
-  prompts.inject(['telegram', 'not-a-token', '999999:AAwrongTokenwrongTokenwrongToken12345', FAKE_TOKEN, '@alice', '1001, 1002', 'Mars/Olympus', 'Europe/Berlin', true]);
+  prompts.inject(['opus', 'telegram', 'not-a-token', '999999:AAwrongTokenwrongTokenwrongToken12345', FAKE_TOKEN, '@alice', '1001, 1002', 'Mars/Olympus', 'Europe/Berlin', true]);
   const result = await onboard({
     home,
     reset: false,
@@ -67,6 +67,9 @@ test('the wizard checks the token with getMe, re-asks bad answers, and writes on
   assert.equal(config.user_timezone, 'Europe/Berlin');
   assert.equal(config.docker.enabled, false);
   assert.equal(config.telegram_api_root, tg.url);
+  assert.equal(config.provider, 'claude', 'the only CLI logged in');
+  assert.equal(config.model, 'opus');
+  assert.match(out, /Provider: claude \(the only CLI logged in\)/);
   assert.deepEqual(isConfigured(config), { ok: true });
   assert.equal(statSync(result.configFile).mode & 0o777, 0o600);
 });
@@ -74,7 +77,7 @@ test('the wizard checks the token with getMe, re-asks bad answers, and writes on
 test('with Docker running the wizard asks about the sandbox', async (t) => {
   const tg = await startFakeTelegram(t);
   const home = await tmpHome(t);
-  prompts.inject(['telegram', FAKE_TOKEN, '42', 'UTC', true, false]);
+  prompts.inject(['sonnet', 'telegram', FAKE_TOKEN, '42', 'UTC', true, false]);
   const result = await onboard({ home, reset: false, prompt: prompts, say: () => undefined, env: { ...process.env, DUCTOR_TELEGRAM_API_ROOT: tg.url }, run: dockerUp, deps: { clis } });
   assert.deepEqual(leftoverAnswers(), []);
   const { config } = await loadConfig(result.configFile);
@@ -85,7 +88,7 @@ test('with Docker running the wizard asks about the sandbox', async (t) => {
 test('Ctrl-C in the middle leaves no config behind', async (t) => {
   const tg = await startFakeTelegram(t);
   const home = await tmpHome(t);
-  prompts.inject(['telegram', FAKE_TOKEN, '1001', new Error('ctrl-c')]);
+  prompts.inject(['opus', 'telegram', FAKE_TOKEN, '1001', new Error('ctrl-c')]);
   await assert.rejects(
     onboard({ home, reset: false, prompt: prompts, say: () => undefined, env: { ...process.env, DUCTOR_TELEGRAM_API_ROOT: tg.url }, run: noDocker, deps: { clis } }),
     (error: unknown) => error instanceof WizardCancelled && error.code === 'WIZARD_CANCELLED',
@@ -114,7 +117,7 @@ test('smart reset keeps the chosen parts and asks only for the rest; a cancelled
   assert.equal(config.heartbeat.enabled, true);
   assert.equal(config.user_timezone, 'Asia/Tokyo');
 
-  prompts.inject([['timezone'], 'telegram', FAKE_TOKEN.replace('1234567890', '1234567891'), new Error('ctrl-c')]);
+  prompts.inject([['timezone'], 'haiku', 'telegram', FAKE_TOKEN.replace('1234567890', '1234567891'), new Error('ctrl-c')]);
   await assert.rejects(onboard({ home, reset: true, prompt: prompts, say: () => undefined, env: { ...process.env, DUCTOR_TELEGRAM_API_ROOT: 'http://127.0.0.1:9' }, run: noDocker, deps: { clis, checkToken: async () => ({ ok: true, username: 'x' }) } }), WizardCancelled);
   assert.deepEqual(leftoverAnswers(), []);
   assert.equal((await loadConfig(file)).config.model, 'sonnet');
@@ -142,7 +145,7 @@ test('compiled `ductor onboarding`, `ductor reset` and first-run `ductor` withou
 test('the wizard offers Matrix: homeserver, bot account and allowlists, no Telegram questions', async (t) => {
   const home = await tmpHome(t);
   const lines: string[] = [];
-  prompts.inject(['matrix', 'matrix.example.org', 'https://matrix.example.org/', 'bot', '@bot:example.org', 'pw-secret', '!room:example.org, #ops:example.org', '@alice:example.org', 'UTC']);
+  prompts.inject(['opus', 'matrix', 'matrix.example.org', 'https://matrix.example.org/', 'bot', '@bot:example.org', 'pw-secret', '!room:example.org, #ops:example.org', '@alice:example.org', 'UTC']);
   const result = await onboard({ home, reset: false, prompt: prompts, say: (l) => lines.push(l), env: process.env, run: noDocker, deps: { clis } });
   assert.deepEqual(leftoverAnswers(), []);
   const out = lines.join('\n');
@@ -157,4 +160,59 @@ test('the wizard offers Matrix: homeserver, bot account and allowlists, no Teleg
   assert.deepEqual(config.matrix.allowed_rooms, ['!room:example.org', '#ops:example.org']);
   assert.deepEqual(config.matrix.allowed_users, ['@alice:example.org']);
   assert.deepEqual(isConfigured(config), { ok: true });
+});
+
+test('with only codex logged in the wizard saves codex and a codex model, never claude', async (t) => {
+  const tg = await startFakeTelegram(t);
+  const home = await tmpHome(t);
+  const lines: string[] = [];
+  const onlyCodex = async () => [
+    { provider: 'claude' as const, path: '/usr/bin/claude', auth: 'installed' as const },
+    { provider: 'codex' as const, path: '/usr/bin/codex', auth: 'authenticated' as const },
+    { provider: 'gemini' as const, path: null, auth: 'not_found' as const },
+  ];
+  prompts.inject(['gpt-5.2', 'telegram', FAKE_TOKEN, '1001', 'UTC', false]);
+  const result = await onboard({ home, reset: false, prompt: prompts, say: (l) => lines.push(l), env: { ...process.env, DUCTOR_TELEGRAM_API_ROOT: tg.url }, run: noDocker, deps: { clis: onlyCodex } });
+  assert.deepEqual(leftoverAnswers(), []);
+  const { config } = await loadConfig(result.configFile);
+  assert.equal(config.provider, 'codex');
+  assert.equal(config.model, 'gpt-5.2');
+  assert.match(lines.join('\n'), /Provider: codex \(the only CLI logged in\)/);
+});
+
+test('with several CLIs logged in the wizard offers them, the first as default, and models of the pick', async (t) => {
+  const tg = await startFakeTelegram(t);
+  const home = await tmpHome(t);
+  const codexAndGemini = async () => [
+    { provider: 'claude' as const, path: null, auth: 'not_found' as const },
+    { provider: 'codex' as const, path: '/usr/bin/codex', auth: 'authenticated' as const },
+    { provider: 'gemini' as const, path: '/usr/bin/gemini', auth: 'authenticated' as const },
+  ];
+  const asked: Array<{ name: string; choices?: string[]; initial?: unknown }> = [];
+  const recording = (async (question: prompts.PromptObject, options?: prompts.Options) => {
+    const q = question as prompts.PromptObject & { choices?: Array<{ value: string }> };
+    asked.push({ name: String(q.name), choices: q.choices?.map((c) => c.value), initial: q.initial });
+    return prompts(question, options);
+  }) as typeof prompts;
+  prompts.inject(['gemini', 'flash', 'telegram', FAKE_TOKEN, '1001', 'UTC', false]);
+  const result = await onboard({ home, reset: false, prompt: recording, say: () => undefined, env: { ...process.env, DUCTOR_TELEGRAM_API_ROOT: tg.url }, run: noDocker, deps: { clis: codexAndGemini } });
+  assert.deepEqual(leftoverAnswers(), []);
+  assert.deepEqual(asked[0], { name: 'provider', choices: ['codex', 'gemini'], initial: 0 });
+  assert.equal(asked[1]!.name, 'model');
+  assert.deepEqual(asked[1]!.choices, ['auto', 'pro', 'flash', 'flash-lite']);
+  const { config } = await loadConfig(result.configFile);
+  assert.equal(config.provider, 'gemini');
+  assert.equal(config.model, 'flash');
+});
+
+test('the wizard writes "$schema" into config.json and the schema file next to it', async (t) => {
+  const tg = await startFakeTelegram(t);
+  const home = await tmpHome(t);
+  prompts.inject(['opus', 'telegram', FAKE_TOKEN, '1001', 'UTC', false]);
+  const result = await onboard({ home, reset: false, prompt: prompts, say: () => undefined, env: { ...process.env, DUCTOR_TELEGRAM_API_ROOT: tg.url }, run: noDocker, deps: { clis } });
+  assert.deepEqual(leftoverAnswers(), []);
+  const raw = JSON.parse(await readFile(result.configFile, 'utf8')) as Record<string, unknown>;
+  assert.equal(raw.$schema, './config.schema.json');
+  const schema = JSON.parse(await readFile(join(home, 'config', 'config.schema.json'), 'utf8')) as { properties: Record<string, { description?: string }> };
+  assert.match(schema.properties.telegram_token!.description!, /@BotFather/);
 });

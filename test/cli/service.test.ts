@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { runServiceCommand, stopServiceIfInstalled } from '../../src/cli/commands/service.js';
 import { servicePath } from '../../src/cli/service/service-path.js';
 import { unitHome } from '../../src/cli/service/systemd.js';
-import { launchdPlist, systemdUnit, utf16WithBom, windowsTaskXml } from '../../src/cli/service/unit-files.js';
+import { LAUNCHD_WRAPPER, launchdPlist, systemdUnit, utf16WithBom, windowsTaskXml } from '../../src/cli/service/unit-files.js';
 import type { CommandRunner } from '../../src/shared/command-runner.js';
 import { runDuctor } from '../helpers/spawn-ductor.js';
 import { tmpHome } from '../helpers/tmp-home.js';
@@ -89,7 +89,8 @@ test('the systemd unit passes systemd-analyze verify', async (t) => {
 test('the launchd plist is a valid property list with the spec keys', () => {
   const plist = parsePlist(launchdPlist({ ...SPEC, ductorHome: '/Users/u/a&b <home>' })) as Record<string, unknown>;
   assert.equal(plist.Label, 'dev.ductor');
-  assert.deepEqual(plist.ProgramArguments, ['/opt/node/bin/ductor']);
+  // ductor runs under the exit-code wrapper (test/cli/launchd-exit-codes.test.ts).
+  assert.deepEqual(plist.ProgramArguments, ['/bin/sh', '-c', LAUNCHD_WRAPPER, '/opt/node/bin/ductor']);
   assert.equal(plist.RunAtLoad, true);
   assert.deepEqual(plist.KeepAlive, { SuccessfulExit: false });
   assert.equal(plist.ThrottleInterval, 10);
@@ -145,7 +146,8 @@ test('service install on Linux writes the unit, reloads, enables, asks for linge
   assert.equal(unitHome(unit), host.ductorHome);
   const linger = host.calls.find((c) => c.includes('enable-linger'));
   assert.ok(linger === 'loginctl enable-linger alice' || linger === 'sudo loginctl enable-linger alice', String(linger));
-  assert.deepEqual(host.calls.filter((c) => c.startsWith('systemctl')), ['systemctl --user daemon-reload', 'systemctl --user enable ductor', 'systemctl --user start ductor']);
+  // The user bus is probed before anything is written (test/cli/service-no-bus.test.ts).
+  assert.deepEqual(host.calls.filter((c) => c.startsWith('systemctl')), ['systemctl --user show-environment', 'systemctl --user daemon-reload', 'systemctl --user enable ductor', 'systemctl --user start ductor']);
 
   host.calls.length = 0;
   assert.equal(await runServiceCommand({ home: host.ductorHome, args: ['status'], dryRun: false, context: { ...host.context, platform: 'linux' } }), 0);
@@ -172,7 +174,7 @@ test('service install on macOS writes the plist and loads it; status reads the P
   const host = await fakeHost(t);
   assert.equal(await runServiceCommand({ home: host.ductorHome, args: ['install'], dryRun: false, context: { ...host.context, platform: 'darwin' } }), 0);
   const file = join(host.userHome, 'Library', 'LaunchAgents', 'dev.ductor.plist');
-  assert.deepEqual((parsePlist(await readFile(file, 'utf8')) as Record<string, unknown>).ProgramArguments, [join(host.bin, 'ductor')]);
+  assert.deepEqual(((parsePlist(await readFile(file, 'utf8')) as Record<string, unknown>).ProgramArguments as string[]).slice(3), [join(host.bin, 'ductor')]);
   assert.deepEqual(host.calls, [`launchctl unload ${file}`, `launchctl load ${file}`]);
   host.lines.length = 0;
   assert.equal(await runServiceCommand({ home: host.ductorHome, args: ['status'], dryRun: false, context: { ...host.context, platform: 'darwin' } }), 0);

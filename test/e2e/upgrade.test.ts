@@ -55,7 +55,8 @@ async function installedCopy(t: TestContext, opts: { failInstall?: boolean } = {
   await writeFile(join(npmDir, 'package.json'), '{"type":"commonjs"}');
   const home = await tmpHome(t);
   const tg = await startFakeTelegram(t);
-  await writeConfig(home, { telegram_token: FAKE_TOKEN, telegram_api_root: tg.url, allowed_user_ids: [USER_ID], model: 'opus', provider: 'claude' });
+  // The user named the package to follow: the name `ductor` on the registry is not trusted by default.
+  await writeConfig(home, { telegram_token: FAKE_TOKEN, telegram_api_root: tg.url, allowed_user_ids: [USER_ID], model: 'opus', provider: 'claude', update_source: 'npm:ductor' });
   const env: NodeJS.ProcessEnv = {
     PATH: `${npmDir}:${FAKE_CLI_DIR}:${process.env.PATH ?? ''}`,
     FAKE_NPM_PACKAGE_JSON: join(root, 'package.json'),

@@ -46,7 +46,7 @@ test('bounds and enums are enforced', () => {
 test('the JSON Schema carries defaults and bounds for editors', () => {
   const schema = configJsonSchema() as { properties: Record<string, { properties?: Record<string, Record<string, unknown>>; default?: unknown }> };
   const port = schema.properties.webhooks?.properties?.port;
-  assert.deepEqual(port, { default: 8742, type: 'integer', minimum: 1, maximum: 65535 });
+  assert.deepEqual(port, { default: 8742, description: 'Port it listens on.', type: 'integer', minimum: 1, maximum: 65535 });
   assert.equal(schema.properties.telegram_api_root?.default, 'https://api.telegram.org');
   assert.ok(schema.properties.agents?.properties?.memory_limit_mb);
   assert.doesNotThrow(() => JSON.stringify(schema));

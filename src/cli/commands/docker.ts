@@ -64,8 +64,17 @@ export async function runDockerCommand(options: DockerCommandOptions): Promise<n
       }
       case 'disable': {
         await set({ 'docker.enabled': false });
-        await sandbox().teardown();
-        say(`docker sandbox disabled; container "${docker.container_name}" stopped and removed`);
+        // Say what actually happened to the container: nothing can be removed while the engine is down.
+        const box = sandbox();
+        if (!(await box.engineRunning())) {
+          say(`docker sandbox disabled; the Docker engine is not running here, so no container was checked or removed (once it runs: \`docker rm -f ${docker.container_name}\`)`);
+        } else if (!(await box.containerExists())) {
+          say(`docker sandbox disabled; there was no container "${docker.container_name}" to remove`);
+        } else {
+          await box.teardown();
+          const gone = !(await box.containerExists());
+          say(gone ? `docker sandbox disabled; container "${docker.container_name}" stopped and removed` : `docker sandbox disabled, but container "${docker.container_name}" could not be removed (\`docker rm -f ${docker.container_name}\`)`);
+        }
         say(APPLY_RESTART);
         return EXIT_OK;
       }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EXIT_OK } from '../../shared/exit-codes.js';
 import { mainPaths } from '../../shared/paths.js';
-import { formatLogLine, type LogRecord } from './log-format.js';
+import { formatLogLine, type LogRecord } from '../../shared/log/log-format.js';
 
 const FOLLOW_POLL_MS = 500;
 

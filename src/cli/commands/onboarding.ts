@@ -1,4 +1,5 @@
 /** `ductor onboarding` / `ductor reset`: the setup wizard in a terminal; refuses without one. */
+import type prompts from 'prompts';
 import { connectControl } from '../../shared/control-client.js';
 import { describeError } from '../../shared/errors.js';
 import { EXIT_FAILURE, EXIT_OK } from '../../shared/exit-codes.js';
@@ -9,23 +10,37 @@ import { runStart } from './start.js';
 import { runStop } from './stop.js';
 import { hasTerminal } from '../terminal.js';
 
-export async function runOnboarding(options: { home: string; reset: boolean; startAfter?: boolean; verbose?: boolean }): Promise<number> {
+export type OnboardingCommandOptions = {
+  home: string;
+  reset: boolean;
+  startAfter?: boolean;
+  verbose?: boolean;
+  /** Answers from somewhere else than the terminal (tests); the terminal check is then skipped. */
+  prompt?: typeof prompts;
+  serviceAvailable?: boolean;
+};
+
+export async function runOnboarding(options: OnboardingCommandOptions): Promise<number> {
   const name = options.reset ? 'reset' : 'onboarding';
-  if (!hasTerminal()) {
+  if (options.prompt === undefined && !hasTerminal()) {
     process.stderr.write(
       `ductor ${name}: needs an interactive terminal (stdin and stdout are not a TTY); run it in a terminal, or write config/config.json yourself (\`ductor config schema\` describes it).\n`,
     );
     return EXIT_FAILURE;
   }
-  // The wizard rewrites the config the running bot uses: stop it first.
-  const running = await connectControl(options.home);
-  if (running) {
-    running.close();
-    await runStop({ home: options.home });
-  }
+  // The wizard rewrites the config the running bot uses. It is stopped once every answer is in,
+  // just before the write: Ctrl-C at any question leaves it running as it was.
+  const stopRunningBot = async () => {
+    const running = await connectControl(options.home);
+    if (running) {
+      running.close();
+      process.stdout.write('stopping the running ductor to write the new configuration\n');
+      await runStop({ home: options.home });
+    }
+  };
   let result;
   try {
-    result = await onboard({ home: options.home, reset: options.reset });
+    result = await onboard({ home: options.home, reset: options.reset, beforeWrite: stopRunningBot, prompt: options.prompt, serviceAvailable: options.serviceAvailable });
   } catch (error) {
     if (error instanceof WizardCancelled) {
       process.stderr.write(`\nductor: ${error.message}\n`);

@@ -7,6 +7,7 @@ import { mainPaths } from '../../shared/paths.js';
 import { runSupervisor } from '../../supervisor/main.js';
 import type { StandbyWorkers } from '../../supervisor/prefork.js';
 import { reexecInPlace } from './reexec.js';
+import { refreshConfigSchemaFile } from '../config-schema-file.js';
 import { hasTerminal } from '../terminal.js';
 
 type StartOptions = { home: string; verbose: boolean; standby?: StandbyWorkers };
@@ -45,6 +46,11 @@ async function startIfConfigured(options: StartOptions): Promise<number> {
     }
     throw error;
   }
+  // config.json's "$schema" points at this file; bring it up to this version's keys. Off the
+  // start's critical path: the supervisor starts while it is written, and a failure only warns.
+  setImmediate(() => {
+    refreshConfigSchemaFile(options.home).catch((error: unknown) => process.stderr.write(`ductor: could not update config/config.schema.json: ${String(error)}\n`));
+  });
   const code = await runSupervisor({ home: options.home, verbose: options.verbose, standby: options.standby });
   // 42: the code on disk changed (upgrade). A service manager restarts us itself (its units set
   // DUCTOR_SUPERVISOR); run by hand, the same command line starts again in this terminal.

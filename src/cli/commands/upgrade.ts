@@ -1,6 +1,7 @@
 /**
- * `ductor upgrade [--check]`: non-dev installs stop the bot (service-aware), install the newest
- * version from npm, and start it again; on failure the old version keeps running.
+ * `ductor upgrade [--check]`: asks the configured update source (the git remote of a source
+ * checkout, or a package/URL the user named in `update_source`), stops the bot (service-aware),
+ * installs the newest version and starts it again; on failure the old version keeps running.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,7 +12,9 @@ import { packageInfo } from '../../shared/package-info.js';
 import { runCommand, type CommandRunner } from '../../shared/command-runner.js';
 import { serviceBackend } from '../service/service-backend.js';
 import { hostServiceContext } from '../service/service-context.js';
-import { detectInstallMode } from '../../shared/upgrade/install-mode.js';
+import { configExists, loadConfig } from '../../shared/config/load.js';
+import { mainPaths } from '../../shared/paths.js';
+import { describeSource, resolveUpdateSource, type UpdateSource } from '../../shared/upgrade/update-source.js';
 import { checkForUpdate, installVersion } from '../../shared/upgrade/upgrade-steps.js';
 import { which } from '../which.js';
 import { runStop } from './stop.js';
@@ -23,8 +26,10 @@ export type UpgradeOptions = {
   home: string;
   checkOnly?: boolean;
   run?: CommandRunner;
-  /** Where this ductor is installed (decides npm vs dev); default the running package. */
+  /** Where this ductor is installed (a git checkout or a package); default the running package. */
   packageRoot?: string;
+  /** The `update_source` value; default read from config.json ("auto" when there is none). */
+  updateSource?: string;
   currentVersion?: string;
   say?: (line: string) => void;
   service?: UpgradeService;
@@ -41,25 +46,27 @@ export async function runUpgrade(options: UpgradeOptions): Promise<number> {
   const root = options.packageRoot ?? info.root;
   const current = options.currentVersion ?? info.version;
 
-  const mode = detectInstallMode(root);
-  if (mode === 'dev') {
-    say(`ductor ${current} runs from a source checkout (${root}); it is not upgraded through npm. Update it with \`git pull && npm ci && npm run build\`.`);
+  let source: UpdateSource;
+  try {
+    source = resolveUpdateSource(options.updateSource ?? (await configuredSource(options.home)), root);
+  } catch (error) {
+    say(describeError(error));
     return EXIT_FAILURE;
   }
-  if (mode === 'npx') {
-    say('ductor runs through npx; run `npx ductor@latest` to use the newest version.');
+  if (source.kind === 'off') {
+    say(`ductor ${current} has no update source: ${source.reason}`);
     return EXIT_FAILURE;
   }
 
   let check;
   try {
-    check = await checkForUpdate(run, current);
+    check = await checkForUpdate(run, current, source);
   } catch (error) {
     say(describeError(error));
     return EXIT_FAILURE;
   }
   if (!check.available) {
-    say(`ductor ${current} is up to date (npm has ${check.latest})`);
+    say(`ductor ${current} is up to date (${describeSource(source)} has ${check.latest})`);
     return EXIT_OK;
   }
   if (options.checkOnly) {
@@ -70,11 +77,11 @@ export async function runUpgrade(options: UpgradeOptions): Promise<number> {
   const service = options.service ?? hostService(options.home);
   const viaService = await service.installed();
   const wasRunning = !viaService && (await (options.isRunning ?? (() => isBotRunning(options.home)))());
-  say(`upgrading ductor ${current} → ${check.latest}`);
+  say(`upgrading ductor ${current} → ${check.latest} from ${describeSource(source)}`);
   if (viaService) await service.stop();
   else if (wasRunning) await (options.stopBot ?? (() => runStop({ home: options.home })))();
 
-  const result = await installVersion(run, check.latest);
+  const result = await installVersion(run, check.latest, source);
   if (!result.ok) {
     say(result.error);
     say(`ductor ${current} is still installed`);
@@ -94,6 +101,13 @@ export async function runUpgrade(options: UpgradeOptions): Promise<number> {
   }
   say('start it with `ductor`');
   return EXIT_OK;
+}
+
+/** `update_source` of the home's config.json; "auto" when there is no config yet. */
+async function configuredSource(home: string): Promise<string> {
+  const file = mainPaths(home).configFile;
+  if (!(await configExists(file))) return 'auto';
+  return (await loadConfig(file)).config.update_source;
 }
 
 function hostService(home: string): UpgradeService {

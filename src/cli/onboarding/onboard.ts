@@ -8,6 +8,7 @@ import { configExists, createDefaultConfig, resolveTimezone } from '../../shared
 import { mainPaths } from '../../shared/paths.js';
 import { runCommand, type CommandRunner } from '../../shared/command-runner.js';
 import { checkBotToken } from './check-token.js';
+import { CONFIG_SCHEMA_REF, refreshConfigSchemaFile } from '../config-schema-file.js';
 import { detectClis } from './detect-clis.js';
 import { runWizard, WizardCancelled, type WizardDeps } from './wizard.js';
 
@@ -20,6 +21,8 @@ export type OnboardOptions = {
   env?: NodeJS.ProcessEnv;
   run?: CommandRunner;
   serviceAvailable?: boolean;
+  /** Runs after the last answer, before config.json is written (stops a running bot). */
+  beforeWrite?: () => Promise<void>;
   /** Replace single wizard dependencies (tests). */
   deps?: Partial<WizardDeps>;
 };
@@ -83,7 +86,7 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
     dockerRunning: async () => (await (options.run ?? runCommand)('docker', ['info'], { timeoutMs: 15_000, env })).code === 0,
     defaultTimezone: resolveTimezone({ user_timezone: '' }, { env }),
     serviceAvailable: options.serviceAvailable ?? true,
-    keep: { telegram: keep.has('telegram'), timezone: keep.has('timezone'), docker: keep.has('docker') },
+    keep: { telegram: keep.has('telegram'), timezone: keep.has('timezone'), docker: keep.has('docker'), provider: keep.has('rest') },
     ...options.deps,
   });
 
@@ -103,6 +106,8 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
     overrides.transports = answers.transports;
   }
   if (answers.matrix !== undefined) overrides.matrix = { ...answers.matrix, store_path: 'matrix_store' };
+  if (answers.provider !== undefined) overrides.provider = answers.provider;
+  if (answers.model !== undefined) overrides.model = answers.model;
   if (answers.telegram_token !== undefined) overrides.telegram_token = answers.telegram_token;
   if (answers.allowed_user_ids !== undefined) overrides.allowed_user_ids = answers.allowed_user_ids;
   if (answers.user_timezone !== undefined) overrides.user_timezone = answers.user_timezone;
@@ -112,8 +117,12 @@ export async function onboard(options: OnboardOptions): Promise<OnboardResult> {
   }
   if (apiRoot !== DEFAULT_API_ROOT) overrides.telegram_api_root = apiRoot;
 
+  // Editors find the schema (with a description per key) through "$schema", kept next to the file.
+  if (typeof overrides.$schema !== 'string') overrides.$schema = CONFIG_SCHEMA_REF;
+  await options.beforeWrite?.();
   // The single write: validated first, then temp file + rename, mode 0600 (it holds the token).
   await createDefaultConfig(configFile, overrides);
+  await refreshConfigSchemaFile(options.home);
   say(`\nsaved ${configFile}`);
   return { configFile, installService: answers.installService, botUsername };
 }

@@ -6,6 +6,8 @@ import prompts, { type PromptObject } from 'prompts';
 import { isValidTimezone } from '../../shared/config/load.js';
 import { DuctorError } from '../../shared/errors.js';
 import { describeClis, type CliReport } from './detect-clis.js';
+import { modelChoices } from './provider-models.js';
+import type { ProviderName } from '../../workers/agent/providers/events.js';
 import type { TokenCheck } from './check-token.js';
 
 /** Thrown when the user cancels (Ctrl-C / Esc). */
@@ -29,12 +31,15 @@ export type WizardDeps = {
   /** A service backend exists on this platform (offer the install). */
   serviceAvailable: boolean;
   /** Questions to skip because a smart reset keeps those answers. */
-  keep?: { telegram?: boolean; timezone?: boolean; docker?: boolean };
+  keep?: { telegram?: boolean; timezone?: boolean; docker?: boolean; provider?: boolean };
 };
 
 export type MatrixAnswers = { homeserver: string; user_id: string; password: string; allowed_rooms: string[]; allowed_users: string[] };
 
 export type WizardAnswers = {
+  /** The CLI that answers (`provider`) and its model (`model`). */
+  provider?: ProviderName;
+  model?: string;
   /** The messengers chosen, primary first (`transports`). */
   transports?: ('telegram' | 'matrix')[];
   matrix?: MatrixAnswers;
@@ -65,8 +70,9 @@ export async function runWizard(deps: WizardDeps): Promise<WizardAnswers> {
     say('No CLI is logged in yet. ductor needs at least one; finish that before chatting (setup can go on now).');
   }
   say('');
+  if (!deps.keep?.provider) Object.assign(answers, await askProvider(ask, say, clis));
 
-  // Matrix (issue 9): the messenger choice; a kept "telegram" group keeps the whole transport setup.
+  // Matrix: the messenger choice; a kept "telegram" group keeps the whole transport setup.
   const messenger = deps.keep?.telegram ? 'telegram' : await ask<'telegram' | 'matrix' | 'both'>({
     type: 'select',
     name: 'transport',
@@ -131,6 +137,28 @@ export async function runWizard(deps: WizardDeps): Promise<WizardAnswers> {
     });
   }
   return answers;
+}
+
+/**
+ * The CLI that answers and its model. Only logged-in CLIs are offered (the first is the default);
+ * one logged-in CLI is taken without a question. With none logged in, the first installed one is
+ * set up (else claude), and the user is told to log in before chatting.
+ */
+async function askProvider(ask: <T>(question: PromptObject) => Promise<T>, say: (line: string) => void, clis: readonly CliReport[]): Promise<{ provider: ProviderName; model: string }> {
+  const ready = clis.filter((c) => c.auth === 'authenticated').map((c) => c.provider);
+  let provider: ProviderName;
+  if (ready.length > 1) {
+    provider = await ask<ProviderName>({ type: 'select', name: 'provider', message: 'Which CLI answers your messages?', choices: ready.map((p) => ({ title: p, value: p })), initial: 0 });
+  } else if (ready.length === 1) {
+    provider = ready[0]!;
+    say(`Provider: ${provider} (the only CLI logged in).`);
+  } else {
+    provider = clis.find((c) => c.path !== null)?.provider ?? 'claude';
+    say(`Provider: ${provider}; log it in before the first message.`);
+  }
+  const models = modelChoices(provider);
+  const model = await ask<string>({ type: 'select', name: 'model', message: `Model for ${provider}`, choices: models.map((m) => ({ title: m, value: m })), initial: 0 });
+  return { provider, model: model ?? models[0]! };
 }
 
 /** Matrix account and allowlists; the password is used once, then ductor keeps the access token. */

@@ -30,7 +30,7 @@ export function serviceBackend(ctx: ServiceContext): ServiceBackend {
 export function requireDuctorBinary(ctx: ServiceContext): string {
   const found = ctx.findOnPath('ductor');
   if (found === null) {
-    throw new Error('`ductor` is not on PATH. Install it with `npm install -g ductor` (or `npm link` in a clone), then run this again.');
+    throw new Error('`ductor` is not on PATH. Install it with `npm link` in a clone, or `npm install -g ./ductor-<version>.tgz` from a release tarball, then run this again.');
   }
   return found;
 }

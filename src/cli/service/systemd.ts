@@ -5,7 +5,8 @@ import type { ServiceBackend } from './service-backend.js';
 import { requireDuctorBinary } from './service-backend.js';
 import { step, type ServiceContext } from './service-context.js';
 import { readDefinition, removeDefinition, writeDefinition } from './definition-file.js';
-import { systemdUnit } from './unit-files.js';
+import { systemdSystemUnit, systemdUnit } from './unit-files.js';
+import { lastLine } from '../../shared/command-runner.js';
 
 export const SYSTEMD_UNIT_NAME = 'ductor';
 
@@ -20,11 +21,26 @@ export function systemdBackend(ctx: ServiceContext): ServiceBackend {
       return { text, bytes: text };
     },
     async install() {
-      await writeDefinition(ctx, file, backend.render());
-      if (!(await systemctl(['daemon-reload'], 'systemctl --user daemon-reload'))) return false;
-      if (!(await systemctl(['enable', SYSTEMD_UNIT_NAME], 'enabling the unit'))) return false;
+      // Without a user bus (WSL, containers, SSH without lingering) every systemctl --user call
+      // fails: find out before writing anything, and say how to get one.
+      const rendered = backend.render();
+      const bus = await ctx.run('systemctl', ['--user', 'show-environment'], { env: ctx.env });
+      if (bus.code !== 0) {
+        for (const line of noUserBusAdvice(ctx, lastLine(bus), rendered.text)) ctx.say(line);
+        return false;
+      }
+      await writeDefinition(ctx, file, rendered);
+      const rollback = async () => {
+        await ctx.run('systemctl', ['--user', 'disable', SYSTEMD_UNIT_NAME], { env: ctx.env });
+        await removeDefinition(ctx, file);
+        await ctx.run('systemctl', ['--user', 'daemon-reload'], { env: ctx.env });
+        ctx.say(`removed the unit again (${file}); nothing of the failed install is left`);
+        return false;
+      };
+      if (!(await systemctl(['daemon-reload'], 'systemctl --user daemon-reload'))) return rollback();
+      if (!(await systemctl(['enable', SYSTEMD_UNIT_NAME], 'enabling the unit'))) return rollback();
       await ensureLinger(ctx);
-      if (!(await systemctl(['start', SYSTEMD_UNIT_NAME], 'starting the unit'))) return false;
+      if (!(await systemctl(['start', SYSTEMD_UNIT_NAME], 'starting the unit'))) return rollback();
       ctx.say('ductor runs as a systemd user service; `ductor service logs` follows its output');
       return true;
     },
@@ -65,4 +81,25 @@ async function ensureLinger(ctx: ServiceContext): Promise<void> {
     ? await step(ctx, 'loginctl', args, 'loginctl enable-linger')
     : await step(ctx, 'sudo', ['loginctl', ...args], 'sudo loginctl enable-linger', { inherit: true });
   if (!ok) ctx.say(`run \`sudo loginctl enable-linger ${ctx.user}\` yourself so the service keeps running after you log out`);
+}
+
+/**
+ * What to do when there is no systemd user bus: enable lingering (a user manager then runs for
+ * this user at boot, and a new login gets a bus), or install a system unit that runs as this user.
+ */
+function noUserBusAdvice(ctx: ServiceContext, error: string, userUnit: string): string[] {
+  const systemUnit = systemdSystemUnit(userUnit, ctx.user);
+  return [
+    `ductor service install: no systemd user session bus is reachable (${error}); nothing was written.`,
+    'This happens in WSL, in containers and over SSH when the user has no systemd session. Either:',
+    `  1. let systemd run a user manager for ${ctx.user}, then log in again (or point XDG_RUNTIME_DIR at it) and retry:`,
+    `       sudo loginctl enable-linger ${ctx.user}`,
+    '       export XDG_RUNTIME_DIR=/run/user/$(id -u)',
+    '       ductor service install',
+    `  2. or install a system unit that runs ductor as ${ctx.user}: save this as /etc/systemd/system/ductor.service`,
+    '',
+    systemUnit.trimEnd(),
+    '',
+    '     and run: sudo systemctl daemon-reload && sudo systemctl enable --now ductor',
+  ];
 }

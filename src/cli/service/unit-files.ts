@@ -59,15 +59,42 @@ WantedBy=default.target
 `;
 }
 
+/**
+ * The same unit as a system service (/etc/systemd/system) that runs as `user`: for hosts without a
+ * systemd user session (WSL, containers, SSH without lingering).
+ */
+export function systemdSystemUnit(userUnit: string, user: string): string {
+  return userUnit
+    .replace('[Service]\n', `[Service]\nUser=${user}\n`)
+    .replace('WantedBy=default.target', 'WantedBy=multi-user.target');
+}
+
 function xml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 export const LAUNCHD_LABEL = 'dev.ductor';
 
-/** The launchd agent plist. KeepAlive.SuccessfulExit=false restarts on any non-zero exit (42 included). */
+/**
+ * launchd has no "do not restart on this exit code", and KeepAlive.SuccessfulExit=false restarts
+ * on any non-zero exit: 42 (restart requested) should, 78 (invalid config) must not, or a broken
+ * config restarts every ThrottleInterval. So ductor runs under /bin/sh, which turns 78 into 0 and
+ * passes every other code on. The program is `$0` (never spliced into the script), SIGTERM and
+ * SIGINT from `launchctl unload` are passed to ductor, and the wrapper waits for its real exit.
+ */
+export const LAUNCHD_WRAPPER = [
+  '"$0" "$@" & pid=$!',
+  `trap 'kill -TERM "$pid" 2>/dev/null' TERM INT HUP`,
+  'wait "$pid"; code=$?',
+  // A trapped signal ends `wait` early; wait again until ductor itself has exited.
+  'while kill -0 "$pid" 2>/dev/null; do wait "$pid"; code=$?; done',
+  `[ "$code" -eq ${EXIT_CONFIG} ] && exit 0`,
+  'exit "$code"',
+].join('\n');
+
+/** The launchd agent plist: restarts on failure and on 42, stays down on 78 (see LAUNCHD_WRAPPER). */
 export function launchdPlist(spec: ServiceSpec): string {
-  const args = [spec.program, ...spec.args].map((a) => `        <string>${xml(a)}</string>`).join('\n');
+  const args = ['/bin/sh', '-c', LAUNCHD_WRAPPER, spec.program, ...spec.args].map((a) => `        <string>${xml(a)}</string>`).join('\n');
   const logs = `${spec.ductorHome}/logs`;
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">

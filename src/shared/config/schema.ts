@@ -5,6 +5,7 @@
  * without being reported.
  */
 import * as z from 'zod/mini';
+import { describeConfigSchema } from './schema-descriptions.js';
 import '../zod-english.js';
 import {
   AgentsLimitsSchema,
@@ -73,6 +74,8 @@ export const SECRET_CONFIG_PATHS = [
 ] as const;
 
 export const ConfigSchema = z.looseObject({
+  /** Written by the wizard so editors find config.schema.json; never read otherwise. */
+  $schema: z.optional(z.string()),
   log_level: z._default(z.enum(LOG_LEVELS), 'INFO'),
   provider: z._default(z.enum(PROVIDERS), 'claude'),
   model: z._default(z.string().check(z.minLength(1)), 'opus'),
@@ -105,6 +108,8 @@ export const ConfigSchema = z.looseObject({
   user_timezone: z._default(z.string(), ''),
   language: z._default(z.enum(LANGUAGES), 'en'),
   update_check: z._default(z.boolean(), true),
+  /** Where the update check and `ductor upgrade` look (src/shared/upgrade/update-source.ts). */
+  update_source: z._default(z.string().check(z.regex(/^(?:auto|git|off|npm:(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*|https:\/\/\S+)$/)), 'auto'),
   interagent_port: z._default(PortSchema, 8799),
   matrix: z.prefault(MatrixSchema, {}),
   streaming: z.prefault(StreamingSchema, {}),
@@ -127,6 +132,7 @@ export type Config = z.infer<typeof ConfigSchema>;
 
 /** The JSON Schema of config.json (draft 2020-12), for editors; describes the file as written. */
 export function configJsonSchema(): Record<string, unknown> {
+  describeConfigSchema(ConfigSchema);
   const schema = z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return { ...schema, title: 'ductor config.json' };
 }

@@ -3,10 +3,12 @@
  * Every line carries `role` and `agent`; child loggers add `chat` and `turn`. Secrets are removed
  * by key path (configured once here) and by pattern from messages and error text.
  */
+import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { redactSecrets } from '../security/redact.js';
 import { RotatingFile } from './rotating-file.js';
+import { prettyDestination, stderrLogFormat, type StderrLogFormat } from './stderr-format.js';
 
 export type { Logger } from 'pino';
 
@@ -25,8 +27,10 @@ export type LogOptions = {
   role: string;
   agent?: string;
   level?: string;
-  /** Also write to stderr (the supervisor in the foreground). */
+  /** Also write to stderr (the supervisor in the foreground): human-readable at a terminal. */
   alsoStderr?: boolean;
+  /** Default: stderrLogFormat(process.env, stderr is a TTY). */
+  stderrFormat?: StderrLogFormat;
 };
 
 let fileSink: RotatingFile | null = null;
@@ -35,7 +39,11 @@ let fileSink: RotatingFile | null = null;
 export function createLogger(options: LogOptions): Logger {
   fileSink = new RotatingFile(join(options.logsDir, `${options.fileName}.log`));
   const streams: pino.StreamEntry[] = [{ stream: fileSink, level: 'trace' }];
-  if (options.alsoStderr) streams.push({ stream: pino.destination({ dest: 2, sync: true }), level: 'info' });
+  if (options.alsoStderr) {
+    const format = options.stderrFormat ?? stderrLogFormat(process.env, process.stderr.isTTY === true);
+    const stderr = format === 'pretty' ? prettyDestination((text) => writeSync(2, text)) : pino.destination({ dest: 2, sync: true });
+    streams.push({ stream: stderr, level: 'info' });
+  }
   return pino(
     {
       level: normaliseLevel(options.level),

@@ -1,10 +1,10 @@
-/** How this ductor was installed, which decides whether it can upgrade itself (infra-and-security.md §9). */
+/** How this ductor was installed, which decides what `ductor uninstall` removes. */
 import { existsSync } from 'node:fs';
 import { join, sep } from 'node:path';
 
 /**
- * `npm`: a global npm install (upgradeable with `npm install -g`); `npx`: npm's throwaway exec
- * cache (run `npx ductor@latest` instead); `dev`: a source checkout (git pull + build), not upgradeable.
+ * `npm`: a global npm install (from a tarball); `npx`: npm's throwaway exec cache; `dev`: a source
+ * checkout. Upgrades go by the configured update source instead (update-source.ts).
  */
 export type InstallMode = 'npm' | 'npx' | 'dev';
 

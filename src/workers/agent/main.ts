@@ -140,6 +140,7 @@ async function start(ctx: WorkerContext): Promise<void> {
       home: mainHome,
       version: packageInfo().version,
       packageRoot: packageInfo().root,
+      updateSource: () => config().update_source,
       run: runCommand,
       restartProcess: async (reason) => {
         await ctx.peer.request('restartProcess', { reason }, { timeoutMs: 10_000 });

@@ -4,7 +4,6 @@
  * work itself is asked of the owning agent worker over the bus.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { updateConfigKeys } from '../../shared/config/load.js';
 import type { Config } from '../../shared/config/schema.js';
@@ -17,7 +16,10 @@ import { AgentHost } from './agent-host.js';
 import { CleanupLoop } from './cleanup-loop.js';
 import { DependencyLocks } from './dependency-locks.js';
 import { HeartbeatLoop } from './heartbeat-loop.js';
-import { npmViewLatest, UpdateChecker } from './update-check.js';
+import { UpdateChecker } from './update-check.js';
+import { runCommand } from '../../shared/command-runner.js';
+import { resolveUpdateSource } from '../../shared/upgrade/update-source.js';
+import { checkForUpdate } from '../../shared/upgrade/upgrade-steps.js';
 import { startWebhookServer, type WebhookServer } from './webhook-server.js';
 // Internal API for the agents' tool scripts (issue 6) ------------------------------------------------
 import type { InternalApi } from './internal-api/server.js';
@@ -184,22 +186,25 @@ function startInternalApiOnFreePort(ctx: WorkerContext): Promise<InternalApi | n
   });
 }
 
-/** Source checkouts are not upgraded through the registry (automation.md §5: upgradeable installs only). */
-function isSourceCheckout(): boolean {
-  const root = packageInfo().root;
-  return existsSync(join(root, '.git')) || existsSync(join(root, 'src'));
-}
-
+/**
+ * The update check asks only the source the user configured (`update_source`; a source checkout
+ * follows its git remote by default): the name `ductor` on the npm registry is nobody's promise.
+ * Read on every check, so a changed `update_source` applies without a restart.
+ */
 function startUpdateCheck(ctx: WorkerContext): void {
-  if (isSourceCheckout()) {
-    ctx.log.debug('update check off: running from a source checkout');
-    return;
-  }
+  const root = packageInfo().root;
+  const source = () => resolveUpdateSource(configOf('main', ctx.home).update_source, root);
+  const initial = source();
+  if (initial.kind === 'off') ctx.log.info({ reason: initial.reason }, 'update check off');
   updater = new UpdateChecker({
     currentVersion: packageInfo().version,
     stateFile: join(mainPaths(ctx.home).runDir, 'update-check.json'),
-    latest: () => npmViewLatest('ductor'),
-    enabled: () => configOf('main', ctx.home).update_check,
+    latest: async () => {
+      const active = source();
+      if (active.kind === 'off') throw new Error(active.reason);
+      return (await checkForUpdate(runCommand, packageInfo().version, active)).latest;
+    },
+    enabled: () => configOf('main', ctx.home).update_check && source().kind !== 'off',
     notify: async (text) => {
       await ctx.peer.request('notifyUser', { agent: 'main', text }, { target: 'transport', timeoutMs: 60_000 });
     },

@@ -1,10 +1,9 @@
 /**
- * The hourly update check of the main agent (automation.md §5, npm flavour): asks the registry for
- * the newest `ductor` version, compares dotted versions numerically and tells the user once per
+ * The hourly update check of the main agent (automation.md §5): asks the configured update source
+ * for the newest version, compares dotted versions numerically and tells the user once per
  * new version. The registry query and the message are injected; the last version told is kept in
  * a small state file so a restart does not repeat the message.
  */
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import * as z from 'zod/mini';
 import '../../shared/zod-english.js';
@@ -13,19 +12,8 @@ import { silentLog, type SchedulerLog } from './scheduler-log.js';
 
 export const UPDATE_FIRST_CHECK_MS = 60_000;
 export const UPDATE_CHECK_EVERY_MS = 60 * 60_000;
-const VIEW_TIMEOUT_MS = 30_000;
 
 const StateSchema = z.object({ notified_version: z._default(z.nullable(z.string()), null) });
-
-/** `npm view ductor version`; resolves with the version string printed. */
-export function npmViewLatest(pkg = 'ductor'): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('npm', ['view', pkg, 'version'], { timeout: VIEW_TIMEOUT_MS, windowsHide: true }, (error, stdout) => {
-      if (error) reject(error);
-      else resolve(stdout.trim());
-    });
-  });
-}
 
 /** -1, 0 or 1 comparing dotted versions numerically; a pre-release tag sorts before its release. */
 export function compareVersions(a: string, b: string): number {
@@ -91,7 +79,7 @@ export class UpdateChecker {
       const state = await this.readState();
       if (state.notified_version !== null && compareVersions(latest, state.notified_version) <= 0) return null;
       await this.options.notify(
-        `ductor ${latest} is available (you run ${this.options.currentVersion}).\nUpgrade with: npm install -g ductor@latest, then ductor restart.`,
+        `ductor ${latest} is available (you run ${this.options.currentVersion}).\nUpgrade with: ductor upgrade (or /upgrade here).`,
       );
       await writeFileAtomic(this.options.stateFile, `${JSON.stringify({ notified_version: latest }, null, 2)}\n`);
       this.log.info({ latest, current: this.options.currentVersion }, 'update available; user told');

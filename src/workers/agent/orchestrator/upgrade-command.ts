@@ -1,5 +1,5 @@
 /**
- * `/upgrade` in the chat (spec/telegram.md §2): ask the npm registry, offer Yes / Not now with a
+ * `/upgrade` in the chat (spec/telegram.md §2): ask the configured update source, offer Yes / Not now with a
  * changelog line, install on Yes, leave the upgrade sentinel and have the supervisor replace the
  * whole process. The restarted bot reports "upgrade complete a → b" from the sentinel. A failed
  * install is reported at once; the old version keeps running.
@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { Button, ChatRef } from '../../../shared/rpc/conversation-schemas.js';
 import { describeError } from '../../../shared/errors.js';
-import { detectInstallMode } from '../../../shared/upgrade/install-mode.js';
+import { resolveUpdateSource, type UpdateSource } from '../../../shared/upgrade/update-source.js';
 import { parseSemver } from '../../../shared/upgrade/semver.js';
 import { checkForUpdate, installVersion, PACKAGE_NAME, writeUpgradeSentinel } from '../../../shared/upgrade/upgrade-steps.js';
 import type { CommandRunner } from '../../../shared/command-runner.js';
@@ -16,8 +16,10 @@ import type { Reply } from './commands.js';
 export type UpgradeDeps = {
   home: string;
   version: string;
-  /** Where the running package is installed (decides npm / npx / source checkout). */
+  /** Where the running package is installed (a git checkout or a package). */
   packageRoot: string;
+  /** `update_source` of config.json, read when /upgrade runs. */
+  updateSource: () => string;
   run: CommandRunner;
   /** Asks the supervisor to replace the process (exit 42 or re-exec). */
   restartProcess: (reason: string) => Promise<void>;
@@ -30,23 +32,24 @@ export function isUpgradeCommand(text: string): boolean {
   return /^\/upgrade(?:@\w+)?$/i.test(text.trim());
 }
 
-/** The changelog line offered with a new version: its page on the npm registry. */
-export function changelogLine(version: string): string {
-  return `Changelog: https://www.npmjs.com/package/${PACKAGE_NAME}/v/${version}`;
+/** The changelog line offered with a new version: its page on the npm registry, or its git tag. */
+export function changelogLine(version: string, source: UpdateSource = { kind: 'npm', name: PACKAGE_NAME }): string {
+  if (source.kind === 'npm') return `Changelog: https://www.npmjs.com/package/${source.name}/v/${version}`;
+  if (source.kind === 'git') return `Changelog: git log of tag v${version} (${source.root})`;
+  return `Release: ${source.kind === 'url' ? source.url : version}`;
 }
 
 export async function upgradeOffer(deps: UpgradeDeps): Promise<Reply> {
-  const mode = detectInstallMode(deps.packageRoot);
-  if (mode === 'dev') return plain(`ductor ${deps.version} runs from a source checkout; /upgrade is not available. Update it with git pull and a rebuild.`);
-  if (mode === 'npx') return plain('ductor runs through npx; start it with `npx ductor@latest` to use the newest version.');
+  const source = resolveUpdateSource(deps.updateSource(), deps.packageRoot);
+  if (source.kind === 'off') return plain(`ductor ${deps.version} has no update source: ${source.reason}`);
   let check;
   try {
-    check = await checkForUpdate(deps.run, deps.version);
+    check = await checkForUpdate(deps.run, deps.version, source);
   } catch (error) {
     return plain(`⚠️ ${describeError(error)}`);
   }
-  if (!check.available) return plain(`ductor ${check.current} is the newest version.\n${changelogLine(check.current)}`);
-  return plain(`ductor ${check.latest} is available (you run ${check.current}).\n${changelogLine(check.latest)}\nUpgrade now? The bot restarts afterwards.`, [
+  if (!check.available) return plain(`ductor ${check.current} is the newest version.\n${changelogLine(check.current, source)}`);
+  return plain(`ductor ${check.latest} is available (you run ${check.current}).\n${changelogLine(check.latest, source)}\nUpgrade now? The bot restarts afterwards.`, [
     [
       { label: 'Yes', data: `upg:yes:${check.latest}` },
       { label: 'Not now', data: 'upg:no' },
@@ -62,10 +65,11 @@ export async function upgradeCallback(deps: UpgradeDeps, data: string, chat: Cha
   if (data === 'upg:no') return plain('Upgrade skipped.');
   const version = data.startsWith('upg:yes:') ? data.slice('upg:yes:'.length) : '';
   if (parseSemver(version) === null) return plain('⚠️ That upgrade button is not valid any more; send /upgrade again.');
-  if (detectInstallMode(deps.packageRoot) !== 'npm') return plain(`ductor ${deps.version} was not installed with npm install -g; /upgrade is not available.`);
+  const source = resolveUpdateSource(deps.updateSource(), deps.packageRoot);
+  if (source.kind === 'off') return plain(`ductor ${deps.version} has no update source: ${source.reason}`);
   await say(`Installing ductor ${version}…`);
   deps.log.info({ from: deps.version, to: version }, 'upgrade requested from the chat');
-  const installed = await installVersion(deps.run, version);
+  const installed = await installVersion(deps.run, version, source);
   if (!installed.ok) {
     deps.log.warn({ error: installed.error }, 'upgrade failed');
     return plain(`⚠️ Upgrade failed: ${installed.error}\nStill running ductor ${deps.version}.`);
