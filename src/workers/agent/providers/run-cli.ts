@@ -7,7 +7,7 @@ import type { DebugLog, EndReason } from './events.js';
 import { JsonLineSplitter } from './jsonl-batch.js';
 import type { JsonObject } from './json-fields.js';
 import { LineSplitter } from './jsonl-lines.js';
-import { isGroupAlive, isRunning, listDescendants, signalTree } from './process-tree.js';
+import { groupHasMembers, isGroupAlive, isRunning, listProcessTree, signalTree } from './process-tree.js';
 
 export const DEFAULT_GRACE_MS = 2_000;
 export const DEFAULT_STDERR_TAIL_BYTES = 8 * 1024;
@@ -100,7 +100,7 @@ class CliRun {
   private readonly splitter: LineSplitter;
   private readonly pid: number | undefined;
   private finished = false;
-  /** Descendants seen when the stop began; they may have left the group. */
+  /** Descendants and group members seen when the stop began; they may have left the group. */
   private descendants: number[] = [];
   private readonly cleanups: Array<() => void> = [];
 
@@ -205,7 +205,7 @@ class CliRun {
     this.reason ??= 'exit';
     this.clearInactivity();
     // Leftovers in the group (a tool's background job) would outlive the turn: end them too.
-    if (this.pid !== undefined && isGroupAlive(this.pid)) this.terminateGroup();
+    if (this.pid !== undefined && groupHasMembers(this.pid)) this.terminateGroup();
   }
 
   private touch(): void {
@@ -264,28 +264,39 @@ class CliRun {
   }
 
   private stopping = false;
+  /** Settles once the stop's walk of /proc is done and `descendants` holds what it found. */
+  private treeListed: Promise<void> = Promise.resolve();
 
   /** SIGTERM the group (and descendants that left it), SIGKILL whatever remains after graceMs. */
   private terminateGroup(): void {
     if (this.stopping || this.pid === undefined) return;
     this.stopping = true;
     const pgid = this.pid;
-    this.descendants = listDescendants(pgid);
-    signalTree(pgid, this.descendants, 'SIGTERM');
     const graceMs = this.options.graceMs ?? DEFAULT_GRACE_MS;
     const deadline = Date.now() + graceMs;
-    const poll = () => {
-      const survivors = this.descendants.filter(isRunning);
-      if (!isGroupAlive(pgid) && survivors.length === 0) return this.afterGroupGone();
+    const poll = async (): Promise<void> => {
+      const survivors = await this.survivors();
+      if (survivors.length === 0 && !(await isGroupAlive(pgid, this.descendants))) return this.afterGroupGone();
       if (Date.now() >= deadline) {
         this.forcedKill = true;
         // Children before the root, so the root cannot respawn them (spec/providers.md §5).
-        signalTree(pgid, [...survivors, ...listDescendants(pgid)], 'SIGKILL');
+        signalTree(pgid, [...survivors, ...(await listProcessTree(pgid))], 'SIGKILL');
         return this.afterGroupGone();
       }
-      this.addTimer(poll, GROUP_POLL_MS);
+      this.addTimer(() => void poll(), GROUP_POLL_MS);
     };
-    this.addTimer(poll, GROUP_POLL_MS);
+    // One walk of /proc finds the strays that left the group; the polls then read only their stat files.
+    this.treeListed = listProcessTree(pgid).then((tree) => {
+      this.descendants = tree;
+      signalTree(pgid, tree, 'SIGTERM');
+      this.addTimer(() => void poll(), GROUP_POLL_MS);
+    });
+  }
+
+  /** Listed descendants still running. */
+  private async survivors(): Promise<number[]> {
+    const running = await Promise.all(this.descendants.map(isRunning));
+    return this.descendants.filter((_, i) => running[i]);
   }
 
   /** With the group dead, pipes held by strays close; if a stray escaped, stop waiting on its pipes. */
@@ -327,7 +338,8 @@ class CliRun {
   private async waitGroupGone(pgid: number): Promise<void> {
     // At least 5 s: on a loaded machine, reaping a killed group can take longer than a short grace.
     const deadline = Date.now() + Math.max(2 * (this.options.graceMs ?? DEFAULT_GRACE_MS) + 1000, 5_000);
-    while ((isGroupAlive(pgid) || this.descendants.some(isRunning)) && Date.now() < deadline) {
+    await this.treeListed;
+    while (((await isGroupAlive(pgid, this.descendants)) || (await this.survivors()).length > 0) && Date.now() < deadline) {
       await new Promise<void>((resolve) => setTimeout(resolve, GROUP_POLL_MS));
     }
   }
