@@ -4,8 +4,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { DebugLog, EndReason } from './events.js';
-import { JsonLineSplitter } from './jsonl-batch.js';
-import type { JsonObject } from './json-fields.js';
 import { LineSplitter } from './jsonl-lines.js';
 import { groupHasMembers, isGroupAlive, isRunning, listProcessTree, signalTree } from './process-tree.js';
 
@@ -31,11 +29,6 @@ export type RunCliOptions = {
   /** 'pipe' keeps stdin open for writes through the handle; 'ignore' gives the CLI /dev/null. */
   stdin: 'pipe' | 'ignore';
   onLine: (line: string) => void;
-  /**
-   * When given, stdout is read as JSON Lines: lines that are JSON objects arrive here already
-   * parsed (several per chunk in one JSON.parse), every other line through onLine.
-   */
-  onObject?: (msg: JsonObject) => void;
   /** Called once the process exists and stdout is attached. */
   onSpawn?: (handle: CliHandle) => void;
   signal?: AbortSignal;
@@ -114,11 +107,7 @@ class CliRun {
       maxLineBytes: options.maxLineBytes,
       onOverflow: (bytes: number) => options.debug?.('cli: over-long stdout line dropped', { bytes }),
     };
-    const onObject = options.onObject;
-    this.splitter =
-      onObject === undefined
-        ? new LineSplitter((line) => this.deliver(options.onLine, line), splitterOptions)
-        : new JsonLineSplitter({ onObject: (msg) => this.deliver(onObject, msg), onLine: (line) => this.deliver(options.onLine, line) }, splitterOptions);
+    this.splitter = new LineSplitter((line) => this.deliver(options.onLine, line), splitterOptions);
     this.listen(child, 'error', (error: Error) => this.onError(error));
     this.listen(child, 'spawn', () => this.onSpawn());
     this.listen(child, 'exit', (code: number | null, signal: NodeJS.Signals | null) => this.onExit(code, signal));
