@@ -12,7 +12,7 @@ const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
 /**
  * What to fork for a role. The production build forks the worker launcher beside the command
- * (`dist/bin/launch.js <role>-worker`, which runs that bundle with a code cache); from tsc's
+ * (`dist/bin/launch.js <role>-worker`, which runs that bundle); from tsc's
  * output or the sources, the worker's own `main` file.
  */
 function entry(role: string): { entry: string; args: string[] } {

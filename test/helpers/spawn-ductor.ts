@@ -28,7 +28,7 @@ export function isolatedUserHome(home: string): string {
 }
 
 /**
- * One code cache folder for every ductor the tests start (src/launcher/launch.ts): the first start
+ * One compile cache folder for every ductor the tests start (src/launcher/launch.ts): the first start
  * of a build writes it and the others use it, as on a user's machine. Tests of the cache itself
  * pass an XDG_CACHE_HOME of their own.
  */
