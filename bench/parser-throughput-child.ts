@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { JsonLineSplitter } from '../src/workers/agent/providers/jsonl-batch.js';
+import { LineSplitter } from '../src/workers/agent/providers/jsonl-lines.js';
 import { createParser } from '../src/workers/agent/providers/provider.js';
 import type { ProviderName } from '../src/workers/agent/providers/events.js';
 
@@ -49,8 +49,8 @@ function bigTranscript(lines: string[]): { bytes: Buffer; lineCount: number } {
 function parseStream(cli: ProviderName, bytes: Buffer): number {
   let events = 0;
   const parser = createParser({ provider: cli }, { emit: () => void events++ });
-  // As run-cli.ts reads a CLI's stdout: JSON Lines, objects parsed a chunk at a time.
-  const splitter = new JsonLineSplitter({ onObject: (msg) => parser.parseObject(msg), onLine: (line) => parser.parseLine(line) });
+  // As run-cli.ts reads a CLI's stdout: split into lines, each parsed on its own.
+  const splitter = new LineSplitter((line) => parser.parseLine(line));
   const start = performance.now();
   for (let i = 0; i < bytes.length; i += CHUNK_BYTES) splitter.push(bytes.subarray(i, i + CHUNK_BYTES));
   splitter.end();

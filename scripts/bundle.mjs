@@ -1,7 +1,6 @@
-// Bundles the command and each worker into one CommonJS module function apiece (dist/bin/), run by a
-// small launcher that gives V8 a code cache (src/launcher/launch.ts): a cold start then neither
-// resolves hundreds of modules nor recompiles the same code in every process. tsc still
-// type-checks and emits dist/src for the tests.
+// Bundles the command and each worker into one CommonJS file apiece (dist/bin/), run by a small
+// launcher that turns on Node's compile cache where Node has one (src/launcher/launch.ts): a cold
+// start then does not resolve hundreds of modules. tsc still type-checks and emits dist/src for the tests.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { writeThirdPartyNotices } from './third-party-notices.mjs';
@@ -51,7 +50,7 @@ rmSync(OUT, { recursive: true, force: true });
 rmSync('dist/THIRD-PARTY-NOTICES.txt', { force: true });
 
 // The bundles the launcher runs. No code splitting (esbuild splits ES modules only): each process
-// compiles one file, and the code cache makes that cheap after the first start.
+// compiles one file.
 collect(await build({
   ...common,
   entryPoints: {
@@ -63,31 +62,18 @@ collect(await build({
   outdir: OUT,
   format: 'cjs',
   // import.meta.url has no CommonJS equivalent; the bundle's own file URL stands in for it.
-  define: { 'import.meta.url': '__ductorBundleUrl' },
-  // Each bundle is the CommonJS module function the launcher compiles and calls, with one more
-  // parameter: the launcher's import() (src/launcher/launch.ts, src/shared/esm-import.ts).
-  banner: { js: '(function (exports, require, module, __filename, __dirname, __ductorImport) {var __ductorBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
-  footer: { js: '\n})' },
+  // __ductorBundled tells src/shared/esm-import.ts that its own parts are bundles beside it.
+  define: { 'import.meta.url': '__ductorBundleUrl', __ductorBundled: 'true' },
+  banner: { js: 'var __ductorBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   // tinypool starts its threads from a file inside its own package, and sharp loads a native
   // library from its platform package: both must stay real packages in node_modules, loaded at
-  // run time through the launcher's import() (src/shared/esm-import.ts).
-  // iconv-lite (half a megabyte of code pages) and mime-db (a large JSON) come with express;
+  // run time through import() (src/shared/esm-import.ts).
+  // iconv-lite (half a megabyte of code pages) and mime-db (a large JSON, read through mime-types)
+  // come with express;
   // required from node_modules they cost nothing until used and stay out of the source V8 keeps.
-  external: ['tinypool', 'sharp', 'iconv-lite', 'mime-db'],
+  external: ['tinypool', 'sharp', 'iconv-lite', 'mime-db', 'mime-types'],
   plugins: [separateBundles],
 }));
-
-// A bundle runs inside a vm.Script, where a plain import() fails at run time: every import() left
-// in a bundle must be a source-only fallback of src/shared/esm-import.ts, never taken there.
-const sourceOnlyImports = new Set(['import("./matrix-sdk.js")']);
-// (Minified bundles only: unminified ones keep comments that quote import() calls.)
-for (const name of minify ? ['cli', 'transport-worker', 'scheduler-worker', 'agent-worker'] : []) {
-  const literal = readFileSync(`${OUT}/${name}.js`, 'utf8').match(/\bimport\(\s*["'`][^)]*\)/g)?.filter((call) => !sourceOnlyImports.has(call));
-  if (literal?.length) {
-    console.error(`bundle: ${name}.js keeps ${literal.join(', ')}; load it with importPackage/importBundle (src/shared/esm-import.ts) or a static import`);
-    process.exit(1);
-  }
-}
 
 // The launchers: `ductor` (the command) and `launch.js` (what the supervisor forks per worker).
 collect(await build({

@@ -1,6 +1,6 @@
 /**
  * What the supervisor forks for each worker (dist/bin/launch.js <bundle>): runs that worker's
- * bundle with a code cache, as if Node had been given the bundle itself.
+ * bundle (see launch.ts), as if Node had been given the bundle itself.
  */
 import { runBundle } from './launch.js';
 
@@ -12,4 +12,4 @@ if (!WORKER_BUNDLES.has(name)) {
   process.exit(2);
 }
 process.argv.splice(2, 1);
-runBundle(name, (specifier) => import(specifier));
+runBundle(name);

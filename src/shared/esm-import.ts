@@ -2,14 +2,17 @@
  * import() of what is loaded at run time and stays outside the production bundles: packages
  * (tinypool, sharp) and parts of ductor built as bundles of their own (matrix-sdk).
  *
- * The production bundles run inside a vm.Script (src/launcher/launch.ts, for its code cache),
- * where Node 20 offers no import() without an experimental flag; the launcher passes its own
- * import() in as `__ductorImport`. From the sources (tsx, tests) the plain import() is used.
+ * A bundle marks itself with `__ductorBundled` (scripts/bundle.mjs); there a part built as its own
+ * bundle is `dist/bin/<name>.mjs` beside it. From the sources (tsx, tests) the module is imported itself.
  */
-declare const __ductorImport: ((specifier: string) => Promise<unknown>) | undefined;
+declare const __ductorBundled: boolean | undefined;
+
+function bundled(): boolean {
+  return typeof __ductorBundled !== 'undefined' && __ductorBundled;
+}
 
 export function importPackage<T>(specifier: string): Promise<T> {
-  return (typeof __ductorImport === 'function' ? __ductorImport(specifier) : import(specifier)) as Promise<T>;
+  return import(specifier) as Promise<T>;
 }
 
 /**
@@ -17,6 +20,7 @@ export function importPackage<T>(specifier: string): Promise<T> {
  * loaded on first use); from the sources, `fromSources()` imports the module itself.
  */
 export function importBundle<T>(name: string, fromSources: () => Promise<T>): Promise<T> {
-  // Relative to the launcher, which sits in dist/bin beside the bundles.
-  return (typeof __ductorImport === 'function' ? __ductorImport(`./${name}.mjs`) : fromSources()) as Promise<T>;
+  // A path in a variable: esbuild would read a template literal in import() as a file pattern.
+  const beside = `./${name}.mjs`;
+  return (bundled() ? import(beside) : fromSources()) as Promise<T>;
 }

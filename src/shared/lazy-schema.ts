@@ -1,7 +1,9 @@
 /**
  * A schema built on first use. Every schema object costs heap (zod keeps a bag of internals per
  * node), and a worker touches only the few RPC methods and state files it serves: building the
- * rest when a module loads cost each idle worker a large share of its memory. The stand-in
+ * rest when a module loads cost each idle worker a large share of its memory (building every
+ * schema of the RPC contract takes 270-450 KiB of V8 heap in a fresh process, 3 runs; an idle
+ * agent worker's heap fell by ~0.4 MiB when they became lazy). The stand-in
  * forwards every property read to the real schema, built once on the first read, so call sites
  * (`Schema.parse`, `z.object({ x: Schema })`, `z.infer<typeof Schema>`) stay as they are.
  */

@@ -1,14 +1,20 @@
-/** MIME types by file extension, for files ductor receives and sends. */
-import { extname } from 'node:path';
+/** MIME types by file extension, for files ductor receives and sends: mime-db's table through mime-types. */
+import { createRequire } from 'node:module';
 
-const MIME_BY_EXTENSION: Record<string, string> = {
-  '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.webp': 'image/webp', '.bmp': 'image/bmp',
-  '.pdf': 'application/pdf', '.txt': 'text/plain', '.md': 'text/markdown', '.csv': 'text/csv', '.json': 'application/json',
-  '.ogg': 'audio/ogg', '.oga': 'audio/ogg', '.mp3': 'audio/mpeg', '.m4a': 'audio/mp4', '.wav': 'audio/wav',
-  '.mp4': 'video/mp4', '.webm': 'video/webm', '.mov': 'video/quicktime', '.tgs': 'application/x-tgsticker',
-  '.zip': 'application/zip', '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-};
+type MimeTypes = typeof import('mime-types');
+
+/** Telegram's animated stickers; mime-db has no entry for them. */
+const TELEGRAM_EXTRAS: Record<string, string> = { tgs: 'application/x-tgsticker' };
+
+// Required on first use, not imported: mime-db is a large JSON table, and a worker that never
+// handles a file (most agent workers between files) should not hold it.
+const requireHere = createRequire(import.meta.url);
+let mimeTypes: MimeTypes | undefined;
 
 export function mimeOf(name: string): string {
-  return MIME_BY_EXTENSION[extname(name).toLowerCase()] ?? 'application/octet-stream';
+  mimeTypes ??= requireHere('mime-types') as MimeTypes;
+  const found = mimeTypes.lookup(name);
+  if (found !== false) return found;
+  const extension = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+  return (name.includes('.') ? TELEGRAM_EXTRAS[extension] : undefined) ?? 'application/octet-stream';
 }

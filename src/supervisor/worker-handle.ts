@@ -14,7 +14,6 @@ import type { Logger } from 'pino';
 import type { Handlers, WorkerStatus } from '../shared/rpc/contract.js';
 import { RpcPeer, type RouteFn } from '../shared/rpc/peer.js';
 import type { Target } from '../shared/rpc/targets.js';
-import type { BeginMessage } from '../shared/worker/standby.js';
 import { forkWorker, workerEnv, type StandbyWorker } from './fork-worker.js';
 
 /** A worker must announce `ready` within this time after fork (ms). */
@@ -110,8 +109,7 @@ export class WorkerHandle extends EventEmitter<{ exit: [ExitInfo]; ready: [] }> 
     child.on('message', (message) => peer.receive(message));
     child.once('exit', (code, signal) => this.onExit(child, code, signal));
     if (standby) {
-      const begin: BeginMessage = { ductor: 'begin', env: changedEnv(standby.env, workerEnv(this.spec)) };
-      child.send(begin);
+      peer.notify('begin', { env: changedEnv(standby.env, workerEnv(this.spec)) });
     }
     child.on('error', (error) => {
       // A send racing the worker's own exit during a stop fails with EPIPE; that is expected.

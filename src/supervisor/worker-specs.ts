@@ -12,7 +12,7 @@ const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
 /**
  * What to fork for a role. The production build forks the worker launcher beside the command
- * (`dist/bin/launch.js <role>-worker`, which runs that bundle with a code cache); from tsc's
+ * (`dist/bin/launch.js <role>-worker`, which runs that bundle); from tsc's
  * output or the sources, the worker's own `main` file.
  */
 function entry(role: string): { entry: string; args: string[] } {
@@ -22,14 +22,18 @@ function entry(role: string): { entry: string; args: string[] } {
 }
 
 /**
- * V8 flags of every worker, chosen for many mostly idle processes: `--max-semi-space-size` keeps
- * the young generation small; `--no-sparkplug` skips V8's baseline compiler, whose machine code
- * stayed in each idle worker (~0.35 MiB of an agent's private memory; hot code still gets
- * TurboFan); `--expose-gc` lets a worker run one full collection after start-up
- * (shared/worker/runtime.ts). Exported for the benchmarks that time worker code in a process of
- * the same kind.
+ * V8 flags of every worker, chosen for many mostly idle processes, each with what it bought:
+ * - `--max-semi-space-size=1` keeps the young generation small: an idle agent worker's private
+ *   memory was 10.0-11.9 MB with it and 12.6 MB without (4 and 2 runs, 10 s after ready).
+ * - `--no-sparkplug` skips V8's baseline compiler, whose machine code stayed in each idle worker
+ *   (~0.35 MiB of an agent's private memory; hot code still gets TurboFan).
+ * - `--expose-gc` lets a worker run one full collection after start-up (shared/worker/runtime.ts,
+ *   ~0.2 MiB per idle agent).
+ * `--v8-pool-size=1` and `--single-threaded-gc` were dropped: without them the idle agent measured
+ * 9.1 and 12.0 MB, within the run-to-run spread above. Exported for the benchmarks that time
+ * worker code in a process of the same kind.
  */
-export const WORKER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1', '--single-threaded-gc', '--no-sparkplug', '--expose-gc'];
+export const WORKER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--no-sparkplug', '--expose-gc'];
 
 /** The supervisor's own flags (e.g. the tsx loader in development) are inherited. */
 function workerExecArgv(): string[] {

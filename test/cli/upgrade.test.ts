@@ -48,11 +48,13 @@ const REPO = join(import.meta.dirname, '..', '..');
 
 test('semver ordering, prereleases before their release', () => {
   const order = ['0.1.0-alpha', '0.1.0-alpha.2', '0.1.0-alpha.10', '0.1.0-beta', '0.1.0', '0.1.1', '0.2.0', '1.0.0', '10.0.0'];
-  for (let i = 1; i < order.length; i++) assert.ok(compareSemver(parseSemver(order[i - 1]!)!, parseSemver(order[i]!)!) < 0, `${order[i - 1]} < ${order[i]}`);
+  for (let i = 1; i < order.length; i++) assert.ok(compareSemver(order[i - 1]!, order[i]!) < 0, `${order[i - 1]} < ${order[i]}`);
   assert.equal(isNewer('0.2.0', '0.1.0'), true);
   assert.equal(isNewer('0.1.0', '0.1.0'), false);
   assert.equal(isNewer('not a version', '0.1.0'), false);
   assert.equal(parseSemver('1.2'), null);
+  assert.equal(isNewer('1.0.0-beta.10', '1.0.0-beta.2'), true, 'prerelease numbers compare as numbers');
+  assert.equal(isNewer('1.0.0-beta.2', '1.0.0-beta.10'), false);
 });
 
 test('install mode: global npm is upgradeable, npx and a source checkout are not', () => {

@@ -1,6 +1,7 @@
 /**
  * Runs the compiled `ductor` command as a real child process on a temp home, and reads its
- * state the way a user does: `ductor status --json`. Everything it starts is killed in t.after.
+ * state the way a user does: `ductor status --json`. Everything it starts is stopped in the
+ * test's teardown whatever happened, and whatever survives the stop is killed by its mark.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -8,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { killMarkedProcesses, TEST_OWNER_ENV } from './kill-leftovers.js';
+import { scaled } from './machine-speed.js';
 import { beforeHomeRemoval } from './tmp-home.js';
 import { waitFor } from './wait-for.js';
 
@@ -25,7 +28,7 @@ export function isolatedUserHome(home: string): string {
 }
 
 /**
- * One code cache folder for every ductor the tests start (src/launcher/launch.ts): the first start
+ * One compile cache folder for every ductor the tests start (src/launcher/launch.ts): the first start
  * of a build writes it and the others use it, as on a user's machine. Tests of the cache itself
  * pass an XDG_CACHE_HOME of their own.
  */
@@ -39,14 +42,14 @@ export type RunResult = { code: number | null; stdout: string; stderr: string };
  */
 export async function runDuctor(home: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   const child = spawn(process.execPath, [DUCTOR_BIN, ...args], {
-    env: { ...process.env, DUCTOR_HOME: home, HOME: isolatedUserHome(home), XDG_CACHE_HOME: TEST_CODE_CACHE, ...env },
+    env: { ...process.env, DUCTOR_HOME: home, HOME: isolatedUserHome(home), XDG_CACHE_HOME: TEST_CODE_CACHE, [TEST_OWNER_ENV]: home, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), scaled(60_000));
   const [code] = (await once(child, 'close')) as [number | null];
   clearTimeout(timer);
   return { code, stdout, stderr };
@@ -64,7 +67,7 @@ export type RunningDuctor = {
 /** `ownGroup`: the supervisor leads a process group of its own, as under systemd or a terminal. */
 export async function spawnDuctor(t: TestContext, home: string, env: NodeJS.ProcessEnv = {}, bin = DUCTOR_BIN, options: { ownGroup?: boolean } = {}): Promise<RunningDuctor> {
   const child = spawn(process.execPath, [bin], {
-    env: { ...process.env, DUCTOR_HOME: home, HOME: isolatedUserHome(home), XDG_CACHE_HOME: TEST_CODE_CACHE, ...env },
+    env: { ...process.env, DUCTOR_HOME: home, HOME: isolatedUserHome(home), XDG_CACHE_HOME: TEST_CODE_CACHE, [TEST_OWNER_ENV]: home, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.ownGroup ?? false,
   });
@@ -72,13 +75,17 @@ export async function spawnDuctor(t: TestContext, home: string, env: NodeJS.Proc
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
+  // Registered before anything can fail: a start that never got ready is stopped all the same.
   beforeHomeRemoval(t, async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), scaled(15_000));
       await exited;
       clearTimeout(timer);
     }
+    // A supervisor killed before it stopped its workers, or a CLI that outlived its worker.
+    const killed = await killMarkedProcesses(home);
+    if (killed.length > 0) process.stderr.write(`spawn-ductor: killed ${killed.length} process(es) left behind by the ductor of ${home}: ${killed.join(', ')}\n`);
   });
   const status = async (): Promise<StatusJson> => {
     const result = await runDuctor(home, ['status', '--json']);

@@ -19,10 +19,13 @@ export function beforeHomeRemoval(t: TestContext, stop: () => Promise<void>): vo
 export async function tmpHome(t: TestContext, prefix = 'ductor-test-'): Promise<string> {
   const home = await mkdtemp(join(tmpdir(), prefix));
   t.after(async () => {
-    // Processes that still write into the home are stopped first, newest first.
-    for (const stop of (stoppers.get(t) ?? []).reverse()) await stop();
+    // Processes that still write into the home are stopped first, newest first; one stop that
+    // fails does not keep the others from running, and its error is the teardown's.
+    const failures: unknown[] = [];
+    for (const stop of (stoppers.get(t) ?? []).reverse()) await stop().catch((error: unknown) => failures.push(error));
     stoppers.delete(t);
     await rm(home, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    if (failures.length > 0) throw new AggregateError(failures, 'stopping what the test started failed');
   });
   return home;
 }

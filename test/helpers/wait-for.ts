@@ -1,8 +1,9 @@
 // Polls a condition until it holds or a deadline passes: tests wait on facts, never on bare sleeps.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { scaled } from './machine-speed.js';
 
 export interface WaitForOptions {
-  /** Give up after this many milliseconds. Default 5000. */
+  /** Give up after this many milliseconds on the quiet reference machine (scaled to this one's speed). Default 5000. */
   timeoutMs?: number;
   /** Re-check every this many milliseconds. Default 10. */
   intervalMs?: number;
@@ -15,7 +16,7 @@ export async function waitFor<T>(
   fn: () => T | Promise<T>,
   options: WaitForOptions = {},
 ): Promise<NonNullable<T>> {
-  const timeoutMs = options.timeoutMs ?? 5_000;
+  const timeoutMs = scaled(options.timeoutMs ?? 5_000);
   const intervalMs = options.intervalMs ?? 10;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { CleanupLoop } from '../../src/workers/scheduler/cleanup-loop.js';
 import type { HeartbeatSettings, HeartbeatTarget } from '../../src/workers/scheduler/heartbeat-plan.js';
 import { HeartbeatLoop } from '../../src/workers/scheduler/heartbeat-loop.js';
-import { compareVersions, UpdateChecker } from '../../src/workers/scheduler/update-check.js';
+import { UpdateChecker } from '../../src/workers/scheduler/update-check.js';
 
 const MINUTE = 60_000;
 
@@ -102,11 +102,21 @@ test('the update check tells the user once per newer version and stays quiet whe
   assert.equal(told.length, 2);
 });
 
-test('compareVersions orders dotted versions numerically, pre-releases first', () => {
-  assert.equal(compareVersions('1.10.0', '1.9.9'), 1);
-  assert.equal(compareVersions('1.0', '1.0.0'), 0);
-  assert.equal(compareVersions('1.0.0-beta.1', '1.0.0'), -1);
-  assert.equal(compareVersions('v2.0.0', '1.99.0'), 1);
+test('the update check tells about 1.0.0-beta.10 when 1.0.0-beta.2 runs: prerelease numbers compare as numbers', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'ductor-update-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const told: string[] = [];
+  const checker = new UpdateChecker({
+    currentVersion: '1.0.0-beta.2',
+    stateFile: join(dir, 'update-check.json'),
+    latest: async () => '1.0.0-beta.10',
+    enabled: () => true,
+    notify: async (text) => {
+      told.push(text);
+    },
+  });
+  assert.equal(await checker.check(), '1.0.0-beta.10');
+  assert.equal(told.length, 1);
 });
 
 test('cleanup runs once on the check hour and removes only files past their retention', async (t) => {

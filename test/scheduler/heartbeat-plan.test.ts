@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  isAck,
   isTickDue,
   planHeartbeatTick,
-  planHeartbeatTurn,
   resolveHeartbeatTargets,
-  stripAck,
   wasSuspended,
   type HeartbeatSettings,
 } from '../../src/workers/scheduler/heartbeat-plan.js';
@@ -60,30 +57,4 @@ test('interval and suspend detection', () => {
   assert.equal(isTickDue(last, new Date('2025-01-02T10:30:00Z'), 0), false);
   assert.equal(wasSuspended(last, new Date('2025-01-01T11:00:00Z'), 30), false);
   assert.equal(wasSuspended(last, new Date('2025-01-01T11:01:00Z'), 30), true);
-});
-
-test('a turn is skipped without a session, during cooldown, with a busy CLI or another provider', () => {
-  const now = new Date('2025-01-01T12:00:00Z');
-  const session = { sessionId: 'abc', provider: 'claude', lastActiveAt: new Date('2025-01-01T11:50:00Z') };
-  const base = { configuredProvider: 'claude', cliActive: false, cooldownMinutes: 5, now };
-  assert.deepEqual(planHeartbeatTurn({ ...base, session }), { run: true });
-  assert.deepEqual(planHeartbeatTurn({ ...base, session: null }), { run: false, reason: 'no_session' });
-  assert.deepEqual(planHeartbeatTurn({ ...base, session: { ...session, sessionId: null } }), { run: false, reason: 'no_session_id' });
-  assert.deepEqual(planHeartbeatTurn({ ...base, session, cliActive: true }), { run: false, reason: 'cli_active' });
-  assert.deepEqual(planHeartbeatTurn({ ...base, session, configuredProvider: 'codex' }), { run: false, reason: 'provider_mismatch' });
-  assert.deepEqual(
-    planHeartbeatTurn({ ...base, session: { ...session, lastActiveAt: new Date('2025-01-01T11:57:00Z') } }),
-    { run: false, reason: 'cooldown' },
-  );
-});
-
-test('the ack token suppresses delivery; a leading or trailing token is removed', () => {
-  assert.equal(isAck('HEARTBEAT_OK', 'HEARTBEAT_OK'), true);
-  assert.equal(isAck('  HEARTBEAT_OK\n', 'HEARTBEAT_OK'), true);
-  assert.equal(isAck('HEARTBEAT_OK HEARTBEAT_OK', 'HEARTBEAT_OK'), true);
-  assert.equal(isAck('Your build failed.', 'HEARTBEAT_OK'), false);
-  assert.equal(stripAck('HEARTBEAT_OK\nYour build failed.', 'HEARTBEAT_OK'), 'Your build failed.');
-  assert.equal(stripAck('Reminder: standup at 10. HEARTBEAT_OK', 'HEARTBEAT_OK'), 'Reminder: standup at 10.');
-  assert.equal(stripAck('NOPE', 'NOPE'), null);
-  assert.equal(stripAck('mentions HEARTBEAT_OK in the middle', 'HEARTBEAT_OK'), 'mentions HEARTBEAT_OK in the middle');
 });

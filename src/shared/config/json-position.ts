@@ -2,6 +2,12 @@
  * Locates the first syntax error of a JSON text as line and column. V8's own messages carry a
  * position only for some errors ("Unexpected token 'x', ... is not valid JSON" has none), so a
  * small scanner walks the text instead of trusting the message.
+ *
+ * Why not a maintained parser that reports positions: jsonc-parser (the one VS Code uses) gives an
+ * offset and an error code ("CommaExpected", "InvalidSymbol", "ValueExpected"), and for a user who
+ * mistyped `"a": tru` in config.json that reads worse than "expected true, found "tru"", which is
+ * what the config error shows (test/shared/config-json.test.ts pins these texts). The scanner
+ * decides nothing about validity: it runs only after JSON.parse has already refused the text.
  */
 
 export type JsonSyntaxProblem = { line: number; column: number; offset: number; reason: string };

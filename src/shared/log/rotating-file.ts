@@ -29,8 +29,10 @@ export class RotatingFile {
   }
 
   write(chunk: string): boolean {
-    if (this.bytes + chunk.length > this.maxBytes && this.bytes > 0) this.rotate();
-    this.bytes += Buffer.byteLength(chunk);
+    // The limit is in bytes on disk: a line of non-ASCII text has more bytes than characters.
+    const size = Buffer.byteLength(chunk);
+    if (this.bytes + size > this.maxBytes && this.bytes > 0) this.rotate();
+    this.bytes += size;
     return this.boom.write(chunk);
   }
 

@@ -93,6 +93,16 @@ export const contract = {
     params: lazySchema(() => z.object({ id: TargetSchema, pid: z.int() })),
     notify: true,
   },
+  /**
+   * The supervisor adopts a worker it forked in standby, before the config was read: the
+   * environment values that depend on the config apply, then the worker starts. It arrives before
+   * the worker has an RPC peer, so the worker reads this one message itself (worker/standby.ts).
+   */
+  begin: {
+    servedBy: 'worker',
+    params: lazySchema(() => z.object({ env: z.record(z.string(), z.string()) })),
+    notify: true,
+  },
   /** Liveness and a few figures of the serving process. */
   ping: { servedBy: 'any', params: Empty, result: PingResultSchema },
   /** Ordered stop: stop intake, abort turns, flush logs, then exit 0 after replying. */

@@ -48,6 +48,19 @@ export const InboundSchema = lazySchema(() => z.object({
 }));
 export type Inbound = z.infer<typeof InboundSchema>;
 
+/**
+ * The one place an Inbound is put together (Telegram, Matrix, console and API ingress, and the
+ * agent's own injected turns): a message unless `kind` says otherwise, no message id, no
+ * attachments, received now, unless the fields say otherwise.
+ */
+export function makeInbound(
+  fields: Pick<Inbound, 'id' | 'chat' | 'userId' | 'chatType' | 'text'> &
+    Partial<Pick<Inbound, 'messageId' | 'kind' | 'attachments' | 'mediaGroup'>> & { receivedAt?: Date },
+): Inbound {
+  const { receivedAt = new Date(), ...rest } = fields;
+  return { messageId: null, kind: 'message', attachments: [], ...rest, receivedAt: receivedAt.toISOString() };
+}
+
 export const InboundAckSchema = lazySchema(() => z.object({
   /** The message is journaled by the agent: the transport may advance its offset. */
   accepted: z.boolean(),

@@ -1,12 +1,12 @@
 /**
  * Pure decisions for heartbeat ticks (automation.md §3): which targets (allowed users' DMs and
- * group/topic targets with their overrides) are due, quiet hours, suspend detection, whether a
- * session may be polled (cooldown after user activity), and the ack token that means
- * "nothing to say". The loop, the session lookup and the CLI call live elsewhere.
+ * group/topic targets with their overrides) are due, quiet hours and suspend detection. Whether a
+ * due chat's session may be polled and what its reply delivers are decided in the agent worker
+ * (src/shared/automation/heartbeat-turn.ts); the loop and the CLI call live elsewhere.
  */
+import { DEFAULT_ACK_TOKEN } from '../../shared/automation/heartbeat-turn.js';
 import { isQuiet } from './quiet-hours.js';
 
-export const DEFAULT_ACK_TOKEN = 'HEARTBEAT_OK';
 const MINUTE_MS = 60_000;
 
 /** The `heartbeat` config block (config.md §3), keys as in the file. */
@@ -124,57 +124,6 @@ export function isTickDue(last: Date, now: Date, intervalMinutes: number): boole
 /** A wall-clock gap over twice the interval means the machine slept ("system was suspended"). */
 export function wasSuspended(last: Date, now: Date, intervalMinutes: number): boolean {
   return intervalMinutes > 0 && now.getTime() - last.getTime() > 2 * intervalMinutes * MINUTE_MS;
-}
-
-/** What the heartbeat needs to know about a chat's active session (read-only; never creates one). */
-export interface SessionSnapshot {
-  sessionId: string | null;
-  provider: string;
-  lastActiveAt: Date;
-}
-
-export type TurnDecision =
-  | { run: true }
-  | { run: false; reason: 'cli_active' | 'no_session' | 'no_session_id' | 'provider_mismatch' | 'cooldown' };
-
-/** Whether the heartbeat may resume this chat's session now. */
-export function planHeartbeatTurn(input: {
-  session: SessionSnapshot | null;
-  /** Provider of the configured model; a session of another provider is left alone. */
-  configuredProvider: string;
-  /** A CLI process is already running for this chat. */
-  cliActive: boolean;
-  cooldownMinutes: number;
-  now: Date;
-}): TurnDecision {
-  if (input.cliActive) return { run: false, reason: 'cli_active' };
-  const session = input.session;
-  if (!session) return { run: false, reason: 'no_session' };
-  if (!session.sessionId) return { run: false, reason: 'no_session_id' };
-  if (session.provider !== input.configuredProvider) return { run: false, reason: 'provider_mismatch' };
-  if (input.now.getTime() - session.lastActiveAt.getTime() < input.cooldownMinutes * MINUTE_MS) {
-    return { run: false, reason: 'cooldown' };
-  }
-  return { run: true };
-}
-
-/**
- * The text to deliver, or null when the reply is suppressed: the whole reply equals the ack
- * token, or nothing is left after removing a leading or trailing token. A suppressed reply
- * must not touch the session (its `last_active` stays the user's).
- */
-export function stripAck(text: string, ackToken: string): string | null {
-  const token = ackToken || DEFAULT_ACK_TOKEN;
-  let rest = text.trim();
-  if (rest === token) return null;
-  if (rest.startsWith(token)) rest = rest.slice(token.length).trim();
-  if (rest.endsWith(token)) rest = rest.slice(0, rest.length - token.length).trim();
-  return rest === '' ? null : rest;
-}
-
-/** True when the reply means "nothing to say" and nothing is delivered. */
-export function isAck(text: string, ackToken: string): boolean {
-  return stripAck(text, ackToken) === null;
 }
 
 function sessionKey(transport: string, chatId: number, topicId: number | null): string {

@@ -1,6 +1,6 @@
 /**
- * The hourly update check of the main agent (automation.md §5): asks the configured update source
- * for the newest version, compares dotted versions numerically and tells the user once per
+ * The hourly update check of the main agent: asks the configured update source for the newest
+ * version, compares it with the running one by semver and tells the user once per
  * new version. The registry query and the message are injected; the last version told is kept in
  * a small state file so a restart does not repeat the message.
  */
@@ -8,30 +8,13 @@ import { readFile } from 'node:fs/promises';
 import * as z from 'zod/mini';
 import '../../shared/zod-english.js';
 import { writeFileAtomic } from '../../shared/store/atomic-write.js';
+import { isNewer, parseSemver } from '../../shared/upgrade/semver.js';
 import { silentLog, type SchedulerLog } from './scheduler-log.js';
 
 export const UPDATE_FIRST_CHECK_MS = 60_000;
 export const UPDATE_CHECK_EVERY_MS = 60 * 60_000;
 
 const StateSchema = z.object({ notified_version: z._default(z.nullable(z.string()), null) });
-
-/** -1, 0 or 1 comparing dotted versions numerically; a pre-release tag sorts before its release. */
-export function compareVersions(a: string, b: string): number {
-  const parse = (v: string) => {
-    const [core = '', pre] = v.trim().replace(/^v/, '').split('-', 2);
-    return { parts: core.split('.').map((p) => Number.parseInt(p, 10) || 0), pre: pre ?? null };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  for (let i = 0; i < Math.max(x.parts.length, y.parts.length); i += 1) {
-    const d = (x.parts[i] ?? 0) - (y.parts[i] ?? 0);
-    if (d !== 0) return d < 0 ? -1 : 1;
-  }
-  if (x.pre === y.pre) return 0;
-  if (x.pre === null) return 1;
-  if (y.pre === null) return -1;
-  return x.pre < y.pre ? -1 : 1;
-}
 
 export type UpdateCheckOptions = {
   currentVersion: string;
@@ -71,13 +54,13 @@ export class UpdateChecker {
     if (!this.options.enabled()) return null;
     try {
       const latest = (await this.options.latest()).trim();
-      if (!/^\d+(\.\d+)*(-[\w.]+)?$/.test(latest)) {
+      if (parseSemver(latest) === null) {
         this.log.warn({ found: latest.slice(0, 40) }, 'update check: registry answer is not a version');
         return null;
       }
-      if (compareVersions(latest, this.options.currentVersion) <= 0) return null;
+      if (!isNewer(latest, this.options.currentVersion)) return null;
       const state = await this.readState();
-      if (state.notified_version !== null && compareVersions(latest, state.notified_version) <= 0) return null;
+      if (state.notified_version !== null && !isNewer(latest, state.notified_version)) return null;
       await this.options.notify(
         `ductor ${latest} is available (you run ${this.options.currentVersion}).\nUpgrade with: ductor upgrade (or /upgrade here).`,
       );

@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../../shared/log/logger.js';
 import type { ConsoleOutput } from '../../shared/rpc/console-schemas.js';
-import type { ChatRef, Delivery, StreamEvent } from '../../shared/rpc/conversation-schemas.js';
+import { makeInbound, type ChatRef, type Delivery, type StreamEvent } from '../../shared/rpc/conversation-schemas.js';
 import type { RpcPeer } from '../../shared/rpc/peer.js';
 import { agentTarget, consoleTarget } from '../../shared/rpc/targets.js';
 import type { ChatTransport, DeliveryResult, QueueUpdate } from './transport.js';
@@ -27,16 +27,13 @@ export class ConsoleChannel {
     this.sequence += 1;
     this.activeConsole.set(agent, consoleId);
     const chat: ChatRef = { transport: 'cli', chatId: CONSOLE_CHAT_ID, topicId: null };
-    return this.peer.request('inbound', {
+    return this.peer.request('inbound', makeInbound({
       id: `cli:${consoleId}:${Date.now()}:${this.sequence}`,
       chat,
       userId: 0,
-      messageId: null,
       chatType: 'console',
-      kind: 'message',
       text,
-      receivedAt: new Date().toISOString(),
-    }, { target: agentTarget(agent), timeoutMs: 15_000 });
+    }), { target: agentTarget(agent), timeoutMs: 15_000 });
   }
 
   stream(agent: string, turnId: string, events: StreamEvent[]): void {

@@ -3,7 +3,7 @@
  * group addressing (`group_mention_only`), topic detection, reply quoting and the conversion
  * of a Telegram update into the bus's `Inbound`. Pure functions.
  */
-import type { Inbound } from '../../shared/rpc/conversation-schemas.js';
+import { makeInbound, type Inbound } from '../../shared/rpc/conversation-schemas.js';
 import type { CallbackQuery, ChatMemberUpdated } from 'node-telegram-bot-api';
 import { mediaRefsOf, type MediaRef } from './media-refs.js';
 import type { Message, Update } from './telegram-bot.js';
@@ -47,10 +47,10 @@ export function classifyUpdate(raw: Update, policy: AccessPolicy, now = new Date
     }
     return {
       kind: 'inbound',
-      inbound: {
+      inbound: makeInbound({
         id: `cb:${query.id}`, chat, userId: query.from.id, messageId: message.message_id,
-        chatType: chatTypeOf(message.chat.type), kind: 'callback', text: data, receivedAt: now.toISOString(), attachments: [],
-      },
+        chatType: chatTypeOf(message.chat.type), kind: 'callback', text: data, receivedAt: now,
+      }),
       media: [],
     };
   }
@@ -86,11 +86,11 @@ export function classifyUpdate(raw: Update, policy: AccessPolicy, now = new Date
   const chat = chatRefOf(message);
   return {
     kind: 'inbound',
-    inbound: {
+    inbound: makeInbound({
       id: telegramInboundId(policy.botId, chat.chatId, message.message_id), chat, userId: message.from.id, messageId: message.message_id,
-      chatType: chatTypeOf(message.chat.type), kind: 'message', text, receivedAt: now.toISOString(), attachments: [],
+      chatType: chatTypeOf(message.chat.type), text, receivedAt: now,
       ...albumOf(message),
-    },
+    }),
     media,
   };
 }

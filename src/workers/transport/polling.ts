@@ -1,4 +1,12 @@
 // Long polling for one bot: owns the update offset and advances it only after the handler has taken the batch.
+//
+// Why not node-telegram-bot-api's own `longPoll`: it yields one update at a time and moves its
+// offset past an update as soon as the loop asks for the next one, with no way to read the offset
+// out to persist it; a handler that throws ends the `for await` and with it the polling, where
+// ours keeps the offset and fetches the same updates again ('a handler that throws gets the same
+// update again' in test/transport/polling.test.ts). It also has no watchdog for a getUpdates that
+// never completes ('the watchdog aborts a getUpdates that stopped completing…'), and media groups
+// need the whole batch at once.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuctorError, describeError } from '../../shared/errors.js';
 import {

@@ -1,4 +1,12 @@
 // Telegram's flood limits as sliding windows: per chat (private ~1/s, groups ~20/min) and per bot (~30/s).
+//
+// Why not node-telegram-bot-api's `rateLimit` option: it is a token bucket per chat in requests per
+// second, the same rate for every chat. Set to Telegram's 1/s for private chats it lets a group
+// take 60 calls a minute where Telegram allows 20, so a group's 21st message within a minute gets a
+// 429; set to 20/min it slows private chats to one message every 3 s. Ours knows the chat kind and
+// keeps the per-minute window ('the limiter spaces calls per chat kind and shares one global budget'
+// in test/transport/outbox.test.ts), and edits that replace queued edits of the same message need
+// the outbox's queue in front of it anyway.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type ChatKind = 'private' | 'group';

@@ -14,6 +14,7 @@ import type { Handlers } from '../../../shared/rpc/contract.js';
 import { noticeDelivery, type ChatRef } from '../../../shared/rpc/conversation-schemas.js';
 import type { TurnResult } from '../providers/events.js';
 import type { AgentService } from '../orchestrator/agent-service.js';
+import { planHeartbeatTurn, stripAck } from '../../../shared/automation/heartbeat-turn.js';
 import { providerForModel } from '../../../shared/models.js';
 import { waitForDelivery, type Outbox } from '../orchestrator/outbox.js';
 import type { RunTurnPort } from '../orchestrator/provider-port.js';
@@ -24,7 +25,6 @@ import { resolveExecution } from './execution.js';
 const RESULT_TEXT_MAX = 2_000;
 /** A task folder is a plain name: no separators, no dot-dot. */
 const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
-const MINUTE_MS = 60_000;
 
 export type AgentAutomationDeps = {
   agent: string;
@@ -154,14 +154,20 @@ export class AgentAutomation {
 
   /** Null when the heartbeat may run; otherwise the skip result. Read-only: never creates a session. */
   private async heartbeatDecision(chat: ChatRef, cooldownMinutes: number, inLane = false): Promise<HeartbeatTickResult | null> {
-    if (!inLane && this.deps.service.isChatBusy(chat)) return { outcome: 'skipped', reason: 'cli_active' };
     const session = await this.deps.sessions.get({ transport: chat.transport, chatId: chat.chatId, topicId: chat.topicId });
-    if (!session) return { outcome: 'skipped', reason: 'no_session' };
-    if (!session.provider_sessions[session.provider]?.session_id) return { outcome: 'skipped', reason: 'no_session_id' };
-    if (session.provider !== providerForModel(this.deps.config().model)) return { outcome: 'skipped', reason: 'provider_mismatch' };
-    const lastActive = Date.parse(session.last_active);
-    if (Number.isFinite(lastActive) && Date.now() - lastActive < cooldownMinutes * MINUTE_MS) return { outcome: 'skipped', reason: 'cooldown' };
-    return null;
+    const decision = planHeartbeatTurn({
+      session: session === undefined || session === null ? null : {
+        sessionId: session.provider_sessions[session.provider]?.session_id ?? null,
+        provider: session.provider,
+        lastActiveAt: new Date(session.last_active),
+      },
+      configuredProvider: providerForModel(this.deps.config().model),
+      // In the chat's lane this turn is the running one; a user turn before it has finished.
+      cliActive: !inLane && this.deps.service.isChatBusy(chat),
+      cooldownMinutes,
+      now: new Date(),
+    });
+    return decision.run ? null : { outcome: 'skipped', reason: decision.reason };
   }
 
   /** Private chats of every allowed user: where unrouted results and wake turns go. */
@@ -224,15 +230,6 @@ function classify(result: TurnResult, provider: string, timeoutSeconds: number):
     return { status, error: result.errorMessage ?? status, text: text ?? result.errorMessage };
   }
   return { status: 'success', error: null, text };
-}
-
-/** Removes the ack token (whole reply, or leading/trailing); null = nothing left to deliver. */
-export function stripAck(text: string, token: string): string | null {
-  let rest = text.trim();
-  if (rest === token) return null;
-  if (rest.startsWith(token)) rest = rest.slice(token.length).trim();
-  if (rest.endsWith(token)) rest = rest.slice(0, rest.length - token.length).trim();
-  return rest === '' ? null : rest;
 }
 
 async function isDirectory(path: string): Promise<boolean> {

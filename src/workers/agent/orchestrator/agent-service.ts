@@ -5,7 +5,7 @@
  */
 import { randomUUID } from '../../../shared/lazy-crypto.js';
 import type { Logger } from 'pino';
-import { noticeDelivery, type Button, type ChatRef, type Delivery, type Inbound, type InboundAck } from '../../../shared/rpc/conversation-schemas.js';
+import { makeInbound, noticeDelivery, type Button, type ChatRef, type Delivery, type Inbound, type InboundAck } from '../../../shared/rpc/conversation-schemas.js';
 import type { InboxEntry, InboxJournal } from '../inbox/inbox-journal.js';
 import { ChatQueue, isInterruption } from '../inbox/chat-queue.js';
 import { AlbumCollector } from '../media/album-collector.js';
@@ -220,17 +220,13 @@ export class AgentService {
 
   /** Runs `text` as one turn of the chat's live session (webhook `wake`); resolves with its final delivery. */
   injectTurn(chat: ChatRef, text: string, origin: string): Promise<Delivery | null> {
-    const inbound: Inbound = {
+    const inbound = makeInbound({
       id: `${origin}:${randomUUID()}`,
       chat,
       userId: chat.chatId,
-      messageId: null,
       chatType: chat.chatId < 0 ? 'supergroup' : 'private',
-      kind: 'message',
       text,
-      receivedAt: new Date().toISOString(),
-      attachments: [],
-    };
+    });
     const outbox = this.deps.turn.outbox;
     let final: Delivery | null = null;
     // Same outbox, but the turn's final delivery is remembered so the caller can tell an empty reply.

@@ -1,7 +1,8 @@
 /** Claude Code `-p --output-format stream-json --verbose` lines → normalized events (spec/providers.md §2). */
 import { makeUsage, type NormalizedEvent } from './events.js';
-import { arr, clip, num, obj, parseJsonObject, str, type JsonObject } from './json-fields.js';
-import { composeResult, emptyOutcome, type ParserOptions, type ProcessEnd, type StreamParser } from './stream-parser.js';
+import { arr, clip, num, obj, str, type JsonObject } from './json-fields.js';
+import { JsonStreamParser } from './json-stream-parser.js';
+import { composeResult, type ParserOptions, type ProcessEnd } from './stream-parser.js';
 import type { TurnResult } from './events.js';
 
 /** How much of a tool's input the approval summary shows. */
@@ -12,21 +13,12 @@ export type ClaudeParserOptions = ParserOptions & {
   onControlRequest?: (requestId: string, request: JsonObject) => void;
 };
 
-export class ClaudeParser implements StreamParser {
-  private readonly outcome = emptyOutcome('claude');
+export class ClaudeParser extends JsonStreamParser<ClaudeParserOptions> {
   private streamedText = false;
   private lastTextMessageId: string | undefined;
 
-  constructor(private readonly options: ClaudeParserOptions) {}
-
-  get turnComplete(): boolean {
-    return this.outcome.sawResult;
-  }
-
-  parseLine(line: string): void {
-    const msg = parseJsonObject(line);
-    if (msg !== null) this.parseObject(msg);
-    else if (line.trim() !== '') this.options.debug?.('claude: non-JSON line skipped', { line: clip(line, 200) });
+  constructor(options: ClaudeParserOptions) {
+    super('claude', options);
   }
 
   parseObject(msg: JsonObject): void {
@@ -74,12 +66,6 @@ export class ClaudeParser implements StreamParser {
 
   private emit(event: NormalizedEvent): void {
     this.options.emit(event);
-  }
-
-  private setSession(sessionId: string | undefined, model?: string): void {
-    if (sessionId === undefined || sessionId === '' || sessionId === this.outcome.sessionId) return;
-    this.outcome.sessionId = sessionId;
-    this.emit(model === undefined ? { type: 'session', sessionId } : { type: 'session', sessionId, model });
   }
 
   private onSystem(msg: JsonObject): void {

@@ -1,8 +1,9 @@
 /** Codex `exec --json` ThreadEvent lines → normalized events, with the thinking-aloud filter (spec/providers.md §3). */
 import { makeUsage, type NormalizedEvent, type TurnResult } from './events.js';
-import { clip, obj, parseJsonObject, str, type JsonObject } from './json-fields.js';
+import { clip, obj, str, type JsonObject } from './json-fields.js';
 import { unwrapApiError } from './failure-text.js';
-import { composeResult, emptyOutcome, type ParserOptions, type ProcessEnd, type StreamParser } from './stream-parser.js';
+import { JsonStreamParser } from './json-stream-parser.js';
+import { composeResult, type ParserOptions, type ProcessEnd } from './stream-parser.js';
 
 /** Lines codex prints whenever stdin is not a TTY; noise for the user (spec/providers.md §3). */
 const STDIN_NOTICE = /^Reading (prompt|additional input) from stdin.*$/gm;
@@ -16,8 +17,7 @@ export function stripCodexNotices(text: string): string {
   return text.replace(STDIN_NOTICE, '').replace(PATH_ALIAS_WARNING, '').trim();
 }
 
-export class CodexParser implements StreamParser {
-  private readonly outcome = emptyOutcome('codex');
+export class CodexParser extends JsonStreamParser {
   /** Assistant text held back until we know it is not narration before a tool call. */
   private buffered: string | null = null;
   /**
@@ -33,29 +33,15 @@ export class CodexParser implements StreamParser {
   private readonly toolIds = new Set<string>();
   private lastFailure: string | null = null;
 
-  constructor(private readonly options: ParserOptions) {}
-
-  get turnComplete(): boolean {
-    return this.outcome.sawResult;
-  }
-
-  parseLine(line: string): void {
-    const msg = parseJsonObject(line);
-    if (msg !== null) this.parseObject(msg);
-    else if (line.trim() !== '') this.options.debug?.('codex: non-JSON line skipped', { line: clip(line, 200) });
+  constructor(options: ParserOptions) {
+    super('codex', options);
   }
 
   parseObject(msg: JsonObject): void {
     const type = msg.type;
     switch (type) {
-      case 'thread.started': {
-        const id = str(msg.thread_id);
-        if (id !== undefined && id !== '' && id !== this.outcome.sessionId) {
-          this.outcome.sessionId = id;
-          this.options.emit({ type: 'session', sessionId: id });
-        }
-        return;
-      }
+      case 'thread.started':
+        return this.setSession(str(msg.thread_id));
       case 'turn.started':
         return;
       case 'item.started':

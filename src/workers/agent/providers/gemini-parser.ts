@@ -1,23 +1,15 @@
 /** Gemini `--output-format stream-json` lines → normalized events (spec/providers.md §4). */
 import { makeUsage, type NormalizedEvent, type TurnResult } from './events.js';
-import { arr, clip, obj, parseJsonObject, str, type JsonObject } from './json-fields.js';
+import { arr, clip, obj, str, type JsonObject } from './json-fields.js';
 import { isRateLimitText, unwrapApiError } from './failure-text.js';
-import { composeResult, emptyOutcome, type ParserOptions, type ProcessEnd, type StreamParser } from './stream-parser.js';
+import { JsonStreamParser } from './json-stream-parser.js';
+import { composeResult, type ParserOptions, type ProcessEnd } from './stream-parser.js';
 
-export class GeminiParser implements StreamParser {
-  private readonly outcome = emptyOutcome('gemini');
+export class GeminiParser extends JsonStreamParser {
   private lastError: string | null = null;
 
-  constructor(private readonly options: ParserOptions) {}
-
-  get turnComplete(): boolean {
-    return this.outcome.sawResult;
-  }
-
-  parseLine(line: string): void {
-    const msg = parseJsonObject(line);
-    if (msg !== null) this.parseObject(msg);
-    else if (line.trim() !== '') this.options.debug?.('gemini: non-JSON line skipped', { line: clip(line, 200) });
+  constructor(options: ParserOptions) {
+    super('gemini', options);
   }
 
   parseObject(msg: JsonObject): void {
@@ -72,12 +64,6 @@ export class GeminiParser implements StreamParser {
       // No result line after a clean exit: an empty success (spec/providers.md §4).
       e.exitCode === 0 && e.signal === null ? { isError: false, errorMessage: null } : { isError: true, errorMessage: this.lastError },
     );
-  }
-
-  private setSession(sessionId: string | undefined, model?: string): void {
-    if (sessionId === undefined || sessionId === '' || sessionId === this.outcome.sessionId) return;
-    this.outcome.sessionId = sessionId;
-    this.options.emit(model === undefined ? { type: 'session', sessionId } : { type: 'session', sessionId, model });
   }
 
   private onMessage(msg: JsonObject): void {

@@ -111,10 +111,6 @@ async function executeTurn(req: TurnRequest, emit: OnEvent, broker: ApprovalBrok
         parser.parseLine(line);
         endStdinAfterResult();
       },
-      onObject: (msg) => {
-        parser.parseObject(msg);
-        endStdinAfterResult();
-      },
     });
     broker?.close();
     const result = parser.finish(end);

@@ -4,10 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { DebugLog, EndReason } from './events.js';
-import { JsonLineSplitter } from './jsonl-batch.js';
-import type { JsonObject } from './json-fields.js';
 import { LineSplitter } from './jsonl-lines.js';
-import { isGroupAlive, isRunning, listDescendants, signalTree } from './process-tree.js';
+import { groupHasMembers, isGroupAlive, isRunning, listProcessTree, signalTree } from './process-tree.js';
 
 export const DEFAULT_GRACE_MS = 2_000;
 export const DEFAULT_STDERR_TAIL_BYTES = 8 * 1024;
@@ -31,11 +29,6 @@ export type RunCliOptions = {
   /** 'pipe' keeps stdin open for writes through the handle; 'ignore' gives the CLI /dev/null. */
   stdin: 'pipe' | 'ignore';
   onLine: (line: string) => void;
-  /**
-   * When given, stdout is read as JSON Lines: lines that are JSON objects arrive here already
-   * parsed (several per chunk in one JSON.parse), every other line through onLine.
-   */
-  onObject?: (msg: JsonObject) => void;
   /** Called once the process exists and stdout is attached. */
   onSpawn?: (handle: CliHandle) => void;
   signal?: AbortSignal;
@@ -109,7 +102,7 @@ class CliRun {
   private readonly splitter: LineSplitter;
   private readonly pid: number | undefined;
   private finished = false;
-  /** Descendants seen when the stop began; they may have left the group. */
+  /** Descendants and group members seen when the stop began; they may have left the group. */
   private descendants: number[] = [];
   private readonly cleanups: Array<() => void> = [];
 
@@ -123,11 +116,7 @@ class CliRun {
       maxLineBytes: options.maxLineBytes,
       onOverflow: (bytes: number) => options.debug?.('cli: over-long stdout line dropped', { bytes }),
     };
-    const onObject = options.onObject;
-    this.splitter =
-      onObject === undefined
-        ? new LineSplitter((line) => this.deliver(options.onLine, line), splitterOptions)
-        : new JsonLineSplitter({ onObject: (msg) => this.deliver(onObject, msg), onLine: (line) => this.deliver(options.onLine, line) }, splitterOptions);
+    this.splitter = new LineSplitter((line) => this.deliver(options.onLine, line), splitterOptions);
     this.listen(child, 'error', (error: Error) => this.onError(error));
     this.listen(child, 'spawn', () => this.onSpawn());
     this.listen(child, 'exit', (code: number | null, signal: NodeJS.Signals | null) => this.onExit(code, signal));
@@ -167,7 +156,9 @@ class CliRun {
   private interrupt(): void {
     if (this.reason !== null || this.finished || this.pid === undefined || !this.spawned) return;
     this.interrupted = true;
-    signalTree(this.pid, listDescendants(this.pid), 'SIGINT');
+    const pgid = this.pid;
+    // One SIGINT each (a second one makes some CLIs quit hard): the tree is read first, without blocking.
+    void listProcessTree(pgid).then((tree) => signalTree(pgid, tree, 'SIGINT'), () => signalTree(pgid, [], 'SIGINT'));
   }
 
   private listen(emitter: NodeJS.EventEmitter, event: string, handler: (...args: never[]) => void): void {
@@ -233,7 +224,7 @@ class CliRun {
     this.reason ??= 'exit';
     this.clearInactivity();
     // Leftovers in the group (a tool's background job) would outlive the turn: end them too.
-    if (this.pid !== undefined && isGroupAlive(this.pid)) this.terminateGroup();
+    if (this.pid !== undefined && groupHasMembers(this.pid)) this.terminateGroup();
   }
 
   private touch(): void {
@@ -292,28 +283,39 @@ class CliRun {
   }
 
   private stopping = false;
+  /** Settles once the stop's walk of /proc is done and `descendants` holds what it found. */
+  private treeListed: Promise<void> = Promise.resolve();
 
   /** SIGTERM the group (and descendants that left it), SIGKILL whatever remains after graceMs. */
   private terminateGroup(): void {
     if (this.stopping || this.pid === undefined) return;
     this.stopping = true;
     const pgid = this.pid;
-    this.descendants = listDescendants(pgid);
-    signalTree(pgid, this.descendants, 'SIGTERM');
     const graceMs = this.options.graceMs ?? DEFAULT_GRACE_MS;
     const deadline = Date.now() + graceMs;
-    const poll = () => {
-      const survivors = this.descendants.filter(isRunning);
-      if (!isGroupAlive(pgid) && survivors.length === 0) return this.afterGroupGone();
+    const poll = async (): Promise<void> => {
+      const survivors = await this.survivors();
+      if (survivors.length === 0 && !(await isGroupAlive(pgid, this.descendants))) return this.afterGroupGone();
       if (Date.now() >= deadline) {
         this.forcedKill = true;
         // Children before the root, so the root cannot respawn them (spec/providers.md §5).
-        signalTree(pgid, [...survivors, ...listDescendants(pgid)], 'SIGKILL');
+        signalTree(pgid, [...survivors, ...(await listProcessTree(pgid))], 'SIGKILL');
         return this.afterGroupGone();
       }
-      this.addTimer(poll, GROUP_POLL_MS);
+      this.addTimer(() => void poll(), GROUP_POLL_MS);
     };
-    this.addTimer(poll, GROUP_POLL_MS);
+    // One walk of /proc finds the strays that left the group; the polls then read only their stat files.
+    this.treeListed = listProcessTree(pgid).then((tree) => {
+      this.descendants = tree;
+      signalTree(pgid, tree, 'SIGTERM');
+      this.addTimer(() => void poll(), GROUP_POLL_MS);
+    });
+  }
+
+  /** Listed descendants still running. */
+  private async survivors(): Promise<number[]> {
+    const running = await Promise.all(this.descendants.map(isRunning));
+    return this.descendants.filter((_, i) => running[i]);
   }
 
   /** With the group dead, pipes held by strays close; if a stray escaped, stop waiting on its pipes. */
@@ -356,7 +358,8 @@ class CliRun {
   private async waitGroupGone(pgid: number): Promise<void> {
     // At least 5 s: on a loaded machine, reaping a killed group can take longer than a short grace.
     const deadline = Date.now() + Math.max(2 * (this.options.graceMs ?? DEFAULT_GRACE_MS) + 1000, 5_000);
-    while ((isGroupAlive(pgid) || this.descendants.some(isRunning)) && Date.now() < deadline) {
+    await this.treeListed;
+    while (((await isGroupAlive(pgid, this.descendants)) || (await this.survivors()).length > 0) && Date.now() < deadline) {
       await new Promise<void>((resolve) => setTimeout(resolve, GROUP_POLL_MS));
     }
   }

@@ -1,6 +1,6 @@
 /** What every CLI parser is, and how its in-stream outcome plus the process end become one TurnResult. */
 import { emptyUsage, type DebugLog, type EmitEvent, type EndReason, type ProviderName, type TurnResult, type Usage } from './events.js';
-import { clip, type JsonObject } from './json-fields.js';
+import { clip } from './json-fields.js';
 import { installHint, isAuthFailureText, isStaleSessionText, loginHint } from './failure-text.js';
 import { TurnText } from './turn-text.js';
 
@@ -30,8 +30,6 @@ export type ParserOptions = {
 export interface StreamParser {
   /** One stdout line as printed: JSON is parsed here, anything else is noise. */
   parseLine(line: string): void;
-  /** One stdout line that was already parsed as a JSON object (JsonLineSplitter). */
-  parseObject(msg: JsonObject): void;
   /** True once the CLI printed its turn-complete line (claude `result`, codex `turn.*`, gemini `result`). */
   readonly turnComplete: boolean;
   /** Stderr text as it arrives, for CLIs that report retries only there (gemini's 429s). */

@@ -11,13 +11,12 @@ import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../../../shared/config/schema.js';
 import { agentPaths } from '../../../shared/paths.js';
-import type { ChatRef, Delivery, Inbound, StreamEvent } from '../../../shared/rpc/conversation-schemas.js';
+import { makeInbound, type ChatRef, type Delivery, type StreamEvent } from '../../../shared/rpc/conversation-schemas.js';
 import { agentTarget } from '../../../shared/rpc/targets.js';
 import { configOfAgent } from '../../../shared/worker/effective-config.js';
 import { CLAUDE_ALIASES, CODEX_FALLBACK_MODELS, GEMINI_ALIASES, providerForModel } from '../../../shared/models.js';
 import type { ChatTransport, DeliveryResult, QueueUpdate, TransportContext } from '../transport.js';
 import { ApiConnection, type SessionRef } from './connection.js';
-import { handleHttp, sendJson } from './http-routes.js';
 import { CLOSE_SHUTDOWN, type ClientFrame, type ServerFrame } from './protocol.js';
 
 /** The API talks to the main agent only; sub-agents keep their own bots. */
@@ -63,18 +62,17 @@ export class ApiTransport implements ChatTransport {
     }
     const workspace = agentPaths(this.ctx.home).workspace;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-    this.http = createServer((req, res) => {
-      handleHttp(req, res, {
+    // Loaded here, not at the top: express is a sixth of the transport's code and most homes run no API.
+    const { createApiApp } = await import('./http-routes.js');
+    this.http = createServer(
+      createApiApp({
         token: () => this.config().api.token,
         workspace: () => workspace,
         fileAccess: () => this.config().file_access,
         connections: () => this.connectionCount(),
-      }).catch((error: unknown) => {
-        this.ctx.log.warn({ err: error, path: req.url?.split('?')[0] }, 'api request failed');
-        if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
-        else res.destroy();
-      });
-    });
+        onError: (error, req) => this.ctx.log.warn({ err: error, path: req.url?.split('?')[0] }, 'api request failed'),
+      }),
+    );
     this.http.on('upgrade', (req, socket: Socket, head) => {
       if (new URL(req.url ?? '/', 'http://api.local').pathname !== '/ws') {
         socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
@@ -216,17 +214,13 @@ export class ApiTransport implements ChatTransport {
   }
 
   private handToAgent(session: SessionRef, text: string): Promise<{ accepted: boolean; queuedBehind: number }> {
-    const inbound: Inbound = {
+    const inbound = makeInbound({
       id: `api:${session.chatId}:${session.topicId ?? ''}:${randomUUID()}`,
       chat: { transport: 'api', chatId: session.chatId, topicId: session.topicId },
       userId: session.chatId,
-      messageId: null,
       chatType: session.chatId < 0 ? 'group' : 'private',
-      kind: 'message',
       text,
-      receivedAt: new Date().toISOString(),
-      attachments: [],
-    };
+    });
     return this.ctx.peer.request('inbound', inbound, { target: agentTarget(API_AGENT), timeoutMs: ACK_TIMEOUT_MS });
   }
 

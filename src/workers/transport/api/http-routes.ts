@@ -1,7 +1,8 @@
 /**
- * The API's HTTP side, all behind `Authorization: Bearer <token>`: `GET /health`,
+ * The API's HTTP side, an express app, all behind `Authorization: Bearer <token>`: `GET /health`,
  * `GET /files?path=` (only inside the `file_access` roots) and `POST /upload` (multipart `file`
- * plus optional `caption`, at most 50 MB, saved under `workspace/api_files/YYYY-MM-DD/`).
+ * plus optional `caption`, at most 50 MB, saved under `workspace/api_files/YYYY-MM-DD/`). Any other
+ * path is 404 before the token is looked at. The WebSocket upgrade on `/ws` is handled beside it.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { homedir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { checkPath, rootsForFileAccess } from '../../../shared/security/path-scope.js';
 import { mimeOf } from '../../../shared/mime.js';
 import { candidateName, sanitizeFileName } from '../../../shared/security/safe-name.js';
@@ -24,6 +26,8 @@ export type HttpContext = {
   workspace: () => string;
   fileAccess: () => string;
   connections: () => number;
+  /** A handler threw: logged by the caller, answered 500 here. */
+  onError: (error: unknown, req: IncomingMessage) => void;
 };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -38,24 +42,31 @@ function authorized(req: IncomingMessage, ctx: HttpContext): boolean {
   return secretsEqual(match?.[1] ?? '', ctx.token());
 }
 
-export async function handleHttp(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://api.local');
-  const route = `${req.method ?? 'GET'} ${url.pathname}`;
-  if (!['GET /health', 'GET /files', 'POST /upload'].includes(route)) {
+export function createApiApp(ctx: HttpContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const auth = (req: Request, res: Response, next: NextFunction): void => {
+    if (authorized(req, ctx)) return next();
     req.resume();
-    return sendJson(res, 404, { error: 'not_found' });
-  }
-  if (!authorized(req, ctx)) {
+    sendJson(res, 401, { error: 'unauthorized' });
+  };
+  app.get('/health', auth, (_req, res) => sendJson(res, 200, { status: 'ok', connections: ctx.connections() }));
+  app.get('/files', auth, (req, res) => serveFile(typeof req.query.path === 'string' ? req.query.path : undefined, res, ctx));
+  app.post('/upload', auth, (req, res) => receiveUpload(req, res, ctx));
+  app.use((req: Request, res: Response) => {
     req.resume();
-    return sendJson(res, 401, { error: 'unauthorized' });
-  }
-  if (route === 'GET /health') return sendJson(res, 200, { status: 'ok', connections: ctx.connections() });
-  if (route === 'GET /files') return serveFile(url, res, ctx);
-  return receiveUpload(req, res, ctx);
+    sendJson(res, 404, { error: 'not_found' });
+  });
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    ctx.onError(error, req);
+    if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
+    else res.destroy();
+  });
+  return app;
 }
 
-async function serveFile(url: URL, res: ServerResponse, ctx: HttpContext): Promise<void> {
-  const query = FilesQuerySchema.safeParse({ path: url.searchParams.get('path') ?? undefined });
+async function serveFile(path: string | undefined, res: ServerResponse, ctx: HttpContext): Promise<void> {
+  const query = FilesQuerySchema.safeParse({ path });
   if (!query.success) return sendJson(res, 400, { error: 'bad_request', message: 'path is required' });
   const roots = rootsForFileAccess(ctx.fileAccess(), { userHome: homedir(), workspace: ctx.workspace() });
   const check = await checkPath(query.data.path, roots, { base: ctx.workspace() });

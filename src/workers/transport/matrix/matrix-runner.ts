@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../../shared/config/schema.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import { mainPaths } from '../../../shared/paths.js';
-import type { Attachment, Button, ChatRef, Delivery, Inbound, StreamEvent } from '../../../shared/rpc/conversation-schemas.js';
+import { makeInbound, type Attachment, type Button, type ChatRef, type Delivery, type StreamEvent } from '../../../shared/rpc/conversation-schemas.js';
 import type { RpcPeer } from '../../../shared/rpc/peer.js';
 import { agentTarget } from '../../../shared/rpc/targets.js';
 import { extractButtons } from '../button-markers.js';
@@ -223,17 +223,14 @@ export class MatrixRunner {
       return;
     }
     const chat = this.chatOf(event.roomId);
-    const inbound: Inbound = {
+    const inbound = makeInbound({
       id: matrixInboundId(this.session!.userId, chat.chatId, event.eventId),
       chat,
       userId: matrixNumericId(event.sender),
       messageId: this.numberOf(event.eventId),
       chatType: decision.isDirect ? 'private' : 'group',
-      kind: 'message',
       text: decision.text,
-      receivedAt: new Date().toISOString(),
-      attachments: [],
-    };
+    });
     if (decision.media) {
       const attachments = await this.download(decision.media, event);
       if (!attachments) return;
@@ -262,7 +259,7 @@ export class MatrixRunner {
       return;
     }
     const chat = this.chatOf(event.roomId);
-    await this.options.peer.request('inbound', {
+    await this.options.peer.request('inbound', makeInbound({
       id: matrixInboundId(this.session!.userId, chat.chatId, event.eventId),
       chat,
       userId: matrixNumericId(event.sender),
@@ -270,9 +267,7 @@ export class MatrixRunner {
       chatType: room?.isDirect ? 'private' : 'group',
       kind: 'callback',
       text: button.data,
-      receivedAt: new Date().toISOString(),
-      attachments: [],
-    }, { target: agentTarget(this.agent), timeoutMs: ACK_TIMEOUT_MS });
+    }), { target: agentTarget(this.agent), timeoutMs: ACK_TIMEOUT_MS });
   }
 
   /** Downloads an `mxc://` file into the agent's spool, as Telegram's media intake does. */
