@@ -4,6 +4,7 @@
  * path; `[]` stands for the elements of a list. A path the schema does not have is an error.
  */
 import * as z from 'zod/mini';
+import '../zod-english.js';
 import { arrayElement, objectShape } from './schema-walk.js';
 
 const LATER = 'Kept from newer versions of the original project; ductor does not use it yet.';
@@ -22,6 +23,7 @@ export const CONFIG_DESCRIPTIONS: Record<string, string> = {
   max_turns: 'Most agentic turns a CLI may take per message, where it supports a limit (null: none).',
   max_session_messages: 'Messages after which a session starts fresh (null: no limit).',
   permission_mode: 'The CLI permission mode (claude: bypassPermissions lets it act without asking).',
+  approval_timeout_seconds: 'How long a tool approval asked in the chat waits for an answer before the tool is denied (seconds).',
   cli_timeout: 'Seconds a CLI run may take before it is stopped.',
   reasoning_effort: 'Reasoning effort for providers that have one (codex: low, medium, high).',
   file_access: 'Which files the bot may send with <file:…>: all, home or workspace.',
