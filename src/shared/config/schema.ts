@@ -55,6 +55,12 @@ export const LATER_VERSION_KEYS = [
   'persona_prompt', 'project_roots', 'managed_topics', 'consult_wipe', 'consult_wipe_hour', 'slack',
 ] as const;
 
+/**
+ * Keys the original documents as reserved: validated and round-tripped, with no behaviour yet.
+ * `timeouts.subagent` is the deadline of sub-agent runs, which the original never applied either.
+ */
+export const RESERVED_CONFIG_PATHS = ['timeouts.subagent'] as const;
+
 const laterVersionShape = Object.fromEntries(
   LATER_VERSION_KEYS.map((key) => [key, z.optional(z.unknown())]),
 ) as Record<(typeof LATER_VERSION_KEYS)[number], z.ZodMiniOptional<z.ZodMiniUnknown>>;

@@ -105,6 +105,13 @@ export const de = (): Catalogue => ({
   showfilesExpired: 'Dieser Dateibrowser ist abgelaufen. Sende /showfiles erneut.',
   restarting: '🔄 Starte neu…',
   restartDone: '✅ Neustart abgeschlossen.',
+  statusCompacting: '🗜 Verdichte das Gespräch…',
+  statusRetrying: '🔁 Die API hatte ein Problem; neuer Versuch…',
+  statusRateLimited: '⏳ Ratenlimit erreicht; warte…',
+  statusReconnecting: '🔌 Verbinde neu…',
+  timeoutWarning: (seconds) => `⏳ Zeitlimit in ${seconds} s`,
+  timeoutExtended: (seconds) => `⏳ Arbeitet noch: Zeitlimit um ${seconds} s verlängert`,
+  technicalFooter: (model, tokens, cost, seconds) => `🤖 ${model} · ${tokens} Tokens · $${cost} · ${seconds} s`,
   commands: {
     new: 'Neue Sitzung',
     reset: 'Sitzung zurücksetzen',

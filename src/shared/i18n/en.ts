@@ -109,6 +109,13 @@ export const en = {
   restarting: '🔄 Restarting…',
   restartDone: '✅ Restart completed.',
 
+  statusCompacting: '🗜 Compacting the conversation…',
+  statusRetrying: '🔁 The API had a problem; retrying…',
+  statusRateLimited: '⏳ Rate limit reached; waiting…',
+  statusReconnecting: '🔌 Reconnecting…',
+  timeoutWarning: (seconds: number) => `⏳ Time limit in ${seconds} s`,
+  timeoutExtended: (seconds: number) => `⏳ Still working: time limit extended by ${seconds} s`,
+  technicalFooter: (model: string, tokens: string, cost: string, seconds: string) => `🤖 ${model} · ${tokens} tokens · $${cost} · ${seconds} s`,
   /** setMyCommands descriptions (at most 22 characters each). */
   commands: {
     new: 'Fresh session',

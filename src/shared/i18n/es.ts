@@ -105,6 +105,13 @@ export const es = (): Catalogue => ({
   showfilesExpired: 'Este explorador de archivos caducó. Envía /showfiles otra vez.',
   restarting: '🔄 Reiniciando…',
   restartDone: '✅ Reinicio completado.',
+  statusCompacting: '🗜 Compactando la conversación…',
+  statusRetrying: '🔁 La API tuvo un problema; reintentando…',
+  statusRateLimited: '⏳ Límite de uso alcanzado; esperando…',
+  statusReconnecting: '🔌 Reconectando…',
+  timeoutWarning: (seconds) => `⏳ Límite de tiempo en ${seconds} s`,
+  timeoutExtended: (seconds) => `⏳ Sigue trabajando: límite ampliado ${seconds} s`,
+  technicalFooter: (model, tokens, cost, seconds) => `🤖 ${model} · ${tokens} tokens · $${cost} · ${seconds} s`,
   commands: {
     new: 'Sesión nueva',
     reset: 'Reiniciar sesión',

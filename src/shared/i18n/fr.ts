@@ -105,6 +105,13 @@ export const fr = (): Catalogue => ({
   showfilesExpired: 'Ce navigateur de fichiers a expiré. Renvoie /showfiles.',
   restarting: '🔄 Redémarrage…',
   restartDone: '✅ Redémarrage terminé.',
+  statusCompacting: '🗜 Compactage de la conversation…',
+  statusRetrying: '🔁 L’API a eu un problème ; nouvel essai…',
+  statusRateLimited: '⏳ Limite de débit atteinte ; attente…',
+  statusReconnecting: '🔌 Reconnexion…',
+  timeoutWarning: (seconds) => `⏳ Limite de temps dans ${seconds} s`,
+  timeoutExtended: (seconds) => `⏳ Toujours en cours : limite prolongée de ${seconds} s`,
+  technicalFooter: (model, tokens, cost, seconds) => `🤖 ${model} · ${tokens} jetons · $${cost} · ${seconds} s`,
   commands: {
     new: 'Nouvelle session',
     reset: 'Réinitialiser session',

@@ -105,6 +105,13 @@ export const nl = (): Catalogue => ({
   showfilesExpired: 'Deze bestandsbrowser is verlopen. Stuur /showfiles opnieuw.',
   restarting: '🔄 Herstarten…',
   restartDone: '✅ Herstart voltooid.',
+  statusCompacting: '🗜 Gesprek wordt ingekort…',
+  statusRetrying: '🔁 De API had een probleem; opnieuw proberen…',
+  statusRateLimited: '⏳ Limiet bereikt; even wachten…',
+  statusReconnecting: '🔌 Opnieuw verbinden…',
+  timeoutWarning: (seconds) => `⏳ Tijdslimiet over ${seconds} s`,
+  timeoutExtended: (seconds) => `⏳ Nog bezig: tijdslimiet met ${seconds} s verlengd`,
+  technicalFooter: (model, tokens, cost, seconds) => `🤖 ${model} · ${tokens} tokens · $${cost} · ${seconds} s`,
   commands: {
     new: 'Nieuwe sessie',
     reset: 'Sessie resetten',

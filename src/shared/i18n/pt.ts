@@ -105,6 +105,13 @@ export const pt = (): Catalogue => ({
   showfilesExpired: 'Este navegador de ficheiros expirou. Envia /showfiles de novo.',
   restarting: '🔄 A reiniciar…',
   restartDone: '✅ Reinício concluído.',
+  statusCompacting: '🗜 Compactando a conversa…',
+  statusRetrying: '🔁 A API teve um problema; tentando de novo…',
+  statusRateLimited: '⏳ Limite de uso atingido; aguardando…',
+  statusReconnecting: '🔌 Reconectando…',
+  timeoutWarning: (seconds) => `⏳ Limite de tempo em ${seconds} s`,
+  timeoutExtended: (seconds) => `⏳ Ainda trabalhando: limite estendido em ${seconds} s`,
+  technicalFooter: (model, tokens, cost, seconds) => `🤖 ${model} · ${tokens} tokens · $${cost} · ${seconds} s`,
   commands: {
     new: 'Nova sessão',
     reset: 'Repor sessão',

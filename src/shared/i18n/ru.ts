@@ -105,6 +105,13 @@ export const ru = (): Catalogue => ({
   showfilesExpired: 'Этот обзор файлов устарел. Отправьте /showfiles ещё раз.',
   restarting: '🔄 Перезапуск…',
   restartDone: '✅ Перезапуск завершён.',
+  statusCompacting: '🗜 Сжимаю разговор…',
+  statusRetrying: '🔁 Ошибка API; повторяю…',
+  statusRateLimited: '⏳ Достигнут лимит запросов; жду…',
+  statusReconnecting: '🔌 Переподключаюсь…',
+  timeoutWarning: (seconds) => `⏳ Лимит времени через ${seconds} с`,
+  timeoutExtended: (seconds) => `⏳ Ещё работает: лимит продлён на ${seconds} с`,
+  technicalFooter: (model, tokens, cost, seconds) => `🤖 ${model} · ${tokens} токенов · $${cost} · ${seconds} с`,
   commands: {
     new: 'Новая сессия',
     reset: 'Сбросить сессию',

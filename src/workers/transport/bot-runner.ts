@@ -26,6 +26,7 @@ import { Outboxes, type ChatOutbox } from './outbox.js';
 import { UpdatePoller } from './polling.js';
 import { sendFormatted } from './send-formatted.js';
 import { StreamEditor } from './stream-editor.js';
+import { StatusReactions } from './status-reactions.js';
 import { TelegramBot, type Message, type Update } from './telegram-bot.js';
 import { join } from 'node:path';
 
@@ -34,7 +35,7 @@ const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat
 const ACK_TIMEOUT_MS = 15_000;
 const QUEUED_TEXT = '<i>[Message in queue...]</i>';
 
-type Turn = { editor: StreamEditor; chat: ChatRef };
+type Turn = { editor: StreamEditor; chat: ChatRef; replyTo: number | null };
 
 export type BotRunnerOptions = {
   agent: string;
@@ -59,12 +60,14 @@ export class BotRunner {
   private readonly activity: ChatActivity;
   private readonly browser: FileBrowser;
   private menuLanguage: string | null = null;
+  private readonly reactions: StatusReactions;
 
   constructor(private readonly options: BotRunnerOptions) {
     const config = options.config();
     this.bot = new TelegramBot({ token: config.telegram_token, apiRoot: config.telegram_api_root, log: options.log });
     this.outboxes = new Outboxes({ sender: this.bot, log: options.log });
     this.activity = new ChatActivity(mainPaths(options.home).chatActivityFile);
+    this.reactions = new StatusReactions({ sender: this.bot, scene: () => options.config().scene, log: options.log });
     this.browser = new FileBrowser(options.agent === 'main' ? options.home : subAgentHome(options.home, options.agent));
   }
 
@@ -132,6 +135,7 @@ export class BotRunner {
     return {
       allowedUserIds: config.allowed_user_ids,
       allowedGroupIds: config.allowed_group_ids,
+      allowedChannelIds: config.allowed_channel_ids,
       groupMentionOnly: config.group_mention_only,
       botId: this.botId,
       botUsername: this.botUsername,
@@ -171,6 +175,7 @@ export class BotRunner {
           if (error instanceof RpcError && error.rpcCode === RPC_TARGET_UNAVAILABLE) log.warn({ agent: this.agent }, 'agent unavailable; update kept for redelivery');
           throw error;
         }
+        if (inbound.kind === 'message' && inbound.messageId !== null) this.reactions.seen({ chatId: inbound.chat.chatId, messageId: inbound.messageId });
         if (ack.queuedBehind > 0 && inbound.kind === 'message') await this.showQueued(inbound.id, inbound.chat, inbound.messageId);
         return;
       }
@@ -210,11 +215,15 @@ export class BotRunner {
 
   stream(turnId: string, chat: ChatRef, replyTo: number | null, events: BusStreamEvent[]): void {
     const { editor } = this.turnFor(turnId, chat, replyTo);
+    const target = replyTo === null ? null : { chatId: chat.chatId, messageId: replyTo };
     for (const event of events) {
+      if (target && event.kind === 'tool') this.reactions.tool(target, event.name);
+      else if (target && event.kind === 'thinking') this.reactions.thinking(target);
+      else if (target && event.kind === 'status') this.reactions.system(target);
       if (event.kind === 'text') editor.push({ type: 'text', delta: event.text });
       else if (event.kind === 'tool') editor.push({ type: 'tool', name: event.name });
       else if (event.kind === 'thinking') editor.push({ type: 'thinking' });
-      else editor.push({ type: 'tool', name: event.text });
+      else editor.push({ type: 'status', label: event.text });
     }
   }
 
@@ -248,6 +257,7 @@ export class BotRunner {
       });
     }
     if (delivery.turnId) this.turns.delete(delivery.turnId);
+    if (turn && turn.replyTo !== null && delivery.kind !== 'notice') this.reactions.finished({ chatId: turn.chat.chatId, messageId: turn.replyTo }, delivery.kind);
     if (delivery.files.length > 0) {
       const target = { chatId: delivery.chat.chatId, threadId: delivery.chat.topicId ?? undefined, replyToMessageId: delivery.replyTo ?? undefined };
       messageIds.push(...(await sendFiles(this.bot, this.outboxFor(delivery.chat), target, delivery.files, this.options.log, this.stopper.signal)));
@@ -353,8 +363,9 @@ export class BotRunner {
         settings: streaming,
         log: this.options.log,
       });
-      turn = { editor, chat };
+      turn = { editor, chat, replyTo };
       this.turns.set(turnId, turn);
+      if (replyTo !== null) this.reactions.thinking({ chatId: chat.chatId, messageId: replyTo });
     }
     return turn;
   }

@@ -20,6 +20,8 @@ type UpdateView = {
 export type AccessPolicy = {
   allowedUserIds: readonly number[];
   allowedGroupIds: readonly number[];
+  /** `allowed_channel_ids`: channels the bot may stay in (a group id never admits a channel). */
+  allowedChannelIds?: readonly number[];
   groupMentionOnly: boolean;
   botId: number | null;
   botUsername: string | null;
@@ -58,7 +60,7 @@ export function classifyUpdate(raw: Update, policy: AccessPolicy, now = new Date
   if (joined) {
     const chat = joined.chat;
     const nowMember = ['member', 'administrator'].includes(joined.new_chat_member.status);
-    if (nowMember && chat.type !== 'private' && !policy.allowedGroupIds.includes(chat.id)) {
+    if (nowMember && chat.type !== 'private' && !chatAllowed(chat.type, chat.id, policy)) {
       return { kind: 'leave', chatId: chat.id, title: chat.title ?? String(chat.id) };
     }
     return { kind: 'drop', reason: 'membership change' };
@@ -107,6 +109,12 @@ export function accessDenied(chatType: string, chatId: number, userId: number, p
   if (chatType === 'private') return null;
   if (isGroup(chatType)) return policy.allowedGroupIds.includes(chatId) ? null : 'group not allowed';
   return 'chat type not supported';
+}
+
+/** A group or channel the bot may be a member of: groups against the group list, channels against the channel list. */
+export function chatAllowed(type: string, chatId: number, policy: Pick<AccessPolicy, 'allowedGroupIds' | 'allowedChannelIds'>): boolean {
+  if (type === 'channel') return (policy.allowedChannelIds ?? []).includes(chatId);
+  return isGroup(type) && policy.allowedGroupIds.includes(chatId);
 }
 
 function isGroup(type: string): boolean {

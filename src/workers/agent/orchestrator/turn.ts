@@ -15,6 +15,11 @@ import type { SessionManager, Target } from '../sessions/session-manager.js';
 import type { Outbox } from './outbox.js';
 import type { RunTurnPort } from './provider-port.js';
 import { collectOutgoingFiles } from '../media/outgoing.js';
+import { joinSystemPrompt, readPromptFiles } from './prompt-files.js';
+import { SentenceChunker } from './sentence-chunker.js';
+import { reasoningLine, statusLabel } from './status-label.js';
+import { technicalFooter } from './technical-footer.js';
+import { longestTurnMs, TurnDeadline } from './turn-deadline.js';
 import { sessionAgeLabel, withMemoryCheck } from './session-hooks.js';
 import { StreamCoalescer } from './stream-coalescer.js';
 import { texts } from './texts.js';
@@ -58,14 +63,28 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
   const target = { provider: resolved.record.provider, model: resolved.record.model, reasoningEffort: resolved.record.reasoning_effort };
   const log = deps.log.child({ chat: inbound.chat.chatId, topic: inbound.chat.topicId, turn: turnId.slice(0, 8) });
   const coalescer = new StreamCoalescer((events) => deps.stream(turnId, inbound.chat, inbound.messageId, events));
+  const chunker = new SentenceChunker(() => deps.config().streaming, (text) => coalescer.push({ kind: 'text', text }));
+  const status = (text: string) => {
+    chunker.flush();
+    coalescer.push({ kind: 'status', text });
+  };
+  let deadline: TurnDeadline | null = null;
+  let reasoning = '';
   if (resolved.replaced) coalescer.push({ kind: 'status', text: texts.sessionReplaced(resolved.replaced) });
 
   // Every 6th message of a session asks the model to tend its memory (spec §2 step 5).
   const promptToSend = withMemoryCheck(prompt, resolved.bucket.message_count);
   const run = async (resumeSessionId: string | null): Promise<TurnResult> => {
     const memory = resumeSessionId ? null : await readMemory(deps.paths.mainMemoryFile);
+    const promptFiles = await readPromptFiles(deps.paths.workspace, config.append_system_prompt_files, (file, why) => log.warn({ file, why }, 'append_system_prompt_files entry skipped'));
     await beforeSpawn;
-    const timeoutMs = config.timeouts.normal * 1000;
+    // The turn's own clock warns, extends on activity and stops; the runner's timeout is only a backstop.
+    const timeoutMs = longestTurnMs(config.timeouts) + 5_000;
+    deadline = new TurnDeadline(config.timeouts, {
+      onWarning: (seconds) => status(texts.timeoutWarning(seconds)),
+      onExtended: (seconds) => status(texts.timeoutExtended(seconds)),
+    });
+    const runSignal = AbortSignal.any([signal, deadline.signal]);
     return deps.runTurn(
       {
         provider: target.provider,
@@ -75,23 +94,29 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
         resumeSessionId,
         cwd: deps.paths.workspace,
         env: deps.env(inbound.chat),
-        appendSystemPrompt: memory,
+        appendSystemPrompt: joinSystemPrompt(memory, promptFiles),
         permissionMode: config.permission_mode,
         cliParameters: config.cli_parameters[target.provider] ?? [],
         timeoutMs,
-        inactivityTimeoutMs: Math.min(timeoutMs, INACTIVITY_TIMEOUT_MS),
+        inactivityTimeoutMs: Math.min(config.timeouts.normal * 1000, INACTIVITY_TIMEOUT_MS),
         // Timestamps at debug level let the benchmark measure the path update → CLI spawned.
         onSpawn: (pid) => log.debug({ inbound: inbound.id, pid, at: Date.now() }, 'cli spawned'),
       },
       (event) => onEvent(event),
-      signal,
-    );
+      runSignal,
+    ).then((result) => {
+      const fired = deadline?.fired ?? false;
+      deadline?.stop();
+      // Our clock stopped the CLI: that is a timeout for the user, not a /stop.
+      return fired && !signal.aborted ? { ...result, aborted: false, timedOut: true } : result;
+    });
   };
 
   // Text blocks separated by tool use arrive as separate deltas with nothing between them.
   let textSoFar = false;
   let breakBeforeText = false;
   const onEvent = (event: NormalizedEvent) => {
+    deadline?.activity();
     if (event.type === 'tool_use' || event.type === 'tool_result') breakBeforeText = textSoFar;
     switch (event.type) {
       case 'session':
@@ -100,21 +125,28 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
       case 'text_delta':
         if (!event.text) break;
         if (!textSoFar) log.debug({ inbound: inbound.id, at: Date.now() }, 'first text');
-        coalescer.push({ kind: 'text', text: breakBeforeText ? `\n\n${event.text}` : event.text });
+        chunker.push(breakBeforeText ? `\n\n${event.text}` : event.text);
         textSoFar = true;
         breakBeforeText = false;
         break;
       case 'tool_use':
+        chunker.flush();
         coalescer.push({ kind: 'tool', name: event.toolName });
         break;
       case 'thinking':
-        coalescer.push({ kind: 'thinking' });
+        chunker.flush();
+        if (deps.config().streaming.show_reasoning_stream && event.text.trim() !== '') {
+          reasoning += event.text;
+          coalescer.push({ kind: 'status', text: reasoningLine(reasoning) });
+        } else coalescer.push({ kind: 'thinking' });
         break;
-      case 'status':
-        coalescer.push({ kind: 'status', text: event.status });
+      case 'status': {
+        const label = statusLabel(event.status, texts);
+        if (label) status(label);
         break;
+      }
       case 'notice':
-        coalescer.push({ kind: 'status', text: event.message });
+        status(event.message);
         break;
       default:
         break;
@@ -122,15 +154,17 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
   };
 
   log.info({ provider: target.provider, model: target.model, resume: !resolved.isNew }, 'turn started');
+  const turnStarted = Date.now();
   let result = await run(resolved.isNew ? null : resolved.bucket.session_id);
   let notice: string | null = null;
   if (result.staleSession && !resolved.isNew && !signal.aborted) {
     // The CLI no longer knows the stored id: start fresh once, and say so (never silently).
     await deps.sessions.dropSessionId(key, target.provider);
     notice = texts.staleSessionNotice(target.provider);
-    coalescer.push({ kind: 'status', text: notice });
+    status(notice);
     result = await run(null);
   }
+  chunker.flush();
   coalescer.flush();
 
   await resolved.saved;
@@ -148,6 +182,9 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
     ? sessionAgeLabel(recorded.created_at, recorded.provider_sessions[target.provider]?.message_count ?? 0, config.session_age_warning_hours)
     : null;
   if (age) text = `${text}\n\n———\n${texts.ageNote(age)}`;
+  if (deps.config().scene.technical_footer && !result.isError && !result.aborted) {
+    text = `${text}\n\n${technicalFooter({ model: target.model, tokens: result.usage.totalTokens, costUsd: result.costUsd, durationMs: result.durationMs ?? Date.now() - turnStarted }, texts)}`;
+  }
   // Issue 4: `<file:…>` tags become uploads when file_access allows them, a notice when not.
   let files: string[] = [];
   if (!result.isError && !result.aborted) {
