@@ -48,6 +48,8 @@ test('/showfiles navigates two levels in place and sends the picked file', async
   await writeFile(join(out, 'notes.txt'), 'hello from the home');
   const list = await command(rig, '/showfiles');
   assert.ok(!(list.replyMarkup as Keyboard).inline_keyboard.flat().some((b) => b.text.includes('.env')), 'dot files are hidden');
+  const rootNames = (list.replyMarkup as Keyboard).inline_keyboard.flat().map((b) => b.text.replace(/^\S+ /, ''));
+  for (const internal of ['config', 'run', 'logs', 'bot.pid', 'inbox.json', 'sessions.json']) assert.ok(!rootNames.includes(internal), `${internal} is hidden`);
   rig.tg.pushCallbackQuery({ chatId: USER_ID, userId: USER_ID, messageId: list.messageId, data: button(list.replyMarkup, '📁 workspace') });
   await waitFor(() => list.visibleText.includes('workspace') && list.edits === 1, { timeoutMs: 15_000 });
   rig.tg.pushCallbackQuery({ chatId: USER_ID, userId: USER_ID, messageId: list.messageId, data: button(list.replyMarkup, '📁 output_to_user') });

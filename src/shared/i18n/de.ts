@@ -112,6 +112,7 @@ export const de = (): Catalogue => ({
   timeoutWarning: (seconds) => `⏳ Zeitlimit in ${seconds} s`,
   timeoutExtended: (seconds) => `⏳ Arbeitet noch: Zeitlimit um ${seconds} s verlängert`,
   technicalFooter: (model, tokens, cost, seconds) => `🤖 ${model} · ${tokens} Tokens · $${cost} · ${seconds} s`,
+  fileProtected: (name) => `${name} wird nicht gesendet: Konfigurations-, Zustands- und Zugangsdateien verlassen den Host nie.`,
   commands: {
     new: 'Neue Sitzung',
     reset: 'Sitzung zurücksetzen',

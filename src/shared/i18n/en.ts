@@ -116,6 +116,7 @@ export const en = {
   timeoutWarning: (seconds: number) => `⏳ Time limit in ${seconds} s`,
   timeoutExtended: (seconds: number) => `⏳ Still working: time limit extended by ${seconds} s`,
   technicalFooter: (model: string, tokens: string, cost: string, seconds: string) => `🤖 ${model} · ${tokens} tokens · $${cost} · ${seconds} s`,
+  fileProtected: (name: string) => `Not sending ${name}: configuration, state and credential files never leave the host.`,
   /** setMyCommands descriptions (at most 22 characters each). */
   commands: {
     new: 'Fresh session',

@@ -112,6 +112,7 @@ export const es = (): Catalogue => ({
   timeoutWarning: (seconds) => `⏳ Límite de tiempo en ${seconds} s`,
   timeoutExtended: (seconds) => `⏳ Sigue trabajando: límite ampliado ${seconds} s`,
   technicalFooter: (model, tokens, cost, seconds) => `🤖 ${model} · ${tokens} tokens · $${cost} · ${seconds} s`,
+  fileProtected: (name) => `No se envía ${name}: los archivos de configuración, estado y credenciales nunca salen del host.`,
   commands: {
     new: 'Sesión nueva',
     reset: 'Reiniciar sesión',

@@ -112,6 +112,7 @@ export const fr = (): Catalogue => ({
   timeoutWarning: (seconds) => `⏳ Limite de temps dans ${seconds} s`,
   timeoutExtended: (seconds) => `⏳ Toujours en cours : limite prolongée de ${seconds} s`,
   technicalFooter: (model, tokens, cost, seconds) => `🤖 ${model} · ${tokens} jetons · $${cost} · ${seconds} s`,
+  fileProtected: (name) => `${name} n’est pas envoyé : les fichiers de configuration, d’état et d’identifiants ne quittent jamais l’hôte.`,
   commands: {
     new: 'Nouvelle session',
     reset: 'Réinitialiser session',

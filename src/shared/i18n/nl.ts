@@ -112,6 +112,7 @@ export const nl = (): Catalogue => ({
   timeoutWarning: (seconds) => `⏳ Tijdslimiet over ${seconds} s`,
   timeoutExtended: (seconds) => `⏳ Nog bezig: tijdslimiet met ${seconds} s verlengd`,
   technicalFooter: (model, tokens, cost, seconds) => `🤖 ${model} · ${tokens} tokens · $${cost} · ${seconds} s`,
+  fileProtected: (name) => `${name} wordt niet verstuurd: configuratie-, status- en inlogbestanden verlaten de host nooit.`,
   commands: {
     new: 'Nieuwe sessie',
     reset: 'Sessie resetten',

@@ -112,6 +112,7 @@ export const pt = (): Catalogue => ({
   timeoutWarning: (seconds) => `⏳ Limite de tempo em ${seconds} s`,
   timeoutExtended: (seconds) => `⏳ Ainda trabalhando: limite estendido em ${seconds} s`,
   technicalFooter: (model, tokens, cost, seconds) => `🤖 ${model} · ${tokens} tokens · $${cost} · ${seconds} s`,
+  fileProtected: (name) => `${name} não foi enviado: arquivos de configuração, estado e credenciais nunca saem do host.`,
   commands: {
     new: 'Nova sessão',
     reset: 'Repor sessão',

@@ -112,6 +112,7 @@ export const ru = (): Catalogue => ({
   timeoutWarning: (seconds) => `⏳ Лимит времени через ${seconds} с`,
   timeoutExtended: (seconds) => `⏳ Ещё работает: лимит продлён на ${seconds} с`,
   technicalFooter: (model, tokens, cost, seconds) => `🤖 ${model} · ${tokens} токенов · $${cost} · ${seconds} с`,
+  fileProtected: (name) => `${name} не отправлен: файлы конфигурации, состояния и учётных данных никогда не покидают хост.`,
   commands: {
     new: 'Новая сессия',
     reset: 'Сбросить сессию',

@@ -188,9 +188,9 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
   // Issue 4: `<file:…>` tags become uploads when file_access allows them, a notice when not.
   let files: string[] = [];
   if (!result.isError && !result.aborted) {
-    const outgoing = await collectOutgoingFiles(text, { fileAccess: config.file_access, workspace: deps.paths.workspace, outputDir: deps.paths.outputToUserDir });
+    const outgoing = await collectOutgoingFiles(text, { fileAccess: config.file_access, workspace: deps.paths.workspace, outputDir: deps.paths.outputToUserDir, home: deps.paths.home });
     files = outgoing.files;
-    const refusals = outgoing.refused.map((r) => `⚠️ ${r.reason === 'outside' ? texts.fileRefused(r.name) : texts.fileUnsafePath(r.name)}`);
+    const refusals = outgoing.refused.map((r) => `⚠️ ${r.reason === 'outside' ? texts.fileRefused(r.name) : r.reason === 'protected' ? texts.fileProtected(r.name) : texts.fileUnsafePath(r.name)}`);
     text = [outgoing.text, ...refusals].filter((part) => part.trim() !== '').join('\n\n');
   }
   await deps.outbox.send({
