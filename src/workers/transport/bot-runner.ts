@@ -33,7 +33,6 @@ import { join } from 'node:path';
 const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'];
 /** How long the agent may take to journal and acknowledge a message (ms). */
 const ACK_TIMEOUT_MS = 15_000;
-const QUEUED_TEXT = '<i>[Message in queue...]</i>';
 
 type Turn = { editor: StreamEditor; chat: ChatRef; replyTo: number | null };
 
@@ -184,9 +183,9 @@ export class BotRunner {
 
   private async showQueued(inboundId: string, chat: ChatRef, replyTo: number | null): Promise<void> {
     const messageId = await this.outboxFor(chat).send({
-      text: QUEUED_TEXT,
+      text: `<i>${this.text().queuedIndicator}</i>`,
       parseMode: 'HTML',
-      plainText: '[Message in queue...]',
+      plainText: this.text().queuedIndicator,
       threadId: chat.topicId ?? undefined,
       replyToMessageId: replyTo ?? undefined,
       replyMarkup: { inline_keyboard: [[{ text: this.text().cancelQueuedButton, callback_data: `mq:${inboundId}`.slice(0, 64) }]] },
@@ -206,7 +205,7 @@ export class BotRunner {
       this.indicators.delete(id);
       if (outcome === 'started') void outbox.delete(indicator.messageId).catch(() => undefined);
       else {
-        const text = outcome === 'cancelled' ? '<i>[Message cancelled.]</i>' : '<i>[Message discarded.]</i>';
+        const text = `<i>${outcome === 'cancelled' ? this.text().queuedCancelled : this.text().queuedDiscarded}</i>`;
         void outbox.edit({ messageId: indicator.messageId, text, parseMode: 'HTML', replyMarkup: { inline_keyboard: [] } }).catch(() => undefined);
       }
     }
@@ -259,7 +258,7 @@ export class BotRunner {
     if (delivery.turnId) this.turns.delete(delivery.turnId);
     if (turn && turn.replyTo !== null && delivery.kind !== 'notice') this.reactions.finished({ chatId: turn.chat.chatId, messageId: turn.replyTo }, delivery.kind);
     if (delivery.files.length > 0) {
-      const target = { chatId: delivery.chat.chatId, threadId: delivery.chat.topicId ?? undefined, replyToMessageId: delivery.replyTo ?? undefined };
+      const target = { chatId: delivery.chat.chatId, threadId: delivery.chat.topicId ?? undefined, replyToMessageId: delivery.replyTo ?? undefined, language: this.options.config().language };
       messageIds.push(...(await sendFiles(this.bot, this.outboxFor(delivery.chat), target, delivery.files, this.options.log, this.stopper.signal)));
     }
     await this.options.deliveries.record(delivery.deliveryId, messageIds);

@@ -4,6 +4,7 @@
  * per agent (transport `cli`, chat id 1), so its session survives between `ductor chat` runs;
  * output goes to the terminal that wrote to that agent last.
  */
+import { catalogue } from '../../shared/i18n/index.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { ConsoleOutput } from '../../shared/rpc/console-schemas.js';
 import type { ChatRef, Delivery, StreamEvent } from '../../shared/rpc/conversation-schemas.js';
@@ -20,7 +21,8 @@ export class ConsoleChannel {
   private readonly activeConsole = new Map<string, number>();
   private sequence = 0;
 
-  constructor(private readonly peer: RpcPeer, private readonly log: Logger) {}
+  /** `language`: the main agent's `language`, for the status lines the terminal shows. */
+  constructor(private readonly peer: RpcPeer, private readonly log: Logger, private readonly language: () => string = () => 'en') {}
 
   /** A typed line becomes an inbound message of the agent, exactly like a Telegram message. */
   async send(consoleId: number, agent: string, text: string): Promise<{ accepted: boolean; queuedBehind: number }> {
@@ -44,8 +46,8 @@ export class ConsoleChannel {
       if (event.kind === 'text') {
         this.streamed.set(turnId, (this.streamed.get(turnId) ?? '') + event.text);
         this.output(agent, { kind: 'text', text: event.text });
-      } else if (event.kind === 'tool') this.output(agent, { kind: 'status', text: `[tool: ${event.name}]` });
-      else if (event.kind === 'thinking') this.output(agent, { kind: 'status', text: '[thinking]' });
+      } else if (event.kind === 'tool') this.output(agent, { kind: 'status', text: catalogue(this.language()).consoleTool(event.name) });
+      else if (event.kind === 'thinking') this.output(agent, { kind: 'status', text: catalogue(this.language()).consoleThinking });
       else this.output(agent, { kind: 'status', text: event.text });
     }
   }

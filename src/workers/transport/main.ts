@@ -24,7 +24,7 @@ function consoleChannel(): ConsoleChannel {
 async function start(ctx: WorkerContext): Promise<void> {
   configs = await loadAllConfigs(ctx.home);
   const tctx: TransportContext = { home: ctx.home, peer: ctx.peer, log: ctx.log, configs: () => configs! };
-  consoles = new ConsoleChannel(ctx.peer, ctx.log);
+  consoles = new ConsoleChannel(ctx.peer, ctx.log, () => configs?.main.language ?? 'en');
   // Transports ------------------------------------------------------------------------------------
   // Registration order is the order `notifyUser` tries them in.
   registry.register(new TelegramTransport(tctx));

@@ -3,6 +3,7 @@
  * run in the background, plus the scoped inter-agent sessions other agents talk to (§5).
  * Background runs do not take the chat's lane; a foreground `@name` follow-up does.
  */
+import { texts } from '../orchestrator/texts.js';
 import type { ChatRef, Inbound } from '../../../shared/rpc/conversation-schemas.js';
 import type { CorruptReport } from '../../../shared/store/json-store.js';
 import type { Reply } from '../orchestrator/commands.js';
@@ -46,12 +47,12 @@ export class NamedSessions {
       const chat: ChatRef = { transport: session.transport, chatId: session.chat_id, topicId: session.topic_id };
       if (session.resubmitted) {
         this.ctx.log.warn({ session: session.name }, 'named session was cut off again during its recovery run; not re-submitted');
-        await sendNotice(this.ctx, chat, `⚠️ Session ${session.name} was interrupted again by a restart; send @${session.name} <message> to continue it.`);
+        await sendNotice(this.ctx, chat, texts.sessionInterruptedAgain(session.name));
         continue;
       }
       session.resubmitted = true;
       await this.store.save();
-      await sendNotice(this.ctx, chat, `⚠️ Session ${session.name} was interrupted by a restart; running its last prompt again in the background.`);
+      await sendNotice(this.ctx, chat, texts.sessionInterrupted(session.name));
       void this.runBackground(session, session.last_prompt, null);
     }
   }
@@ -64,19 +65,19 @@ export class NamedSessions {
   /** `/session [@provider [model]|@model|@name] <prompt>`. */
   async command(message: Inbound, args: string): Promise<Reply> {
     const chat = message.chat;
-    if (args === '') return plain('Usage: /session [@provider [model] | @model] <prompt>\nFollow up: @<name> <message>');
+    if (args === '') return plain(texts.sessionUsage);
     const follow = /^@([a-z0-9-]+)\s+([\s\S]+)$/i.exec(args);
     const existing = follow ? this.store.find(follow[1]!.toLowerCase()) : undefined;
     if (follow && existing && existing.kind === 'user' && sameChat(existing, chat)) {
-      if (existing.status === 'running') return plain(`Session ${existing.name} is still running; wait for its answer.`);
+      if (existing.status === 'running') return plain(texts.sessionStillRunning(existing.name));
       const refused = this.capacityError(chat);
       if (refused) return plain(refused);
       void this.runBackground(existing, follow[2]!.trim(), message.messageId);
-      return plain(`Session ${existing.name}: follow-up running in the background.`);
+      return plain(texts.sessionFollowUp(existing.name));
     }
     const parsed = this.parseTarget(args);
     if ('error' in parsed) return plain(parsed.error);
-    if (this.userSessions(chat).length >= MAX_SESSIONS_PER_CHAT) return plain(`Too many sessions (${MAX_SESSIONS_PER_CHAT} max). End one with /sessions.`);
+    if (this.userSessions(chat).length >= MAX_SESSIONS_PER_CHAT) return plain(texts.sessionTooMany(MAX_SESSIONS_PER_CHAT));
     const refused = this.capacityError(chat);
     if (refused) return plain(refused);
     const session: NamedSession = {
@@ -100,7 +101,7 @@ export class NamedSessions {
     await this.store.add(session);
     void this.runBackground(session, parsed.prompt, message.messageId);
     return {
-      text: `Session \`${session.name}\` started — Running on ${title(session.provider)} (${session.model}).\nFollow up: \`@${session.name} <message>\``,
+      text: texts.sessionStarted(session.name, title(session.provider), session.model),
       format: 'markdown',
       buttons: [],
     };
@@ -112,20 +113,20 @@ export class NamedSessions {
     if (verb === 'endall') {
       const sessions = this.userSessions(chat);
       for (const s of sessions) await this.end(s);
-      return plain(sessions.length === 0 ? 'No sessions to end.' : `Ended ${sessions.length} session(s).`);
+      return plain(sessions.length === 0 ? texts.sessionsNoneToEnd : texts.sessionsEnded(sessions.length));
     }
     if (verb === 'end' && name) {
       const session = this.userSessions(chat).find((s) => s.name === name.toLowerCase());
-      if (!session) return plain(`No session named ${name} in this chat.`);
+      if (!session) return plain(texts.sessionUnknown(name));
       await this.end(session);
-      return plain(`Session ${session.name} ended.`);
+      return plain(texts.sessionEnded(session.name));
     }
     const sessions = this.userSessions(chat);
-    if (sessions.length === 0) return plain('No named sessions in this chat. Start one with /session <prompt>.');
+    if (sessions.length === 0) return plain(texts.sessionsEmpty);
     const lines = sessions.map((s) => `• ${s.name} — ${s.status}, ${s.provider} (${s.model}), ${s.message_count} message(s): ${s.prompt_preview}`);
-    const buttons = sessions.slice(0, 8).map((s) => [{ label: `End ${s.name}`, data: `cmd:sessions end ${s.name}`.slice(0, 64) }]);
-    buttons.push([{ label: 'End all', data: 'cmd:sessions endall' }]);
-    return { text: `Named sessions:\n${lines.join('\n')}`, format: 'plain', buttons };
+    const buttons = sessions.slice(0, 8).map((s) => [{ label: texts.sessionEndButton(s.name), data: `cmd:sessions end ${s.name}`.slice(0, 64) }]);
+    buttons.push([{ label: texts.sessionsEndAllButton, data: 'cmd:sessions endall' }]);
+    return { text: `${texts.sessionsTitle}\n${lines.join('\n')}`, format: 'plain', buttons };
   }
 
   /** `@name text` in the chat: a foreground follow-up in the chat's lane. Null when `name` is no session here. */
@@ -221,7 +222,7 @@ export class NamedSessions {
 
   private capacityError(chat: ChatRef): string | null {
     const running = this.store.all().filter((s) => s.kind === 'user' && sameChat(s, chat) && s.status === 'running').length;
-    return running >= MAX_RUNNING_PER_CHAT ? `Too many sessions running (${MAX_RUNNING_PER_CHAT} max). Wait for one to answer.` : null;
+    return running >= MAX_RUNNING_PER_CHAT ? texts.sessionTooManyRunning(MAX_RUNNING_PER_CHAT) : null;
   }
 
   /** A background run: the answer replies to the message that started it, in its topic. */

@@ -209,7 +209,7 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
 function finalText(result: TurnResult, provider: string, config: Config, notice: string | null): string {
   if (result.aborted) return texts.stopped(provider);
   if (result.timedOut) return texts.turnTimedOut(Math.round(config.timeouts.normal / 60));
-  if (result.isError) return `⚠️ ${result.errorMessage ?? 'The CLI failed.'}`;
+  if (result.isError) return `⚠️ ${result.errorMessage ?? texts.cliFailed}`;
   const body = result.text.trim() === '' ? texts.emptyAnswer : result.text;
   return notice ? `${notice}\n\n${body}` : body;
 }

@@ -4,6 +4,7 @@
  * whole process. The restarted bot reports "upgrade complete a → b" from the sentinel. A failed
  * install is reported at once; the old version keeps running.
  */
+import { texts } from './texts.js';
 import type { Logger } from 'pino';
 import type { Button, ChatRef } from '../../../shared/rpc/conversation-schemas.js';
 import { describeError } from '../../../shared/errors.js';
@@ -32,24 +33,29 @@ export function isUpgradeCommand(text: string): boolean {
 
 /** The changelog line offered with a new version: its page on the npm registry. */
 export function changelogLine(version: string): string {
-  return `Changelog: https://www.npmjs.com/package/${PACKAGE_NAME}/v/${version}`;
+  return texts.upgradeChangelog(changelogUrl(version));
+}
+
+/** The npm registry page of a version, where its changes are listed. */
+export function changelogUrl(version: string): string {
+  return `https://www.npmjs.com/package/${PACKAGE_NAME}/v/${version}`;
 }
 
 export async function upgradeOffer(deps: UpgradeDeps): Promise<Reply> {
   const mode = detectInstallMode(deps.packageRoot);
-  if (mode === 'dev') return plain(`ductor ${deps.version} runs from a source checkout; /upgrade is not available. Update it with git pull and a rebuild.`);
-  if (mode === 'npx') return plain('ductor runs through npx; start it with `npx ductor@latest` to use the newest version.');
+  if (mode === 'dev') return plain(texts.upgradeFromSource(deps.version));
+  if (mode === 'npx') return plain(texts.upgradeViaNpx);
   let check;
   try {
     check = await checkForUpdate(deps.run, deps.version);
   } catch (error) {
     return plain(`⚠️ ${describeError(error)}`);
   }
-  if (!check.available) return plain(`ductor ${check.current} is the newest version.\n${changelogLine(check.current)}`);
-  return plain(`ductor ${check.latest} is available (you run ${check.current}).\n${changelogLine(check.latest)}\nUpgrade now? The bot restarts afterwards.`, [
+  if (!check.available) return plain(`${texts.upgradeNewest(check.current)}\n${changelogLine(check.current)}`);
+  return plain(`${texts.upgradeAvailable(check.latest, check.current)}\n${changelogLine(check.latest)}\n${texts.upgradeAsk}`, [
     [
-      { label: 'Yes', data: `upg:yes:${check.latest}` },
-      { label: 'Not now', data: 'upg:no' },
+      { label: texts.upgradeYesButton, data: `upg:yes:${check.latest}` },
+      { label: texts.notNowButton, data: 'upg:no' },
     ],
   ]);
 }
@@ -59,20 +65,20 @@ export async function upgradeOffer(deps: UpgradeDeps): Promise<Reply> {
  * returned reply, if any, answers a refusal or a failure (null: the process is restarting).
  */
 export async function upgradeCallback(deps: UpgradeDeps, data: string, chat: ChatRef, say: (text: string) => Promise<void>): Promise<Reply | null> {
-  if (data === 'upg:no') return plain('Upgrade skipped.');
+  if (data === 'upg:no') return plain(texts.upgradeSkipped);
   const version = data.startsWith('upg:yes:') ? data.slice('upg:yes:'.length) : '';
-  if (parseSemver(version) === null) return plain('⚠️ That upgrade button is not valid any more; send /upgrade again.');
-  if (detectInstallMode(deps.packageRoot) !== 'npm') return plain(`ductor ${deps.version} was not installed with npm install -g; /upgrade is not available.`);
-  await say(`Installing ductor ${version}…`);
+  if (parseSemver(version) === null) return plain(texts.upgradeButtonStale);
+  if (detectInstallMode(deps.packageRoot) !== 'npm') return plain(texts.upgradeNotNpm(deps.version));
+  await say(texts.upgradeInstalling(version));
   deps.log.info({ from: deps.version, to: version }, 'upgrade requested from the chat');
   const installed = await installVersion(deps.run, version);
   if (!installed.ok) {
     deps.log.warn({ error: installed.error }, 'upgrade failed');
-    return plain(`⚠️ Upgrade failed: ${installed.error}\nStill running ductor ${deps.version}.`);
+    return plain(texts.upgradeFailed(installed.error, deps.version));
   }
   await writeUpgradeSentinel(deps.home, { chat_id: chat.chatId, old_version: deps.version, new_version: installed.installed });
   // Said (and delivered) before the restart: nothing sent after it would arrive.
-  await say(`ductor ${installed.installed} is installed; restarting.`);
+  await say(texts.upgradeInstalled(installed.installed));
   // The answer may never come back: the supervisor stops this worker on its way out.
   void deps.restartProcess(`upgrade ${deps.version} → ${installed.installed}`).catch((error: unknown) => deps.log.warn({ err: error }, 'restartProcess ended without an answer'));
   return null;
