@@ -29,10 +29,11 @@ export const de = (): Catalogue => ({
   startModelButton: '🤖 Modell',
   help:
     '*Alltag*\n/new — neue Sitzung\n/reset — aktive Sitzung zurücksetzen\n/stop — laufende Antwort stoppen und Warteschlange leeren\n/interrupt — nur die laufende Antwort stoppen\n' +
-    '/model — Modell wählen (oder `@modell` vor einer Nachricht für eine Runde)\n/status — Sitzung, Tokens, Kosten\n/memory — Gedächtnisdatei zeigen\n\n' +
-    '*Mehrere Agenten*\n/agent\\_commands — wie Agenten zusammenarbeiten\n\n' +
+    '/model — Modell wählen (oder `@modell` vor einer Nachricht für eine Runde)\n/status — Sitzung, Tokens, Kosten\n/memory — Gedächtnisdatei zeigen\n/effort — Denkaufwand wählen\n\n' +
+    '*Hintergrund*\n/session — Auftrag im Hintergrund (/session <Auftrag>)\n/sessions — benannte Sitzungen\n/tasks — Hintergrundaufgaben\n/cron — geplante Jobs\n\n' +
+    '*Mehrere Agenten*\n/agent_commands — wie Agenten zusammenarbeiten\n\n' +
     '*Dateien*\n/showfiles — das Home durchsuchen und eine Datei erhalten\n\n' +
-    '*Wartung*\n/info — Version\n/diagnose — Versionen, Worker, letzte Logzeilen\n/restart — ductor neu starten\n/stop\\_all — alles bei allen Agenten stoppen',
+    '*Wartung*\n/info — Version\n/diagnose — Versionen, Worker, letzte Logzeilen\n/restart — ductor neu starten\n/upgrade — ductor aktualisieren\n/stop_all — alles bei allen Agenten stoppen',
   info: (version) => `ductor ${version}\nClaude Code, Codex und Gemini selbst gehostet auf Telegram.`,
   statusNoSession: (model, provider) => `In diesem Chat gibt es noch keine Sitzung.\nModell: ${model} (${provider})`,
   statusModel: 'Modell',
@@ -176,6 +177,17 @@ export const de = (): Catalogue => ({
   upgradeInstalling: (version) => `Installiere ductor ${version}…`,
   upgradeFailed: (error, version) => `⚠️ Aktualisierung fehlgeschlagen: ${error}\nEs läuft weiter ductor ${version}.`,
   upgradeInstalled: (version) => `ductor ${version} ist installiert; starte neu.`,
+  statusTopic: 'Thema',
+  topicFallback: (id) => `Thema #${id}`,
+  statusTimeZone: 'Zeitzone',
+  statusTimeZoneInvalid: (zone, used) => `⚠️ user_timezone „${zone}“ ist keine bekannte Zeitzone; verwendet wird ${used}. Korrigiere es in config.json (z. B. Europe/Berlin).`,
+  statusLogins: 'Anmeldungen',
+  statusLoggedIn: 'angemeldet',
+  statusLoggedOut: 'nicht angemeldet',
+  effortPick: (current, provider) => `Denkaufwand für ${provider}: ${current}. Wähle:`,
+  effortSet: (level) => `Denkaufwand auf ${level} gesetzt.`,
+  effortUnknown: (level, allowed) => `Unbekannter Aufwand „${level}“. Möglich: ${allowed}.`,
+  effortUnsupported: (provider) => `${provider} hat keine Einstellung für den Denkaufwand.`,
   commands: {
     new: 'Neue Sitzung',
     reset: 'Sitzung zurücksetzen',
@@ -195,5 +207,7 @@ export const de = (): Catalogue => ({
     sessions: 'Benannte Sitzungen',
     tasks: 'Hintergrundaufgaben',
     cron: 'Geplante Jobs',
+    effort: 'Denkaufwand',
+    upgrade: 'ductor aktualisieren',
   },
 });

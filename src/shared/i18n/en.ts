@@ -29,10 +29,11 @@ export const en = {
   startModelButton: '🤖 Model',
   help:
     '*Daily*\n/new — fresh session\n/reset — reset the active session\n/stop — stop the running answer and drop the queue\n/interrupt — stop only the running answer\n' +
-    '/model — pick a model (or `@model` before a message for one turn)\n/status — session, tokens, cost\n/memory — show the memory file\n\n' +
-    '*Multi-agent*\n/agent\\_commands — how agents work together\n\n' +
+    '/model — pick a model (or `@model` before a message for one turn)\n/status — session, tokens, cost\n/memory — show the memory file\n/effort — reasoning effort\n\n' +
+    '*Background*\n/session — run a prompt in the background (/session <prompt>)\n/sessions — named sessions\n/tasks — background tasks\n/cron — scheduled jobs\n\n' +
+    '*Multi-agent*\n/agent_commands — how agents work together\n\n' +
     '*Browse*\n/showfiles — browse the home and receive a file\n\n' +
-    '*Maintenance*\n/info — version\n/diagnose — versions, workers, recent log\n/restart — restart ductor\n/stop\\_all — stop everything of every agent',
+    '*Maintenance*\n/info — version\n/diagnose — versions, workers, recent log\n/restart — restart ductor\n/upgrade — update ductor\n/stop_all — stop everything of every agent',
   info: (version: string) => `ductor ${version}\nSelf-hosted Claude Code, Codex and Gemini on Telegram.`,
   statusNoSession: (model: string, provider: string) => `No session yet in this chat.\nModel: ${model} (${provider})`,
   statusModel: 'Model',
@@ -180,6 +181,17 @@ export const en = {
   upgradeInstalling: (version: string) => `Installing ductor ${version}…`,
   upgradeFailed: (error: string, version: string) => `⚠️ Upgrade failed: ${error}\nStill running ductor ${version}.`,
   upgradeInstalled: (version: string) => `ductor ${version} is installed; restarting.`,
+  statusTopic: 'Topic',
+  topicFallback: (id: number) => `Topic #${id}`,
+  statusTimeZone: 'Time zone',
+  statusTimeZoneInvalid: (zone: string, used: string) => `⚠️ user_timezone “${zone}” is not a known time zone; using ${used}. Fix it in config.json (e.g. Europe/Berlin).`,
+  statusLogins: 'Logins',
+  statusLoggedIn: 'logged in',
+  statusLoggedOut: 'not logged in',
+  effortPick: (current: string, provider: string) => `Reasoning effort for ${provider}: ${current}. Pick one:`,
+  effortSet: (level: string) => `Reasoning effort set to ${level}.`,
+  effortUnknown: (level: string, allowed: string) => `Unknown effort “${level}”. Use one of: ${allowed}.`,
+  effortUnsupported: (provider: string) => `${provider} has no reasoning effort setting.`,
   /** setMyCommands descriptions (at most 22 characters each). */
   commands: {
     new: 'Fresh session',
@@ -200,6 +212,8 @@ export const en = {
     sessions: 'Named sessions',
     tasks: 'Background tasks',
     cron: 'Scheduled jobs',
+    effort: 'Reasoning effort',
+    upgrade: 'Update ductor',
   },
 };
 

@@ -29,10 +29,11 @@ export const es = (): Catalogue => ({
   startModelButton: '🤖 Modelo',
   help:
     '*Diario*\n/new — sesión nueva\n/reset — reiniciar la sesión activa\n/stop — detener la respuesta y vaciar la cola\n/interrupt — detener solo la respuesta en curso\n' +
-    '/model — elegir modelo (o `@modelo` antes de un mensaje para un turno)\n/status — sesión, tokens, coste\n/memory — mostrar el archivo de memoria\n\n' +
-    '*Varios agentes*\n/agent\\_commands — cómo colaboran los agentes\n\n' +
+    '/model — elegir modelo (o `@modelo` antes de un mensaje para un turno)\n/status — sesión, tokens, coste\n/memory — mostrar el archivo de memoria\n/effort — nivel de razonamiento\n\n' +
+    '*Segundo plano*\n/session — instrucción en segundo plano (/session <instrucción>)\n/sessions — sesiones con nombre\n/tasks — tareas en segundo plano\n/cron — tareas programadas\n\n' +
+    '*Varios agentes*\n/agent_commands — cómo colaboran los agentes\n\n' +
     '*Archivos*\n/showfiles — explorar la carpeta y recibir un archivo\n\n' +
-    '*Mantenimiento*\n/info — versión\n/diagnose — versiones, workers, registro reciente\n/restart — reiniciar ductor\n/stop\\_all — detener todo en todos los agentes',
+    '*Mantenimiento*\n/info — versión\n/diagnose — versiones, workers, registro reciente\n/restart — reiniciar ductor\n/upgrade — actualizar ductor\n/stop_all — detener todo en todos los agentes',
   info: (version) => `ductor ${version}\nClaude Code, Codex y Gemini autoalojados en Telegram.`,
   statusNoSession: (model, provider) => `Aún no hay sesión en este chat.\nModelo: ${model} (${provider})`,
   statusModel: 'Modelo',
@@ -176,6 +177,17 @@ export const es = (): Catalogue => ({
   upgradeInstalling: (version) => `Instalando ductor ${version}…`,
   upgradeFailed: (error, version) => `⚠️ La actualización falló: ${error}\nSigue en marcha ductor ${version}.`,
   upgradeInstalled: (version) => `ductor ${version} está instalado; reiniciando.`,
+  statusTopic: 'Tema',
+  topicFallback: (id) => `Tema #${id}`,
+  statusTimeZone: 'Zona horaria',
+  statusTimeZoneInvalid: (zone, used) => `⚠️ user_timezone «${zone}» no es una zona horaria conocida; se usa ${used}. Corrígelo en config.json (p. ej. Europe/Madrid).`,
+  statusLogins: 'Sesiones iniciadas',
+  statusLoggedIn: 'conectado',
+  statusLoggedOut: 'sin sesión',
+  effortPick: (current, provider) => `Nivel de razonamiento de ${provider}: ${current}. Elige:`,
+  effortSet: (level) => `Nivel de razonamiento: ${level}.`,
+  effortUnknown: (level, allowed) => `Nivel desconocido «${level}». Usa uno de: ${allowed}.`,
+  effortUnsupported: (provider) => `${provider} no tiene ajuste de nivel de razonamiento.`,
   commands: {
     new: 'Sesión nueva',
     reset: 'Reiniciar sesión',
@@ -195,5 +207,7 @@ export const es = (): Catalogue => ({
     sessions: 'Sesiones con nombre',
     tasks: 'Tareas de fondo',
     cron: 'Tareas programadas',
+    effort: 'Nivel de razonamiento',
+    upgrade: 'Actualizar ductor',
   },
 });

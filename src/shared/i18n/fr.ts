@@ -29,10 +29,11 @@ export const fr = (): Catalogue => ({
   startModelButton: '🤖 Modèle',
   help:
     '*Quotidien*\n/new — nouvelle session\n/reset — réinitialiser la session active\n/stop — arrêter la réponse et vider la file\n/interrupt — arrêter seulement la réponse en cours\n' +
-    '/model — choisir un modèle (ou `@modèle` devant un message pour un tour)\n/status — session, tokens, coût\n/memory — afficher le fichier mémoire\n\n' +
-    '*Multi-agents*\n/agent\\_commands — comment les agents collaborent\n\n' +
+    '/model — choisir un modèle (ou `@modèle` devant un message pour un tour)\n/status — session, tokens, coût\n/memory — afficher le fichier mémoire\n/effort — niveau de réflexion\n\n' +
+    '*Arrière-plan*\n/session — consigne en arrière-plan (/session <consigne>)\n/sessions — sessions nommées\n/tasks — tâches de fond\n/cron — tâches planifiées\n\n' +
+    '*Multi-agents*\n/agent_commands — comment les agents collaborent\n\n' +
     '*Fichiers*\n/showfiles — parcourir le dossier et recevoir un fichier\n\n' +
-    '*Maintenance*\n/info — version\n/diagnose — versions, workers, journal récent\n/restart — redémarrer ductor\n/stop\\_all — tout arrêter chez tous les agents',
+    '*Maintenance*\n/info — version\n/diagnose — versions, workers, journal récent\n/restart — redémarrer ductor\n/upgrade — mettre à jour ductor\n/stop_all — tout arrêter chez tous les agents',
   info: (version) => `ductor ${version}\nClaude Code, Codex et Gemini auto-hébergés sur Telegram.`,
   statusNoSession: (model, provider) => `Pas encore de session dans ce chat.\nModèle : ${model} (${provider})`,
   statusModel: 'Modèle',
@@ -176,6 +177,17 @@ export const fr = (): Catalogue => ({
   upgradeInstalling: (version) => `Installation de ductor ${version}…`,
   upgradeFailed: (error, version) => `⚠️ Échec de la mise à jour : ${error}\nductor ${version} tourne toujours.`,
   upgradeInstalled: (version) => `ductor ${version} est installé ; redémarrage.`,
+  statusTopic: 'Sujet',
+  topicFallback: (id) => `Sujet #${id}`,
+  statusTimeZone: 'Fuseau horaire',
+  statusTimeZoneInvalid: (zone, used) => `⚠️ user_timezone « ${zone} » n’est pas un fuseau connu ; ${used} est utilisé. Corrige-le dans config.json (ex. Europe/Paris).`,
+  statusLogins: 'Connexions',
+  statusLoggedIn: 'connecté',
+  statusLoggedOut: 'non connecté',
+  effortPick: (current, provider) => `Niveau de réflexion pour ${provider} : ${current}. Choisis :`,
+  effortSet: (level) => `Niveau de réflexion réglé sur ${level}.`,
+  effortUnknown: (level, allowed) => `Niveau inconnu « ${level} ». Valeurs : ${allowed}.`,
+  effortUnsupported: (provider) => `${provider} n’a pas de réglage de niveau de réflexion.`,
   commands: {
     new: 'Nouvelle session',
     reset: 'Réinitialiser session',
@@ -195,5 +207,7 @@ export const fr = (): Catalogue => ({
     sessions: 'Sessions nommées',
     tasks: 'Tâches de fond',
     cron: 'Tâches planifiées',
+    effort: 'Niveau de réflexion',
+    upgrade: 'Mettre à jour',
   },
 });

@@ -29,10 +29,11 @@ export const nl = (): Catalogue => ({
   startModelButton: '🤖 Model',
   help:
     '*Dagelijks*\n/new — nieuwe sessie\n/reset — actieve sessie resetten\n/stop — lopend antwoord stoppen en wachtrij legen\n/interrupt — alleen het lopende antwoord stoppen\n' +
-    '/model — model kiezen (of `@model` voor een bericht voor één beurt)\n/status — sessie, tokens, kosten\n/memory — geheugenbestand tonen\n\n' +
-    '*Meerdere agents*\n/agent\\_commands — hoe agents samenwerken\n\n' +
+    '/model — model kiezen (of `@model` voor een bericht voor één beurt)\n/status — sessie, tokens, kosten\n/memory — geheugenbestand tonen\n/effort — denkniveau kiezen\n\n' +
+    '*Achtergrond*\n/session — opdracht op de achtergrond (/session <opdracht>)\n/sessions — benoemde sessies\n/tasks — achtergrondtaken\n/cron — geplande jobs\n\n' +
+    '*Meerdere agents*\n/agent_commands — hoe agents samenwerken\n\n' +
     '*Bladeren*\n/showfiles — door de home bladeren en een bestand ontvangen\n\n' +
-    '*Onderhoud*\n/info — versie\n/diagnose — versies, workers, recente log\n/restart — ductor herstarten\n/stop\\_all — alles van alle agents stoppen',
+    '*Onderhoud*\n/info — versie\n/diagnose — versies, workers, recente log\n/restart — ductor herstarten\n/upgrade — ductor bijwerken\n/stop_all — alles van alle agents stoppen',
   info: (version) => `ductor ${version}\nZelf gehoste Claude Code, Codex en Gemini op Telegram.`,
   statusNoSession: (model, provider) => `Nog geen sessie in deze chat.\nModel: ${model} (${provider})`,
   statusModel: 'Model',
@@ -176,6 +177,17 @@ export const nl = (): Catalogue => ({
   upgradeInstalling: (version) => `ductor ${version} wordt geïnstalleerd…`,
   upgradeFailed: (error, version) => `⚠️ Bijwerken mislukt: ${error}\nductor ${version} draait nog.`,
   upgradeInstalled: (version) => `ductor ${version} is geïnstalleerd; herstarten.`,
+  statusTopic: 'Onderwerp',
+  topicFallback: (id) => `Onderwerp #${id}`,
+  statusTimeZone: 'Tijdzone',
+  statusTimeZoneInvalid: (zone, used) => `⚠️ user_timezone “${zone}” is geen bekende tijdzone; ${used} wordt gebruikt. Pas het aan in config.json (bijv. Europe/Amsterdam).`,
+  statusLogins: 'Aanmeldingen',
+  statusLoggedIn: 'aangemeld',
+  statusLoggedOut: 'niet aangemeld',
+  effortPick: (current, provider) => `Denkniveau voor ${provider}: ${current}. Kies:`,
+  effortSet: (level) => `Denkniveau ingesteld op ${level}.`,
+  effortUnknown: (level, allowed) => `Onbekend niveau “${level}”. Kies uit: ${allowed}.`,
+  effortUnsupported: (provider) => `${provider} heeft geen instelling voor denkniveau.`,
   commands: {
     new: 'Nieuwe sessie',
     reset: 'Sessie resetten',
@@ -195,5 +207,7 @@ export const nl = (): Catalogue => ({
     sessions: 'Benoemde sessies',
     tasks: 'Achtergrondtaken',
     cron: 'Geplande jobs',
+    effort: 'Denkniveau',
+    upgrade: 'ductor bijwerken',
   },
 });

@@ -29,10 +29,11 @@ export const pt = (): Catalogue => ({
   startModelButton: '🤖 Modelo',
   help:
     '*Dia a dia*\n/new — nova sessão\n/reset — repor a sessão ativa\n/stop — parar a resposta e esvaziar a fila\n/interrupt — parar só a resposta em curso\n' +
-    '/model — escolher modelo (ou `@modelo` antes de uma mensagem para um turno)\n/status — sessão, tokens, custo\n/memory — mostrar o ficheiro de memória\n\n' +
-    '*Vários agentes*\n/agent\\_commands — como os agentes colaboram\n\n' +
+    '/model — escolher modelo (ou `@modelo` antes de uma mensagem para um turno)\n/status — sessão, tokens, custo\n/memory — mostrar o ficheiro de memória\n/effort — nível de raciocínio\n\n' +
+    '*Segundo plano*\n/session — instrução em segundo plano (/session <instrução>)\n/sessions — sessões nomeadas\n/tasks — tarefas em segundo plano\n/cron — tarefas agendadas\n\n' +
+    '*Vários agentes*\n/agent_commands — como os agentes colaboram\n\n' +
     '*Ficheiros*\n/showfiles — navegar na pasta e receber um ficheiro\n\n' +
-    '*Manutenção*\n/info — versão\n/diagnose — versões, workers, registo recente\n/restart — reiniciar o ductor\n/stop\\_all — parar tudo em todos os agentes',
+    '*Manutenção*\n/info — versão\n/diagnose — versões, workers, registo recente\n/restart — reiniciar o ductor\n/upgrade — atualizar ductor\n/stop_all — parar tudo em todos os agentes',
   info: (version) => `ductor ${version}\nClaude Code, Codex e Gemini alojados por ti no Telegram.`,
   statusNoSession: (model, provider) => `Ainda não há sessão neste chat.\nModelo: ${model} (${provider})`,
   statusModel: 'Modelo',
@@ -176,6 +177,17 @@ export const pt = (): Catalogue => ({
   upgradeInstalling: (version) => `Instalando ductor ${version}…`,
   upgradeFailed: (error, version) => `⚠️ A atualização falhou: ${error}\nAinda rodando ductor ${version}.`,
   upgradeInstalled: (version) => `ductor ${version} está instalado; reiniciando.`,
+  statusTopic: 'Tópico',
+  topicFallback: (id) => `Tópico #${id}`,
+  statusTimeZone: 'Fuso horário',
+  statusTimeZoneInvalid: (zone, used) => `⚠️ user_timezone “${zone}” não é um fuso horário conhecido; usando ${used}. Corrija em config.json (ex.: America/Sao_Paulo).`,
+  statusLogins: 'Logins',
+  statusLoggedIn: 'conectado',
+  statusLoggedOut: 'não conectado',
+  effortPick: (current, provider) => `Nível de raciocínio de ${provider}: ${current}. Escolha:`,
+  effortSet: (level) => `Nível de raciocínio definido como ${level}.`,
+  effortUnknown: (level, allowed) => `Nível desconhecido “${level}”. Use um de: ${allowed}.`,
+  effortUnsupported: (provider) => `${provider} não tem ajuste de nível de raciocínio.`,
   commands: {
     new: 'Nova sessão',
     reset: 'Repor sessão',
@@ -195,5 +207,7 @@ export const pt = (): Catalogue => ({
     sessions: 'Sessões nomeadas',
     tasks: 'Tarefas de fundo',
     cron: 'Tarefas agendadas',
+    effort: 'Nível de raciocínio',
+    upgrade: 'Atualizar ductor',
   },
 });

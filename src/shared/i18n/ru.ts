@@ -29,10 +29,11 @@ export const ru = (): Catalogue => ({
   startModelButton: '🤖 Модель',
   help:
     '*Каждый день*\n/new — новая сессия\n/reset — сбросить активную сессию\n/stop — остановить ответ и очистить очередь\n/interrupt — остановить только текущий ответ\n' +
-    '/model — выбрать модель (или `@модель` перед сообщением на один ход)\n/status — сессия, токены, стоимость\n/memory — показать файл памяти\n\n' +
-    '*Несколько агентов*\n/agent\\_commands — как агенты работают вместе\n\n' +
+    '/model — выбрать модель (или `@модель` перед сообщением на один ход)\n/status — сессия, токены, стоимость\n/memory — показать файл памяти\n/effort — уровень рассуждений\n\n' +
+    '*Фон*\n/session — задание в фоне (/session <задание>)\n/sessions — именные сессии\n/tasks — фоновые задачи\n/cron — задания по расписанию\n\n' +
+    '*Несколько агентов*\n/agent_commands — как агенты работают вместе\n\n' +
     '*Файлы*\n/showfiles — просмотреть папку и получить файл\n\n' +
-    '*Обслуживание*\n/info — версия\n/diagnose — версии, процессы, свежий журнал\n/restart — перезапустить ductor\n/stop\\_all — остановить всё у всех агентов',
+    '*Обслуживание*\n/info — версия\n/diagnose — версии, процессы, свежий журнал\n/restart — перезапустить ductor\n/upgrade — обновить ductor\n/stop_all — остановить всё у всех агентов',
   info: (version) => `ductor ${version}\nClaude Code, Codex и Gemini на своём сервере через Telegram.`,
   statusNoSession: (model, provider) => `В этом чате ещё нет сессии.\nМодель: ${model} (${provider})`,
   statusModel: 'Модель',
@@ -176,6 +177,17 @@ export const ru = (): Catalogue => ({
   upgradeInstalling: (version) => `Устанавливаю ductor ${version}…`,
   upgradeFailed: (error, version) => `⚠️ Обновление не удалось: ${error}\nПо-прежнему работает ductor ${version}.`,
   upgradeInstalled: (version) => `ductor ${version} установлен; перезапускаюсь.`,
+  statusTopic: 'Тема',
+  topicFallback: (id) => `Тема #${id}`,
+  statusTimeZone: 'Часовой пояс',
+  statusTimeZoneInvalid: (zone, used) => `⚠️ user_timezone «${zone}» — неизвестный часовой пояс; используется ${used}. Исправьте в config.json (например, Europe/Moscow).`,
+  statusLogins: 'Входы',
+  statusLoggedIn: 'вход выполнен',
+  statusLoggedOut: 'нет входа',
+  effortPick: (current, provider) => `Уровень рассуждений для ${provider}: ${current}. Выберите:`,
+  effortSet: (level) => `Уровень рассуждений: ${level}.`,
+  effortUnknown: (level, allowed) => `Неизвестный уровень «${level}». Допустимо: ${allowed}.`,
+  effortUnsupported: (provider) => `У ${provider} нет настройки уровня рассуждений.`,
   commands: {
     new: 'Новая сессия',
     reset: 'Сбросить сессию',
@@ -195,5 +207,7 @@ export const ru = (): Catalogue => ({
     sessions: 'Именные сессии',
     tasks: 'Фоновые задачи',
     cron: 'Задачи по расписанию',
+    effort: 'Уровень рассуждений',
+    upgrade: 'Обновить ductor',
   },
 });
