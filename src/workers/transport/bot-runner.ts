@@ -27,6 +27,7 @@ import { UpdatePoller } from './polling.js';
 import { sendFormatted } from './send-formatted.js';
 import { StreamEditor } from './stream-editor.js';
 import { StatusReactions } from './status-reactions.js';
+import { AnsweredButtons, isAnswerButton, markAnswered } from './button-answer.js';
 import { TelegramBot, type Message, type Update } from './telegram-bot.js';
 import { join } from 'node:path';
 
@@ -60,6 +61,7 @@ export class BotRunner {
   private readonly browser: FileBrowser;
   private menuLanguage: string | null = null;
   private readonly reactions: StatusReactions;
+  private readonly answered = new AnsweredButtons();
 
   constructor(private readonly options: BotRunnerOptions) {
     const config = options.config();
@@ -164,6 +166,12 @@ export class BotRunner {
       }
       case 'inbound': {
         if (decision.inbound.kind === 'callback') await this.bot.answerCallbackQuery(decision.inbound.id.slice(3)).catch(() => undefined);
+        if (decision.inbound.kind === 'callback' && decision.inbound.messageId !== null && isAnswerButton(decision.inbound.text)) {
+          // A model's [button:…]: one press runs one turn; the message shows the choice.
+          if (!this.answered.claim(decision.inbound.chat.chatId, decision.inbound.messageId)) return;
+          const pressed = (update as { callback_query?: { message?: Message } }).callback_query?.message;
+          await markAnswered(this.outboxFor(decision.inbound.chat), decision.inbound.messageId, pressed?.text, decision.inbound.text);
+        }
         const inbound = await this.prepareInbound(decision.inbound, decision.media, update);
         if (!inbound) return;
         let ack;
