@@ -28,6 +28,7 @@ import { sendFormatted } from './send-formatted.js';
 import { StreamEditor } from './stream-editor.js';
 import { StatusReactions } from './status-reactions.js';
 import { AnsweredButtons, isAnswerButton, markAnswered } from './button-answer.js';
+import { allowlistKey, AUDIT_EVERY_MS, auditGroups } from './group-audit.js';
 import { TelegramBot, type Message, type Update } from './telegram-bot.js';
 import { join } from 'node:path';
 
@@ -62,6 +63,8 @@ export class BotRunner {
   private menuLanguage: string | null = null;
   private readonly reactions: StatusReactions;
   private readonly answered = new AnsweredButtons();
+  private auditTimer: NodeJS.Timeout | null = null;
+  private auditedKey: string | null = null;
 
   constructor(private readonly options: BotRunnerOptions) {
     const config = options.config();
@@ -83,6 +86,7 @@ export class BotRunner {
 
   async stop(): Promise<void> {
     this.stopper.abort();
+    if (this.auditTimer) clearInterval(this.auditTimer);
     for (const turn of this.turns.values()) turn.editor.abort();
     await Promise.race([this.outboxes.idle(), new Promise((r) => setTimeout(r, 2_000).unref())]);
     this.outboxes.close();
@@ -96,6 +100,9 @@ export class BotRunner {
     this.botId = me.id;
     this.botUsername = me.username ?? null;
     await this.syncCommands();
+    await this.auditGroups();
+    this.auditTimer = setInterval(() => void this.auditGroups(true), AUDIT_EVERY_MS);
+    this.auditTimer.unref();
     await consumeRestartSentinel(this.options.home, this.agent, (chatId, text) => this.outboxes.for(chatId, chatId < 0 ? 'group' : 'private').send({ text }), this.options.log);
     if (this.agent === 'main') await consumeUpgradeSentinelAndReport(this.options.home, (chatId, text) => this.outboxes.for(chatId, chatId < 0 ? 'group' : 'private').send({ text }), this.options.log); // issue 7
     const poller = new UpdatePoller({
@@ -347,6 +354,35 @@ export class BotRunner {
     await this.activity.record(this.agent, chat, 'rejected')
       .then(() => this.activity.record(this.agent, chat, 'auto_left'))
       .catch((error: unknown) => this.options.log.warn({ err: error }, 'chat_activity.json not updated'));
+  }
+
+  /**
+   * Leaves tracked groups and channels that are no longer allowed: at start, every 24 h
+   * (`force`), and after a reload that changed an allowlist (called with the new config).
+   */
+  async auditGroups(force = false): Promise<void> {
+    if (this.botId === null) return;
+    const config = this.options.config();
+    const allowlists = { allowedGroupIds: config.allowed_group_ids, allowedChannelIds: config.allowed_channel_ids };
+    const key = allowlistKey(allowlists);
+    if (!force && key === this.auditedKey) return;
+    this.auditedKey = key;
+    try {
+      const left = await auditGroups({
+        agent: this.agent,
+        activity: this.activity,
+        allowlists: () => allowlists,
+        leave: async (chat) => {
+          await this.bot.sendMessage({ chatId: chat.id, text: this.text().groupNotAllowed }).catch(() => undefined);
+          await this.bot.leaveChat(chat.id).catch((error: unknown) => this.options.log.warn({ err: error }, 'leaveChat failed'));
+          this.activeChats.delete(chat.id);
+          await this.activity.record(this.agent, chat, 'auto_left');
+        },
+      });
+      if (left.length > 0) this.options.log.warn({ chats: left }, 'left groups that are no longer allowed');
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'group audit failed');
+    }
   }
 
   /** Sends an operational notice to the agent's primary chat (first allowed user). */

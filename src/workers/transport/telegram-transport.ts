@@ -36,6 +36,7 @@ export class TelegramTransport implements ChatTransport {
     await this.reconcileBots();
     // A new `language` re-syncs each bot's command menu (a no-op when it did not change).
     await Promise.all([...this.bots.values()].map((bot) => bot.syncCommands()));
+    await Promise.all([...this.bots.values()].map((bot) => bot.auditGroups()));
   }
 
   stream(agent: string, turnId: string, chat: ChatRef, replyTo: number | null, events: StreamEvent[]): void {
