@@ -27,6 +27,8 @@ export class NamedSessions {
   private readonly running = new Map<string, AbortController>();
   /** Inter-agent turns of one session run one after the other. */
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** Sessions ended while this worker runs, with the chat they lived in (`@name` then says so). */
+  private readonly endedIn = new Map<string, string>();
 
   constructor(private readonly ctx: ExtrasContext, onCorrupt: (r: CorruptReport) => void) {
     this.store = new NamedSessionStore(ctx.paths.namedSessionsFile, onCorrupt);
@@ -119,10 +121,17 @@ export class NamedSessions {
       const session = this.userSessions(chat).find((s) => s.name === name.toLowerCase());
       if (!session) return plain(texts.sessionUnknown(name));
       await this.end(session);
-      return plain(texts.sessionEnded(session.name));
+      // The list refreshed under the notice: what is left, with its End buttons.
+      const rest = this.listReply(chat);
+      return rest ? { ...rest, text: `${texts.sessionEnded(session.name)}\n\n${rest.text}` } : plain(texts.sessionEnded(session.name));
     }
+    return this.listReply(chat) ?? plain(texts.sessionsEmpty);
+  }
+
+  /** The chat's sessions with End buttons, or null when there are none. */
+  private listReply(chat: ChatRef): Reply | null {
     const sessions = this.userSessions(chat);
-    if (sessions.length === 0) return plain(texts.sessionsEmpty);
+    if (sessions.length === 0) return null;
     const lines = sessions.map((s) => `• ${s.name} — ${s.status}, ${s.provider} (${s.model}), ${s.message_count} message(s): ${s.prompt_preview}`);
     const buttons = sessions.slice(0, 8).map((s) => [{ label: texts.sessionEndButton(s.name), data: `cmd:sessions end ${s.name}`.slice(0, 64) }]);
     buttons.push([{ label: texts.sessionsEndAllButton, data: 'cmd:sessions endall' }]);
@@ -134,7 +143,12 @@ export class NamedSessions {
     const match = /^@([a-z0-9-]+)\s+([\s\S]+)$/i.exec(text);
     if (!match) return null;
     const session = this.store.find(match[1]!.toLowerCase());
-    if (!session || !sameChat(session, message.chat)) return null;
+    if (!session || !sameChat(session, message.chat)) {
+      // A session ended here earlier: say so instead of handing "@name …" to the main session.
+      const ended = this.endedIn.get(match[1]!.toLowerCase());
+      if (ended === undefined || ended !== chatKey(message.chat)) return null;
+      return sendNotice(this.ctx, message.chat, texts.sessionGone(match[1]!.toLowerCase()), { replyTo: message.messageId }).then(() => undefined);
+    }
     const prompt = match[2]!.trim();
     // Inter-agent sessions are continued by the user in the recipient's chat, which is this one.
     return this.ctx.service().runInChat(message.chat, `ns:${session.name}:${message.id}`, async (signal) => {
@@ -147,6 +161,7 @@ export class NamedSessions {
   async end(session: NamedSession): Promise<void> {
     this.running.get(session.name)?.abort(new Error('session ended'));
     session.status = 'ended';
+    this.endedIn.set(session.name, `${session.transport}:${session.chat_id}:${session.topic_id ?? ''}`);
     await this.store.remove(session.name);
   }
 
@@ -301,6 +316,10 @@ function defaultModel(provider: ProviderId, configuredProvider: ProviderId, conf
   if (provider === 'claude') return 'sonnet';
   if (provider === 'codex') return CODEX_FALLBACK_MODELS[0]!;
   return GEMINI_ALIASES[0]!;
+}
+
+function chatKey(chat: ChatRef): string {
+  return `${chat.transport}:${chat.chatId}:${chat.topicId ?? ''}`;
 }
 
 function sameChat(session: NamedSession, chat: ChatRef): boolean {
