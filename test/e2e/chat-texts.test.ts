@@ -67,3 +67,10 @@ test('/effort is a command: it offers the levels, sets one, and never reaches th
   assert.match((await command(rig, '/status')).visibleText, /Effort: high/);
   assert.equal((await rig.cliRuns()).filter((r) => r.event === 'start').length, 0, 'no CLI ran');
 });
+
+test('/info has link buttons to the changelog and the package page', async (t) => {
+  const rig = await startRig(t);
+  const info = await command(rig, '/info');
+  const buttons = (info.replyMarkup as { inline_keyboard: { text: string; url?: string }[][] }).inline_keyboard.flat();
+  assert.ok(buttons.length >= 2 && buttons.every((b) => b.url?.startsWith('https://')), JSON.stringify(buttons));
+});

@@ -82,7 +82,7 @@ test('the update check tells the user once per newer version and stays quiet whe
     stateFile: join(dir, 'update-check.json'),
     latest: async () => latest,
     enabled: () => enabled,
-    notify: async (text) => {
+    notify: async ({ latest: text }) => {
       told.push(text);
     },
   });

@@ -188,6 +188,7 @@ export const de = (): Catalogue => ({
   effortSet: (level) => `Denkaufwand auf ${level} gesetzt.`,
   effortUnknown: (level, allowed) => `Unbekannter Aufwand „${level}“. Möglich: ${allowed}.`,
   effortUnsupported: (provider) => `${provider} hat keine Einstellung für den Denkaufwand.`,
+  packageButton: '📦 Paketseite',
   commands: {
     new: 'Neue Sitzung',
     reset: 'Sitzung zurücksetzen',

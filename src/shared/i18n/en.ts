@@ -192,6 +192,7 @@ export const en = {
   effortSet: (level: string) => `Reasoning effort set to ${level}.`,
   effortUnknown: (level: string, allowed: string) => `Unknown effort “${level}”. Use one of: ${allowed}.`,
   effortUnsupported: (provider: string) => `${provider} has no reasoning effort setting.`,
+  packageButton: '📦 Package page',
   /** setMyCommands descriptions (at most 22 characters each). */
   commands: {
     new: 'Fresh session',

@@ -188,6 +188,7 @@ export const es = (): Catalogue => ({
   effortSet: (level) => `Nivel de razonamiento: ${level}.`,
   effortUnknown: (level, allowed) => `Nivel desconocido «${level}». Usa uno de: ${allowed}.`,
   effortUnsupported: (provider) => `${provider} no tiene ajuste de nivel de razonamiento.`,
+  packageButton: '📦 Página del paquete',
   commands: {
     new: 'Sesión nueva',
     reset: 'Reiniciar sesión',

@@ -188,6 +188,7 @@ export const fr = (): Catalogue => ({
   effortSet: (level) => `Niveau de réflexion réglé sur ${level}.`,
   effortUnknown: (level, allowed) => `Niveau inconnu « ${level} ». Valeurs : ${allowed}.`,
   effortUnsupported: (provider) => `${provider} n’a pas de réglage de niveau de réflexion.`,
+  packageButton: '📦 Page du paquet',
   commands: {
     new: 'Nouvelle session',
     reset: 'Réinitialiser session',

@@ -188,6 +188,7 @@ export const nl = (): Catalogue => ({
   effortSet: (level) => `Denkniveau ingesteld op ${level}.`,
   effortUnknown: (level, allowed) => `Onbekend niveau “${level}”. Kies uit: ${allowed}.`,
   effortUnsupported: (provider) => `${provider} heeft geen instelling voor denkniveau.`,
+  packageButton: '📦 Pakketpagina',
   commands: {
     new: 'Nieuwe sessie',
     reset: 'Sessie resetten',

@@ -188,6 +188,7 @@ export const pt = (): Catalogue => ({
   effortSet: (level) => `Nível de raciocínio definido como ${level}.`,
   effortUnknown: (level, allowed) => `Nível desconhecido “${level}”. Use um de: ${allowed}.`,
   effortUnsupported: (provider) => `${provider} não tem ajuste de nível de raciocínio.`,
+  packageButton: '📦 Página do pacote',
   commands: {
     new: 'Nova sessão',
     reset: 'Repor sessão',

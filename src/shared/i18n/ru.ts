@@ -188,6 +188,7 @@ export const ru = (): Catalogue => ({
   effortSet: (level) => `Уровень рассуждений: ${level}.`,
   effortUnknown: (level, allowed) => `Неизвестный уровень «${level}». Допустимо: ${allowed}.`,
   effortUnsupported: (provider) => `У ${provider} нет настройки уровня рассуждений.`,
+  packageButton: '📦 Страница пакета',
   commands: {
     new: 'Новая сессия',
     reset: 'Сбросить сессию',

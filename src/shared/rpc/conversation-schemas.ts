@@ -82,6 +82,8 @@ export const TurnStartedSchema = lazySchema(() => z.object({
 export const ButtonSchema = lazySchema(() => z.object({
   label: z.string().check(z.minLength(1), z.maxLength(64)),
   data: z.string().check(z.minLength(1), z.maxLength(64)),
+  /** A link button: opens this https URL instead of sending `data` back. */
+  url: z.optional(z.string().check(z.maxLength(1024), z.regex(/^https:\/\//))),
 }));
 export type Button = z.infer<typeof ButtonSchema>;
 

@@ -3,6 +3,7 @@
  * daily cleanup, the update check) and hosts the webhook server for every agent's hooks. The
  * work itself is asked of the owning agent worker over the bus.
  */
+import { updateNotice } from '../../shared/upgrade/update-notice.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -145,8 +146,9 @@ function startUpdateCheck(ctx: WorkerContext): void {
     stateFile: join(mainPaths(ctx.home).runDir, 'update-check.json'),
     latest: () => npmViewLatest('ductor'),
     enabled: () => configOf('main', ctx.home).update_check,
-    notify: async (text) => {
-      await ctx.peer.request('notifyUser', { agent: 'main', text }, { target: 'transport', timeoutMs: 60_000 });
+    notify: async ({ latest, current }) => {
+      const notice = updateNotice(latest, current, configOf('main', ctx.home).language);
+      await ctx.peer.request('notifyUser', { agent: 'main', ...notice }, { target: 'transport', timeoutMs: 60_000 });
     },
     log: ctx.log.child({ part: 'update-check' }),
   });

@@ -49,7 +49,8 @@ export type UpdateCheckOptions = {
   currentVersion: string;
   stateFile: string;
   latest: () => Promise<string>;
-  notify: (text: string) => Promise<void>;
+  /** Tells the user; the caller words it (language, buttons). */
+  notify: (update: { latest: string; current: string }) => Promise<void>;
   /** Read on every check: `update_check: false` turns it off without a restart. */
   enabled: () => boolean;
   log?: SchedulerLog;
@@ -90,9 +91,7 @@ export class UpdateChecker {
       if (compareVersions(latest, this.options.currentVersion) <= 0) return null;
       const state = await this.readState();
       if (state.notified_version !== null && compareVersions(latest, state.notified_version) <= 0) return null;
-      await this.options.notify(
-        `ductor ${latest} is available (you run ${this.options.currentVersion}).\nUpgrade with: npm install -g ductor@latest, then ductor restart.`,
-      );
+      await this.options.notify({ latest, current: this.options.currentVersion });
       await writeFileAtomic(this.options.stateFile, `${JSON.stringify({ notified_version: latest }, null, 2)}\n`);
       this.log.info({ latest, current: this.options.currentVersion }, 'update available; user told');
       return latest;

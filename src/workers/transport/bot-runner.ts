@@ -9,7 +9,7 @@ import { RpcError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { catalogue } from '../../shared/i18n/index.js';
 import { mainPaths, subAgentHome } from '../../shared/paths.js';
-import type { ChatRef, Delivery, Inbound, StreamEvent as BusStreamEvent } from '../../shared/rpc/conversation-schemas.js';
+import type { Button, ChatRef, Delivery, Inbound, StreamEvent as BusStreamEvent } from '../../shared/rpc/conversation-schemas.js';
 import { RPC_TARGET_UNAVAILABLE } from '../../shared/rpc/errors.js';
 import type { RpcPeer } from '../../shared/rpc/peer.js';
 import { agentTarget } from '../../shared/rpc/targets.js';
@@ -386,10 +386,10 @@ export class BotRunner {
   }
 
   /** Sends an operational notice to the agent's primary chat (first allowed user). */
-  async notifyPrimary(text: string): Promise<number> {
+  async notifyPrimary(text: string, buttons: Button[][] = []): Promise<number> {
     const userId = this.options.config().allowed_user_ids[0];
     if (userId === undefined) return 0;
-    await sendFormatted(this.outboxes.for(userId, 'private'), { text, format: 'plain', buttons: [] });
+    await sendFormatted(this.outboxes.for(userId, 'private'), { text, format: 'plain', buttons });
     return 1;
   }
 

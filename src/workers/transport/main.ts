@@ -49,7 +49,7 @@ void runWorker({
     queueUpdate: ({ agent, chat, inboundIds, outcome, turnId, replyTo }) =>
       registry.of(chat).queueUpdate(agent, { chat, inboundIds, outcome, turnId, replyTo }),
     consoleSend: ({ consoleId, agent, text }) => consoleChannel().send(consoleId, agent, text),
-    notifyUser: async ({ agent, text }) => ({ delivered: await registry.notifyPrimary(agent, text, ctx.log) }),
+    notifyUser: async ({ agent, text, buttons }) => ({ delivered: await registry.notifyPrimary(agent, text, ctx.log, buttons) }),
     configChanged: async () => {
       try {
         configs = await loadAllConfigs(ctx.home);

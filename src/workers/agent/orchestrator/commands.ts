@@ -2,6 +2,7 @@
  * Chat commands the agent answers itself. Each returns the reply (text + optional buttons) and
  * runs outside the chat's turn queue, so read-only commands answer even while a turn runs.
  */
+import { changelogUrl, PACKAGE_PAGE } from '../../../shared/upgrade/links.js';
 import { resolveTimezone } from '../../../shared/config/timezone.js';
 import { effortCommand } from './effort-command.js';
 import { loginLine, readableTime, timeZoneWarning } from './status-extras.js';
@@ -50,7 +51,10 @@ export async function runCommand(deps: CommandDeps, name: AgentCommand, args: st
     case 'help':
       return { text: texts.help, format: 'markdown', buttons: [] };
     case 'info':
-      return plain(texts.info(deps.version));
+      return plain(texts.info(deps.version), [[
+        { label: texts.changelogButton, data: 'link', url: changelogUrl(deps.version) },
+        { label: texts.packageButton, data: 'link', url: PACKAGE_PAGE },
+      ]]);
     case 'new':
     case 'reset': {
       const provider = (await deps.sessions.resetActiveBucket(sessionKeyOf(chat))) ?? deps.configuredTarget().provider;

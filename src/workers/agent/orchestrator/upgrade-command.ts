@@ -54,6 +54,9 @@ export async function upgradeOffer(deps: UpgradeDeps): Promise<Reply> {
   if (!check.available) return plain(`${texts.upgradeNewest(check.current)}\n${changelogLine(check.current)}`);
   return plain(`${texts.upgradeAvailable(check.latest, check.current)}\n${changelogLine(check.latest)}\n${texts.upgradeAsk}`, [
     [
+      { label: texts.changelogButton, data: 'link', url: changelogUrl(check.latest) },
+    ],
+    [
       { label: texts.upgradeYesButton, data: `upg:yes:${check.latest}` },
       { label: texts.notNowButton, data: 'upg:no' },
     ],
