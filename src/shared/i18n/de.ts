@@ -189,6 +189,8 @@ export const de = (): Catalogue => ({
   effortUnknown: (level, allowed) => `Unbekannter Aufwand „${level}“. Möglich: ${allowed}.`,
   effortUnsupported: (provider) => `${provider} hat keine Einstellung für den Denkaufwand.`,
   packageButton: '📦 Paketseite',
+  onlineFirst: (agent) => `✅ Ich bin online (Agent „${agent}“). Schreib mir eine Nachricht, um zu starten; /help zeigt die Befehle.`,
+  onlineAfterReboot: (agent) => `✅ Nach einem Systemneustart wieder online (Agent „${agent}“).`,
   commands: {
     new: 'Neue Sitzung',
     reset: 'Sitzung zurücksetzen',

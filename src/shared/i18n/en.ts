@@ -193,6 +193,8 @@ export const en = {
   effortUnknown: (level: string, allowed: string) => `Unknown effort “${level}”. Use one of: ${allowed}.`,
   effortUnsupported: (provider: string) => `${provider} has no reasoning effort setting.`,
   packageButton: '📦 Package page',
+  onlineFirst: (agent: string) => `✅ I'm online (agent “${agent}”). Send me a message to start; /help lists the commands.`,
+  onlineAfterReboot: (agent: string) => `✅ Back online after a system restart (agent “${agent}”).`,
   /** setMyCommands descriptions (at most 22 characters each). */
   commands: {
     new: 'Fresh session',

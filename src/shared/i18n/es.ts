@@ -189,6 +189,8 @@ export const es = (): Catalogue => ({
   effortUnknown: (level, allowed) => `Nivel desconocido «${level}». Usa uno de: ${allowed}.`,
   effortUnsupported: (provider) => `${provider} no tiene ajuste de nivel de razonamiento.`,
   packageButton: '📦 Página del paquete',
+  onlineFirst: (agent) => `✅ Estoy en línea (agente «${agent}»). Envíame un mensaje para empezar; /help muestra los comandos.`,
+  onlineAfterReboot: (agent) => `✅ De nuevo en línea tras un reinicio del sistema (agente «${agent}»).`,
   commands: {
     new: 'Sesión nueva',
     reset: 'Reiniciar sesión',

@@ -189,6 +189,8 @@ export const fr = (): Catalogue => ({
   effortUnknown: (level, allowed) => `Niveau inconnu « ${level} ». Valeurs : ${allowed}.`,
   effortUnsupported: (provider) => `${provider} n’a pas de réglage de niveau de réflexion.`,
   packageButton: '📦 Page du paquet',
+  onlineFirst: (agent) => `✅ Je suis en ligne (agent « ${agent} »). Envoie-moi un message pour commencer ; /help liste les commandes.`,
+  onlineAfterReboot: (agent) => `✅ De retour en ligne après un redémarrage du système (agent « ${agent} »).`,
   commands: {
     new: 'Nouvelle session',
     reset: 'Réinitialiser session',

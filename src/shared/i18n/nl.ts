@@ -189,6 +189,8 @@ export const nl = (): Catalogue => ({
   effortUnknown: (level, allowed) => `Onbekend niveau “${level}”. Kies uit: ${allowed}.`,
   effortUnsupported: (provider) => `${provider} heeft geen instelling voor denkniveau.`,
   packageButton: '📦 Pakketpagina',
+  onlineFirst: (agent) => `✅ Ik ben online (agent “${agent}”). Stuur me een bericht om te beginnen; /help toont de commando’s.`,
+  onlineAfterReboot: (agent) => `✅ Weer online na een herstart van het systeem (agent “${agent}”).`,
   commands: {
     new: 'Nieuwe sessie',
     reset: 'Sessie resetten',

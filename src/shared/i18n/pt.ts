@@ -189,6 +189,8 @@ export const pt = (): Catalogue => ({
   effortUnknown: (level, allowed) => `Nível desconhecido “${level}”. Use um de: ${allowed}.`,
   effortUnsupported: (provider) => `${provider} não tem ajuste de nível de raciocínio.`,
   packageButton: '📦 Página do pacote',
+  onlineFirst: (agent) => `✅ Estou online (agente “${agent}”). Mande uma mensagem para começar; /help mostra os comandos.`,
+  onlineAfterReboot: (agent) => `✅ De volta online após um reinício do sistema (agente “${agent}”).`,
   commands: {
     new: 'Nova sessão',
     reset: 'Repor sessão',

@@ -189,6 +189,8 @@ export const ru = (): Catalogue => ({
   effortUnknown: (level, allowed) => `Неизвестный уровень «${level}». Допустимо: ${allowed}.`,
   effortUnsupported: (provider) => `У ${provider} нет настройки уровня рассуждений.`,
   packageButton: '📦 Страница пакета',
+  onlineFirst: (agent) => `✅ Я в сети (агент «${agent}»). Напишите сообщение, чтобы начать; /help — список команд.`,
+  onlineAfterReboot: (agent) => `✅ Снова в сети после перезагрузки системы (агент «${agent}»).`,
   commands: {
     new: 'Новая сессия',
     reset: 'Сбросить сессию',

@@ -29,6 +29,7 @@ import { StreamEditor } from './stream-editor.js';
 import { StatusReactions } from './status-reactions.js';
 import { AnsweredButtons, isAnswerButton, markAnswered } from './button-answer.js';
 import { allowlistKey, AUDIT_EVERY_MS, auditGroups } from './group-audit.js';
+import { detectStartup } from './startup-notice.js';
 import { TelegramBot, type Message, type Update } from './telegram-bot.js';
 import { join } from 'node:path';
 
@@ -103,8 +104,14 @@ export class BotRunner {
     await this.auditGroups();
     this.auditTimer = setInterval(() => void this.auditGroups(true), AUDIT_EVERY_MS);
     this.auditTimer.unref();
-    await consumeRestartSentinel(this.options.home, this.agent, (chatId, text) => this.outboxes.for(chatId, chatId < 0 ? 'group' : 'private').send({ text }), this.options.log);
-    if (this.agent === 'main') await consumeUpgradeSentinelAndReport(this.options.home, (chatId, text) => this.outboxes.for(chatId, chatId < 0 ? 'group' : 'private').send({ text }), this.options.log); // issue 7
+    let sentinel = false;
+    const tell = (chatId: number, text: string) => {
+      sentinel = true;
+      return this.outboxes.for(chatId, chatId < 0 ? 'group' : 'private').send({ text });
+    };
+    await consumeRestartSentinel(this.options.home, this.agent, tell, this.options.log);
+    if (this.agent === 'main') await consumeUpgradeSentinelAndReport(this.options.home, tell, this.options.log); // issue 7
+    if (this.agent === 'main') await this.announceOnline(sentinel);
     const poller = new UpdatePoller({
       source: this.bot,
       allowedUpdates: ALLOWED_UPDATES,
@@ -382,6 +389,19 @@ export class BotRunner {
       if (left.length > 0) this.options.log.warn({ chats: left }, 'left groups that are no longer allowed');
     } catch (error) {
       this.options.log.warn({ err: error }, 'group audit failed');
+    }
+  }
+
+  /** First start (also right after the setup wizard) and after a reboot: tell the allowed users the bot is there. */
+  private async announceOnline(sentinelSent: boolean): Promise<void> {
+    const kind = await detectStartup(this.options.home, this.agent).catch((error: unknown) => {
+      this.options.log.warn({ err: error }, 'startup.json not updated');
+      return 'service_restart' as const;
+    });
+    if (sentinelSent || kind === 'service_restart') return;
+    const text = kind === 'first_start' ? this.text().onlineFirst(this.agent) : this.text().onlineAfterReboot(this.agent);
+    for (const userId of this.options.config().allowed_user_ids) {
+      await this.outboxes.for(userId, 'private').send({ text }).catch((error: unknown) => this.options.log.warn({ err: error, userId }, 'online notice not sent'));
     }
   }
 
