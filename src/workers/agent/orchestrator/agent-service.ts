@@ -132,7 +132,15 @@ export class AgentService {
     // End issue 7 --------------------------------------------------------------------------------
     const command = parseCommand(text);
     if (command) {
-      if (command.name === 'new' || command.name === 'reset') this.stopLane(lane, 'new session');
+      if (command.name === 'new' || command.name === 'reset') {
+        const reply = await runCommand(this.deps.commands, command.name, command.args, message.chat);
+        // A running turn ends with this reply as its final message: one message, not "Stopped" and another.
+        this.deps.turn.stopNotices?.set(message.chat, { replyTo: message.messageId, text: reply.text });
+        if (this.stopLane(lane, 'new session').aborted) return { accepted: true, queuedBehind: 0 };
+        this.deps.turn.stopNotices?.clear(message.chat);
+        await this.reply(message, reply);
+        return { accepted: true, queuedBehind: 0 };
+      }
       await this.reply(message, await runCommand(this.deps.commands, command.name, command.args, message.chat));
       return { accepted: true, queuedBehind: 0 };
     }
@@ -254,8 +262,13 @@ export class AgentService {
       await this.reply(message, plain(texts.stoppedAll(local + others)));
       return;
     }
+    // The stopped turn's "Stopped" answers the command, not the turn's own message.
+    this.deps.turn.stopNotices?.set(message.chat, { replyTo: message.messageId, text: null });
     const { aborted } = this.stopLane(lane, 'stop');
-    if (!aborted) await this.reply(message, plain(texts.nothingRunning));
+    if (!aborted) {
+      this.deps.turn.stopNotices?.clear(message.chat);
+      await this.reply(message, plain(texts.nothingRunning));
+    }
   }
 
   private stopLane(lane: string, reason: string): { aborted: boolean } {

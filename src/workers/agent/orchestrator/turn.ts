@@ -2,6 +2,7 @@
  * One chat turn: resolve the session and target, run the CLI with live progress, record the
  * outcome in the session, and hand the final answer to the outbox (which delivers it).
  */
+import type { StopNotices } from './stop-notices.js';
 import { randomUUID } from '../../../shared/lazy-crypto.js';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
@@ -39,6 +40,8 @@ export type TurnDeps = {
   configuredTarget: () => Target;
   timeZone: () => string;
   env: (chat: ChatRef) => NodeJS.ProcessEnv;
+  /** Set by /stop and /new: where and with what the stopped turn's final message answers. */
+  stopNotices?: StopNotices;
 };
 
 export function sessionKeyOf(chat: ChatRef): SessionKey {
@@ -193,10 +196,12 @@ export async function runChatTurn(deps: TurnDeps, inbound: Inbound, prompt: stri
     const refusals = outgoing.refused.map((r) => `⚠️ ${r.reason === 'outside' ? texts.fileRefused(r.name) : r.reason === 'protected' ? texts.fileProtected(r.name) : texts.fileUnsafePath(r.name)}`);
     text = [outgoing.text, ...refusals].filter((part) => part.trim() !== '').join('\n\n');
   }
+  const stopNotice = result.aborted ? deps.stopNotices?.take(inbound.chat) : undefined;
+  if (stopNotice?.text) text = stopNotice.text;
   await deps.outbox.send({
     deliveryId: `${inbound.id}:final`,
     chat: inbound.chat,
-    replyTo: inbound.messageId,
+    replyTo: stopNotice ? stopNotice.replyTo : inbound.messageId,
     text,
     format: result.isError || result.aborted ? 'plain' : 'markdown',
     kind: result.aborted ? 'aborted' : result.isError || result.timedOut ? 'error' : 'answer',
