@@ -59,3 +59,12 @@ test('ductor chat renders Markdown for the terminal and lists buttons as numbere
   const runs = await rig.cliRuns();
   assert.ok(runs.some((r) => r.event === 'start' && JSON.stringify(r).includes('Alpha')), 'the number sent the choice');
 });
+
+test('a console-only setup (transport "console", no telegram_token) starts and answers ductor chat', async (t) => {
+  const rig = await startRig(t, { config: { transport: 'console', transports: ['console'], telegram_token: '', allowed_user_ids: [] } });
+  const answer = await transcriptResult('claude', 'claude-local-hello');
+  const result = await chat(rig.home, 'hello without telegram\n');
+  assert.equal(result.code, 0, result.stderr);
+  assert.ok(result.stdout.includes(answer), result.stdout);
+  assert.equal(rig.tg.callsOf('getMe').length, 0, 'no bot was started');
+});

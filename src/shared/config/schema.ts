@@ -29,7 +29,11 @@ import {
 export const PROVIDERS = ['claude', 'codex', 'gemini'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-export const TRANSPORTS = ['telegram', 'matrix'] as const;
+/**
+ * `console`: no chat network at all; the agents answer `ductor chat` (and the WebSocket API when
+ * enabled), so a machine without a bot token can run ductor.
+ */
+export const TRANSPORTS = ['telegram', 'matrix', 'console'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
 
 /** UI languages (spec §2 `language`). */
