@@ -40,6 +40,15 @@ test('/status in a forum topic names the topic', async (t) => {
   const { messageId } = rig.tg.pushMessage({ chatId: -100321, userId: USER_ID, text: '/status', threadId: 77, chatType: 'supergroup' });
   const reply = await waitFor(() => rig.tg.visible(-100321).find((m) => m.replyTo === messageId || m.threadId === 77), { timeoutMs: 20_000 });
   assert.match(reply.visibleText, /Topic #77|#77/);
+  // A message in the topic names it (its creation message comes along): /status shows the name.
+  rig.tg.pushUpdate({
+    message: {
+      message_id: messageId + 1, date: 0, chat: { id: -100321, type: 'supergroup' }, from: { id: USER_ID, is_bot: false, first_name: 'U' }, text: '/status',
+      is_topic_message: true, message_thread_id: 77,
+      reply_to_message: { message_id: 77, date: 0, chat: { id: -100321, type: 'supergroup' }, forum_topic_created: { name: 'Research', icon_color: 1 } },
+    },
+  });
+  await waitFor(() => rig.tg.visible(-100321).some((m) => /Topic: Research/.test(m.visibleText)), { timeoutMs: 20_000, message: 'topic name in /status' });
 });
 
 test('/where has no literal backticks and counts refused groups as rejected', async (t) => {

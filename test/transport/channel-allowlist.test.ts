@@ -28,3 +28,16 @@ test('an unlisted channel is left, and a group id does not admit a channel', () 
   assert.equal(classifyUpdate(added({ id: -100500, type: 'channel', title: 'Same id' }), policy).kind, 'leave');
   assert.equal(classifyUpdate(added({ id: -100900, type: 'supergroup', title: 'Channel id as group' }), policy).kind, 'leave');
 });
+
+test('a topic message carries the topic name from its creation message', () => {
+  const update = {
+    update_id: 2,
+    message: {
+      message_id: 9, date: 0, chat: { id: -100500, type: 'supergroup' }, from: { id: 10, is_bot: false, first_name: 'U' }, text: 'hi',
+      is_topic_message: true, message_thread_id: 7,
+      reply_to_message: { message_id: 7, date: 0, chat: { id: -100500, type: 'supergroup' }, forum_topic_created: { name: 'Research', icon_color: 1 } },
+    },
+  } as unknown as Update;
+  const decision = classifyUpdate(update, policy);
+  assert.equal(decision.kind === 'inbound' && decision.inbound.topicName, 'Research');
+});

@@ -92,9 +92,19 @@ export function classifyUpdate(raw: Update, policy: AccessPolicy, now = new Date
       id: `tg:${chat.chatId}:${message.message_id}`, chat, userId: message.from.id, messageId: message.message_id,
       chatType: chatTypeOf(message.chat.type), kind: 'message', text, receivedAt: now.toISOString(), attachments: [],
       ...albumOf(message),
+      ...topicNameOf(message, chat.topicId),
     },
     media,
   };
+}
+
+/** Inside a topic, a message that replies to nothing else replies to the topic's creation message, which names it. */
+function topicNameOf(message: Message, topicId: number | null): { topicName?: string } {
+  if (topicId === null) return {};
+  const created = (message.reply_to_message as (Message & { forum_topic_created?: { name?: string } }) | undefined)?.forum_topic_created;
+  const edited = (message as Message & { forum_topic_edited?: { name?: string } }).forum_topic_edited;
+  const name = edited?.name ?? created?.name;
+  return typeof name === 'string' && name.trim() !== '' ? { topicName: name.slice(0, 128) } : {};
 }
 
 /** An album part carries its `media_group_id`, so the agent can join parts from different polls. */

@@ -84,6 +84,7 @@ export class AgentService {
     if (!this.accepting) throw new Error('agent is stopping');
     if (this.deps.journal.has(message.id)) return { accepted: true, queuedBehind: 0 };
     if (message.kind === 'callback') return this.callback(message);
+    if (message.topicName) void this.deps.turn.sessions.setTopicName(sessionKeyOf(message.chat), message.topicName).catch((error: unknown) => this.deps.log.warn({ err: error }, 'topic name not stored'));
     // Issue 7: log-only prompt-injection scan of the user's text (pattern names, never the text).
     if (message.text !== '') logInjectionAttempt(message.text, `chat:${message.chat.chatId}`, this.deps.log);
     // Issue 4: media is moved out of the transport's spool into the workspace before journaling,

@@ -113,7 +113,7 @@ async function statusText(deps: CommandDeps, chat: ChatRef): Promise<string> {
   const config = deps.config();
   const timeZone = resolveTimezone(config);
   const extras = [
-    ...(chat.topicId !== null ? [`${texts.statusTopic}: ${record?.topic_name ?? texts.topicFallback(chat.topicId)}`] : []),
+    ...(chat.topicId !== null ? [`${texts.statusTopic}: ${record?.topic_name ?? deps.sessions.topicName(sessionKeyOf(chat)) ?? texts.topicFallback(chat.topicId)}`] : []),
     await loginLine(config, texts),
     `${texts.statusTimeZone}: ${timeZone}`,
     ...[timeZoneWarning(config, texts)].filter((w): w is string => w !== null),
