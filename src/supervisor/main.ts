@@ -43,8 +43,9 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
   const paths = mainPaths(options.home);
 
   let config: Config;
+  let configWarnings: string[] = [];
   try {
-    config = (await loadConfig(paths.configFile)).config;
+    ({ config, warnings: configWarnings } = await loadConfig(paths.configFile));
   } catch (error) {
     if (error instanceof ConfigError) {
       say(error.message);
@@ -75,6 +76,8 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
   // Undone in reverse order whatever happens, so a failure never leaves a watcher keeping the process alive.
   const cleanups: Array<() => unknown> = [];
   try {
+    // Values that were accepted but do not mean what they say (an unknown user_timezone, …).
+    for (const warning of configWarnings) log.warn(warning);
     const agentsFile = await loadAgentsFile(paths.agentsFile, { mainTelegramToken: config.telegram_token });
     for (const warning of agentsFile.warnings) log.warn(warning);
     const agents = ['main', ...agentsFile.agents.map((a) => a.name)];

@@ -46,7 +46,7 @@ test('outgoing files: relative names resolve in output_to_user; escapes through 
   await writeFile(join(outputDir, 'a.txt'), 'a');
   await writeFile(join(root, 'outside.txt'), 'x');
   await symlink(join(root, 'outside.txt'), join(outputDir, 'sneaky.txt'));
-  const scope = { fileAccess: 'workspace', workspace, outputDir };
+  const scope = { fileAccess: 'workspace', workspace, outputDir, home: root };
   const result = await collectOutgoingFiles('Done <file:a.txt> <file:../outside.txt> <file:output_to_user/sneaky.txt> <file:/etc/passwd\x01>', scope);
   assert.equal(result.text, 'Done');
   assert.deepEqual(result.files, [join(outputDir, 'a.txt')]);

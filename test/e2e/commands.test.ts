@@ -33,6 +33,7 @@ test('the menu lists only working commands, in spec order, and every one of them
     model: /Pick a provider/, status: /Model: opus/, memory: /memory file|MAINMEMORY/, agent_commands: /agent “main”/,
     showfiles: /📁 ~/, info: /ductor \d/, help: /showfiles/, diagnose: /Diagnosis/, stop_all: /Stopped 0/,
     session: /Usage: \/session/, sessions: /No named sessions/, tasks: /No background tasks/, cron: /No cron jobs yet/,
+    effort: /Reasoning effort for claude/, upgrade: /ductor|upgrade/i,
   };
   for (const name of MENU_ORDER) {
     if (name === 'restart') continue; // its own test: it restarts every worker
@@ -48,6 +49,8 @@ test('/showfiles navigates two levels in place and sends the picked file', async
   await writeFile(join(out, 'notes.txt'), 'hello from the home');
   const list = await command(rig, '/showfiles');
   assert.ok(!(list.replyMarkup as Keyboard).inline_keyboard.flat().some((b) => b.text.includes('.env')), 'dot files are hidden');
+  const rootNames = (list.replyMarkup as Keyboard).inline_keyboard.flat().map((b) => b.text.replace(/^\S+ /, ''));
+  for (const internal of ['config', 'run', 'logs', 'bot.pid', 'inbox.json', 'sessions.json']) assert.ok(!rootNames.includes(internal), `${internal} is hidden`);
   rig.tg.pushCallbackQuery({ chatId: USER_ID, userId: USER_ID, messageId: list.messageId, data: button(list.replyMarkup, '📁 workspace') });
   await waitFor(() => list.visibleText.includes('workspace') && list.edits === 1, { timeoutMs: 15_000 });
   rig.tg.pushCallbackQuery({ chatId: USER_ID, userId: USER_ID, messageId: list.messageId, data: button(list.replyMarkup, '📁 output_to_user') });
@@ -64,12 +67,12 @@ test('/where lists tracked groups and /leave leaves one', async (t) => {
   rig.tg.pushMessage({ chatId: -100123, userId: USER_ID, text: 'hello group', chatType: 'supergroup' });
   await waitFor(async () => (await readFile(join(rig.home, 'chat_activity.json'), 'utf8').catch(() => '')).includes('-100123'), { timeoutMs: 15_000 });
   const where = await command(rig, '/where');
-  assert.match(where.visibleText, /Active:\n`-100123` — Group \(supergroup\)/);
+  assert.match(where.visibleText, /Active:\n-100123 — Group \(supergroup\)/);
   assert.match((await command(rig, '/leave')).visibleText, /Usage: \/leave/);
   assert.match((await command(rig, '/leave abc')).visibleText, /not a chat id/);
   assert.match((await command(rig, '/leave -100123')).visibleText, /Left -100123/);
   assert.equal(rig.tg.callsOf('leaveChat').at(-1)?.params.chat_id, -100123);
-  assert.match((await command(rig, '/where')).visibleText, /Left:\n`-100123` — Group \(supergroup\) \[left\]/);
+  assert.match((await command(rig, '/where')).visibleText, /Left:\n-100123 — Group \(supergroup\) \[left\]/);
 });
 
 test('/diagnose shows version, workers and log lines without the bot token', async (t) => {

@@ -202,6 +202,7 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
 
   function pushCallbackQuery(input: { chatId: number; userId: number; messageId: number; data: string; token?: string }): number {
     const state = chat(input.chatId, input.token);
+    const pressed = state.messages.get(input.messageId);
     return pushUpdate(
       {
         callback_query: {
@@ -209,7 +210,11 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
           from: { id: input.userId, is_bot: false, first_name: 'User' },
           chat_instance: String(input.chatId),
           data: input.data,
-          message: { message_id: input.messageId, date: 0, chat: { id: input.chatId, type: state.type } },
+          // Like Telegram, the pressed message comes with its current text and keyboard when the bot sent it.
+          message: {
+            message_id: input.messageId, date: 0, chat: { id: input.chatId, type: state.type },
+            ...(pressed && !pressed.deleted ? { text: pressed.visibleText, ...(pressed.replyMarkup !== undefined ? { reply_markup: pressed.replyMarkup } : {}) } : {}),
+          },
         },
       },
       input.token,

@@ -2,7 +2,8 @@
  * A whole ductor on a temp home: the fake Bot API server, the fake CLIs first on PATH, and the
  * real compiled supervisor with its workers. What a user would see is read from the fake server.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { currentBoot } from '../../src/workers/transport/startup-notice.js';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +38,8 @@ export async function startRig(t: TestContext, options: RigOptions = {}): Promis
     provider: 'claude',
     ...options.config,
   });
+  // An existing install restarting: no "I'm online" notice in every test chat (a test removes this to see it).
+  await writeFile(join(home, 'startup.json'), JSON.stringify({ agents: { main: { boot: await currentBoot(), at: new Date().toISOString() } } }));
   await options.beforeStart?.(home);
   const cliRecord = join(home, 'cli-record.jsonl');
   const ductor = await spawnDuctor(t, home, {

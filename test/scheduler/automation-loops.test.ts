@@ -82,7 +82,7 @@ test('the update check tells the user once per newer version and stays quiet whe
     stateFile: join(dir, 'update-check.json'),
     latest: async () => latest,
     enabled: () => enabled,
-    notify: async (text) => {
+    notify: async ({ latest: text }) => {
       told.push(text);
     },
   });
@@ -111,8 +111,8 @@ test('the update check tells about 1.0.0-beta.10 when 1.0.0-beta.2 runs: prerele
     stateFile: join(dir, 'update-check.json'),
     latest: async () => '1.0.0-beta.10',
     enabled: () => true,
-    notify: async (text) => {
-      told.push(text);
+    notify: async ({ latest }) => {
+      told.push(latest);
     },
   });
   assert.equal(await checker.check(), '1.0.0-beta.10');

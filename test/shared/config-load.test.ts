@@ -229,3 +229,10 @@ test('configDefaults returns independent copies', () => {
   a.docker.mounts.push('/x');
   assert.deepEqual(configDefaults().docker.mounts, []);
 });
+
+test('an unknown user_timezone loads with a warning that names it and the zone used instead', async (t) => {
+  const file = await configFile(t, { user_timezone: 'Mars/Olympus' });
+  const { config, warnings } = await loadConfig(file);
+  assert.equal(config.user_timezone, 'Mars/Olympus', 'the value is kept for the user to fix');
+  assert.ok(warnings.some((w) => w.includes('"user_timezone"') && w.includes('Mars/Olympus')), warnings.join('\n'));
+});

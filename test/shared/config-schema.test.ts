@@ -85,6 +85,7 @@ test('isConfigured needs a real token and allowed users, or a Matrix account', (
   const matrix = { ...base, transport: 'matrix' as const, transports: ['matrix' as const] };
   assert.match(isConfigured(matrix).reason ?? '', /matrix\.homeserver/);
   assert.equal(isConfigured({ ...matrix, matrix: { ...base.matrix, homeserver: 'https://m.org', user_id: '@b:m.org' } }).ok, true);
+  assert.deepEqual(isConfigured({ ...base, transport: 'console', transports: ['console'] }), { ok: true }, 'console only: no token needed');
 });
 
 test('resolveTimezone: config, then TZ, then host link, then UTC', async (t) => {

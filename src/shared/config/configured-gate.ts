@@ -6,7 +6,8 @@ const PLACEHOLDER_PREFIX = 'YOUR_';
 
 /**
  * Whether every configured transport has what it needs to start: Telegram a real token and at
- * least one allowed user; Matrix a homeserver and a user id. `reason` says what is missing.
+ * least one allowed user; Matrix a homeserver and a user id; the console nothing (`ductor chat`
+ * works on any running ductor). `reason` says what is missing.
  */
 export function isConfigured(config: Config): { ok: boolean; reason?: string } {
   const transports = config.transports.length > 0 ? config.transports : [config.transport];

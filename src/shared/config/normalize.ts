@@ -2,6 +2,7 @@
  * The normalizations of spec/config.md §1: some rewrite the file (legacy names, the persisted
  * form of unset values), others only shape the in-memory config the runtime reads.
  */
+import { isValidTimezone, resolveTimezone } from './timezone.js';
 import { hasPath, isPlainObject } from './key-path.js';
 import { FILE_ACCESS_SCOPES, type Config } from './schema.js';
 
@@ -74,6 +75,10 @@ export function normalizeRuntimeConfig(config: Config, userSetTransport: boolean
       `config.json: "file_access" is ${JSON.stringify(config.file_access)}, which is not one of ${FILE_ACCESS_SCOPES.join(', ')}; using "workspace".`,
     );
     config.file_access = 'workspace';
+  }
+  const zone = config.user_timezone.trim();
+  if (zone !== '' && !isValidTimezone(zone)) {
+    warnings.push(`config.json: "user_timezone" is ${JSON.stringify(zone)}, which is not a known IANA time zone (e.g. "Europe/Berlin"); using ${resolveTimezone(config)}.`);
   }
   return warnings;
 }

@@ -149,6 +149,7 @@ export const SceneSchema = z.looseObject({
 export const TimeoutsSchema = z.looseObject({
   normal: z._default(PositiveSecondsSchema, 600),
   background: z._default(PositiveSecondsSchema, 1800),
+  /** Reserved (RESERVED_CONFIG_PATHS): validated, not applied yet. */
   subagent: z._default(PositiveSecondsSchema, 3600),
   warning_intervals: z._default(z.array(PositiveSecondsSchema), () => [60, 10]),
   extend_on_activity: z._default(z.boolean(), true),

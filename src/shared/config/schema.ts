@@ -30,7 +30,11 @@ import {
 export const PROVIDERS = ['claude', 'codex', 'gemini'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-export const TRANSPORTS = ['telegram', 'matrix'] as const;
+/**
+ * `console`: no chat network at all; the agents answer `ductor chat` (and the WebSocket API when
+ * enabled), so a machine without a bot token can run ductor.
+ */
+export const TRANSPORTS = ['telegram', 'matrix', 'console'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
 
 /** UI languages (spec §2 `language`). */
@@ -55,6 +59,12 @@ export const LATER_VERSION_KEYS = [
   'notifications', 'transcription', 'skills', 'disallowed_tools', 'claude_accounts', 'claude_account',
   'persona_prompt', 'project_roots', 'managed_topics', 'consult_wipe', 'consult_wipe_hour', 'slack',
 ] as const;
+
+/**
+ * Keys the original documents as reserved: validated and round-tripped, with no behaviour yet.
+ * `timeouts.subagent` is the deadline of sub-agent runs, which the original never applied either.
+ */
+export const RESERVED_CONFIG_PATHS = ['timeouts.subagent'] as const;
 
 const laterVersionShape = Object.fromEntries(
   LATER_VERSION_KEYS.map((key) => [key, z.optional(z.unknown())]),

@@ -35,9 +35,9 @@ export function catalogue(language: string): Catalogue {
  * `/where` and `/leave` stay hidden, as the spec asks.
  */
 export const MENU_ORDER: readonly CommandName[] = [
-  'new', 'reset', 'stop', 'interrupt', 'model', 'status', 'memory', 'session', 'sessions', 'tasks', 'cron', 'agent_commands',
+  'new', 'reset', 'stop', 'interrupt', 'model', 'effort', 'status', 'memory', 'session', 'sessions', 'tasks', 'cron', 'agent_commands',
   'showfiles', 'info', 'help',
-  'diagnose', 'restart', 'stop_all',
+  'diagnose', 'upgrade', 'restart', 'stop_all',
 ];
 
 export function menuCommands(language: string): { command: string; description: string }[] {

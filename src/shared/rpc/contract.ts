@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import '../zod-english.js';
 import { lazySchema } from '../lazy-schema.js';
 import {
+  ButtonSchema,
   DeliveryResultSchema,
   DeliverySchema,
   InboundAckSchema,
@@ -139,7 +140,12 @@ export const contract = {
   /** Tell the user of `agent` (its primary chat) something operational, e.g. a crash loop. */
   notifyUser: {
     servedBy: 'transport',
-    params: lazySchema(() => z.object({ agent: z.string(), text: z.string().check(z.maxLength(4096)) })),
+    params: lazySchema(() => z.object({
+      agent: z.string(),
+      text: z.string().check(z.maxLength(4096)),
+      /** Buttons under the notice (Telegram); other transports show the text only. */
+      buttons: z.optional(z.array(z.array(ButtonSchema)).check(z.maxLength(8))),
+    })),
     result: lazySchema(() => z.object({ delivered: z.int() })),
   },
 

@@ -45,6 +45,8 @@ export const InboundSchema = lazySchema(() => z.object({
   attachments: z._default(z.array(AttachmentSchema).check(z.maxLength(20)), []),
   /** Telegram's album id (`media_group_id`): parts arriving in different polls are joined by the agent. */
   mediaGroup: z.optional(z.string().check(z.maxLength(100))),
+  /** The forum topic's name, when Telegram told it (a topic message carries its creation message). */
+  topicName: z.optional(z.string().check(z.maxLength(128))),
 }));
 export type Inbound = z.infer<typeof InboundSchema>;
 
@@ -95,6 +97,8 @@ export const TurnStartedSchema = lazySchema(() => z.object({
 export const ButtonSchema = lazySchema(() => z.object({
   label: z.string().check(z.minLength(1), z.maxLength(64)),
   data: z.string().check(z.minLength(1), z.maxLength(64)),
+  /** A link button: opens this https URL instead of sending `data` back. */
+  url: z.optional(z.string().check(z.maxLength(1024), z.regex(/^https:\/\//))),
 }));
 export type Button = z.infer<typeof ButtonSchema>;
 

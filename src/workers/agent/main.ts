@@ -1,4 +1,5 @@
 /** Entry of an agent worker process: one agent's sessions, queue, CLI turns and outbox. */
+import { StopNotices } from './orchestrator/stop-notices.js';
 import { join } from 'node:path';
 import { resolveTimezone, updateConfigKeys } from '../../shared/config/load.js';
 import type { Config } from '../../shared/config/schema.js';
@@ -106,6 +107,7 @@ async function start(ctx: WorkerContext): Promise<void> {
       configuredTarget,
       timeZone,
       env: (chat) => cliEnv({ agent: name, mainHome, agentHome, sharedMemoryFile: mainPaths(mainHome).sharedMemoryFile, config: config(), chat }),
+      stopNotices: new StopNotices(),
     },
     commands: {
       agent: name,

@@ -3,6 +3,8 @@
  * daily cleanup, the update check) and hosts the webhook server for every agent's hooks. The
  * work itself is asked of the owning agent worker over the bus.
  */
+import { releaseLinks } from '../../shared/upgrade/links.js';
+import { updateNotice } from '../../shared/upgrade/update-notice.js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { updateConfigKeys } from '../../shared/config/load.js';
@@ -205,8 +207,9 @@ function startUpdateCheck(ctx: WorkerContext): void {
       return (await checkForUpdate(runCommand, packageInfo().version, active)).latest;
     },
     enabled: () => configOf('main', ctx.home).update_check && source().kind !== 'off',
-    notify: async (text) => {
-      await ctx.peer.request('notifyUser', { agent: 'main', text }, { target: 'transport', timeoutMs: 60_000 });
+    notify: async ({ latest, current }) => {
+      const notice = updateNotice(latest, current, configOf('main', ctx.home).language, releaseLinks(source(), latest));
+      await ctx.peer.request('notifyUser', { agent: 'main', ...notice }, { target: 'transport', timeoutMs: 60_000 });
     },
     log: ctx.log.child({ part: 'update-check' }),
   });

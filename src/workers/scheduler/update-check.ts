@@ -20,7 +20,8 @@ export type UpdateCheckOptions = {
   currentVersion: string;
   stateFile: string;
   latest: () => Promise<string>;
-  notify: (text: string) => Promise<void>;
+  /** Tells the user; the caller words it (language, buttons). */
+  notify: (update: { latest: string; current: string }) => Promise<void>;
   /** Read on every check: `update_check: false` turns it off without a restart. */
   enabled: () => boolean;
   log?: SchedulerLog;
@@ -61,9 +62,7 @@ export class UpdateChecker {
       if (!isNewer(latest, this.options.currentVersion)) return null;
       const state = await this.readState();
       if (state.notified_version !== null && !isNewer(latest, state.notified_version)) return null;
-      await this.options.notify(
-        `ductor ${latest} is available (you run ${this.options.currentVersion}).\nUpgrade with: ductor upgrade (or /upgrade here).`,
-      );
+      await this.options.notify({ latest, current: this.options.currentVersion });
       await writeFileAtomic(this.options.stateFile, `${JSON.stringify({ notified_version: latest }, null, 2)}\n`);
       this.log.info({ latest, current: this.options.currentVersion }, 'update available; user told');
       return latest;

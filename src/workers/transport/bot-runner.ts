@@ -8,7 +8,8 @@ import type { Config } from '../../shared/config/schema.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { catalogue } from '../../shared/i18n/index.js';
 import { mainPaths, subAgentHome } from '../../shared/paths.js';
-import type { ChatRef, Delivery, Inbound, StreamEvent as BusStreamEvent } from '../../shared/rpc/conversation-schemas.js';
+import type { Button, ChatRef, Delivery, Inbound, StreamEvent as BusStreamEvent } from '../../shared/rpc/conversation-schemas.js';
+import { RPC_TARGET_UNAVAILABLE } from '../../shared/rpc/errors.js';
 import type { RpcPeer } from '../../shared/rpc/peer.js';
 import { agentTarget } from '../../shared/rpc/targets.js';
 import { botCommands } from './bot-commands.js';
@@ -27,6 +28,10 @@ import { sendFormatted } from './send-formatted.js';
 import { StreamEditor } from './stream-editor.js';
 import { ResumedStream } from './stream-resume.js';
 import type { StreamStates } from './stream-state.js';
+import { StatusReactions } from './status-reactions.js';
+import { AnsweredButtons, isAnswerButton, markAnswered } from './button-answer.js';
+import { allowlistKey, AUDIT_EVERY_MS, auditGroups } from './group-audit.js';
+import { detectStartup } from './startup-notice.js';
 import { TelegramBot, type Message, type Update } from './telegram-bot.js';
 import { UpdateQuarantine } from './update-quarantine.js';
 import { join } from 'node:path';
@@ -34,10 +39,9 @@ import { join } from 'node:path';
 const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'];
 /** How long the agent may take to journal and acknowledge a message (ms). */
 const ACK_TIMEOUT_MS = 15_000;
-const QUEUED_TEXT = '<i>[Message in queue...]</i>';
 
 /** A turn's live messages: streamed by this run, or resumed from what an earlier run recorded. */
-type Turn = { editor: Pick<StreamEditor, 'push' | 'abort' | 'done'>; chat: ChatRef };
+type Turn = { editor: Pick<StreamEditor, 'push' | 'abort' | 'done'>; chat: ChatRef; replyTo: number | null };
 
 export type BotRunnerOptions = {
   agent: string;
@@ -64,12 +68,17 @@ export class BotRunner {
   private readonly activity: ChatActivity;
   private readonly browser: FileBrowser;
   private menuLanguage: string | null = null;
+  private readonly reactions: StatusReactions;
+  private readonly answered = new AnsweredButtons();
+  private auditTimer: NodeJS.Timeout | null = null;
+  private auditedKey: string | null = null;
 
   constructor(private readonly options: BotRunnerOptions) {
     const config = options.config();
     this.bot = new TelegramBot({ token: config.telegram_token, apiRoot: config.telegram_api_root, log: options.log });
     this.outboxes = new Outboxes({ sender: this.bot, log: options.log });
     this.activity = new ChatActivity(mainPaths(options.home).chatActivityFile);
+    this.reactions = new StatusReactions({ sender: this.bot, scene: () => options.config().scene, log: options.log });
     this.browser = new FileBrowser(options.agent === 'main' ? options.home : subAgentHome(options.home, options.agent));
   }
 
@@ -84,6 +93,7 @@ export class BotRunner {
 
   async stop(): Promise<void> {
     this.stopper.abort();
+    if (this.auditTimer) clearInterval(this.auditTimer);
     for (const turn of this.turns.values()) turn.editor.abort();
     await Promise.race([this.outboxes.idle(), new Promise((r) => setTimeout(r, 2_000).unref())]);
     this.outboxes.close();
@@ -97,8 +107,17 @@ export class BotRunner {
     this.botId = me.id;
     this.botUsername = me.username ?? null;
     await this.syncCommands();
-    await consumeRestartSentinel(this.options.home, this.agent, (chatId, text) => this.outboxes.for(chatId, chatId < 0 ? 'group' : 'private').send({ text }), this.options.log);
-    if (this.agent === 'main') await consumeUpgradeSentinelAndReport(this.options.home, (chatId, text) => this.outboxes.for(chatId, chatId < 0 ? 'group' : 'private').send({ text }), this.options.log); // issue 7
+    await this.auditGroups();
+    this.auditTimer = setInterval(() => void this.auditGroups(true), AUDIT_EVERY_MS);
+    this.auditTimer.unref();
+    let sentinel = false;
+    const tell = (chatId: number, text: string) => {
+      sentinel = true;
+      return this.outboxes.for(chatId, chatId < 0 ? 'group' : 'private').send({ text });
+    };
+    await consumeRestartSentinel(this.options.home, this.agent, tell, this.options.log);
+    if (this.agent === 'main') await consumeUpgradeSentinelAndReport(this.options.home, tell, this.options.log); // issue 7
+    if (this.agent === 'main') await this.announceOnline(sentinel);
     const quarantine = new UpdateQuarantine({
       home: this.options.home, transport: 'tg', agent: this.agent, log: this.options.log,
       language: () => this.options.config().language, notify: (text) => this.notifyPrimary(text),
@@ -143,6 +162,7 @@ export class BotRunner {
     return {
       allowedUserIds: config.allowed_user_ids,
       allowedGroupIds: config.allowed_group_ids,
+      allowedChannelIds: config.allowed_channel_ids,
       groupMentionOnly: config.group_mention_only,
       botId: this.botId,
       botUsername: this.botUsername,
@@ -172,10 +192,17 @@ export class BotRunner {
       }
       case 'inbound': {
         if (decision.inbound.kind === 'callback') await this.bot.answerCallbackQuery(decision.inbound.id.slice(3)).catch(() => undefined);
+        if (decision.inbound.kind === 'callback' && decision.inbound.messageId !== null && isAnswerButton(decision.inbound.text)) {
+          // A model's [button:…]: one press runs one turn; the message shows the choice.
+          if (!this.answered.claim(decision.inbound.chat.chatId, decision.inbound.messageId)) return;
+          const pressed = (update as { callback_query?: { message?: Message } }).callback_query?.message;
+          await markAnswered(this.outboxFor(decision.inbound.chat), decision.inbound.messageId, pressed?.text, decision.inbound.text);
+        }
         const inbound = await this.prepareInbound(decision.inbound, decision.media, update);
         if (!inbound) return;
         // A slow agent fails the batch (fetched again later); a stopped one holds it until it starts.
         const ack = await this.sendInbound(inbound);
+        if (inbound.kind === 'message' && inbound.messageId !== null) this.reactions.seen({ chatId: inbound.chat.chatId, messageId: inbound.messageId });
         if (ack.queuedBehind > 0 && inbound.kind === 'message') await this.showQueued(inbound.id, inbound.chat, inbound.messageId);
         return;
       }
@@ -184,9 +211,9 @@ export class BotRunner {
 
   private async showQueued(inboundId: string, chat: ChatRef, replyTo: number | null): Promise<void> {
     const messageId = await this.outboxFor(chat).send({
-      text: QUEUED_TEXT,
+      text: `<i>${this.text().queuedIndicator}</i>`,
       parseMode: 'HTML',
-      plainText: '[Message in queue...]',
+      plainText: this.text().queuedIndicator,
       threadId: chat.topicId ?? undefined,
       replyToMessageId: replyTo ?? undefined,
       replyMarkup: { inline_keyboard: [[{ text: this.text().cancelQueuedButton, callback_data: `mq:${inboundId}`.slice(0, 64) }]] },
@@ -206,7 +233,7 @@ export class BotRunner {
       this.indicators.delete(id);
       if (outcome === 'started') void outbox.delete(indicator.messageId).catch(() => undefined);
       else {
-        const text = outcome === 'cancelled' ? '<i>[Message cancelled.]</i>' : '<i>[Message discarded.]</i>';
+        const text = `<i>${outcome === 'cancelled' ? this.text().queuedCancelled : this.text().queuedDiscarded}</i>`;
         void outbox.edit({ messageId: indicator.messageId, text, parseMode: 'HTML', replyMarkup: { inline_keyboard: [] } }).catch(() => undefined);
       }
     }
@@ -215,11 +242,15 @@ export class BotRunner {
 
   stream(turnId: string, chat: ChatRef, replyTo: number | null, events: BusStreamEvent[]): void {
     const { editor } = this.turnFor(turnId, chat, replyTo);
+    const target = replyTo === null ? null : { chatId: chat.chatId, messageId: replyTo };
     for (const event of events) {
+      if (target && event.kind === 'tool') this.reactions.tool(target, event.name);
+      else if (target && event.kind === 'thinking') this.reactions.thinking(target);
+      else if (target && event.kind === 'status') this.reactions.system(target);
       if (event.kind === 'text') editor.push({ type: 'text', delta: event.text });
       else if (event.kind === 'tool') editor.push({ type: 'tool', name: event.name });
       else if (event.kind === 'thinking') editor.push({ type: 'thinking' });
-      else editor.push({ type: 'tool', name: event.text });
+      else editor.push({ type: 'status', label: event.text });
     }
   }
 
@@ -258,8 +289,9 @@ export class BotRunner {
       });
     }
     if (delivery.turnId) this.turns.delete(delivery.turnId);
+    if (turn && turn.replyTo !== null && delivery.kind !== 'notice') this.reactions.finished({ chatId: turn.chat.chatId, messageId: turn.replyTo }, delivery.kind);
     if (delivery.files.length > 0) {
-      const target = { chatId: delivery.chat.chatId, threadId: delivery.chat.topicId ?? undefined, replyToMessageId: delivery.replyTo ?? undefined };
+      const target = { chatId: delivery.chat.chatId, threadId: delivery.chat.topicId ?? undefined, replyToMessageId: delivery.replyTo ?? undefined, language: this.options.config().language };
       messageIds.push(...(await sendFiles(this.bot, this.outboxFor(delivery.chat), target, delivery.files, this.options.log, this.stopper.signal)));
     }
     await this.options.deliveries.record(this.agent, delivery.deliveryId, messageIds);
@@ -354,11 +386,53 @@ export class BotRunner {
       .catch((error: unknown) => this.options.log.warn({ err: error }, 'chat_activity.json not updated'));
   }
 
+  /**
+   * Leaves tracked groups and channels that are no longer allowed: at start, every 24 h
+   * (`force`), and after a reload that changed an allowlist (called with the new config).
+   */
+  async auditGroups(force = false): Promise<void> {
+    if (this.botId === null) return;
+    const config = this.options.config();
+    const allowlists = { allowedGroupIds: config.allowed_group_ids, allowedChannelIds: config.allowed_channel_ids };
+    const key = allowlistKey(allowlists);
+    if (!force && key === this.auditedKey) return;
+    this.auditedKey = key;
+    try {
+      const left = await auditGroups({
+        agent: this.agent,
+        activity: this.activity,
+        allowlists: () => allowlists,
+        leave: async (chat) => {
+          await this.bot.sendMessage({ chatId: chat.id, text: this.text().groupNotAllowed }).catch(() => undefined);
+          await this.bot.leaveChat(chat.id).catch((error: unknown) => this.options.log.warn({ err: error }, 'leaveChat failed'));
+          this.activeChats.delete(chat.id);
+          await this.activity.record(this.agent, chat, 'auto_left');
+        },
+      });
+      if (left.length > 0) this.options.log.warn({ chats: left }, 'left groups that are no longer allowed');
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'group audit failed');
+    }
+  }
+
+  /** First start (also right after the setup wizard) and after a reboot: tell the allowed users the bot is there. */
+  private async announceOnline(sentinelSent: boolean): Promise<void> {
+    const kind = await detectStartup(this.options.home, this.agent).catch((error: unknown) => {
+      this.options.log.warn({ err: error }, 'startup.json not updated');
+      return 'service_restart' as const;
+    });
+    if (sentinelSent || kind === 'service_restart') return;
+    const text = kind === 'first_start' ? this.text().onlineFirst(this.agent) : this.text().onlineAfterReboot(this.agent);
+    for (const userId of this.options.config().allowed_user_ids) {
+      await this.outboxes.for(userId, 'private').send({ text }).catch((error: unknown) => this.options.log.warn({ err: error, userId }, 'online notice not sent'));
+    }
+  }
+
   /** Sends an operational notice to the agent's primary chat (first allowed user). */
-  async notifyPrimary(text: string): Promise<number> {
+  async notifyPrimary(text: string, buttons: Button[][] = []): Promise<number> {
     const userId = this.options.config().allowed_user_ids[0];
     if (userId === undefined) return 0;
-    await sendFormatted(this.outboxes.for(userId, 'private'), { text, format: 'plain', buttons: [] });
+    await sendFormatted(this.outboxes.for(userId, 'private'), { text, format: 'plain', buttons });
     return 1;
   }
 
@@ -376,8 +450,9 @@ export class BotRunner {
         log: this.options.log,
         onMessageIds: (ids) => this.recordStream(turnId, chat, ids),
       });
-      turn = { editor, chat };
+      turn = { editor, chat, replyTo };
       this.turns.set(turnId, turn);
+      if (replyTo !== null) this.reactions.thinking({ chatId: chat.chatId, messageId: replyTo });
     }
     return turn;
   }
@@ -397,7 +472,7 @@ export class BotRunner {
       log: this.options.log,
       onMessageIds: (ids) => this.recordStream(turnId, chat, ids),
     });
-    const turn = { editor, chat };
+    const turn = { editor, chat, replyTo };
     this.turns.set(turnId, turn);
     return turn;
   }

@@ -4,6 +4,9 @@
  * per agent (transport `cli`, chat id 1), so its session survives between `ductor chat` runs;
  * output goes to the terminal that wrote to that agent last.
  */
+import { extractButtons } from './button-markers.js';
+import { numberedChoices, renderTerminal, renderTerminalLine, type FenceState } from './terminal-markdown.js';
+import { catalogue } from '../../shared/i18n/index.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { ConsoleOutput } from '../../shared/rpc/console-schemas.js';
 import { makeInbound, type ChatRef, type Delivery, type StreamEvent } from '../../shared/rpc/conversation-schemas.js';
@@ -16,16 +19,28 @@ export const CONSOLE_CHAT_ID = 1;
 
 export class ConsoleChannel {
   private readonly streamed = new Map<string, string>();
+  /** Streamed text not yet shown: the part after the last complete line, and the fence state. */
+  private readonly pendingLine = new Map<string, { text: string; fence: FenceState }>();
+  /** The numbered choices last shown per agent; typing a number picks one. */
+  private readonly choices = new Map<string, string[]>();
   /** The terminal that last wrote to each agent's console chat. */
   private readonly activeConsole = new Map<string, number>();
   private sequence = 0;
 
-  constructor(private readonly peer: RpcPeer, private readonly log: Logger) {}
+  /** `language`: the main agent's `language`, for the status lines the terminal shows. */
+  constructor(private readonly peer: RpcPeer, private readonly log: Logger, private readonly language: () => string = () => 'en') {}
 
   /** A typed line becomes an inbound message of the agent, exactly like a Telegram message. */
   async send(consoleId: number, agent: string, text: string): Promise<{ accepted: boolean; queuedBehind: number }> {
     this.sequence += 1;
     this.activeConsole.set(agent, consoleId);
+    // "2" after numbered choices answers with that choice, as pressing its button would.
+    const picked = /^\s*(\d{1,2})\s*$/.exec(text);
+    const offered = this.choices.get(agent);
+    if (picked && offered && offered[Number(picked[1]) - 1] !== undefined) {
+      text = offered[Number(picked[1]) - 1]!;
+      this.choices.delete(agent);
+    }
     const chat: ChatRef = { transport: 'cli', chatId: CONSOLE_CHAT_ID, topicId: null };
     return this.peer.request('inbound', makeInbound({
       id: `cli:${consoleId}:${Date.now()}:${this.sequence}`,
@@ -40,21 +55,48 @@ export class ConsoleChannel {
     for (const event of events) {
       if (event.kind === 'text') {
         this.streamed.set(turnId, (this.streamed.get(turnId) ?? '') + event.text);
-        this.output(agent, { kind: 'text', text: event.text });
-      } else if (event.kind === 'tool') this.output(agent, { kind: 'status', text: `[tool: ${event.name}]` });
-      else if (event.kind === 'thinking') this.output(agent, { kind: 'status', text: '[thinking]' });
+        // Whole lines are rendered and shown as they complete; the rest waits for its newline.
+        const pending = this.pendingLine.get(turnId) ?? { text: '', fence: { inFence: false } };
+        pending.text += event.text;
+        const cut = pending.text.lastIndexOf('\n');
+        if (cut !== -1) {
+          const lines = pending.text.slice(0, cut).split('\n').map((l) => renderTerminalLine(l, pending.fence)).filter((l): l is string => l !== null);
+          pending.text = pending.text.slice(cut + 1);
+          if (lines.length > 0) this.output(agent, { kind: 'text', text: `${lines.join('\n')}\n` });
+        }
+        this.pendingLine.set(turnId, pending);
+      } else if (event.kind === 'tool') this.output(agent, { kind: 'status', text: catalogue(this.language()).consoleTool(event.name) });
+      else if (event.kind === 'thinking') this.output(agent, { kind: 'status', text: catalogue(this.language()).consoleThinking });
       else this.output(agent, { kind: 'status', text: event.text });
     }
   }
 
   deliver(agent: string, delivery: Delivery): { messageIds: number[]; duplicate: boolean } {
     const streamed = delivery.turnId ? this.streamed.get(delivery.turnId) ?? '' : '';
-    if (delivery.turnId) this.streamed.delete(delivery.turnId);
+    const pending = delivery.turnId ? this.pendingLine.get(delivery.turnId) : undefined;
+    if (delivery.turnId) {
+      this.streamed.delete(delivery.turnId);
+      this.pendingLine.delete(delivery.turnId);
+    }
+    const wasStreamed = delivery.kind === 'answer' && streamed.trim() !== '' && streamed.trim() === delivery.text.trim();
+    if (wasStreamed && pending && pending.text !== '') {
+      const last = renderTerminalLine(pending.text, pending.fence);
+      if (last !== null) this.output(agent, { kind: 'text', text: last });
+    }
+    // What a typed number sends: a marker's label, or the command behind a `cmd:` button.
+    const options = [
+      ...(extractButtons(delivery.text).keyboard?.inline_keyboard ?? []).flat().map((b) => ({ label: b.text, send: b.text })),
+      ...delivery.buttons.flat().filter((b) => !b.url).map((b) => ({ label: b.label, send: b.data.startsWith('cmd:') ? `/${b.data.slice(4)}` : b.label })),
+    ];
+    const labels = options.map((o) => o.label);
+    if (options.length > 0) this.choices.set(agent, options.map((o) => o.send));
+    const rendered = delivery.format === 'markdown' ? renderTerminal(delivery.text) : delivery.text;
+    const choices = labels.length > 0 ? `\n\n${numberedChoices(labels)}` : '';
     this.output(agent, {
       kind: 'message',
-      text: delivery.text,
-      streamed: delivery.kind === 'answer' && streamed.trim() !== '' && streamed.trim() === delivery.text.trim(),
-      buttons: delivery.buttons,
+      text: wasStreamed ? choices.trimStart() : `${rendered}${choices}`,
+      streamed: wasStreamed && choices === '',
+      buttons: [],
     });
     return { messageIds: [], duplicate: false };
   }

@@ -3,6 +3,7 @@
  * as documents, each streamed from disk. A missing file or a failed upload becomes a short notice
  * in the chat instead; the agent already decided the path may leave (file_access).
  */
+import { catalogue } from '../../shared/i18n/index.js';
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { ChatOutbox } from './outbox.js';
@@ -12,7 +13,8 @@ const RASTER_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.gif', '.webp', '.b
 /** Telegram refuses photos above 10 MB; those go as documents. */
 const PHOTO_LIMIT_BYTES = 10 * 1024 * 1024;
 
-export type FileSendTarget = { chatId: number; threadId?: number; replyToMessageId?: number };
+/** `language`: the notices for a missing or failed file speak it. */
+export type FileSendTarget = { chatId: number; threadId?: number; replyToMessageId?: number; language?: string };
 
 const VIDEO_EXTENSIONS = new Set(['.mp4', '.mov', '.m4v', '.webm']);
 const AUDIO_EXTENSIONS = new Set(['.mp3', '.m4a', '.aac', '.flac', '.wav', '.ogg', '.oga', '.opus']);
@@ -44,7 +46,7 @@ export async function sendFiles(bot: TelegramBot, outbox: ChatOutbox, target: Fi
       if (!info.isFile()) throw new Error('not a regular file');
       sizeBytes = info.size;
     } catch {
-      ids.push(await outbox.send({ text: `[File not found: ${name}]`, threadId: target.threadId }));
+      ids.push(await outbox.send({ text: catalogue(target.language ?? 'en').fileNotFound(name), threadId: target.threadId }));
       continue;
     }
     const asPhoto = isRasterImage(path) && sizeBytes <= PHOTO_LIMIT_BYTES;
@@ -53,7 +55,7 @@ export async function sendFiles(bot: TelegramBot, outbox: ChatOutbox, target: Fi
     } catch (error) {
       if (signal?.aborted) throw error;
       log.warn({ err: error, file: name }, 'file upload failed');
-      ids.push(await outbox.send({ text: `[Failed to send: ${name}]`, threadId: target.threadId }));
+      ids.push(await outbox.send({ text: catalogue(target.language ?? 'en').fileSendFailed(name), threadId: target.threadId }));
     }
   }
   return ids;

@@ -20,6 +20,8 @@ type UpdateView = {
 export type AccessPolicy = {
   allowedUserIds: readonly number[];
   allowedGroupIds: readonly number[];
+  /** `allowed_channel_ids`: channels the bot may stay in (a group id never admits a channel). */
+  allowedChannelIds?: readonly number[];
   groupMentionOnly: boolean;
   botId: number | null;
   botUsername: string | null;
@@ -58,7 +60,7 @@ export function classifyUpdate(raw: Update, policy: AccessPolicy, now = new Date
   if (joined) {
     const chat = joined.chat;
     const nowMember = ['member', 'administrator'].includes(joined.new_chat_member.status);
-    if (nowMember && chat.type !== 'private' && !policy.allowedGroupIds.includes(chat.id)) {
+    if (nowMember && chat.type !== 'private' && !chatAllowed(chat.type, chat.id, policy)) {
       return { kind: 'leave', chatId: chat.id, title: chat.title ?? String(chat.id) };
     }
     return { kind: 'drop', reason: 'membership change' };
@@ -90,6 +92,7 @@ export function classifyUpdate(raw: Update, policy: AccessPolicy, now = new Date
       id: telegramInboundId(policy.botId, chat.chatId, message.message_id), chat, userId: message.from.id, messageId: message.message_id,
       chatType: chatTypeOf(message.chat.type), text, receivedAt: now,
       ...albumOf(message),
+      ...topicNameOf(message, chat.topicId),
     }),
     media,
   };
@@ -104,6 +107,15 @@ export function telegramInboundId(botId: number | null, chatId: number, messageI
   return `tg:${botId ?? 0}:${chatId}:${messageId}`;
 }
 
+/** Inside a topic, a message that replies to nothing else replies to the topic's creation message, which names it. */
+function topicNameOf(message: Message, topicId: number | null): { topicName?: string } {
+  if (topicId === null) return {};
+  const created = (message.reply_to_message as (Message & { forum_topic_created?: { name?: string } }) | undefined)?.forum_topic_created;
+  const edited = (message as Message & { forum_topic_edited?: { name?: string } }).forum_topic_edited;
+  const name = edited?.name ?? created?.name;
+  return typeof name === 'string' && name.trim() !== '' ? { topicName: name.slice(0, 128) } : {};
+}
+
 /** An album part carries its `media_group_id`, so the agent can join parts from different polls. */
 function albumOf(message: Message): { mediaGroup?: string } {
   const group = (message as Message & { media_group_id?: string }).media_group_id;
@@ -116,6 +128,12 @@ export function accessDenied(chatType: string, chatId: number, userId: number, p
   if (chatType === 'private') return null;
   if (isGroup(chatType)) return policy.allowedGroupIds.includes(chatId) ? null : 'group not allowed';
   return 'chat type not supported';
+}
+
+/** A group or channel the bot may be a member of: groups against the group list, channels against the channel list. */
+export function chatAllowed(type: string, chatId: number, policy: Pick<AccessPolicy, 'allowedGroupIds' | 'allowedChannelIds'>): boolean {
+  if (type === 'channel') return (policy.allowedChannelIds ?? []).includes(chatId);
+  return isGroup(type) && policy.allowedGroupIds.includes(chatId);
 }
 
 function isGroup(type: string): boolean {

@@ -24,7 +24,7 @@ function consoleChannel(): ConsoleChannel {
 async function start(ctx: WorkerContext): Promise<void> {
   configs = await loadAllConfigs(ctx.home);
   const tctx: TransportContext = { home: ctx.home, peer: ctx.peer, log: ctx.log, configs: () => configs! };
-  consoles = new ConsoleChannel(ctx.peer, ctx.log);
+  consoles = new ConsoleChannel(ctx.peer, ctx.log, () => configs?.main.language ?? 'en');
   // Transports ------------------------------------------------------------------------------------
   // Registration order is the order `notifyUser` tries them in.
   registry.register(new TelegramTransport(tctx));
@@ -49,7 +49,7 @@ void runWorker({
     queueUpdate: ({ agent, chat, inboundIds, outcome, turnId, replyTo }) =>
       registry.of(chat).queueUpdate(agent, { chat, inboundIds, outcome, turnId, replyTo }),
     consoleSend: ({ consoleId, agent, text }) => consoleChannel().send(consoleId, agent, text),
-    notifyUser: async ({ agent, text }) => ({ delivered: await registry.notifyPrimary(agent, text, ctx.log) }),
+    notifyUser: async ({ agent, text, buttons }) => ({ delivered: await registry.notifyPrimary(agent, text, ctx.log, buttons) }),
     configChanged: async () => {
       try {
         configs = await loadAllConfigs(ctx.home);

@@ -15,7 +15,7 @@ export type FormattedMessage = {
 };
 
 export function keyboardOf(buttons: Button[][]): InlineKeyboardMarkup | undefined {
-  const rows = buttons.filter((row) => row.length > 0).map((row) => row.map((b) => ({ text: b.label, callback_data: b.data })));
+  const rows = buttons.filter((row) => row.length > 0).map((row) => row.map((b) => (b.url ? { text: b.label, url: b.url } : { text: b.label, callback_data: b.data })));
   return rows.length > 0 ? { inline_keyboard: rows } : undefined;
 }
 

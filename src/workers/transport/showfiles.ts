@@ -6,6 +6,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { isProtectedPath, mainHomeOf } from '../../shared/security/protected-files.js';
 import type { InlineKeyboardMarkup } from './telegram-bot.js';
 
 /** More entries than this are summarised in the header instead of listed. */
@@ -19,17 +20,23 @@ export class FileBrowser {
   private readonly paths = new Map<number, string>();
   private nextId = 1;
 
-  constructor(private readonly root: string) {}
+  /** `mainHome`: the ductor home whose config, state and secrets stay hidden (derived from `root`). */
+  constructor(private readonly root: string, private readonly mainHome = mainHomeOf(root)) {}
 
   /** The relative path behind a button number, or undefined when it was forgotten. */
   pathOf(id: string): string | undefined {
     return this.paths.get(Number(id));
   }
 
-  /** The listing of `rel` ('' = the home): folders first, dot files hidden (`.env` holds secrets). */
+  /**
+   * The listing of `rel` ('' = the home): folders first, dot files hidden (`.env` holds secrets),
+   * and the home's config, runtime state and secrets never listed, so they cannot be picked.
+   */
   async list(rel: string, labels: { title: (path: string) => string; empty: string; up: string }): Promise<Listing> {
-    const entries = (await readdir(join(this.root, rel), { withFileTypes: true }))
-      .filter((e) => !e.name.startsWith('.'))
+    const folder = join(this.root, rel);
+    if (isProtectedPath(folder, this.mainHome)) throw new Error(`${rel} is not browsable`);
+    const entries = (await readdir(folder, { withFileTypes: true }))
+      .filter((e) => !e.name.startsWith('.') && !isProtectedPath(join(folder, e.name), this.mainHome))
       .sort((a, b) => Number(b.isDirectory()) - Number(a.isDirectory()) || a.name.localeCompare(b.name));
     const rows: InlineKeyboardMarkup['inline_keyboard'] = [];
     if (rel !== '') rows.push([{ text: labels.up, callback_data: `sf:${this.idOf(posix.dirname(rel) === '.' ? '' : posix.dirname(rel))}` }]);

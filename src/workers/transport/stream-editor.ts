@@ -37,6 +37,8 @@ export type StreamEvent =
   | { type: 'text'; delta: string }
   | { type: 'tool'; name: string }
   | { type: 'thinking' }
+  /** A system line (compacting, a timeout warning, live reasoning): shown as is, never as a tool. */
+  | { type: 'status'; label: string }
   | { type: 'final'; text: string }
   | { type: 'error'; message: string };
 
@@ -127,6 +129,9 @@ export class StreamEditor {
         return;
       case 'thinking':
         if (this.settings.enabled && this.settings.show_thinking_indicator) this.#setStatus('💭 Thinking…');
+        return;
+      case 'status':
+        if (this.settings.enabled) this.#setStatus(event.label);
         return;
       case 'final':
         this.#finish(() => this.#deliverFinal(event.text));

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { Config } from '../../shared/config/schema.js';
-import type { ChatRef, Delivery, StreamEvent } from '../../shared/rpc/conversation-schemas.js';
+import type { Button, ChatRef, Delivery, StreamEvent } from '../../shared/rpc/conversation-schemas.js';
 import { mainPaths } from '../../shared/paths.js';
 import { configOfAgent } from '../../shared/worker/effective-config.js';
 import { BotRunner } from './bot-runner.js';
@@ -41,6 +41,7 @@ export class TelegramTransport implements ChatTransport {
     await this.reconcileBots();
     // A new `language` re-syncs each bot's command menu (a no-op when it did not change).
     await Promise.all([...this.bots.values()].map((bot) => bot.syncCommands()));
+    await Promise.all([...this.bots.values()].map((bot) => bot.auditGroups()));
   }
 
   stream(agent: string, turnId: string, chat: ChatRef, replyTo: number | null, events: StreamEvent[]): void {
@@ -56,8 +57,8 @@ export class TelegramTransport implements ChatTransport {
   }
 
   /** An agent without a bot of its own reaches its user through the main bot. */
-  notifyPrimary(agent: string, text: string): Promise<number> {
-    return (this.bots.get(agent) ?? this.botOf('main')).notifyPrimary(text);
+  notifyPrimary(agent: string, text: string, buttons?: Button[][]): Promise<number> {
+    return (this.bots.get(agent) ?? this.botOf('main')).notifyPrimary(text, buttons);
   }
 
   private botOf(agent: string): BotRunner {

@@ -121,13 +121,16 @@ function labels(text: Catalogue) {
 }
 
 function whereText(text: Catalogue, chats: ChatEntry[]): string {
-  const line = (c: ChatEntry) => `\`${c.chat_id}\` — ${c.title} (${c.type})`;
+  // Sent as plain text: the id stays copyable without Markdown marks around it.
+  const line = (c: ChatEntry) => `${c.chat_id} — ${c.title} (${c.type})`;
+  // A refused group is left at once, so its status is auto_left; its rejections still count.
+  const refused = (c: ChatEntry) => c.reject_count > 0 && c.status !== 'active';
   const section = (title: string, list: string[]) => `${title}:\n${list.length > 0 ? list.join('\n') : `  ${text.whereNone}`}`;
   return [
     text.whereTitle,
     section(text.whereActive, chats.filter((c) => c.status === 'active').map(line)),
-    section(text.whereRejected, chats.filter((c) => c.status === 'rejected').map((c) => `${line(c)} — ${text.whereRejectCount(c.reject_count)}`)),
-    section(text.whereLeft, chats.filter((c) => ['left', 'kicked', 'auto_left'].includes(c.status)).map((c) => `${line(c)} [${c.status}]`)),
+    section(text.whereRejected, chats.filter(refused).map((c) => `${line(c)} — ${text.whereRejectCount(c.reject_count)}`)),
+    section(text.whereLeft, chats.filter((c) => ['left', 'kicked', 'auto_left'].includes(c.status) && !refused(c)).map((c) => `${line(c)} [${c.status}]`)),
   ].join('\n\n');
 }
 

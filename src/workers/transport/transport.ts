@@ -7,6 +7,7 @@
  * Every method receives the agent name: a transport may run one connection per agent (Telegram:
  * one bot per token) or one for all of them (the API server, the console).
  */
+import type { Button } from '../../shared/rpc/conversation-schemas.js';
 import type { Logger } from '../../shared/log/logger.js';
 import type { ChatRef, Delivery, StreamEvent } from '../../shared/rpc/conversation-schemas.js';
 import type { RpcPeer } from '../../shared/rpc/peer.js';
@@ -45,7 +46,7 @@ export interface ChatTransport {
   deliver(agent: string, delivery: Delivery): Promise<DeliveryResult>;
   queueUpdate(agent: string, update: QueueUpdate): void;
   /** An operational notice for the agent's primary user; resolves to how many messages went out (0 = not reachable here). */
-  notifyPrimary(agent: string, text: string): Promise<number>;
+  notifyPrimary(agent: string, text: string, buttons?: Button[][]): Promise<number>;
 }
 
 export class TransportRegistry {
@@ -85,11 +86,11 @@ export class TransportRegistry {
    * Tries the transports in registration order (Telegram first, as the original) until one
    * reaches the user; a transport that is down counts as "not reachable" rather than an error.
    */
-  async notifyPrimary(agent: string, text: string, log: Logger): Promise<number> {
+  async notifyPrimary(agent: string, text: string, log: Logger, buttons?: Button[][]): Promise<number> {
     let lastError: unknown = null;
     for (const transport of this.all()) {
       try {
-        const delivered = await transport.notifyPrimary(agent, text);
+        const delivered = await transport.notifyPrimary(agent, text, buttons);
         if (delivered > 0) return delivered;
       } catch (error) {
         lastError = error;

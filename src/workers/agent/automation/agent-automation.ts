@@ -3,6 +3,7 @@
  * for cron jobs and webhook `cron_task` hooks, webhook `wake` turns in the live chat sessions,
  * and heartbeat polls. The scheduler decides when; this runs the CLI and routes the result.
  */
+import { texts } from '../orchestrator/texts.js';
 import { randomUUID } from '../../../shared/lazy-crypto.js';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -223,7 +224,7 @@ export function taskPrompt(instruction: string, folder: string): string {
 function classify(result: TurnResult, provider: string, timeoutSeconds: number): { status: string; error: string | null; text: string | null } {
   const text = result.text.trim() === '' ? null : result.text.trim();
   if (result.reason === 'spawn') return { status: `error:cli_not_found_${provider}`, error: result.errorMessage ?? `${provider} CLI not found`, text: null };
-  if (result.timedOut) return { status: 'error:timeout', error: 'timed out', text: `[Cron job timed out after ${Math.round(timeoutSeconds)}s]` };
+  if (result.timedOut) return { status: 'error:timeout', error: 'timed out', text: texts.cronTimedOut(Math.round(timeoutSeconds)) };
   if (result.aborted) return { status: 'error:aborted', error: 'aborted', text: null };
   if (result.isError) {
     const status = result.exitCode !== null && result.exitCode !== 0 ? `error:exit_${result.exitCode}` : 'error:cli_error';

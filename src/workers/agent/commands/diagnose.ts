@@ -40,7 +40,7 @@ export async function diagnoseText(input: DiagnoseInput): Promise<string> {
     for (const w of status.workers) {
       const uptime = w.uptimeMs !== null ? `, ${texts.diagnoseUptime} ${formatDuration(w.uptimeMs)}` : '';
       const exit = w.lastExit && w.state !== 'ready' ? `, exit ${w.lastExit.code ?? w.lastExit.signal ?? '?'}` : '';
-      lines.push(`${STATE_MARK[w.state]} ${w.id} (${w.state}${uptime}, ${w.restarts} ${texts.diagnoseRestarts}${exit})`);
+      lines.push(`${STATE_MARK[w.state]} ${w.id} (${texts.workerState(w.state)}${uptime}, ${w.restarts} ${texts.diagnoseRestarts}${exit})`);
     }
   } catch {
     lines.push(texts.diagnoseSupervisorUnavailable);

@@ -3,6 +3,7 @@
  * the request in this agent's scoped session for the sender, in this agent's workspace. Sender
  * side: an async result comes back as `delegateDone` and is injected into the sender's chat.
  */
+import { texts } from '../orchestrator/texts.js';
 import { randomBytes } from '../../../shared/lazy-crypto.js';
 import { DELEGATE_ASYNC_TIMEOUT_MS, DELEGATE_SYNC_TIMEOUT_MS, type DelegateDoneParams, type DelegateParams, type DelegateResult } from '../../../shared/rpc/delegation-schemas.js';
 import type { NamedSessions } from '../named-sessions/named-sessions.js';
@@ -55,7 +56,7 @@ export class Delegation {
     const chat = primaryChat(ctx.config());
     if (chat && !params.silent && !params.replyTo) {
       const about = params.summary ?? params.message.slice(0, 200);
-      await sendNotice(ctx, chat, `📨 Request from agent ${params.from} (task ${taskId}, session ${sessionName}):\n${about}`, { id: `ia-notice:${taskId}` });
+      await sendNotice(ctx, chat, texts.delegationRequest(params.from, taskId, sessionName, about), { id: `ia-notice:${taskId}` });
     }
     let done: DelegateDoneParams;
     try {

@@ -8,14 +8,17 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { checkPath, rootsForFileAccess } from '../../../shared/security/path-scope.js';
+import { isProtectedPath, mainHomeOf } from '../../../shared/security/protected-files.js';
 
 const FILE_TAG = /<file:([^>\n]+)>/g;
 /** More files than this in one answer are ignored (a runaway answer must not flood the chat). */
 const MAX_FILES = 20;
 
-export type OutgoingFiles = { text: string; files: string[]; refused: { name: string; reason: 'outside' | 'unsafe' }[] };
+/** `protected`: the home's config, state or secrets, or a credential file; refused under every `file_access`. */
+export type OutgoingFiles = { text: string; files: string[]; refused: { name: string; reason: 'outside' | 'unsafe' | 'protected' }[] };
 
-export type FileScope = { fileAccess: string; workspace: string; outputDir: string; userHome?: string };
+/** `home`: the agent's home; its main home's internals are never sent. */
+export type FileScope = { fileAccess: string; workspace: string; outputDir: string; home: string; userHome?: string };
 
 export async function collectOutgoingFiles(answer: string, scope: FileScope): Promise<OutgoingFiles> {
   const tags = [...answer.matchAll(FILE_TAG)].map((m) => m[1]!.trim()).filter((p) => p !== '');
@@ -28,7 +31,8 @@ export async function collectOutgoingFiles(answer: string, scope: FileScope): Pr
     // A bare name is a deliverable in output_to_user/; other relative paths are workspace-relative.
     const base = !tag.includes('/') && existsSync(join(scope.outputDir, tag)) ? scope.outputDir : scope.workspace;
     const check = await checkPath(tag, roots, { base });
-    if (check.ok) files.push(check.path);
+    if (check.ok && isProtectedPath(check.path, mainHomeOf(scope.home), scope.userHome ?? homedir())) refused.push({ name: basename(tag) || tag, reason: 'protected' });
+    else if (check.ok) files.push(check.path);
     else refused.push({ name: basename(tag) || tag, reason: check.reason === 'outside_roots' ? 'outside' : 'unsafe' });
   }
   return { text, files, refused };

@@ -3,6 +3,7 @@
  * run in the background, plus the scoped inter-agent sessions other agents talk to (§5).
  * Background runs do not take the chat's lane; a foreground `@name` follow-up does.
  */
+import { texts } from '../orchestrator/texts.js';
 import type { ChatRef, Inbound } from '../../../shared/rpc/conversation-schemas.js';
 import type { CorruptReport } from '../../../shared/store/json-store.js';
 import type { Reply } from '../orchestrator/commands.js';
@@ -26,6 +27,8 @@ export class NamedSessions {
   private readonly running = new Map<string, AbortController>();
   /** Inter-agent turns of one session run one after the other. */
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** Sessions ended while this worker runs, with the chat they lived in (`@name` then says so). */
+  private readonly endedIn = new Map<string, string>();
 
   constructor(private readonly ctx: ExtrasContext, onCorrupt: (r: CorruptReport) => void) {
     this.store = new NamedSessionStore(ctx.paths.namedSessionsFile, onCorrupt);
@@ -46,12 +49,12 @@ export class NamedSessions {
       const chat: ChatRef = { transport: session.transport, chatId: session.chat_id, topicId: session.topic_id };
       if (session.resubmitted) {
         this.ctx.log.warn({ session: session.name }, 'named session was cut off again during its recovery run; not re-submitted');
-        await sendNotice(this.ctx, chat, `⚠️ Session ${session.name} was interrupted again by a restart; send @${session.name} <message> to continue it.`);
+        await sendNotice(this.ctx, chat, texts.sessionInterruptedAgain(session.name));
         continue;
       }
       session.resubmitted = true;
       await this.store.save();
-      await sendNotice(this.ctx, chat, `⚠️ Session ${session.name} was interrupted by a restart; running its last prompt again in the background.`);
+      await sendNotice(this.ctx, chat, texts.sessionInterrupted(session.name));
       void this.runBackground(session, session.last_prompt, null);
     }
   }
@@ -64,19 +67,19 @@ export class NamedSessions {
   /** `/session [@provider [model]|@model|@name] <prompt>`. */
   async command(message: Inbound, args: string): Promise<Reply> {
     const chat = message.chat;
-    if (args === '') return plain('Usage: /session [@provider [model] | @model] <prompt>\nFollow up: @<name> <message>');
+    if (args === '') return plain(texts.sessionUsage);
     const follow = /^@([a-z0-9-]+)\s+([\s\S]+)$/i.exec(args);
     const existing = follow ? this.store.find(follow[1]!.toLowerCase()) : undefined;
     if (follow && existing && existing.kind === 'user' && sameChat(existing, chat)) {
-      if (existing.status === 'running') return plain(`Session ${existing.name} is still running; wait for its answer.`);
+      if (existing.status === 'running') return plain(texts.sessionStillRunning(existing.name));
       const refused = this.capacityError(chat);
       if (refused) return plain(refused);
       void this.runBackground(existing, follow[2]!.trim(), message.messageId);
-      return plain(`Session ${existing.name}: follow-up running in the background.`);
+      return plain(texts.sessionFollowUp(existing.name));
     }
     const parsed = this.parseTarget(args);
     if ('error' in parsed) return plain(parsed.error);
-    if (this.userSessions(chat).length >= MAX_SESSIONS_PER_CHAT) return plain(`Too many sessions (${MAX_SESSIONS_PER_CHAT} max). End one with /sessions.`);
+    if (this.userSessions(chat).length >= MAX_SESSIONS_PER_CHAT) return plain(texts.sessionTooMany(MAX_SESSIONS_PER_CHAT));
     const refused = this.capacityError(chat);
     if (refused) return plain(refused);
     const session: NamedSession = {
@@ -100,7 +103,7 @@ export class NamedSessions {
     await this.store.add(session);
     void this.runBackground(session, parsed.prompt, message.messageId);
     return {
-      text: `Session \`${session.name}\` started — Running on ${title(session.provider)} (${session.model}).\nFollow up: \`@${session.name} <message>\``,
+      text: texts.sessionStarted(session.name, title(session.provider), session.model),
       format: 'markdown',
       buttons: [],
     };
@@ -112,20 +115,27 @@ export class NamedSessions {
     if (verb === 'endall') {
       const sessions = this.userSessions(chat);
       for (const s of sessions) await this.end(s);
-      return plain(sessions.length === 0 ? 'No sessions to end.' : `Ended ${sessions.length} session(s).`);
+      return plain(sessions.length === 0 ? texts.sessionsNoneToEnd : texts.sessionsEnded(sessions.length));
     }
     if (verb === 'end' && name) {
       const session = this.userSessions(chat).find((s) => s.name === name.toLowerCase());
-      if (!session) return plain(`No session named ${name} in this chat.`);
+      if (!session) return plain(texts.sessionUnknown(name));
       await this.end(session);
-      return plain(`Session ${session.name} ended.`);
+      // The list refreshed under the notice: what is left, with its End buttons.
+      const rest = this.listReply(chat);
+      return rest ? { ...rest, text: `${texts.sessionEnded(session.name)}\n\n${rest.text}` } : plain(texts.sessionEnded(session.name));
     }
+    return this.listReply(chat) ?? plain(texts.sessionsEmpty);
+  }
+
+  /** The chat's sessions with End buttons, or null when there are none. */
+  private listReply(chat: ChatRef): Reply | null {
     const sessions = this.userSessions(chat);
-    if (sessions.length === 0) return plain('No named sessions in this chat. Start one with /session <prompt>.');
+    if (sessions.length === 0) return null;
     const lines = sessions.map((s) => `• ${s.name} — ${s.status}, ${s.provider} (${s.model}), ${s.message_count} message(s): ${s.prompt_preview}`);
-    const buttons = sessions.slice(0, 8).map((s) => [{ label: `End ${s.name}`, data: `cmd:sessions end ${s.name}`.slice(0, 64) }]);
-    buttons.push([{ label: 'End all', data: 'cmd:sessions endall' }]);
-    return { text: `Named sessions:\n${lines.join('\n')}`, format: 'plain', buttons };
+    const buttons = sessions.slice(0, 8).map((s) => [{ label: texts.sessionEndButton(s.name), data: `cmd:sessions end ${s.name}`.slice(0, 64) }]);
+    buttons.push([{ label: texts.sessionsEndAllButton, data: 'cmd:sessions endall' }]);
+    return { text: `${texts.sessionsTitle}\n${lines.join('\n')}`, format: 'plain', buttons };
   }
 
   /** `@name text` in the chat: a foreground follow-up in the chat's lane. Null when `name` is no session here. */
@@ -133,7 +143,12 @@ export class NamedSessions {
     const match = /^@([a-z0-9-]+)\s+([\s\S]+)$/i.exec(text);
     if (!match) return null;
     const session = this.store.find(match[1]!.toLowerCase());
-    if (!session || !sameChat(session, message.chat)) return null;
+    if (!session || !sameChat(session, message.chat)) {
+      // A session ended here earlier: say so instead of handing "@name …" to the main session.
+      const ended = this.endedIn.get(match[1]!.toLowerCase());
+      if (ended === undefined || ended !== chatKey(message.chat)) return null;
+      return sendNotice(this.ctx, message.chat, texts.sessionGone(match[1]!.toLowerCase()), { replyTo: message.messageId }).then(() => undefined);
+    }
     const prompt = match[2]!.trim();
     // Inter-agent sessions are continued by the user in the recipient's chat, which is this one.
     return this.ctx.service().runInChat(message.chat, `ns:${session.name}:${message.id}`, async (signal) => {
@@ -146,6 +161,7 @@ export class NamedSessions {
   async end(session: NamedSession): Promise<void> {
     this.running.get(session.name)?.abort(new Error('session ended'));
     session.status = 'ended';
+    this.endedIn.set(session.name, `${session.transport}:${session.chat_id}:${session.topic_id ?? ''}`);
     await this.store.remove(session.name);
   }
 
@@ -221,7 +237,7 @@ export class NamedSessions {
 
   private capacityError(chat: ChatRef): string | null {
     const running = this.store.all().filter((s) => s.kind === 'user' && sameChat(s, chat) && s.status === 'running').length;
-    return running >= MAX_RUNNING_PER_CHAT ? `Too many sessions running (${MAX_RUNNING_PER_CHAT} max). Wait for one to answer.` : null;
+    return running >= MAX_RUNNING_PER_CHAT ? texts.sessionTooManyRunning(MAX_RUNNING_PER_CHAT) : null;
   }
 
   /** A background run: the answer replies to the message that started it, in its topic. */
@@ -300,6 +316,10 @@ function defaultModel(provider: ProviderId, configuredProvider: ProviderId, conf
   if (provider === 'claude') return 'sonnet';
   if (provider === 'codex') return CODEX_FALLBACK_MODELS[0]!;
   return GEMINI_ALIASES[0]!;
+}
+
+function chatKey(chat: ChatRef): string {
+  return `${chat.transport}:${chat.chatId}:${chat.topicId ?? ''}`;
 }
 
 function sameChat(session: NamedSession, chat: ChatRef): boolean {

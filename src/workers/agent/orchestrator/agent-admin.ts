@@ -2,6 +2,7 @@
  * `/agents` (any agent): every agent's state, pid, uptime, restarts and memory against its limit;
  * `/agent_start`, `/agent_stop`, `/agent_restart` (main agent only): control one sub-agent.
  */
+import { texts } from './texts.js';
 import type { WorkerStatus } from '../../../shared/rpc/contract.js';
 import type { RpcPeer } from '../../../shared/rpc/peer.js';
 import { memoryLimitOf } from '../../../shared/config/agent-config.js';
@@ -28,14 +29,14 @@ export async function runAgentAdmin(options: AgentAdminOptions): Promise<Reply> 
     const status = await peer.request('status', {});
     const agents = status.workers.filter((w) => w.role === 'agent');
     const limitOf = await memoryLimits(options.mainHome);
-    return plain(['Agents:', ...agents.map((w) => describe(w, limitOf))].join('\n'));
+    return plain([texts.agentsTitle, ...agents.map((w) => describe(w, limitOf))].join('\n'));
   }
-  if (self !== 'main') return plain('Sub-agents are managed from the main agent.');
-  if (!name) return plain(`Usage: /${command} <name>`);
-  if (name === 'main') return plain('The main agent is restarted with /restart.');
+  if (self !== 'main') return plain(texts.agentsMainOnly);
+  if (!name) return plain(texts.agentUsage(command));
+  if (name === 'main') return plain(texts.agentMainRestart);
   const action = command === 'agent_start' ? 'start' : command === 'agent_stop' ? 'stop' : 'restart';
   const result = await peer.request('agentControl', { name, action }, { timeoutMs: 60_000 });
-  return plain(result.worker ? `${name}: ${result.worker.state}` : `No agent named "${name}" in agents.json.`);
+  return plain(result.worker ? `${name}: ${texts.workerState(result.worker.state)}` : texts.agentUnknown(name));
 }
 
 /** Each agent's memory limit (MiB); null when the config cannot be read just now. */
@@ -51,7 +52,7 @@ async function memoryLimits(mainHome: string): Promise<(agent: string) => number
 function describe(w: WorkerStatus, limitOf: (agent: string) => number | null): string {
   const mark = w.state === 'ready' ? '●' : w.state === 'starting' || w.state === 'backoff' ? '◐' : w.state === 'crashed' ? '✖' : '○';
   const agent = w.agent ?? w.id;
-  const parts = [`${agent === 'main' ? 'main' : 'sub'}, ${w.state}`];
+  const parts = [`${agent === 'main' ? 'main' : 'sub'}, ${texts.workerState(w.state)}`];
   if (w.pid !== null) parts.push(`pid ${w.pid}`);
   if (w.uptimeMs !== null) parts.push(`up ${formatUptime(w.uptimeMs)}`);
   parts.push(`restarts ${w.restarts}`);

@@ -93,6 +93,7 @@ export class AgentService {
     if (!this.accepting) throw new Error('agent is stopping');
     if (this.deps.journal.has(message.id)) return { accepted: true, queuedBehind: 0 };
     if (message.kind === 'callback') return this.callback(message);
+    if (message.topicName) void this.deps.turn.sessions.setTopicName(sessionKeyOf(message.chat), message.topicName).catch((error: unknown) => this.deps.log.warn({ err: error }, 'topic name not stored'));
     // Issue 7: log-only prompt-injection scan of the user's text (pattern names, never the text).
     if (message.text !== '') logInjectionAttempt(message.text, `chat:${message.chat.chatId}`, this.deps.log);
     // Issue 4: media is moved out of the transport's spool into the workspace before journaling,
@@ -148,7 +149,15 @@ export class AgentService {
     // End issue 7 --------------------------------------------------------------------------------
     const command = parseCommand(text);
     if (command) {
-      if (command.name === 'new' || command.name === 'reset') this.stopLane(lane, 'new session');
+      if (command.name === 'new' || command.name === 'reset') {
+        const reply = await runCommand(this.deps.commands, command.name, command.args, message.chat);
+        // A running turn ends with this reply as its final message: one message, not "Stopped" and another.
+        this.deps.turn.stopNotices?.set(message.chat, { replyTo: message.messageId, text: reply.text });
+        if (this.stopLane(lane, 'new session').aborted) return { accepted: true, queuedBehind: 0 };
+        this.deps.turn.stopNotices?.clear(message.chat);
+        await this.reply(message, reply);
+        return { accepted: true, queuedBehind: 0 };
+      }
       await this.reply(message, await runCommand(this.deps.commands, command.name, command.args, message.chat));
       return { accepted: true, queuedBehind: 0 };
     }
@@ -328,8 +337,13 @@ export class AgentService {
       else await this.reply(message, plain(text));
       return;
     }
+    // The stopped turn's "Stopped" answers the command, not the turn's own message.
+    this.deps.turn.stopNotices?.set(message.chat, { replyTo: message.messageId, text: null });
     const { aborted } = this.stopLane(lane, 'stop');
-    if (!aborted) await this.reply(message, plain(texts.nothingRunning));
+    if (!aborted) {
+      this.deps.turn.stopNotices?.clear(message.chat);
+      await this.reply(message, plain(texts.nothingRunning));
+    }
   }
 
   private stopLane(lane: string, reason: string): { aborted: boolean } {

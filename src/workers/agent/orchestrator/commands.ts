@@ -2,6 +2,12 @@
  * Chat commands the agent answers itself. Each returns the reply (text + optional buttons) and
  * runs outside the chat's turn queue, so read-only commands answer even while a turn runs.
  */
+import { releaseLinks } from '../../../shared/upgrade/links.js';
+import { resolveUpdateSource } from '../../../shared/upgrade/update-source.js';
+import { packageInfo } from '../../../shared/package-info.js';
+import { resolveTimezone } from '../../../shared/config/timezone.js';
+import { effortCommand } from './effort-command.js';
+import { loginLine, readableTime, timeZoneWarning } from './status-extras.js';
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../../../shared/config/schema.js';
 import type { Button, ChatRef } from '../../../shared/rpc/conversation-schemas.js';
@@ -31,7 +37,7 @@ export type CommandDeps = {
 };
 
 /** Commands handled here (the abort family is handled by the service, which owns the queue). */
-export const AGENT_COMMANDS = ['start', 'help', 'info', 'new', 'reset', 'model', 'status', 'memory', 'diagnose', 'agent_commands'] as const;
+export const AGENT_COMMANDS = ['start', 'help', 'info', 'new', 'reset', 'model', 'effort', 'status', 'memory', 'diagnose', 'agent_commands'] as const;
 export type AgentCommand = (typeof AGENT_COMMANDS)[number];
 
 /** `/cmd@bot args` → { name, args }, or null when the text is not a command of ours. */
@@ -50,7 +56,15 @@ export async function runCommand(deps: CommandDeps, name: AgentCommand, args: st
     case 'help':
       return { text: texts.help, format: 'markdown', buttons: [] };
     case 'info':
-      return plain(texts.info(deps.version));
+    {
+      // Links only where the configured update source has pages (never an unowned registry name).
+      const links = releaseLinks(resolveUpdateSource(deps.config().update_source, packageInfo().root), deps.version);
+      const row = [
+        ...(links.changelog ? [{ label: texts.changelogButton, data: 'link', url: links.changelog }] : []),
+        ...(links.page ? [{ label: texts.packageButton, data: 'link', url: links.page }] : []),
+      ];
+      return plain(texts.info(deps.version), row.length > 0 ? [row] : []);
+    }
     case 'new':
     case 'reset': {
       const provider = (await deps.sessions.resetActiveBucket(sessionKeyOf(chat))) ?? deps.configuredTarget().provider;
@@ -58,6 +72,8 @@ export async function runCommand(deps: CommandDeps, name: AgentCommand, args: st
     }
     case 'model':
       return args ? switchModel(deps, args, chat) : providerStep(currentModel(await deps.sessions.get(sessionKeyOf(chat)), deps));
+    case 'effort':
+      return effortCommand(deps, args, chat);
     case 'status':
       return plain(await statusText(deps, chat));
     case 'memory':
@@ -106,7 +122,15 @@ function currentModel(record: { model: string } | undefined, deps: CommandDeps):
 async function statusText(deps: CommandDeps, chat: ChatRef): Promise<string> {
   const record = await deps.sessions.get(sessionKeyOf(chat));
   const configured = deps.configuredTarget();
-  if (!record) return texts.statusNoSession(configured.model, configured.provider);
+  const config = deps.config();
+  const timeZone = resolveTimezone(config);
+  const extras = [
+    ...(chat.topicId !== null ? [`${texts.statusTopic}: ${record?.topic_name ?? deps.sessions.topicName(sessionKeyOf(chat)) ?? texts.topicFallback(chat.topicId)}`] : []),
+    await loginLine(config, texts),
+    `${texts.statusTimeZone}: ${timeZone}`,
+    ...[timeZoneWarning(config, texts)].filter((w): w is string => w !== null),
+  ];
+  if (!record) return [texts.statusNoSession(configured.model, configured.provider), ...extras].join('\n');
   const bucket = record.provider_sessions[record.provider];
   const lines = [
     `${texts.statusModel}: ${record.model} (${record.provider})${record.model !== configured.model ? `, ${texts.statusConfigured}: ${configured.model}` : ''}`,
@@ -115,7 +139,8 @@ async function statusText(deps: CommandDeps, chat: ChatRef): Promise<string> {
     `${texts.statusMessages}: ${bucket?.message_count ?? 0}`,
     `${texts.statusTokens}: ${bucket?.total_tokens ?? 0}`,
     `${texts.statusCost}: $${(bucket?.total_cost_usd ?? 0).toFixed(4)}`,
-    `${texts.statusStarted}: ${record.created_at}`,
+    `${texts.statusStarted}: ${readableTime(record.created_at, timeZone)}`,
+    ...extras,
   ];
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@
  * One chat turn: resolve the session and target, run the CLI with live progress, record the
  * outcome in the session, and hand the final answer to the outbox (which delivers it).
  */
+import type { StopNotices } from './stop-notices.js';
 import { randomUUID } from '../../../shared/lazy-crypto.js';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
@@ -15,6 +16,11 @@ import type { SessionManager, Target } from '../sessions/session-manager.js';
 import type { Outbox } from './outbox.js';
 import type { RunTurnPort } from './provider-port.js';
 import { collectOutgoingFiles } from '../media/outgoing.js';
+import { joinSystemPrompt, readPromptFiles } from './prompt-files.js';
+import { SentenceChunker } from './sentence-chunker.js';
+import { reasoningLine, statusLabel } from './status-label.js';
+import { technicalFooter } from './technical-footer.js';
+import { longestTurnMs, TurnDeadline } from './turn-deadline.js';
 import { sessionAgeLabel, withMemoryCheck } from './session-hooks.js';
 import { isInterruption } from '../inbox/chat-queue.js';
 import { StreamCoalescer } from './stream-coalescer.js';
@@ -40,6 +46,8 @@ export type TurnDeps = {
   approvals?: ChatApprovals;
   /** The reply an aborted turn gives instead of "Stopped" (`/stop_all` answers once, here). */
   abortNote?: (chat: ChatRef) => Promise<string | null>;
+  /** Set by /stop and /new: where and with what the stopped turn's final message answers. */
+  stopNotices?: StopNotices;
 };
 
 export function sessionKeyOf(chat: ChatRef): SessionKey {
@@ -93,14 +101,28 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
   const target = resolved.target;
   const log = deps.log.child({ chat: inbound.chat.chatId, topic: inbound.chat.topicId, turn: turnId.slice(0, 8) });
   const coalescer = new StreamCoalescer((events) => deps.stream(turnId, inbound.chat, inbound.messageId, events));
+  const chunker = new SentenceChunker(() => deps.config().streaming, (text) => coalescer.push({ kind: 'text', text }));
+  const status = (text: string) => {
+    chunker.flush();
+    coalescer.push({ kind: 'status', text });
+  };
+  let deadline: TurnDeadline | null = null;
+  let reasoning = '';
   if (resolved.replaced) coalescer.push({ kind: 'status', text: texts.sessionReplaced(resolved.replaced) });
 
   // Every 6th message of a session asks the model to tend its memory (spec §2 step 5).
   const promptToSend = withMemoryCheck(prompt, resolved.bucket.message_count);
   const run = async (resumeSessionId: string | null): Promise<TurnResult> => {
     const memory = resumeSessionId ? null : await readMemory(deps.paths.mainMemoryFile);
+    const promptFiles = await readPromptFiles(deps.paths.workspace, config.append_system_prompt_files, (file, why) => log.warn({ file, why }, 'append_system_prompt_files entry skipped'));
     await beforeSpawn;
-    const timeoutMs = config.timeouts.normal * 1000;
+    // The turn's own clock warns, extends on activity and stops; the runner's timeout is only a backstop.
+    const timeoutMs = longestTurnMs(config.timeouts) + 5_000;
+    deadline = new TurnDeadline(config.timeouts, {
+      onWarning: (seconds) => status(texts.timeoutWarning(seconds)),
+      onExtended: (seconds) => status(texts.timeoutExtended(seconds)),
+    });
+    const runSignal = AbortSignal.any([signal, deadline.signal]);
     return deps.runTurn(
       {
         provider: target.provider,
@@ -110,11 +132,11 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
         resumeSessionId,
         cwd: deps.paths.workspace,
         env: deps.env(inbound.chat),
-        appendSystemPrompt: memory,
+        appendSystemPrompt: joinSystemPrompt(memory, promptFiles),
         permissionMode: config.permission_mode,
         cliParameters: config.cli_parameters[target.provider] ?? [],
         timeoutMs,
-        inactivityTimeoutMs: Math.min(timeoutMs, INACTIVITY_TIMEOUT_MS),
+        inactivityTimeoutMs: Math.min(config.timeouts.normal * 1000, INACTIVITY_TIMEOUT_MS),
         ...(interrupt ? { interruptSignal: interrupt } : {}),
         approvalTimeoutMs: config.approval_timeout_seconds * 1000,
         // Timestamps at debug level let the benchmark measure the path update → CLI spawned.
@@ -124,13 +146,19 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
         },
       },
       (event) => onEvent(event),
-      signal,
-    );
+      runSignal,
+    ).then((result) => {
+      const fired = deadline?.fired ?? false;
+      deadline?.stop();
+      // Our clock stopped the CLI: that is a timeout for the user, not a /stop.
+      return fired && !signal.aborted ? { ...result, aborted: false, timedOut: true } : result;
+    });
   };
 
   // The parsers stream the answer with its separators (the final text is the streamed text).
   let textSoFar = false;
   const onEvent = (event: NormalizedEvent) => {
+    deadline?.activity();
     switch (event.type) {
       case 'session':
         void deps.sessions.captureSessionId(key, target.provider, event.sessionId, resolved.epoch).catch((error: unknown) => log.warn({ err: error }, 'could not store the session id'));
@@ -138,20 +166,27 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
       case 'text_delta':
         if (!event.text) break;
         if (!textSoFar) log.debug({ inbound: inbound.id, at: Date.now() }, 'first text');
-        coalescer.push({ kind: 'text', text: event.text });
+        chunker.push(event.text);
         textSoFar = true;
         break;
       case 'tool_use':
+        chunker.flush();
         coalescer.push({ kind: 'tool', name: event.toolName });
         break;
       case 'thinking':
-        coalescer.push({ kind: 'thinking' });
+        chunker.flush();
+        if (deps.config().streaming.show_reasoning_stream && event.text.trim() !== '') {
+          reasoning += event.text;
+          coalescer.push({ kind: 'status', text: reasoningLine(reasoning) });
+        } else coalescer.push({ kind: 'thinking' });
         break;
-      case 'status':
-        coalescer.push({ kind: 'status', text: event.status });
+      case 'status': {
+        const label = statusLabel(event.status, texts);
+        if (label) status(label);
         break;
+      }
       case 'notice':
-        coalescer.push({ kind: 'status', text: event.message });
+        status(event.message);
         break;
       case 'approval_request':
         void deps.approvals?.request(inbound.chat, inbound.messageId, event).catch((error: unknown) => log.warn({ err: error }, 'approval request not delivered'));
@@ -165,15 +200,17 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
   };
 
   log.info({ provider: target.provider, model: target.model, resume: !resolved.isNew }, 'turn started');
+  const turnStarted = Date.now();
   let result = await run(resolved.isNew ? null : resolved.bucket.session_id);
   let notice: string | null = null;
   if (result.staleSession && !resolved.isNew && !signal.aborted && !interrupt?.aborted) {
     // The CLI no longer knows the stored id: start fresh once, and say so (never silently).
     await deps.sessions.dropSessionId(key, target.provider);
     notice = texts.staleSessionNotice(target.provider);
-    coalescer.push({ kind: 'status', text: notice });
+    status(notice);
     result = await run(null);
   }
+  chunker.flush();
   coalescer.flush();
   // Stopped by the host, not by the user: no "Stopped" answer; the journal keeps the turn.
   const interrupted = result.aborted && isInterruption(signal.reason);
@@ -204,18 +241,23 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
     ? sessionAgeLabel(recorded.created_at, recorded.provider_sessions[target.provider]?.message_count ?? 0, config.session_age_warning_hours)
     : null;
   if (age) text = `${text}\n\n———\n${texts.ageNote(age)}`;
+  if (deps.config().scene.technical_footer && !result.isError && !result.aborted) {
+    text = `${text}\n\n${technicalFooter({ model: target.model, tokens: result.usage.totalTokens, costUsd: result.costUsd, durationMs: result.durationMs ?? Date.now() - turnStarted }, texts)}`;
+  }
   // Issue 4: `<file:…>` tags become uploads when file_access allows them, a notice when not.
   let files: string[] = [];
   if (!result.isError && !result.aborted) {
-    const outgoing = await collectOutgoingFiles(text, { fileAccess: config.file_access, workspace: deps.paths.workspace, outputDir: deps.paths.outputToUserDir });
+    const outgoing = await collectOutgoingFiles(text, { fileAccess: config.file_access, workspace: deps.paths.workspace, outputDir: deps.paths.outputToUserDir, home: deps.paths.home });
     files = outgoing.files;
-    const refusals = outgoing.refused.map((r) => `⚠️ ${r.reason === 'outside' ? texts.fileRefused(r.name) : texts.fileUnsafePath(r.name)}`);
+    const refusals = outgoing.refused.map((r) => `⚠️ ${r.reason === 'outside' ? texts.fileRefused(r.name) : r.reason === 'protected' ? texts.fileProtected(r.name) : texts.fileUnsafePath(r.name)}`);
     text = [outgoing.text, ...refusals].filter((part) => part.trim() !== '').join('\n\n');
   }
+  const stopNotice = result.aborted ? deps.stopNotices?.take(inbound.chat) : undefined;
+  if (stopNotice?.text) text = stopNotice.text;
   const { delivered } = await deps.outbox.persist({
     deliveryId: `${inbound.id}:final`, // recovery looks for this id (agent-service.ts)
     chat: inbound.chat,
-    replyTo: inbound.messageId,
+    replyTo: stopNotice ? stopNotice.replyTo : inbound.messageId,
     text,
     format: result.isError || result.aborted || result.interrupted ? 'plain' : 'markdown',
     kind: result.aborted || result.interrupted ? 'aborted' : result.isError || result.timedOut ? 'error' : 'answer',
@@ -233,7 +275,7 @@ function finalText(result: TurnResult, provider: string, config: Config, notice:
   if (result.interrupted) return texts.interrupted(1);
   // The cause the CLI was retrying when the deadline hit (rate limit, rejected login) stays visible.
   if (result.timedOut) return [texts.turnTimedOut(config.timeouts.normal), result.failureCause ? `⚠️ ${result.failureCause}` : ''].filter(Boolean).join('\n');
-  if (result.isError) return `⚠️ ${result.errorMessage ?? 'The CLI failed.'}`;
+  if (result.isError) return `⚠️ ${result.errorMessage ?? texts.cliFailed}`;
   const body = result.text.trim() === '' ? texts.emptyAnswer : result.text;
   return notice ? `${notice}\n\n${body}` : body;
 }

@@ -53,6 +53,22 @@ export class SessionManager {
     return (await this.all())[storageKey(key)];
   }
 
+  /** Topic names told by Telegram, also for topics without a session yet (shown by /status). */
+  private readonly topicNames = new Map<string, string>();
+
+  topicName(key: SessionKey): string | undefined {
+    return this.topicNames.get(storageKey(key));
+  }
+
+  /** Remembers a forum topic's name, in the session record when there is one. */
+  async setTopicName(key: SessionKey, name: string): Promise<void> {
+    this.topicNames.set(storageKey(key), name);
+    const record = (await this.all())[storageKey(key)];
+    if (!record || record.topic_name === name) return;
+    record.topic_name = name;
+    await this.save();
+  }
+
   /**
    * The session for a user turn. A stale record is replaced whole; a fresh one keeps its own
    * target. A `directive` (`@opus …`) retargets this turn only: the stored target stays, so the

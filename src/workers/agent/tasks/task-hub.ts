@@ -9,6 +9,7 @@
  * interactive task of the same chat runs, so bulk work never competes with work someone is waiting
  * for. Queued batch tasks start oldest first as soon as their chat has no such task running.
  */
+import { texts } from '../orchestrator/texts.js';
 import { randomBytes } from '../../../shared/lazy-crypto.js';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -65,7 +66,7 @@ export class TaskHub {
       return file;
     });
     for (const task of cut) {
-      await sendNotice(this.ctx, chatOf(task), `⏹ Background task ${task.task_id} (${task.name}) was interrupted by a restart. It is not resumed by itself; ask me to resume it if it is still needed.`, { id: `task-interrupted:${task.task_id}` });
+      await sendNotice(this.ctx, chatOf(task), texts.taskInterruptedNotice(task.task_id, task.name), { id: `task-interrupted:${task.task_id}` });
     }
     await this.maintain();
     // Queued batch tasks survive a restart as queued; they start when their chat allows it.
@@ -291,7 +292,7 @@ export class TaskHub {
     const service = this.ctx.service();
     const header = `task_id='${task.task_id}' name='${task.name}'`;
     if (task.status === 'cancelled') {
-      await sendNotice(this.ctx, chat, `⏹ Background task ${task.task_id} (${task.name}) was cancelled.${await this.memoryTail(task)}`, { id: `task-cancel:${task.task_id}:${Date.now()}` });
+      await sendNotice(this.ctx, chat, `${texts.taskCancelledNotice(task.task_id, task.name)}${await this.memoryTail(task)}`, { id: `task-cancel:${task.task_id}:${Date.now()}` });
       return;
     }
     let prompt: string;

@@ -3,6 +3,7 @@
  * allowlists, invites, deduplicated intake of room messages and reactions, segment streaming and
  * confirmed, deduplicated deliveries with files and reaction buttons. One room = one chat.
  */
+import { catalogue } from '../../../shared/i18n/index.js';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -70,6 +71,11 @@ export class MatrixRunner {
   }
 
   /** The account this runner was started for; a change of it means a restart. */
+  /** The catalogue of the configured `language` (read on each use: the setting is hot). */
+  private text() {
+    return catalogue(this.options.config().language);
+  }
+
   static identity(config: Config): string {
     return `${config.matrix.homeserver}\n${config.matrix.user_id}`;
   }
@@ -238,7 +244,7 @@ export class MatrixRunner {
     }
     const ack = await this.options.peer.request('inbound', inbound, { target: agentTarget(this.agent), timeoutMs: ACK_TIMEOUT_MS });
     if (ack.queuedBehind > 0) {
-      const eventId = await this.sendText(event.roomId, '[Message in queue...]', 'notice').catch(() => null);
+      const eventId = await this.sendText(event.roomId, this.text().queuedIndicator, 'notice').catch(() => null);
       if (eventId) this.indicators.set(inbound.id, { roomId: event.roomId, eventId });
     }
   }
@@ -281,8 +287,8 @@ export class MatrixRunner {
       await writeFile(target, await this.session!.download(media.url, MEDIA_LIMIT_BYTES));
     } catch (error) {
       const notice = error instanceof TooBigError
-        ? `[File too big: ${basename(media.name)}]`
-        : `[Could not download: ${basename(media.name)}]`;
+        ? this.text().fileTooBig(basename(media.name))
+        : this.text().fileDownloadFailed(basename(media.name));
       if (!(error instanceof TooBigError)) this.options.log.warn({ err: error }, 'Matrix media download failed');
       await this.sendText(event.roomId, notice, 'notice').catch(() => undefined);
       return null;
@@ -320,7 +326,7 @@ export class MatrixRunner {
       this.indicators.delete(id);
       // No edits on Matrix: the queue notice is redacted, and a dropped message says so anew.
       void this.session?.redact(indicator.roomId, indicator.eventId).catch(() => undefined);
-      if (outcome !== 'started') void this.sendText(indicator.roomId, outcome === 'cancelled' ? '[Message cancelled.]' : '[Message discarded.]', 'notice').catch(() => undefined);
+      if (outcome !== 'started') void this.sendText(indicator.roomId, outcome === 'cancelled' ? this.text().queuedCancelled : this.text().queuedDiscarded, 'notice').catch(() => undefined);
     }
     if (outcome === 'started' && turnId) this.turnFor(turnId, chat, replyTo);
   }
@@ -381,7 +387,7 @@ export class MatrixRunner {
     try {
       data = await readFile(path);
     } catch {
-      return this.sendText(roomId, `[File not found: ${name}]`, 'notice');
+      return this.sendText(roomId, this.text().fileNotFound(name), 'notice');
     }
     const image = isRasterImage(path);
     const mime = image ? `image/${name.split('.').pop()!.toLowerCase().replace('jpg', 'jpeg')}` : 'application/octet-stream';
@@ -390,7 +396,7 @@ export class MatrixRunner {
       return await this.session!.send(roomId, 'm.room.message', { msgtype: image ? 'm.image' : 'm.file', body: name, filename: name, url, info: { mimetype: mime, size: data.byteLength } });
     } catch (error) {
       this.options.log.warn({ err: error, file: name }, 'Matrix file upload failed');
-      return this.sendText(roomId, `[Failed to send: ${name}]`, 'notice');
+      return this.sendText(roomId, this.text().fileSendFailed(name), 'notice');
     }
   }
 
