@@ -12,12 +12,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { connectControl } from '../src/shared/control-client.js';
 import { FAKE_TOKEN, startFakeTelegram, type FakeTelegram } from '../test/helpers/fake-telegram.js';
-import { percentile, type Figure } from './figure.js';
+import { median, percentile, type Figure } from './figure.js';
+import { bareSpawnMs, ratioNote } from './floors.js';
 import { pssMiB } from './proc-memory.js';
 
 const DUCTOR = fileURLToPath(new URL('../bin/ductor.js', import.meta.url));
 /** The fake CLIs live in the source tree (test/fake-cli), found from dist/bench/. */
 const FAKE_CLI_DIR = fileURLToPath(new URL('../../test/fake-cli', import.meta.url));
+
+/**
+ * Update → spawn against a bare spawn of the same fake CLI. The update crosses two processes and
+ * the inbox journal's fsync before the spawn starts, so it is a few bare spawns long.
+ */
+const UPDATE_TO_SPAWN_P50_MUST = 6;
+const UPDATE_TO_SPAWN_P50_AIM = 4;
+const UPDATE_TO_SPAWN_P99_MUST = 15;
+const UPDATE_TO_SPAWN_P99_AIM = 8;
 
 type Instance = { home: string; child: ChildProcess; tg: FakeTelegram };
 
@@ -81,6 +91,9 @@ async function latency(log: (line: string) => void): Promise<Figure[]> {
   // what is measured; the figures are the host's overhead.
   const runs = 40;
   const users = Array.from({ length: runs + 5 }, (_, i) => 5001 + i);
+  // The floor: a bare spawn of the same fake claude from a small node process, before and after
+  // the samples (the load of the moment moves both).
+  const floors = await bareSpawnMs(join(FAKE_CLI_DIR, 'claude'), 23);
   const instance = await startInstance(users, 'claude-local-hello', 1);
   try {
     for (const user of users) {
@@ -98,10 +111,13 @@ async function latency(log: (line: string) => void): Promise<Figure[]> {
       const first = sends.find((c) => c.at >= s.at! && Number(c.params.chat_id) === chatOf(s.inbound));
       return (first?.at ?? Number.NaN) - s.at!;
     }).filter(Number.isFinite);
+    floors.push(...(await bareSpawnMs(join(FAKE_CLI_DIR, 'claude'), 23)).slice(3));
+    const floor = median(floors.slice(3));
     log(`  update→spawn samples ${spawned.length}, first text→request samples ${textToSend.length}`);
+    log(`  update→spawn p50 ${ratioNote(percentile(spawned, 50), floor)}, p99 ${ratioNote(percentile(spawned, 99), floor)} (a bare spawn of the same fake claude; median of 40)`);
     return [
-      { name: 'update_to_spawn_p50_ms', value: percentile(spawned, 50), unit: 'ms', must: 15, aim: 8, better: 'lower' },
-      { name: 'update_to_spawn_p99_ms', value: percentile(spawned, 99), unit: 'ms', must: 40, aim: 20, better: 'lower' },
+      { name: 'update_to_spawn_p50_ms', value: percentile(spawned, 50), unit: 'ms', floor, must: UPDATE_TO_SPAWN_P50_MUST, aim: UPDATE_TO_SPAWN_P50_AIM, better: 'lower' },
+      { name: 'update_to_spawn_p99_ms', value: percentile(spawned, 99), unit: 'ms', floor, must: UPDATE_TO_SPAWN_P99_MUST, aim: UPDATE_TO_SPAWN_P99_AIM, better: 'lower' },
       { name: 'first_text_to_request_p50_ms', value: percentile(textToSend, 50), unit: 'ms', must: 300, aim: 150, better: 'lower' },
     ];
   } finally {
@@ -114,6 +130,9 @@ async function fiftyChats(log: (line: string) => void): Promise<Figure[]> {
   const dir = await mkdtemp(join(tmpdir(), 'ductor-bench-transcript-'));
   const transcript = await streamingTranscript(dir, 16);
   const instance = await startInstance(users, transcript, 250);
+  // Telegram's flood limits, answered as Telegram does (429 with retry_after): a host that paces
+  // its requests badly loses time and shows up in the 429 count.
+  instance.tg.rate.enforce = true;
   try {
     const control = await connectControl(instance.home);
     const status = await control!.peer.request('status', {});

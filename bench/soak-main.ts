@@ -1,0 +1,26 @@
+/**
+ * `npm run bench:soak [-- --minutes N] [-- --warm-up N] [-- --chats N] [-- --snapshots DIR]`: the
+ * soak of bench/soak.ts on its own (it takes at least 12 minutes, so `npm run bench` leaves it out).
+ */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatFigure } from './figure.js';
+import { runSoak } from './soak.js';
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    'warm-up': { type: 'string', default: '2' },
+    chats: { type: 'string', default: '6' },
+    snapshots: { type: 'string' },
+  },
+  strict: true,
+});
+
+const snapshotDir = values.snapshots ? resolve(values.snapshots) : undefined;
+if (snapshotDir) await mkdir(snapshotDir, { recursive: true });
+const log = (line: string) => process.stdout.write(`${line}\n`);
+log(`soak: ${values.minutes} min after a ${values['warm-up']} min warm-up, ${values.chats} chats…`);
+const result = await runSoak({ minutes: Number(values.minutes), warmUpMinutes: Number(values['warm-up']), chats: Number(values.chats), snapshotDir }, log);
+for (const figure of result.figures) log(formatFigure(figure));
