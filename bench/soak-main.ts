@@ -1,5 +1,5 @@
 /**
- * `npm run bench:soak [-- --minutes N] [-- --warm-up N] [-- --chats N] [-- --snapshots DIR]`: the
+ * `npm run bench:soak [-- --minutes N] [-- --warm-up N] [-- --chats N] [-- --snapshots DIR] [-- --probes DIR] [-- --no-gc]`: the
  * soak of bench/soak.ts on its own (it takes at least 12 minutes, so `npm run bench` leaves it out).
  */
 import { mkdir } from 'node:fs/promises';
@@ -14,13 +14,17 @@ const { values } = parseArgs({
     'warm-up': { type: 'string', default: '2' },
     chats: { type: 'string', default: '6' },
     snapshots: { type: 'string' },
+    probes: { type: 'string' },
+    'no-gc': { type: 'boolean', default: false },
   },
   strict: true,
 });
 
 const snapshotDir = values.snapshots ? resolve(values.snapshots) : undefined;
 if (snapshotDir) await mkdir(snapshotDir, { recursive: true });
+const probeDir = values.probes ? resolve(values.probes) : undefined;
+if (probeDir) await mkdir(probeDir, { recursive: true });
 const log = (line: string) => process.stdout.write(`${line}\n`);
 log(`soak: ${values.minutes} min after a ${values['warm-up']} min warm-up, ${values.chats} chats…`);
-const result = await runSoak({ minutes: Number(values.minutes), warmUpMinutes: Number(values['warm-up']), chats: Number(values.chats), snapshotDir }, log);
+const result = await runSoak({ minutes: Number(values.minutes), warmUpMinutes: Number(values['warm-up']), chats: Number(values.chats), snapshotDir, probeDir, forceGc: !values['no-gc'] }, log);
 for (const figure of result.figures) log(formatFigure(figure));

@@ -4,14 +4,16 @@
  * send the next; every process's PSS is sampled every few seconds.
  *
  * The figure `soak_growth_mib_per_worker` is the worst process's growth between the first and the
- * last minute after a warm-up: the median PSS of each window, so a single sample taken just
- * before or after a garbage collection does not decide it.
+ * last minute after a warm-up, of the PSS each process has right after a full garbage collection
+ * (bench/mem-probe.ts samples it inside every process every 10 s): the memory a process keeps.
+ * The plain PSS, garbage included, is printed beside it; it wanders by several MiB with V8's
+ * collection schedule. Each window's median is compared, so no single sample decides.
  *
  * With `snapshotDir`, every process runs with `--heapsnapshot-signal=SIGUSR2` and gets the signal
  * once after the warm-up and once at the end; `bench/heap-diff.ts` compares the two files of a
  * process (writing a snapshot runs a full collection, so it only holds what is still reachable).
  */
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -27,6 +29,13 @@ export type SoakOptions = {
   chats: number;
   /** Write heap snapshots of every process here (after the warm-up and at the end). */
   snapshotDir?: string;
+  /**
+   * False: the probe only samples and never collects, so the figure is the plain PSS under V8's
+   * own collection schedule (to see what a heap setting does). Default true.
+   */
+  forceGc?: boolean;
+  /** Where each process's memory samples go (bench/mem-probe.ts); a temporary folder by default. */
+  probeDir?: string;
   /** Length of the windows whose medians are compared. */
   windowMs?: number;
   sampleEveryMs?: number;
@@ -67,12 +76,14 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
   const dir = await mkdtemp(join(tmpdir(), 'ductor-bench-soak-'));
   const transcript = await streamingTranscript(dir);
   const users = Array.from({ length: options.chats }, (_, i) => 7001 + i);
-  const nodeOptions = options.snapshotDir
-    ? `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${options.snapshotDir}`
-    : undefined;
+  const probeDir = options.probeDir ?? (await mkdtemp(join(tmpdir(), 'ductor-bench-probe-')));
+  const nodeOptions = [
+    ...(options.snapshotDir ? [`--heapsnapshot-signal=SIGUSR2`, `--diagnostic-dir=${options.snapshotDir}`] : []),
+    `--import=${new URL('./mem-probe.js', import.meta.url).href}`,
+  ].join(' ');
   const ductor = await startBenchDuctor({
     config: { telegram_token: FAKE_TOKEN, telegram_api_root: tg.url, allowed_user_ids: users, update_check: false, model: 'opus' },
-    env: { FAKE_CLI_TRANSCRIPT: transcript, FAKE_CLI_DELAY_MS: '40', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
+    env: { FAKE_CLI_TRANSCRIPT: transcript, FAKE_CLI_DELAY_MS: '40', NODE_OPTIONS: nodeOptions, DUCTOR_BENCH_MEM_DIR: probeDir, DUCTOR_BENCH_MEM_GC: options.forceGc === false ? '0' : '1' },
     workers: 3,
   });
   let turns = 0;
@@ -92,7 +103,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
           await sleep(100);
           const added = (await readdir(options.snapshotDir)).filter((f) => !before.has(f) && f.includes(`.${pid}.`));
           if (added.length > 0) {
-            const size = async () => (await import('node:fs/promises')).stat(join(options.snapshotDir!, added[0]!)).then((s) => s.size);
+            const size = async () => (await stat(join(options.snapshotDir!, added[0]!))).size;
             let last = -1;
             for (;;) {
               const now = await size();
@@ -147,13 +158,29 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
     stopped = true;
     await Promise.all(loops);
     await snapshot('end');
-    const first = samples.filter((s) => s.at < soakStart + windowMs);
-    const last = samples.filter((s) => s.at > soakEnd - windowMs);
+    const windows = (rows: ProbeRow[], key: 'pssKiB' | 'pssBeforeGcKiB') => {
+      const first = rows.filter((r) => r.at >= soakStart && r.at < soakStart + windowMs).map((r) => r[key]);
+      const last = rows.filter((r) => r.at > soakEnd - windowMs && r.at <= soakEnd).map((r) => r[key]);
+      if (first.length === 0 || last.length === 0) throw new Error('soak: a process has no memory samples in the first or last window');
+      return (median(last) - median(first)) / 1024;
+    };
     const growth: Record<string, number> = {};
-    for (const id of Object.keys(pids)) growth[id] = median(last.map((s) => s.pss[id]!)) - median(first.map((s) => s.pss[id]!));
+    const plain: Record<string, number> = {};
+    for (const [id, pid] of Object.entries(pids)) {
+      const rows = await probeRows(probeDir, pid);
+      growth[id] = windows(rows, 'pssKiB');
+      plain[id] = windows(rows, 'pssBeforeGcKiB');
+    }
     const worst = Math.max(...Object.values(growth));
-    const total = Object.values(growth).reduce((a, b) => a + b, 0);
-    log(`  soak ${options.minutes} min after ${options.warmUpMinutes} min warm-up, ${options.chats} chats, ${turns} turns; growth MiB ${Object.entries(growth).map(([id, v]) => `${id} ${v.toFixed(2)}`).join(', ')} (total ${total.toFixed(2)})`);
+    const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+    const list = (r: Record<string, number>) => Object.entries(r).map(([id, v]) => `${id} ${v.toFixed(2)}`).join(', ');
+    log(`  soak ${options.minutes} min after ${options.warmUpMinutes} min warm-up, ${options.chats} chats, ${turns} turns`);
+    if (options.forceGc === false) {
+      log(`  plain PSS growth (no forced collections), MiB: ${list(plain)} (total ${sum(plain).toFixed(2)})`);
+    } else {
+      log(`  PSS growth after a full GC, MiB: ${list(growth)} (total ${sum(growth).toFixed(2)})`);
+      log(`  PSS growth just before each forced GC (garbage included), MiB: ${list(plain)} (total ${sum(plain).toFixed(2)})`);
+    }
     return {
       turns,
       growth,
@@ -164,5 +191,13 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
     await ductor.stop();
     await tg.close();
     await rm(dir, { recursive: true, force: true });
+    if (!options.probeDir) await rm(probeDir, { recursive: true, force: true });
   }
+}
+
+type ProbeRow = { at: number; pssKiB: number; pssBeforeGcKiB: number };
+
+async function probeRows(probeDir: string, pid: number): Promise<ProbeRow[]> {
+  const text = await readFile(join(probeDir, `${pid}.jsonl`), 'utf8');
+  return text.split('\n').filter((l) => l.includes('"at"')).map((l) => JSON.parse(l) as ProbeRow);
 }

@@ -29,7 +29,7 @@ function entry(role: string): { entry: string; args: string[] } {
  * (shared/worker/runtime.ts). Exported for the benchmarks that time worker code in a process of
  * the same kind.
  */
-export const WORKER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1', '--single-threaded-gc', '--no-sparkplug', '--expose-gc'];
+export const WORKER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1', '--single-threaded-gc', '--no-sparkplug', '--expose-gc', '--heap-growing-percent=30'];
 
 /** The supervisor's own flags (e.g. the tsx loader in development) are inherited. */
 function workerExecArgv(): string[] {
