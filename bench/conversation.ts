@@ -31,8 +31,8 @@ const UPDATE_TO_SPAWN_P99_AIM = 8;
 
 type Instance = { home: string; child: ChildProcess; tg: FakeTelegram };
 
-async function startInstance(users: number[], transcript: string, delayMs: number): Promise<Instance> {
-  const tg = await startFakeTelegram();
+async function startInstance(users: number[], transcript: string, delayMs: number, enforceRateLimits = false): Promise<Instance> {
+  const tg = await startFakeTelegram(undefined, { enforceRateLimits });
   const home = await mkdtemp(join(tmpdir(), 'ductor-bench-chat-'));
   await mkdir(join(home, 'config'), { recursive: true });
   await writeFile(join(home, 'config', 'config.json'), JSON.stringify({
@@ -129,10 +129,9 @@ async function fiftyChats(log: (line: string) => void): Promise<Figure[]> {
   const users = Array.from({ length: 50 }, (_, i) => 6000 + i);
   const dir = await mkdtemp(join(tmpdir(), 'ductor-bench-transcript-'));
   const transcript = await streamingTranscript(dir, 16);
-  const instance = await startInstance(users, transcript, 250);
   // Telegram's flood limits, answered as Telegram does (429 with retry_after): a host that paces
   // its requests badly loses time and shows up in the 429 count.
-  instance.tg.rate.enforce = true;
+  const instance = await startInstance(users, transcript, 250, true);
   try {
     const control = await connectControl(instance.home);
     const status = await control!.peer.request('status', {});
