@@ -1,5 +1,5 @@
 /**
- * `npm run bench:soak [-- --minutes N] [-- --warm-up N] [-- --chats N] [-- --snapshots DIR] [-- --probes DIR] [-- --no-gc]`: the
+ * `npm run bench:soak [-- --minutes N] [-- --warm-up N] [-- --warm-up-turns N] [-- --chats N] [-- --snapshots DIR] [-- --probes DIR] [-- --no-gc]`: the
  * soak of bench/soak.ts on its own (it takes at least 12 minutes, so `npm run bench` leaves it out).
  */
 import { mkdir } from 'node:fs/promises';
@@ -12,6 +12,7 @@ const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '10' },
     'warm-up': { type: 'string', default: '2' },
+    'warm-up-turns': { type: 'string', default: '300' },
     chats: { type: 'string', default: '6' },
     snapshots: { type: 'string' },
     probes: { type: 'string' },
@@ -25,6 +26,6 @@ if (snapshotDir) await mkdir(snapshotDir, { recursive: true });
 const probeDir = values.probes ? resolve(values.probes) : undefined;
 if (probeDir) await mkdir(probeDir, { recursive: true });
 const log = (line: string) => process.stdout.write(`${line}\n`);
-log(`soak: ${values.minutes} min after a ${values['warm-up']} min warm-up, ${values.chats} chats…`);
-const result = await runSoak({ minutes: Number(values.minutes), warmUpMinutes: Number(values['warm-up']), chats: Number(values.chats), snapshotDir, probeDir, forceGc: !values['no-gc'] }, log);
+log(`soak: ${values.minutes} min after a warm-up of at least ${values['warm-up']} min and ${values['warm-up-turns']} turns, ${values.chats} chats…`);
+const result = await runSoak({ minutes: Number(values.minutes), warmUpMinutes: Number(values['warm-up']), warmUpTurns: Number(values['warm-up-turns']), chats: Number(values.chats), snapshotDir, probeDir, forceGc: !values['no-gc'] }, log);
 for (const figure of result.figures) log(formatFigure(figure));

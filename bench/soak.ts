@@ -26,6 +26,12 @@ export type SoakOptions = {
   /** Measured soak after the warm-up. */
   minutes: number;
   warmUpMinutes: number;
+  /**
+   * The warm-up also lasts until this many turns were answered (default 300): on a slow or busy
+   * machine two minutes hold fewer turns, and a process still compiling its hot paths and filling
+   * its bounded logs would count as growth.
+   */
+  warmUpTurns?: number;
   chats: number;
   /** Write heap snapshots of every process here (after the warm-up and at the end). */
   snapshotDir?: string;
@@ -139,9 +145,11 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
       for (const [id, pid] of Object.entries(pids)) pss[id] = pssMiB(pid);
       samples.push({ at: Date.now(), pss });
     };
-    const warmUpEnd = Date.now() + options.warmUpMinutes * 60_000;
-    while (Date.now() < warmUpEnd) await Promise.race([sleep(1_000), ...loops]);
-    log(`  warm-up done after ${turns} turns`);
+    const warmUpStart = Date.now();
+    const warmUpEnd = warmUpStart + options.warmUpMinutes * 60_000;
+    const warmUpTurns = options.warmUpTurns ?? 300;
+    while (Date.now() < warmUpEnd || turns < warmUpTurns) await Promise.race([sleep(1_000), ...loops]);
+    log(`  warm-up done after ${turns} turns, ${((Date.now() - warmUpStart) / 60_000).toFixed(1)} min`);
     await snapshot('start');
     const soakStart = Date.now();
     const soakEnd = soakStart + options.minutes * 60_000;
@@ -174,7 +182,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
     const worst = Math.max(...Object.values(growth));
     const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
     const list = (r: Record<string, number>) => Object.entries(r).map(([id, v]) => `${id} ${v.toFixed(2)}`).join(', ');
-    log(`  soak ${options.minutes} min after ${options.warmUpMinutes} min warm-up, ${options.chats} chats, ${turns} turns`);
+    log(`  soak ${options.minutes} min after the warm-up, ${options.chats} chats, ${turns} turns in all`);
     if (options.forceGc === false) {
       log(`  plain PSS growth (no forced collections), MiB: ${list(plain)} (total ${sum(plain).toFixed(2)})`);
     } else {

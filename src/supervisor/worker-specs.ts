@@ -29,9 +29,9 @@ function entry(role: string): { entry: string; args: string[] } {
  * (shared/worker/runtime.ts); `--heap-growing-percent=30` lets the old generation grow to 1.3 times
  * what survived the last full collection before the next one, where V8's own factor (up to 4 on
  * a machine with much memory) let a busy transport hold three times its live heap in garbage: in
- * a 10-minute steady conversation (`npm run bench:soak -- --no-gc`) the transport's PSS grew by
- * 24.8 MiB without the flag and by 3.0 MiB with it, at a few more full collections of a heap of
- * ~15 MiB. Exported for the benchmarks that time worker code in a process of the same kind.
+ * a steady conversation (`npm run bench:soak -- --no-gc`) the transport's PSS grew by 24.8 MiB in
+ * 10 minutes without the flag and by 3.0 MiB in 6 minutes with it, at a few more full collections
+ * of a heap of ~15 MiB. Exported for the benchmarks that time worker code in a process of the same kind.
  */
 export const WORKER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1', '--single-threaded-gc', '--no-sparkplug', '--expose-gc', '--heap-growing-percent=30'];
 
