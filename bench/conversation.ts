@@ -1,5 +1,5 @@
 /**
- * Conversation figures (issue 3), against the project's fake Bot API server and the fake claude:
+ * Conversation figures, against the project's fake Bot API server and the fake claude:
  * update received → CLI spawned (p50/p99), CLI's first text → first send/edit request (p50),
  * and 50 chats streaming at once (rate-limit violations, 429s, answers dropped, transport memory).
  */

@@ -1,4 +1,4 @@
-/** One measured figure of `npm run bench`, with the issue's targets beside it. */
+/** One measured figure of `npm run bench`, with its targets beside it. */
 export type Figure = {
   name: string;
   value: number;
@@ -8,9 +8,9 @@ export type Figure = {
    * (bench/floors.ts). When present, `must` and `aim` apply to value / floor, not to the value.
    */
   floor?: number;
-  /** The value (or, with a floor, the ratio) the issue says must be reached. */
+  /** The value (or, with a floor, the ratio) that must be reached. */
   must: number;
-  /** The value the issue says to aim for. */
+  /** The value to aim for. */
   aim: number;
   better: 'lower' | 'higher';
 };

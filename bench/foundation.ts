@@ -1,5 +1,5 @@
 /**
- * Foundation figures (issue 2): cold start, idle memory (PSS) of the process tree, memory of one
+ * Foundation figures: cold start, idle memory (PSS) of the process tree, memory of one
  * more agent worker, and JSON-RPC round trips direct and relayed through the supervisor.
  * Runs the compiled `ductor` as a real process on temporary homes.
  */

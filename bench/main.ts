@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --json FILE] [-- --only NAME]`: runs every benchmark group, prints each figure
- * next to its target, and optionally writes them as a JSON array.
+ * next to its targets, and optionally writes them as a JSON array.
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
