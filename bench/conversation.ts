@@ -126,9 +126,10 @@ async function latency(log: (line: string) => void): Promise<Figure[]> {
 }
 
 /**
- * The transport's PSS once its start-up is over. A few seconds after it first talks to the Bot API,
- * memory V8 mallocs for compiling rises by ~25 MiB for about 4 s and is given back (seen with
- * bench/mem-probe.ts as `malloced`); a figure about 50 chats must not count that as their growth.
+ * The transport's PSS once its start-up is over. In its first seconds after ready, with a Bot API
+ * that answers, the memory V8 mallocs for itself rises to ~27 MiB for one to four seconds and is
+ * given back (bench/mem-probe.ts shows it as `malloced`); a figure about 50 chats must not count
+ * that as their growth.
  * Settled: three samples 500 ms apart within 0.5 MiB of each other, after at least 12 s.
  */
 async function settledPssMiB(pid: number, log: (line: string) => void): Promise<number> {

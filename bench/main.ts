@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --json FILE] [-- --only NAME]`: runs every benchmark group, prints each figure
- * next to its targets, and optionally writes them as a JSON array.
+ * next to its targets, and optionally writes them as a JSON array. The memory soak takes over 12
+ * minutes and runs on its own: `npm run bench:soak` (bench/soak-main.ts).
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
