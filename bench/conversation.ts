@@ -126,10 +126,9 @@ async function latency(log: (line: string) => void): Promise<Figure[]> {
 }
 
 /**
- * The transport's PSS once its start-up is over. In its first seconds after ready, with a Bot API
- * that answers, the memory V8 mallocs for itself rises to ~27 MiB for one to four seconds and is
- * given back (bench/mem-probe.ts shows it as `malloced`); a figure about 50 chats must not count
- * that as their growth.
+ * The transport's PSS once its start-up is over, so that the figure is about the 50 chats. Start-up
+ * once left a peak here (~27 MiB of V8 compiler memory for Node's HTTP parser right after the first
+ * Bot API answers, see WORKER_V8_FLAGS); the start-up peak is printed beside the settled value.
  * Settled: three samples 500 ms apart within 0.5 MiB of each other, after at least 12 s.
  */
 async function settledPssMiB(pid: number, log: (line: string) => void): Promise<number> {

@@ -31,9 +31,16 @@ function entry(role: string): { entry: string; args: string[] } {
  * a machine with much memory) let a busy transport hold three times its live heap in garbage: in
  * a steady conversation (`npm run bench:soak -- --no-gc`) the transport's PSS grew by 24.8 MiB in
  * 10 minutes without the flag and by 3.0 MiB in 6 minutes with it, at a few more full collections
- * of a heap of ~15 MiB. Exported for the benchmarks that time worker code in a process of the same kind.
+ * of a heap of ~15 MiB; `--liftoff-only` compiles WebAssembly with V8's baseline compiler only:
+ * Node's fetch parses HTTP with a WebAssembly module (undici's llhttp), and optimizing it at the
+ * first response took ~27 MiB of compiler memory for a second or more (the transport's PSS went
+ * from ~16 to 43 MiB right after its first Bot API calls, bench/conversation.ts prints that
+ * start-up peak; a bare fetch: 29.8 MiB of V8 malloc with the optimizing tier, 0.5 MiB without),
+ * while a fetch of a Telegram-sized answer took no longer (6.0–6.6 ms against 7.4–8.2 on loopback,
+ * 1,500 fetches each). Exported for the benchmarks that time worker code in a process of the same
+ * kind.
  */
-export const WORKER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1', '--single-threaded-gc', '--no-sparkplug', '--expose-gc', '--heap-growing-percent=30'];
+export const WORKER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=1', '--v8-pool-size=1', '--single-threaded-gc', '--no-sparkplug', '--expose-gc', '--heap-growing-percent=30', '--liftoff-only'];
 
 /** The supervisor's own flags (e.g. the tsx loader in development) are inherited. */
 function workerExecArgv(): string[] {
