@@ -1,10 +1,10 @@
 /**
- * Webhook throughput (issue 5): requests/s answered 202 on loopback, and their p99 latency, while
+ * Webhook throughput: requests/s answered 202 on loopback, and their p99 latency, while
  * a chat turn is streaming through the same host. The hook is a `cron_task` hook inside its quiet
  * hours, so every accepted request goes the full server path (auth, rate limiter, body checks,
  * dispatch, trigger recorded in webhooks.json under the lock) without starting a CLI per request.
  *
- * Targets (the issue names none): must ≥ 200 requests/s and p99 ≤ 50 ms; aim ≥ 1000 and ≤ 20 ms.
+ * Targets (none were set for it): must ≥ 200 requests/s and p99 ≤ 50 ms; aim ≥ 1000 and ≤ 20 ms.
  */
 import { Agent, request } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-/** A real ductor on a temporary home, for the benchmarks of issues 5 and 6. */
+/** A real ductor on a temporary home, for the benchmarks that need a whole running instance. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

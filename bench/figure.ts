@@ -1,17 +1,36 @@
-/** One measured figure of `npm run bench`, with the issue's targets beside it. */
+/** One measured figure of `npm run bench`, with its targets beside it. */
 export type Figure = {
   name: string;
   value: number;
   unit: string;
-  /** The value the issue says must be reached. */
+  /**
+   * The same work done by the simplest program that can do it, measured in the same run
+   * (bench/floors.ts). When present, `must` and `aim` apply to value / floor, not to the value.
+   */
+  floor?: number;
+  /** The value (or, with a floor, the ratio) that must be reached. */
   must: number;
-  /** The value the issue says to aim for. */
+  /** The value to aim for. */
   aim: number;
   better: 'lower' | 'higher';
 };
 
+/** What the targets apply to: the value, or its ratio to the floor. */
+export function judged(f: Figure): number {
+  return f.floor === undefined ? f.value : f.value / f.floor;
+}
+
 export function meetsTarget(f: Figure, target: number): boolean {
-  return f.better === 'lower' ? f.value <= target : f.value >= target;
+  return f.better === 'lower' ? judged(f) <= target : judged(f) >= target;
+}
+
+/** One line of the bench's output: the figure, its targets and whether they are met. */
+export function formatFigure(f: Figure): string {
+  const mark = meetsTarget(f, f.aim) ? 'aim ✓' : meetsTarget(f, f.must) ? 'must ✓' : 'MISSED';
+  const op = f.better === 'lower' ? '≤' : '≥';
+  const value = `${f.name.padEnd(34)} ${f.value.toFixed(3).padStart(12)} ${f.unit.padEnd(6)}`;
+  if (f.floor === undefined) return `${value} must ${op} ${f.must}, aim ${op} ${f.aim}  ${mark}`;
+  return `${value} ${judged(f).toFixed(2).padStart(6)}× floor ${f.floor.toFixed(3)} ${f.unit}  must ${op} ${f.must}×, aim ${op} ${f.aim}×  ${mark}`;
 }
 
 export function median(values: number[]): number {

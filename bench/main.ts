@@ -1,10 +1,11 @@
 /**
  * `npm run bench [-- --json FILE] [-- --only NAME]`: runs every benchmark group, prints each figure
- * next to its target, and optionally writes them as a JSON array.
+ * next to its targets, and optionally writes them as a JSON array. The memory soak takes over 12
+ * minutes and runs on its own: `npm run bench:soak` (bench/soak-main.ts).
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { meetsTarget, type Figure } from './figure.js';
+import { formatFigure, type Figure } from './figure.js';
 import { benchAutomation } from './automation.js';
 import { benchConversation } from './conversation.js';
 import { benchFoundation } from './foundation.js';
@@ -21,12 +22,6 @@ const groups: Group[] = [
   { name: 'multiagent', run: benchMultiagent },
 ];
 
-function format(f: Figure): string {
-  const mark = meetsTarget(f, f.aim) ? 'aim ✓' : meetsTarget(f, f.must) ? 'must ✓' : 'MISSED';
-  const op = f.better === 'lower' ? '≤' : '≥';
-  return `${f.name.padEnd(34)} ${f.value.toFixed(3).padStart(12)} ${f.unit.padEnd(6)} must ${op} ${f.must}, aim ${op} ${f.aim}  ${mark}`;
-}
-
 async function main(argv: string[]): Promise<void> {
   const jsonIndex = argv.indexOf('--json');
   const jsonFile = jsonIndex >= 0 ? argv[jsonIndex + 1] : undefined;
@@ -36,7 +31,7 @@ async function main(argv: string[]): Promise<void> {
   for (const group of groups) {
     if (only && group.name !== only) continue;
     const results = await group.run((line) => process.stdout.write(`${line}\n`));
-    for (const figure of results) process.stdout.write(`${format(figure)}\n`);
+    for (const figure of results) process.stdout.write(`${formatFigure(figure)}\n`);
     figures.push(...results);
   }
   if (jsonFile) {

@@ -115,11 +115,20 @@ const ALLOWED_TAGS = new Set([
 
 export type FakeTelegram = Awaited<ReturnType<typeof startFakeTelegram>>;
 
+export interface FakeTelegramOptions {
+  /**
+   * Answer calls over Telegram's flood limits (private chat ~1/s, group 20/min, 30/s per bot)
+   * with 429 and `retry_after`, as Telegram does, instead of only recording the violation.
+   * Default false; the same as setting `rate.enforce` later.
+   */
+  enforceRateLimits?: boolean;
+}
+
 /**
  * Starts the server. Pass the test context to have it closed in `t.after`.
  * Bots reach it with `apiRoot: tg.url`; tokens other than FAKE_TOKEN (or ones added) get 401.
  */
-export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) {
+export async function startFakeTelegram(t?: { after(fn: () => unknown): void }, options: FakeTelegramOptions = {}) {
   const tokens = new Set([FAKE_TOKEN]);
   const calls: RecordedCall[] = [];
   const chats = new Map<string, ChatState>();
@@ -131,7 +140,7 @@ export async function startFakeTelegram(t?: { after(fn: () => unknown): void }) 
   const counted: Array<{ token: string; chatId: number; at: number }> = [];
   const commands: unknown[] = [];
   const held = new Set<ServerResponse>();
-  const rate: RateRules = { enforce: false, privatePerSecond: 1, groupPerMinute: 20, globalPerSecond: 30 };
+  const rate: RateRules = { enforce: options.enforceRateLimits ?? false, privatePerSecond: 1, groupPerMinute: 20, globalPerSecond: 30 };
   let behaviour: Behaviour = 'normal';
   let stallCount = 0;
   let rejectHtmlCount = 0;

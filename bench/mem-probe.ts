@@ -1,0 +1,49 @@
+/**
+ * Loaded into every ductor process of a soak with `NODE_OPTIONS=--import=<this file>` (bench only;
+ * nothing in the product loads it). Every DUCTOR_BENCH_MEM_EVERY_MS (default 10 s) it appends one
+ * line to `<DUCTOR_BENCH_MEM_DIR>/<pid>.jsonl`: the process's PSS as it stood, then a full garbage
+ * collection, then PSS and V8's figures again.
+ *
+ * Why both: between two collections a V8 heap holds garbage up to a limit V8 moves with its own
+ * estimate of GC speed, so the plain PSS of a healthy process wanders by several MiB under steady
+ * load; what survives a full collection is what the process keeps. A leak grows the second.
+ * The timer never keeps a process alive.
+ */
+import { appendFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+function pssKiB(): number {
+  const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+/** Workers run with --expose-gc; the supervisor does not, so the flag is set here for it. */
+function fullGc(): () => void {
+  const existing = (globalThis as { gc?: () => void }).gc;
+  if (existing) return existing;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/** ductor's own processes; the fake CLIs inherit NODE_OPTIONS too and are left alone. */
+const isDuctorProcess = /(?:ductor|launch)\.js$|workers\/\w+\/main\.[jt]s$/.test(process.argv[1] ?? '');
+const dir = process.env.DUCTOR_BENCH_MEM_DIR;
+if (dir && isDuctorProcess) {
+  const file = join(dir, `${process.pid}.jsonl`);
+  const every = Number(process.env.DUCTOR_BENCH_MEM_EVERY_MS ?? 10_000);
+  // DUCTOR_BENCH_MEM_GC=0: sample only, so V8 keeps its own collection schedule.
+  const gc = process.env.DUCTOR_BENCH_MEM_GC === '0' ? () => undefined : fullGc();
+  appendFileSync(file, `${JSON.stringify({ argv: process.argv.slice(1, 3) })}\n`);
+  setInterval(() => {
+    const pssBefore = pssKiB();
+    gc();
+    const m = process.memoryUsage();
+    const h = getHeapStatistics();
+    appendFileSync(file, `${JSON.stringify({
+      at: Date.now(), pssBeforeGcKiB: pssBefore, pssKiB: pssKiB(), rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed,
+      external: m.external, arrayBuffers: m.arrayBuffers, malloced: h.malloced_memory,
+    })}\n`);
+  }, every).unref();
+}

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatFigure, judged, meetsTarget, median, type Figure } from '../../bench/figure.js';
+
+const base: Figure = { name: 'cold_start_ms', value: 500, unit: 'ms', must: 2, aim: 1.5, better: 'lower' };
+
+test('a figure with a floor is judged on its ratio to the floor, not on its absolute value', () => {
+  const withFloor: Figure = { ...base, floor: 300 };
+  assert.equal(judged(withFloor), 500 / 300);
+  assert.equal(meetsTarget(withFloor, withFloor.must), true, '1.67× meets ≤ 2×');
+  assert.equal(meetsTarget(withFloor, withFloor.aim), false, '1.67× misses ≤ 1.5×');
+  assert.equal(meetsTarget({ ...withFloor, floor: 200 }, 2), false, '2.5× misses ≤ 2×');
+});
+
+test('the printed line shows the absolute figure, the ratio and the floor beside each other', () => {
+  const line = formatFigure({ ...base, floor: 250 });
+  assert.match(line, /500\.000 ms/);
+  assert.match(line, /2\.00× floor 250\.000 ms/);
+  assert.match(line, /must ≤ 2×, aim ≤ 1\.5×  must ✓/);
+  assert.match(formatFigure({ ...base, must: 600, aim: 350 }), /must ≤ 600, aim ≤ 350  must ✓/, 'without a floor the targets apply to the value');
+});
+
+test('median of runs: the middle one, or the mean of the two middle ones', () => {
+  assert.equal(median([5, 1, 3]), 3);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+});
