@@ -13,7 +13,7 @@ function guard(overrides: Partial<GuardedIntakeOptions> = {}) {
   const options: GuardedIntakeOptions = {
     signal: new AbortController().signal,
     log: silentLogger(),
-    label: 'matrix main',
+    client: 'matrix main',
     backoffInitialMs: 5,
     backoffMaxMs: 20,
     maxAttempts: 3,

@@ -14,7 +14,7 @@ export type GuardedIntakeOptions = {
   signal: AbortSignal;
   log: Logger;
   /** Names the client in log lines. */
-  label: string;
+  client: string;
   onQuarantine: (poison: { id: string; reason: string; update: unknown }) => void | Promise<void>;
   /** Non-transient failures before the event is set aside (default 3). */
   maxAttempts?: number;
@@ -32,7 +32,7 @@ export type IntakeItem = {
 };
 
 export async function handleGuarded(options: GuardedIntakeOptions, item: IntakeItem, handle: () => Promise<void>): Promise<void> {
-  const { log, label, signal } = options;
+  const { log, client, signal } = options;
   if (item.malformed !== null) return setAside(options, item, `malformed event: ${item.malformed}`);
   const maxAttempts = options.maxAttempts ?? 3;
   const maxDelay = options.backoffMaxMs ?? 30_000;
@@ -45,11 +45,11 @@ export async function handleGuarded(options: GuardedIntakeOptions, item: IntakeI
     } catch (error) {
       if (signal.aborted) return;
       if ((options.isTransient ?? isTransientFailure)(error)) {
-        log.warn({ client: label, id: item.id, err: describeError(error), delayMs }, 'event kept and retried: a transient failure');
+        log.warn({ client, id: item.id, err: describeError(error), delayMs }, 'event kept and retried: a transient failure');
       } else if (++attempts >= maxAttempts) {
         return setAside(options, item, `failed ${attempts} times: ${describeError(error)}`);
       } else {
-        log.warn({ client: label, id: item.id, attempts, maxAttempts, err: describeError(error) }, 'event failed; it will be tried again');
+        log.warn({ client, id: item.id, attempts, maxAttempts, err: describeError(error) }, 'event failed; it will be tried again');
       }
     }
     const waited = await sleep(delayMs, true, { signal }).catch(() => false);
@@ -59,10 +59,10 @@ export async function handleGuarded(options: GuardedIntakeOptions, item: IntakeI
 }
 
 async function setAside(options: GuardedIntakeOptions, item: IntakeItem, reason: string): Promise<void> {
-  options.log.warn({ client: options.label, id: item.id, reason }, 'event set aside (quarantined); intake moves on');
+  options.log.warn({ client: options.client, id: item.id, reason }, 'event set aside (quarantined); intake moves on');
   try {
     await options.onQuarantine({ id: item.id, reason, update: item.raw });
   } catch (error) {
-    options.log.error({ client: options.label, id: item.id, err: describeError(error) }, 'could not record the event set aside');
+    options.log.error({ client: options.client, id: item.id, err: describeError(error) }, 'could not record the event set aside');
   }
 }

@@ -213,7 +213,7 @@ export class MatrixRunner {
       home: this.options.home, transport: 'mx', agent: this.agent, log: this.options.log,
       language: () => this.options.config().language, notify: (text) => this.notifyPrimary(text),
     }));
-    return { signal: this.stopper.signal, log: this.options.log, label: `matrix ${this.agent}`, onQuarantine: (poison) => quarantine.record(poison) };
+    return { signal: this.stopper.signal, log: this.options.log, client: `matrix ${this.agent}`, onQuarantine: (poison) => quarantine.record(poison) };
   }
 
   private async takeEvent(event: TimelineEvent): Promise<void> {
