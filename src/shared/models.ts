@@ -1,5 +1,5 @@
 /**
- * Which provider a model belongs to (spec/config.md §5): claude, then gemini, then codex. Shared:
+ * Which provider a model belongs to: claude, then gemini, then codex. Shared:
  * the agent resolves turns with it, the transports offer model lists with it.
  */
 import type { Provider as ProviderId } from './config/schema.js';

@@ -82,7 +82,7 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
     for (const warning of agentsFile.warnings) log.warn(warning);
     const agents = ['main', ...agentsFile.agents.map((a) => a.name)];
     const defaultsDir = defaultHomeDefaultsDir();
-    // Rule files follow the CLIs that are logged in (spec/home-layout.md §4); files only, no waiting.
+    // Rule files follow the CLIs that are logged in; files only, no waiting.
     const authenticatedProviders = await loggedInProviders({ env: process.env, userHome: homedir(), geminiApiKey: config.gemini_api_key });
     log.info({ providers: authenticatedProviders }, 'logged-in providers for rule files');
     await seedHome(options.home, { role: 'main', defaultsDir, authenticatedProviders });

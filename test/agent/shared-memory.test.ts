@@ -1,4 +1,4 @@
-/** SHAREDMEMORY.md mirrored into MAINMEMORY.md between the marker lines (spec/multiagent.md §4). */
+/** SHAREDMEMORY.md mirrored into MAINMEMORY.md between the marker lines. */
 import assert from 'node:assert/strict';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

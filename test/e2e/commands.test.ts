@@ -1,4 +1,4 @@
-/** The chat commands of issue 4 and the command menu, through the real supervisor and the fake Bot API. */
+/** The chat commands and the command menu, through the real supervisor and the fake Bot API. */
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-/** Files in and out through the real supervisor, the fake Bot API and the fake claude (issue 4). */
+/** Files in and out through the real supervisor, the fake Bot API and the fake claude. */
 import assert from 'node:assert/strict';
 import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -247,7 +247,7 @@ class StdinLines {
   }
 }
 
-/** `codex app-server` on stdio: answers initialize and model/list like codex 0.169 (shape from spec/providers.md §3). */
+/** `codex app-server` on stdio: answers initialize and model/list like codex 0.169. */
 async function appServer() {
   // Not a turn: its own event, so tests counting turn starts do not see model discovery.
   record({ event: 'app-server', cli: 'codex', pid: process.pid, argv: process.argv.slice(2), cwd: process.cwd() });

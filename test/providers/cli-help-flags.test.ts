@@ -8,7 +8,7 @@ import type { TurnRequest } from '../../src/workers/agent/providers/turn-request
 
 const help = (cli: string) => readFileSync(new URL(`../fixtures/cli-help/${cli}.txt`, import.meta.url), 'utf8');
 
-/** Flags claude accepts but does not list in --help (spec/cli-flags.md, "(hidden)"). */
+/** Flags claude accepts but does not list in --help"). */
 const CLAUDE_HIDDEN = new Set(['--permission-prompt-tool', '--append-system-prompt-file']);
 
 function flagsOf(args: string[]): string[] {

@@ -109,7 +109,7 @@ export function makeRealCliHome(cli: ProviderName, modelUrl = ''): RealCliHome {
         ANTHROPIC_BASE_URL: modelUrl,
         ANTHROPIC_API_KEY: 'sk-ant-ductor-mock',
         CLAUDE_CONFIG_DIR: join(home, '.claude'),
-        // bypassPermissions as root exits 1 otherwise (spec/cli-flags.md).
+        // bypassPermissions as root exits 1 otherwise.
         IS_SANDBOX: '1',
         DISABLE_AUTOUPDATER: '1',
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',

@@ -347,7 +347,7 @@ describe('real CLIs against loopback model mocks', { skip, concurrency: true }, 
       const body = mock.responseRequests().slice(sentBefore)[0]!.body;
       assert.deepEqual(userTexts(body).slice(-2), ['first question', 'second question']);
       assert.deepEqual(assistantTexts(body), ['First answer from the mock.']);
-      // codex 0.169 reports the thread's cumulative usage on a resumed turn (spec/stream-formats.md §2).
+      // codex 0.169 reports the thread's cumulative usage on a resumed turn.
       assert.equal(result.usage.inputTokens, 2 * MOCK_USAGE.input);
     });
 

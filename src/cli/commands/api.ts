@@ -1,5 +1,5 @@
 /**
- * `ductor api enable|disable`: writes the `api` block of config.json (spec/config.md §3). The
+ * `ductor api enable|disable`: writes the `api` block of config.json. The
  * block is written only here (the API is a beta gate); enable generates a token when there is
  * none and says how to connect. Host, port and token take effect at the next start.
  */

@@ -1,7 +1,7 @@
 /**
  * `ductor docker enable|disable|rebuild|mount PATH|unmount PATH|mounts|extras|extras-add ID|
  * extras-remove ID`: edits the `docker` block of config.json (only the named keys) and manages
- * the sandbox container (telegram.md §10).
+ * the sandbox container.
  */
 import { realpath, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';

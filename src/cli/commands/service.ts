@@ -1,4 +1,4 @@
-/** `ductor service install|status|start|stop|logs|uninstall [--dry-run]` (infra-and-security.md §3). */
+/** `ductor service install|status|start|stop|logs|uninstall [--dry-run]`. */
 import { describeError } from '../../shared/errors.js';
 import { EXIT_FAILURE, EXIT_OK } from '../../shared/exit-codes.js';
 import { serviceBackend } from '../service/service-backend.js';

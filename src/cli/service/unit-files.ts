@@ -1,4 +1,4 @@
-/** The service definitions ductor installs, as pure text generators (infra-and-security.md §3). */
+/** The service definitions ductor installs, as pure text generators. */
 import { EXIT_CONFIG, EXIT_RESTART } from '../../shared/exit-codes.js';
 
 export type ServiceSpec = {

@@ -18,7 +18,7 @@ export const DEFAULT_AGENT_INSTRUCTION = 'read TASK_DESCRIPTION.md and carry it 
 const HourSchema = lazySchema(() => z.int().check(z.gte(0), z.lte(23)));
 const ProviderSchema = lazySchema(() => z.enum(['claude', 'codex', 'gemini']));
 
-/** Per-task execution overrides (config.md §7), shared by cron jobs and `cron_task` hooks. */
+/** Per-task execution overrides, shared by cron jobs and `cron_task` hooks. */
 const OverrideFields = {
   provider: z.nullish(ProviderSchema),
   model: z.nullish(z.string()),
@@ -168,7 +168,7 @@ export interface CronRunState {
   status: string;
   durationMs: number;
   error?: string | null;
-  /** How delivering the result went, when the run got that far (automation.md §1 delivery tracking). */
+  /** How delivering the result went, when the run got that far. */
   delivery?: { status: 'ok' | 'failed' | 'skipped'; error: string | null; resultText: string | null };
 }
 
@@ -193,7 +193,7 @@ export function applyCronRun(job: Record<string, unknown>, run: CronRunState): R
   };
 }
 
-/** The fields a handled webhook changes (automation.md §2 dispatch step 6). */
+/** The fields a handled webhook changes. */
 export function applyHookTrigger(hook: Record<string, unknown>, at: string, status: string): Record<string, unknown> {
   const count = typeof hook.trigger_count === 'number' ? hook.trigger_count : 0;
   return { ...hook, trigger_count: count + 1, last_triggered_at: at, last_error: status === 'success' ? null : status };

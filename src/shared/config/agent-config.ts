@@ -1,6 +1,6 @@
 /**
  * Sub-agents: the schema of `agents.json` entries and the effective config of a sub-agent, built
- * as spec/multiagent.md §2 says: main config as the base, the entry's non-null fields over it,
+ * as the original does: main config as the base, the entry's non-null fields over it,
  * then the entry's own identity (home, transport, allowlists) forced.
  */
 import { readFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-/** Which changed top-level keys apply at once and which need a restart (spec/config.md §4). */
+/** Which changed top-level keys apply at once and which need a restart. */
 import { isDeepStrictEqual } from 'node:util';
 
 /** Keys applied without a restart. Anything else (unknown keys too) is treated as restart-only. */

@@ -1,4 +1,4 @@
-/** The "configured" gate `ductor` checks before starting (spec/config.md §1). */
+/** The "configured" gate `ductor` checks before starting. */
 import type { Config } from './schema.js';
 
 /** Placeholder tokens written by templates start with this and are never real. */

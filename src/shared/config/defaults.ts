@@ -1,7 +1,7 @@
 /** The default config, as the runtime sees it and as it is written to a fresh config.json. */
 import { ConfigSchema, type Config } from './schema.js';
 
-/** Blocks left out of the file until a command adds them (spec §1: `api` is a beta gate). */
+/** Blocks left out of the file until a command adds them. */
 const GATED_BLOCKS = ['api'] as const;
 
 /** Every key with its default value, as `loadConfig` would return for an empty file. */

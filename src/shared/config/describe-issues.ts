@@ -137,7 +137,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return node;
 }
 
-/** The one message listing every problem, in the house style (STYLE.md §4). */
+/** The one message listing every problem,: what is wrong, where, and how to fix it. */
 export function formatProblems(fileLabel: string, problems: readonly ConfigProblem[]): string {
   if (problems.length === 1) {
     const [p] = problems as [ConfigProblem];

@@ -1,5 +1,5 @@
 /**
- * The normalizations of spec/config.md §1: some rewrite the file (legacy names, the persisted
+ * The normalizations of a loaded config: some rewrite the file (legacy names, the persisted
  * form of unset values), others only shape the in-memory config the runtime reads.
  */
 import { isValidTimezone, resolveTimezone } from './timezone.js';
@@ -33,7 +33,7 @@ export function normalizeFileObject(raw: Record<string, unknown>): string[] {
 
   // Upstream copies cli_timeout into timeouts.normal whenever normal still equals 600, which
   // turns an untouched newer file into normal=1800. We copy only what the user wrote: an
-  // explicit cli_timeout and no explicit timeouts.normal (spec §1, recommended TS rule).
+  // explicit cli_timeout and no explicit timeouts.normal.
   if (
     typeof raw.cli_timeout === 'number' &&
     !hasPath(raw, 'timeouts.normal') &&

@@ -1,4 +1,4 @@
-/** zod schemas of the nested blocks of config.json (spec/config.md §3), one per block. */
+/** zod schemas of the nested blocks of config.json, one per block. */
 import * as z from 'zod/mini';
 import '../zod-english.js';
 
@@ -13,7 +13,7 @@ export const PositiveSecondsSchema = z.number().check(z.positive());
 /** A Telegram chat, user or group id (negative for groups and channels). */
 export const ChatIdSchema = z.int();
 
-/** `streaming`: live-edit output in chat (telegram.md). Sizes in characters, `idle_ms` in ms, intervals in seconds. */
+/** `streaming`: live-edit output in chat. Sizes in characters, `idle_ms` in ms, intervals in seconds. */
 export const StreamingSchema = z.looseObject({
   enabled: z._default(z.boolean(), true),
   min_chars: z._default(CountSchema, 200),
@@ -28,13 +28,13 @@ export const StreamingSchema = z.looseObject({
   show_thinking_indicator: z._default(z.boolean(), true),
 });
 
-/** Optional packages the sandbox image can bake in (infra-and-security.md). */
+/** Optional packages the sandbox image can bake in. */
 export const DOCKER_EXTRAS = [
   'ffmpeg', 'whisper', 'opencv', 'tesseract', 'easyocr', 'pymupdf', 'pandoc',
   'scipy', 'pandas', 'matplotlib', 'pytorch-cpu', 'transformers', 'playwright',
 ] as const;
 
-/** `docker`: the optional CLI sandbox container (infra-and-security.md). */
+/** `docker`: the optional CLI sandbox container. */
 export const DockerSchema = z.looseObject({
   enabled: z._default(z.boolean(), false),
   image_name: z._default(z.string().check(z.minLength(1)), 'ductor-sandbox'),
@@ -116,7 +116,7 @@ export const WebhooksSchema = z.looseObject({
 /** `api`: the WebSocket API (beta); written only by `ductor api enable`; `chat_id` 0 = first allowed user. */
 export const ApiSchema = z.looseObject({
   enabled: z._default(z.boolean(), false),
-  // Loopback by default (issue 9), unlike the original's 0.0.0.0: the API reaches the agent's files.
+  // Loopback by default, unlike the original's 0.0.0.0: the API reaches the agent's files.
   host: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
   port: z._default(PortSchema, 8741),
   token: z._default(z.string(), ''),

@@ -1,5 +1,5 @@
 /**
- * The one schema of `config/config.json` (spec/config.md): every key with its default, bounds on
+ * The one schema of `config/config.json`: every key with its default, bounds on
  * numbers, enums where the spec lists values. Objects are loose, so unknown keys survive a load
  * (load.ts names them in warnings); later-version upstream keys are declared so they round-trip
  * without being reported.
@@ -37,7 +37,7 @@ export type Provider = (typeof PROVIDERS)[number];
 export const TRANSPORTS = ['telegram', 'matrix', 'console'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
 
-/** UI languages (spec §2 `language`). */
+/** UI languages. */
 export const LANGUAGES = ['en', 'de', 'nl', 'fr', 'ru', 'es', 'pt'] as const;
 
 /** `default` means "do not pass an effort flag"; `max` is Claude only. */

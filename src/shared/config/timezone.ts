@@ -1,4 +1,4 @@
-/** Resolves the IANA time zone used for cron, quiet hours, cleanup and daily reset (spec §6). */
+/** Resolves the IANA time zone used for cron, quiet hours, cleanup and daily reset. */
 import { readlinkSync } from 'node:fs';
 
 const ZONEINFO_MARKER = '/zoneinfo/';

@@ -1,7 +1,6 @@
 /**
  * Which provider CLIs are logged in, judged from files and variables only (no subprocess, no
- * network), so the supervisor can pick the rule-file variant on every start without delay
- * (spec/home-layout.md §4, spec/providers.md §2-4). The agent worker's fuller check, which may ask
+ * network), so the supervisor can pick the rule-file variant on every start without delay. The agent worker's fuller check, which may ask
  * `claude auth status`, stays in its providers folder.
  */
 import { join } from 'node:path';

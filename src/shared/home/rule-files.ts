@@ -1,5 +1,5 @@
 /**
- * Rule files (spec/home-layout.md §4): which `RULES*.md` template variant a folder gets, and which
+ * Rule files: which `RULES*.md` template variant a folder gets, and which
  * provider files (`CLAUDE.md`, `AGENTS.md`, `GEMINI.md`) it is written to.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Seeds an agent home from the `home-defaults/` template tree (spec/home-layout.md §2):
+ * Seeds an agent home from the `home-defaults/` template tree:
  * managed files (zone 2: rule files, the bundled tool folders) are refreshed on every start,
  * every other template (zone 3) is copied once and never overwritten, required folders exist.
  *

@@ -76,7 +76,7 @@ export const en = {
   fileRefused: (name: string) => `Could not send ${name}: outside the allowed directory. Set file_access to all and /restart.`,
   fileUnsafePath: (name: string) => `Could not send ${name}: the path is not allowed.`,
   fileGone: 'That file is no longer there.',
-  // /cron selector (spec/telegram.md §2) ---------------------------------------------------------
+  // /cron selector ---------------------------------------------------------
   cronTitle: (page: number, pages: number) => `⏰ Cron jobs (${page}/${pages})`,
   cronEmpty: 'No cron jobs yet. Ask the agent to schedule one; it uses tools/cron_tools.',
   cronFileBroken: (reason: string) => `cron_jobs.json could not be read: ${reason}`,

@@ -31,7 +31,7 @@ export function catalogue(language: string): Catalogue {
 }
 
 /**
- * The command menu in its spec order (spec/telegram.md §2), only commands that answer today.
+ * The command menu in its spec order, only commands that answer today.
  * `/where` and `/leave` stay hidden, as the spec asks.
  */
 export const MENU_ORDER: readonly CommandName[] = [

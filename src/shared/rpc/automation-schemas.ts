@@ -1,5 +1,5 @@
 /**
- * Payloads of the automation path (spec/automation.md): the scheduler decides when, the owning
+ * Payloads of the automation path: the scheduler decides when, the owning
  * agent worker runs the CLI. Cron jobs and webhook `cron_task` runs share one one-shot shape.
  */
 import * as z from 'zod/mini';
@@ -8,7 +8,7 @@ import { lazySchema } from '../lazy-schema.js';
 import { ChatRefSchema } from './conversation-schemas.js';
 import { AgentNameSchema } from './targets.js';
 
-/** Per-task execution overrides (config.md §7); null = use the agent's global value. */
+/** Per-task execution overrides; null = use the agent's global value. */
 export const TaskOverridesSchema = lazySchema(() => z.object({
   provider: z._default(z.nullable(z.enum(['claude', 'codex', 'gemini'])), null),
   model: z._default(z.nullable(z.string().check(z.maxLength(200))), null),
@@ -36,7 +36,7 @@ export const CronRunParamsSchema = lazySchema(() => z.object({
 export type CronRunParams = z.infer<typeof CronRunParamsSchema>;
 
 export const CronRunResultSchema = lazySchema(() => z.object({
-  /** `success`, `error:<reason>` (automation.md §1 steps 4-8). */
+  /** `success`, `error:<reason>`. */
   status: z.string(),
   /** One line for humans when the run failed; null on success. */
   error: z.nullable(z.string()),
@@ -60,7 +60,7 @@ export const WakeHookResultSchema = lazySchema(() => z.object({
   chats: z.int().check(z.nonnegative()),
 }));
 
-/** One heartbeat poll of one chat (automation.md §3). */
+/** One heartbeat poll of one chat. */
 export const HeartbeatTickParamsSchema = lazySchema(() => z.object({
   chat: ChatRefSchema,
   prompt: z.string().check(z.minLength(1), z.maxLength(100_000)),

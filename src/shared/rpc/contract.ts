@@ -30,8 +30,7 @@ import {
   WakeHookParamsSchema,
   WakeHookResultSchema,
 } from './automation-schemas.js';
-// End automation imports ---------------------------------------------------------------------------
-// Delegation, background tasks, internal API (issue 6) -------------------------------------------
+// Delegation, background tasks, internal API -------------------------------------------
 import {
   ApiReplySchema,
   DelegateDoneParamsSchema,
@@ -42,7 +41,6 @@ import {
   TaskIdParamsSchema,
   TaskResumeParamsSchema,
 } from './delegation-schemas.js';
-// End delegation imports -------------------------------------------------------------------------
 import { AgentNameSchema, TargetSchema } from './targets.js';
 
 export type MethodSpec = {
@@ -121,13 +119,12 @@ export const contract = {
   restartAll: { servedBy: 'supervisor', params: lazySchema(() => z.object({ reason: z.string() })), result: Ok },
   /** Stop everything and release the lock. */
   stop: { servedBy: 'supervisor', params: lazySchema(() => z.object({ reason: z.string() })), result: Ok },
-  // Process restart (issue 7) -----------------------------------------------------------------
+  // Process restart -----------------------------------------------------------------
   /**
    * Replace the whole supervisor process, not just its workers (after an upgrade installed new
    * code): stop everything, then exit 42 under a service manager or re-execute in place.
    */
   restartProcess: { servedBy: 'supervisor', params: lazySchema(() => z.object({ reason: z.string() })), result: Ok },
-  // End process restart ------------------------------------------------------------------------
 
   /** Start, stop or restart one sub-agent's worker (`/agent_start|stop|restart`). */
   agentControl: {
@@ -190,7 +187,7 @@ export const contract = {
   /** Output for a terminal (transport → supervisor → the terminal's connection). */
   consoleOutput: { servedBy: 'console', params: ConsoleOutputSchema, notify: true },
 
-  // Automation: scheduler ↔ agent (spec/automation.md) --------------------------------------------
+  // Automation: scheduler ↔ agent --------------------------------------------
   /** A one-shot CLI run in `cron_tasks/<folder>/` (cron job or webhook `cron_task`); the result goes to its chat. */
   runCron: { servedBy: 'agent', params: CronRunParamsSchema, result: CronRunResultSchema },
   /** A webhook `wake`: the prompt runs as a turn in each allowed user's live session. */
@@ -201,9 +198,8 @@ export const contract = {
   runCronNow: { servedBy: 'scheduler', params: RunCronNowParamsSchema, result: RunCronNowResultSchema },
   /** Re-read an agent's cron_jobs.json / webhooks.json now (after a tool or `/cron` changed them). */
   reloadAutomation: { servedBy: 'scheduler', params: ReloadAutomationParamsSchema, result: ReloadAutomationResultSchema },
-  // End automation --------------------------------------------------------------------------------
 
-  // Delegation, background tasks (spec/multiagent.md §5-6, sessions-and-tasks.md §4-5) ----------
+  // Delegation, background tasks ----------
   /** Ask this agent: sync = run one turn in its inter-agent session and answer; async = accept with a job id. */
   delegate: { servedBy: 'agent', params: DelegateParamsSchema, result: DelegateResultSchema },
   /** An async delegation finished: the sender (or `replyTo`) agent injects the result into its chat. */
@@ -214,7 +210,6 @@ export const contract = {
   taskAskParent: { servedBy: 'agent', params: TaskAskParentParamsSchema, result: ApiReplySchema },
   taskCancel: { servedBy: 'agent', params: TaskIdParamsSchema, result: ApiReplySchema },
   taskDelete: { servedBy: 'agent', params: TaskIdParamsSchema, result: ApiReplySchema },
-  // End delegation ---------------------------------------------------------------------------------
 
   // Diagnostics -------------------------------------------------------------------------------
   /** Returns its payload; used to measure IPC latency. */

@@ -10,7 +10,7 @@ export const ChatRefSchema = lazySchema(() => z.object({
 }));
 export type ChatRef = z.infer<typeof ChatRefSchema>;
 
-/** Media kinds Telegram delivers (spec/telegram.md §7), in the order they are recognised. */
+/** Media kinds Telegram delivers, in the order they are recognised. */
 export const ATTACHMENT_KINDS = ['photo', 'document', 'voice', 'audio', 'video', 'video_note', 'sticker'] as const;
 
 /**

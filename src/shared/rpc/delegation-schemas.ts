@@ -1,6 +1,6 @@
 /**
  * Payloads of inter-agent delegation, background tasks and the internal API that the agents'
- * tool scripts call (spec/multiagent.md §5-6, spec/sessions-and-tasks.md §4-5). The task registry
+ * tool scripts call. The task registry
  * format lives here too because the scheduler (list route) and every agent worker read it.
  */
 import * as z from 'zod/mini';
@@ -67,7 +67,7 @@ export type DelegateDoneParams = z.infer<typeof DelegateDoneParamsSchema>;
 export const TASK_STATUSES = ['queued', 'running', 'waiting', 'done', 'failed', 'cancelled', 'interrupted'] as const;
 export const TASK_PRIORITIES = ['interactive', 'background', 'batch'] as const;
 
-/** One entry of `tasks.json` (home-layout.md §3); unknown fields written by others are kept. */
+/** One entry of `tasks.json`; unknown fields written by others are kept. */
 export const TaskEntrySchema = lazySchema(() => z.looseObject({
   task_id: z.string().check(z.regex(/^[0-9a-f]{8}$/)),
   chat_id: z.int(),

@@ -1,5 +1,5 @@
 /**
- * Prompt-injection detection on inbound text and webhook payloads (infra-and-security.md §5).
+ * Prompt-injection detection on inbound text and webhook payloads.
  * Log only: a hit is reported with the pattern names; the text still goes through unchanged.
  */
 

@@ -1,7 +1,7 @@
 /**
  * Path checks for every path that comes from outside (a model's `<file:…>` tag, an API download,
  * a task folder name): no NUL or control characters, symlinks resolved, and the canonical path
- * must sit inside one of the roots that `file_access` allows (infra-and-security.md §6).
+ * must sit inside one of the roots that `file_access` allows.
  */
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';

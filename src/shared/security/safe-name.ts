@@ -1,4 +1,4 @@
-/** File names for incoming media (spec/telegram.md §7): one harmless path segment, at most 120 characters. */
+/** File names for incoming media: one harmless path segment, at most 120 characters. */
 
 const MAX_NAME_CHARS = 120;
 

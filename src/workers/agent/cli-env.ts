@@ -1,4 +1,4 @@
-/** The environment every CLI subprocess gets (home-layout.md §5): ours, minus the worker's own variables. */
+/** The environment every CLI subprocess gets: ours, minus the worker's own variables. */
 import type { Config } from '../../shared/config/schema.js';
 import type { ChatRef } from '../../shared/rpc/conversation-schemas.js';
 import { CLI_OWNER_ENV, cliOwnerMarker } from '../../shared/orphan-processes.js';
@@ -24,7 +24,7 @@ export function cliEnv(options: { agent: string; mainHome: string; agentHome: st
   env.DUCTOR_SHARED_MEMORY_PATH = options.sharedMemoryFile;
   // A sub-agent has no config.json of its own: the tool scripts read the settings it runs with here.
   env.DUCTOR_SETTINGS = JSON.stringify(toolSettings(options.config));
-  // Internal API (issue 6): the tool scripts authenticate with this per-home secret. Never logged.
+  // Internal API: the tool scripts authenticate with this per-home secret. Never logged.
   env.DUCTOR_INTERAGENT_SECRET = internalApiSecret(options.mainHome);
   // End internal API
   const geminiKey = options.config.gemini_api_key;

@@ -1,5 +1,5 @@
 /**
- * The agent worker's housekeeping of its home (issue 7.6): rule files kept alike every 10 s, skills
+ * The agent worker's housekeeping of its home: rule files kept alike every 10 s, skills
  * linked across the workspace and the CLIs every 30 s, both at once on start. Only the main agent
  * touches the CLIs' own skill folders; on stop the links it made there are taken back.
  */

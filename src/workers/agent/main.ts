@@ -26,14 +26,14 @@ import { runCommand } from '../../shared/command-runner.js';
 import { SessionManager, type Target } from './sessions/session-manager.js';
 import { diagnoseText } from './commands/diagnose.js';
 import { useLanguage } from './orchestrator/texts.js';
-// Delegation, tasks, named sessions, shared memory (issue 6)
+// Delegation, tasks, named sessions, shared memory
 import { AgentExtras, extrasHandlers } from './delegation/extras.js';
-// Rule file and skill sync (issue 7.6)
+// Rule file and skill sync
 import { startHomeSync, type HomeSync } from './home-sync.js';
 import { appendRuntimeSection } from './rules/runtime-section.js';
 
 let service: AgentService | null = null;
-// Docker sandbox (issue 7): every turn is checked against docker.enabled before it starts.
+// Docker sandbox: every turn is checked against docker.enabled before it starts.
 let sandbox: TurnSandbox | null = null;
 let configs: AgentConfigs | null = null;
 // Automation (cron, webhooks, heartbeat): built once the service exists.
@@ -44,9 +44,9 @@ function requireAutomation(): AgentAutomation {
   return automation;
 }
 
-// Delegation, tasks, named sessions, shared memory (issue 6): built once the service exists.
+// Delegation, tasks, named sessions, shared memory: built once the service exists.
 let extras: AgentExtras | null = null;
-// Rule file and skill sync (issue 7.6): background loops, stopped first on shutdown.
+// Rule file and skill sync: background loops, stopped first on shutdown.
 let homeSync: HomeSync | null = null;
 
 function requireExtras(): AgentExtras {
@@ -123,7 +123,7 @@ async function start(ctx: WorkerContext): Promise<void> {
       },
       codexModels: () => codexModels.ids(),
       codexEfforts: (model) => codexModels.effortsOf(model),
-      // Issue 4: /diagnose asks the supervisor for worker states and reads this agent's log.
+      // /diagnose asks the supervisor for worker states and reads this agent's log.
       diagnose: (effective) =>
         diagnoseText({
           version: packageInfo().version,
@@ -137,7 +137,7 @@ async function start(ctx: WorkerContext): Promise<void> {
     queueUpdate: (chat, inboundIds, outcome, started) =>
       ctx.peer.notify('queueUpdate', { agent: name, chat, inboundIds, outcome, turnId: started?.turnId ?? null, replyTo: started?.replyTo ?? null }, { target: 'transport' }),
     admin: { matches: isAgentAdminCommand, run: (text) => runAgentAdmin({ peer: ctx.peer, self: name, text, mainHome }) },
-    // Issue 7: /upgrade checks npm, installs, and has the supervisor replace the process.
+    // /upgrade checks npm, installs, and has the supervisor replace the process.
     upgrade: {
       home: mainHome,
       version: packageInfo().version,
@@ -149,7 +149,7 @@ async function start(ctx: WorkerContext): Promise<void> {
       },
       log: ctx.log,
     },
-    // Issue 6: /session, /sessions, /tasks, `@name …`; /stop_all also stops background work.
+    // /session, /sessions, /tasks, `@name …`; /stop_all also stops background work.
     intercept: (message, text) => (extras ? extras.intercept(message, text) : Promise.resolve(null)),
     stopBackground: () => extras?.stopAll() ?? 0,
     // /cron: the agent writes `enabled` under the lock; the scheduler reloads and runs the jobs.
@@ -185,8 +185,7 @@ async function start(ctx: WorkerContext): Promise<void> {
     service,
     env: (chat) => cliEnv({ agent: name, mainHome, agentHome, sharedMemoryFile: mainPaths(mainHome).sharedMemoryFile, config: config(), chat }),
   });
-  // End automation -------------------------------------------------------------------------------
-  // Delegation, tasks, named sessions, shared memory (issue 6) ------------------------------------
+  // Delegation, tasks, named sessions, shared memory ------------------------------------
   extras = new AgentExtras(
     {
       agent: name,
@@ -208,13 +207,11 @@ async function start(ctx: WorkerContext): Promise<void> {
     },
   );
   await extras.start();
-  // End issue 6 ------------------------------------------------------------------------------------
-  // Rule file and skill sync (issue 7.6) ------------------------------------------------------------
+  // Rule file and skill sync ------------------------------------------------------------
   const otherAgents = ['main', ...configs.agents.map((a) => a.name)].filter((other) => other !== name);
   const withSection = await appendRuntimeSection(paths.workspace, { agent: name, isMain: name === 'main', otherAgents, docker: config().docker.enabled });
   if (withSection.length > 0) ctx.log.info({ files: withSection.length }, 'runtime section added to the workspace rule files');
   homeSync = startHomeSync({ agentHome, isMain: name === 'main', log: ctx.log });
-  // End issue 7.6 ----------------------------------------------------------------------------------
 }
 
 // Not awaited (the bundles are CommonJS, without top-level await): a start that fails rejects,
@@ -226,7 +223,7 @@ void runWorker({
     cancelQueued: ({ inboundId, chat }) => requireService().cancelQueued(inboundId, chat),
     stopTurns: ({ reason }) => ({ aborted: requireService().stopEverything(reason) }),
     ...automationHandlers(requireAutomation),
-    ...extrasHandlers(requireExtras), // issue 6
+    ...extrasHandlers(requireExtras),
     configChanged: async () => {
       try {
         configs = await loadAllConfigs(ctx.home);
@@ -243,10 +240,10 @@ void runWorker({
       await service?.abandon();
       return;
     }
-    await homeSync?.stop(); // issue 7.6: takes back the skill links it made
-    extras?.stop(); // issue 6
+    await homeSync?.stop(); // takes back the skill links it made
+    extras?.stop();
     codexCatalog?.stop();
     await service?.stop(turnGraceMs());
-    await sandbox?.shutdown(); // issue 7: after the CLIs are gone; only the main agent tears down
+    await sandbox?.shutdown(); // after the CLIs are gone; only the main agent tears down
   },
 });

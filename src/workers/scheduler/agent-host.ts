@@ -197,7 +197,7 @@ function overridesOf(task: CronJob | Webhook): CronRunParams['overrides'] {
   };
 }
 
-/** `chat_id` 0 means "every allowed user" (automation.md §1 routing). */
+/** `chat_id` 0 means "every allowed user". */
 function chatOf(job: CronJob): ChatRef | null {
   if (job.chat_id === 0) return null;
   const transport = job.transport === 'mx' || job.transport === 'api' || job.transport === 'cli' ? job.transport : 'tg';

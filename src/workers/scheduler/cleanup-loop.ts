@@ -1,5 +1,5 @@
 /**
- * Daily retention cleanup of one agent's workspace (automation.md §4): checks every few minutes
+ * Daily retention cleanup of one agent's workspace: checks every few minutes
  * whether the local hour is `cleanup.check_hour` and today's run is still due, then cleans each
  * folder with its own retention. No chat message.
  */

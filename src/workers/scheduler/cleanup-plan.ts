@@ -1,5 +1,5 @@
 /**
- * Pure planning for the daily retention cleanup (automation.md §4). Issue 5 orders the original's
+ * Pure planning for the daily retention cleanup. This orders the original's
  * depth: top-level entries only. A top-level file or symlink older than the retention goes; a
  * top-level folder older than the retention goes whole, whatever is inside (its own mtime changes
  * whenever an entry is added or removed directly in it, so a dated folder still being filled stays).

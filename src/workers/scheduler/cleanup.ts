@@ -16,7 +16,7 @@ export interface CleanupResult {
   errors: Array<{ path: string; code: string }>;
 }
 
-/** The folders the daily cleanup covers, with their retention (config.md §3 `cleanup`). */
+/** The folders the daily cleanup covers, with their retention. */
 export function cleanupTargets(
   workspace: string,
   settings: { media_files_days: number; output_to_user_days: number; api_files_days: number },

@@ -1,6 +1,6 @@
 /**
  * Schedules every enabled cron job with node-cron in its resolved zone and runs the pipeline
- * the scheduler owns (automation.md §1): quiet hours → no double start → dependency lock →
+ * the scheduler owns: quiet hours → no double start → dependency lock →
  * the injected `runJob` (the agent worker does the real work) → `recordOutcome`.
  *
  * Missed runs while the process was down are not caught up (as upstream): after a (re)start
@@ -15,7 +15,7 @@ import { silentLog, type SchedulerLog } from './scheduler-log.js';
 import { resolveTimeZone } from './time-zone.js';
 
 export interface CronRunOutcome {
-  /** `success`, `error:<reason>`, `skipped:<reason>` (automation.md §1 step 8). */
+  /** `success`, `error:<reason>`, `skipped:<reason>`. */
   status: string;
   error?: string;
   durationMs: number;

@@ -1,6 +1,6 @@
 /**
  * Named FIFO locks: cron jobs and webhook `cron_task` runs that share a `dependency`
- * run one at a time, in the order they asked (automation.md §1 step 3).
+ * run one at a time, in the order they asked.
  */
 
 export type Release = () => void;

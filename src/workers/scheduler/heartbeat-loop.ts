@@ -1,5 +1,5 @@
 /**
- * The heartbeat loop of one agent (automation.md §3): checks every minute which targets are due
+ * The heartbeat loop of one agent: checks every minute which targets are due
  * (each has its own interval), skips quiet hours, and asks the agent worker for one poll per due
  * target. One failing target or tick never stops the loop.
  */

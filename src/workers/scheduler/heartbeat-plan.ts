@@ -1,5 +1,5 @@
 /**
- * Pure decisions for heartbeat ticks (automation.md §3): which targets (allowed users' DMs and
+ * Pure decisions for heartbeat ticks: which targets (allowed users' DMs and
  * group/topic targets with their overrides) are due, quiet hours and suspend detection. Whether a
  * due chat's session may be polled and what its reply delivers are decided in the agent worker
  * (src/shared/automation/heartbeat-turn.ts); the loop and the CLI call live elsewhere.
@@ -9,7 +9,7 @@ import { isQuiet } from './quiet-hours.js';
 
 const MINUTE_MS = 60_000;
 
-/** The `heartbeat` config block (config.md §3), keys as in the file. */
+/** The `heartbeat` config block, keys as in the file. */
 export interface HeartbeatSettings {
   enabled: boolean;
   interval_minutes: number;

@@ -23,7 +23,7 @@ import { runCommand } from '../../shared/command-runner.js';
 import { resolveUpdateSource } from '../../shared/upgrade/update-source.js';
 import { checkForUpdate } from '../../shared/upgrade/upgrade-steps.js';
 import { startWebhookServer, type WebhookServer } from './webhook-server.js';
-// Internal API for the agents' tool scripts (issue 6) ------------------------------------------------
+// Internal API for the agents' tool scripts ------------------------------------------------
 import type { InternalApi } from './internal-api/server.js';
 import { startInternalApiFor } from './internal-api/wire.js';
 import { listenOnConfiguredOrFreePort } from './internal-api/listen.js';

@@ -1,4 +1,4 @@
-/** Quiet-hour windows (automation.md §1): whole hours, evaluated in a zone, wrapping midnight. */
+/** Quiet-hour windows: whole hours, evaluated in a zone, wrapping midnight. */
 import { zonedParts } from './time-zone.js';
 
 /**

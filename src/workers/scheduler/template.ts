@@ -1,5 +1,5 @@
 /**
- * Webhook prompt templates (automation.md §2 dispatch 1-2): `{{field}}` / `{{a.b}}` filled from
+ * Webhook prompt templates: `{{field}}` / `{{a.b}}` filled from
  * the JSON payload in one pass (values are never re-expanded), then wrapped in markers that tell
  * the CLI the content is untrusted. Marker look-alikes inside the payload are neutralised so a
  * sender cannot close the block early and talk to the agent "from outside".

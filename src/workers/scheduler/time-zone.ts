@@ -9,7 +9,7 @@ import { isValidTimezone, wallClock } from '../../shared/config/timezone.js';
 let hostZone: string | undefined;
 
 /**
- * Picks the zone to evaluate schedules in (config.md §6): the first valid candidate
+ * Picks the zone to evaluate schedules in: the first valid candidate
  * (job `timezone`, then `user_timezone`), then `$TZ`, then the host zone, then UTC.
  * `onInvalid` is told about each non-empty candidate that was skipped, so callers can warn.
  */

@@ -1,5 +1,5 @@
 /**
- * Per-hook request authentication (automation.md §2 "Auth"): bearer tokens and HMAC signatures
+ * Per-hook request authentication: bearer tokens and HMAC signatures
  * (GitHub, Stripe, Shopify, Twilio styles). Pure functions over headers, raw body and hook.
  * Failure reasons are fixed words, never values, so they are safe to log.
  */

@@ -1,5 +1,5 @@
 /**
- * What an accepted webhook does (automation.md §2 "Dispatch"): render and wrap the prompt,
+ * What an accepted webhook does: render and wrap the prompt,
  * then `wake` (inject into the live chat sessions) or `cron_task` (an isolated one-shot run,
  * subject to the hook's quiet hours and dependency lock). The runs themselves are injected:
  * the agent worker owns the CLI. Resolves with the status to record; never rejects.

@@ -1,5 +1,5 @@
 /**
- * The webhook HTTP server (automation.md §2): express on host:port, `GET /health` and
+ * The webhook HTTP server: express on host:port, `GET /health` and
  * `POST /hooks/:id`. Checks run in the spec's order — rate limit (429), content type (415),
  * body size (413), JSON (400), hook exists (404), hook enabled (403), auth (401) — then the
  * request is answered 202 and the injected `dispatch` runs in the background; its status is

@@ -1,4 +1,4 @@
-/** The command menu registered with setMyCommands, translated (spec/telegram.md §2 order; /where and /leave stay hidden). */
+/** The command menu registered with setMyCommands, translated. */
 import { menuCommands } from '../../shared/i18n/index.js';
 
 export const BOT_COMMANDS = menuCommands('en');

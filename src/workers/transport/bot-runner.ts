@@ -64,7 +64,7 @@ export class BotRunner {
   private botId: number | null = null;
   private botUsername: string | null = null;
   private polling: Promise<unknown> | null = null;
-  // Issue 4 (files, media, bot-owned commands) ---------------------------------------------------
+  // Files, media, bot-owned commands ---------------------------------------------------
   private readonly activity: ChatActivity;
   private readonly browser: FileBrowser;
   private menuLanguage: string | null = null;
@@ -116,7 +116,7 @@ export class BotRunner {
       return this.outboxes.for(chatId, chatId < 0 ? 'group' : 'private').send({ text });
     };
     await consumeRestartSentinel(this.options.home, this.agent, tell, this.options.log);
-    if (this.agent === 'main') await consumeUpgradeSentinelAndReport(this.options.home, tell, this.options.log); // issue 7
+    if (this.agent === 'main') await consumeUpgradeSentinelAndReport(this.options.home, tell, this.options.log);
     if (this.agent === 'main') await this.announceOnline(sentinel);
     const quarantine = new UpdateQuarantine({
       home: this.options.home, transport: 'tg', agent: this.agent, log: this.options.log,
@@ -300,7 +300,7 @@ export class BotRunner {
     return { messageIds, duplicate: false };
   }
 
-  // Issue 4: media intake, bot-owned commands, chat tracking, translated command menu ------------
+  // media intake, bot-owned commands, chat tracking, translated command menu ------------
 
   private text() {
     return catalogue(this.options.config().language);

@@ -1,5 +1,5 @@
 /**
- * Uploads the files of a delivery (spec/telegram.md §5): raster images as photos, everything else
+ * Uploads the files of a delivery: raster images as photos, everything else
  * as documents, each streamed from disk. A missing file or a failed upload becomes a short notice
  * in the chat instead; the agent already decided the path may leave (file_access).
  */

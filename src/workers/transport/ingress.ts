@@ -28,7 +28,7 @@ export type AccessPolicy = {
 };
 
 export type IngressDecision =
-  /** `media`: files to download before the inbound goes to the agent (issue 4, media intake). */
+  /** `media`: files to download before the inbound goes to the agent (media intake). */
   | { kind: 'inbound'; inbound: Inbound; media: MediaRef[] }
   | { kind: 'queue-cancel'; callbackId: string; inboundId: string; chat: Inbound['chat']; messageId: number | null }
   | { kind: 'leave'; chatId: number; title: string }

@@ -29,10 +29,10 @@ async function start(ctx: WorkerContext): Promise<void> {
   // Registration order is the order `notifyUser` tries them in.
   registry.register(new TelegramTransport(tctx));
   registry.register(new ConsoleTransport(consoles));
-  // WebSocket API (issue 9): listens only when `api.enabled`.
+  // WebSocket API: listens only when `api.enabled`.
   registry.register(new ApiTransport(tctx));
   // End WebSocket API
-  // Matrix (issue 9): lazy — the SDK loads only when an agent's transports include matrix.
+  // Matrix: lazy — the SDK loads only when an agent's transports include matrix.
   registry.register(new MatrixTransport(tctx));
   // End Matrix
   // End of transports -----------------------------------------------------------------------------

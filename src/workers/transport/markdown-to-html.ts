@@ -1,4 +1,4 @@
-// Turns the Markdown a CLI writes into the HTML subset Telegram accepts (spec/telegram.md §5).
+// Turns the Markdown a CLI writes into the HTML subset Telegram accepts.
 
 /** Marks a stashed fragment; NUL never survives from the input (it is stripped first). */
 const STASH = /\u0000(\d+)\u0000/g;

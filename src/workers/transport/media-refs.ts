@@ -1,5 +1,5 @@
 /**
- * What media a Telegram message carries (spec/telegram.md §7): one reference per file, with the
+ * What media a Telegram message carries: one reference per file, with the
  * name the file will get. Pure; the download lives in media-intake.ts.
  */
 import type { Attachment } from '../../shared/rpc/conversation-schemas.js';

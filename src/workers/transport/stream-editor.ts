@@ -5,7 +5,7 @@ import type { ChatOutbox, EditStatus } from './outbox.js';
 import { sendRichText } from './rich-send.js';
 import type { ChatId, TelegramSender, TransportLog } from './telegram-bot.js';
 
-/** The `streaming` block of config.json (spec/config.md §3). */
+/** The `streaming` block of config.json. */
 export interface StreamingSettings {
   enabled: boolean;
   min_chars: number;

@@ -1,5 +1,5 @@
 /**
- * The chat commands the bot answers itself, without the agent (spec/telegram.md §2, owner "bot"):
+ * The chat commands the bot answers itself, without the agent:
  * `/showfiles` navigation, `/where`, `/leave <id>` and `/restart` with its sentinel. They never
  * wait in the chat queue. Opening a file in `/showfiles` is forwarded to the agent, which owns
  * its files and decides what may leave.
@@ -156,7 +156,7 @@ export async function consumeRestartSentinel(home: string, agent: string, send: 
   await send(parsed.chat_id, parsed.message).catch((error: unknown) => log.warn({ err: error }, 'could not send the restart message'));
 }
 
-// Issue 7: upgrade sentinel ---------------------------------------------------------------------
+// upgrade sentinel ---------------------------------------------------------------------
 /**
  * After a restart that followed `/upgrade`: tells the chat that asked whether the new version
  * runs ("upgrade complete a → b") or the old one still does. Read once and deleted, like the
@@ -169,4 +169,3 @@ export async function consumeUpgradeSentinelAndReport(home: string, send: (chatI
   log.info({ from: sentinel.old_version, to: sentinel.new_version }, report);
   await send(sentinel.chat_id, report).catch((error: unknown) => log.warn({ err: error }, 'could not send the upgrade report'));
 }
-// End issue 7 -----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 /**
- * The agent's side of automation (spec/automation.md): one-shot runs in `cron_tasks/<folder>/`
+ * The agent's side of automation: one-shot runs in `cron_tasks/<folder>/`
  * for cron jobs and webhook `cron_task` hooks, webhook `wake` turns in the live chat sessions,
  * and heartbeat polls. The scheduler decides when; this runs the CLI and routes the result.
  */
@@ -42,7 +42,7 @@ export type AgentAutomationDeps = {
 export class AgentAutomation {
   constructor(private readonly deps: AgentAutomationDeps) {}
 
-  /** A one-shot run (automation.md §1 steps 4-10); never throws for a failed run, only reports it. */
+  /** A one-shot run; never throws for a failed run, only reports it. */
   async runCron(params: CronRunParams, signal?: AbortSignal): Promise<CronRunResult> {
     const started = Date.now();
     const log = this.deps.log.child({ [params.origin.kind === 'cron' ? 'job' : 'hook']: params.origin.id });
@@ -110,7 +110,7 @@ export class AgentAutomation {
     return { status: answered ? 'success' : 'error:no_response', chats: chats.length };
   }
 
-  /** One heartbeat poll (automation.md §3 "Heartbeat turn"); the ack token means nothing is delivered. */
+  /** One heartbeat poll; the ack token means nothing is delivered. */
   async heartbeatTick(chat: ChatRef, prompt: string, ackToken: string, cooldownMinutes: number): Promise<HeartbeatTickResult> {
     const first = await this.heartbeatDecision(chat, cooldownMinutes);
     if (first) return first;
@@ -208,7 +208,7 @@ export function automationHandlers(get: () => AgentAutomation): Handlers {
   };
 }
 
-/** The instruction plus the task-memory contract (automation.md §1 step 6, our own wording). */
+/** The instruction plus the task-memory contract. */
 export function taskPrompt(instruction: string, folder: string): string {
   return [
     instruction.trim(),
@@ -220,7 +220,7 @@ export function taskPrompt(instruction: string, folder: string): string {
   ].join('\n');
 }
 
-/** Maps a CLI outcome to the run status of automation.md §1 step 8. */
+/** Maps a CLI outcome to the run status recorded in cron_jobs.json. */
 function classify(result: TurnResult, provider: string, timeoutSeconds: number): { status: string; error: string | null; text: string | null } {
   const text = result.text.trim() === '' ? null : result.text.trim();
   if (result.reason === 'spawn') return { status: `error:cli_not_found_${provider}`, error: result.errorMessage ?? `${provider} CLI not found`, text: null };

@@ -1,5 +1,5 @@
 /**
- * Execution settings of a one-shot task run (spec/config.md §7): each override falls back to the
+ * Execution settings of a one-shot task run: each override falls back to the
  * agent's global value; the provider's global `cli_parameters` come first, the task's own last.
  */
 import type { Config } from '../../../shared/config/schema.js';

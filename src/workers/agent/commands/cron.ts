@@ -1,5 +1,5 @@
 /**
- * `/cron` (spec/telegram.md §2): a paged selector over this agent's `cron_jobs.json` with status
+ * `/cron`: a paged selector over this agent's `cron_jobs.json` with status
  * and "(delivery failed)" marks, per-job enable/disable, all on/off, refresh and "run now".
  * `enabled` is written here under the same file lock the scheduler and the tool scripts use, then
  * the scheduler is asked to reload at once instead of at its next mtime poll; "run now" goes

@@ -1,5 +1,5 @@
 /**
- * `/diagnose` (infra-and-security.md §8): version, configured and effective provider/model, the
+ * `/diagnose`: version, configured and effective provider/model, the
  * supervisor's view of every worker, and the last log lines of this agent with secrets removed.
  */
 import { open } from 'node:fs/promises';

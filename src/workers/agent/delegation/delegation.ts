@@ -1,5 +1,5 @@
 /**
- * Inter-agent delegation (spec/multiagent.md §6, sessions-and-tasks.md §5). Recipient side: run
+ * Inter-agent delegation. Recipient side: run
  * the request in this agent's scoped session for the sender, in this agent's workspace. Sender
  * side: an async result comes back as `delegateDone` and is injected into the sender's chat.
  */

@@ -47,7 +47,7 @@ export class AgentExtras {
     this.delegation.stopAll();
   }
 
-  /** `/stop_all`: background sessions, async jobs for others and tasks stop too (spec §3). */
+  /** `/stop_all`: background sessions, async jobs for others and tasks stop too. */
   stopAll(): number {
     return this.sessions.stopAll() + this.delegation.stopAll() + this.tasks.cancelAll();
   }

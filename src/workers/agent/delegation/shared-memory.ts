@@ -1,6 +1,5 @@
 /**
- * SHAREDMEMORY.md (main home) mirrored into this agent's MAINMEMORY.md between marker lines
- * (spec/multiagent.md §4). Each agent worker writes only its own memory file, at start and when
+ * SHAREDMEMORY.md (main home) mirrored into this agent's MAINMEMORY.md between marker lines. Each agent worker writes only its own memory file, at start and when
  * the shared file's mtime changes; unchanged files are not rewritten.
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';

@@ -1,6 +1,6 @@
 /**
  * Incoming images are downscaled to `image.max_dimension` and re-encoded as `image.output_format`
- * at `image.quality` (spec/config.md, `image` block) before the CLI sees them: a phone photo of
+ * at `image.quality` before the CLI sees them: a phone photo of
  * 12 MP becomes a file a model reads quickly. sharp (libvips, shipped inside its npm packages)
  * does the work on libuv's thread pool, so the agent's event loop never waits on pixels. sharp is
  * an optional dependency: where it cannot be installed, images are kept as received.

@@ -67,7 +67,7 @@ async function claimName(source: string, dir: string, name: string): Promise<str
 }
 
 
-/** `_index.yaml`: every file of every `YYYY-MM-DD` folder (home-layout.md §3). */
+/** `_index.yaml`: every file of every `YYYY-MM-DD` folder. */
 export async function rebuildIndex(telegramFilesDir: string): Promise<void> {
   const days = (await readdir(telegramFilesDir, { withFileTypes: true }))
     .filter((e) => e.isDirectory() && /^\d{4}-\d{2}-\d{2}$/.test(e.name))
@@ -106,7 +106,7 @@ const KIND_HINTS: Partial<Record<Attachment['kind'], string>> = {
 };
 
 /**
- * The prompt for a turn with files (spec/telegram.md §7): one `[INCOMING FILE]` block per file
+ * The prompt for a turn with files: one `[INCOMING FILE]` block per file
  * (workspace-relative path, type, original name, a hint, a transcript when one was made), then
  * the caption as the user's message.
  */

@@ -1,5 +1,5 @@
 /**
- * Files an answer asks to send (spec/telegram.md §5): `<file:/absolute/path>` tags are taken out
+ * Files an answer asks to send: `<file:/absolute/path>` tags are taken out
  * of the text and each path is checked against `file_access` (symlinks resolved, so a link out of
  * the allowed folder or a `../..` path is refused). Allowed paths go to the transport as
  * `Delivery.files`; refused ones become a notice in the answer and are never sent.

@@ -1,6 +1,6 @@
 /**
- * Named sessions (spec/sessions-and-tasks.md §3): second CLI conversations in the same chat that
- * run in the background, plus the scoped inter-agent sessions other agents talk to (§5).
+ * Named sessions: second CLI conversations in the same chat that
+ * run in the background, plus the scoped inter-agent sessions other agents talk to.
  * Background runs do not take the chat's lane; a foreground `@name` follow-up does.
  */
 import { texts } from '../orchestrator/texts.js';
@@ -16,7 +16,7 @@ import { generateName, interAgentName } from './names.js';
 
 export const MAX_SESSIONS_PER_CHAT = 10;
 export const MAX_RUNNING_PER_CHAT = 5;
-/** Inter-agent sessions per chat; the oldest idle ones are dropped beyond this (spec §3). */
+/** Inter-agent sessions per chat; the oldest idle ones are dropped beyond this. */
 const MAX_INTERAGENT_PER_CHAT = 32;
 const PROVIDERS: ProviderId[] = ['claude', 'codex', 'gemini'];
 
@@ -35,7 +35,7 @@ export class NamedSessions {
   }
 
   /**
-   * Spec §3 persistence: sessions cut off by a restart are `idle` now; the user sessions among them
+   * Persistence: sessions cut off by a restart are `idle` now; the user sessions among them
    * (Telegram only, as the original's recovery) are re-submitted once as background follow-ups with
    * their `last_prompt`, after a notice in their chat.
    */
@@ -173,7 +173,7 @@ export class NamedSessions {
 
   // Inter-agent (recipient side) -----------------------------------------------------------------
 
-  /** One turn in the scoped session of `sender` (spec §5 recipient side). */
+  /** One turn in the scoped session of `sender`. */
   interAgentTurn(sender: string, message: string, newSession: boolean, signal: AbortSignal): Promise<InterAgentOutcome> {
     const name = interAgentName(sender);
     const previous = this.chains.get(name) ?? Promise.resolve();

@@ -1,4 +1,4 @@
-/** `named_sessions.json` of one agent (home-layout.md §3); written only by that agent's worker. */
+/** `named_sessions.json` of one agent; written only by that agent's worker. */
 import * as z from 'zod/mini';
 import { lazySchema } from '../../../shared/lazy-schema.js';
 import '../../../shared/zod-english.js';
@@ -25,7 +25,7 @@ export const NamedSessionSchema = lazySchema(() => z.looseObject({
   sender: z._default(z.nullable(z.string()), null),
   /**
    * Set when a run cut off by a restart was re-submitted; cleared when a run ends. A re-run that is
-   * itself cut off is not re-submitted again (spec §3: once), so a crashing prompt cannot loop.
+   * itself cut off is not re-submitted again, so a crashing prompt cannot loop.
    */
   resubmitted: z._default(z.boolean(), false),
 }));
@@ -45,7 +45,7 @@ export class NamedSessionStore {
     this.store = new JsonStore({ file, schema: FileSchema, empty: () => ({ sessions: [], active_targets: {} }), onCorrupt });
   }
 
-  /** Loads the file; runs cut off by a restart become `idle` (spec §3 persistence). */
+  /** Loads the file; runs cut off by a restart become `idle`. */
   async load(): Promise<NamedSession[]> {
     const file = await this.store.read();
     this.sessions = file.sessions.filter((s) => s.status !== 'ended');
@@ -73,7 +73,7 @@ export class NamedSessionStore {
     return this.save();
   }
 
-  /** Ended sessions are not persisted (spec). */
+  /** Ended sessions are not persisted. */
   save(): Promise<void> {
     const snapshot = { sessions: structuredClone(this.sessions.filter((s) => s.status !== 'ended')), active_targets: {} };
     return this.writes.run(() => this.store.write(snapshot));

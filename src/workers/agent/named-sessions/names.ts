@@ -15,7 +15,7 @@ export function generateName(taken: (name: string) => boolean): string {
   for (let n = 2; ; n += 1) if (!taken(`${base}${n}`)) return `${base}${n}`;
 }
 
-/** The scoped session another agent talks to (spec §5 legacy form `ia-<sender>`). */
+/** The scoped session another agent talks to. */
 export function interAgentName(sender: string): string {
   return `ia-${sender}`.slice(0, 40);
 }

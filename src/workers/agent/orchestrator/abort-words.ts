@@ -1,4 +1,4 @@
-/** Messages that mean "stop" or "interrupt" without a slash command (spec/telegram.md §1). */
+/** Messages that mean "stop" or "interrupt" without a slash command. */
 
 const STOP_WORDS = new Set(['stop', 'abort', 'cancel', 'halt', 'hold', 'wait', 'quit', 'exit', 'stopp', 'warte', 'abbruch', 'abbrechen', 'aufhören']);
 const STOP_ALL_PHRASES = new Set(['stop all', 'stopp alle', 'alles stoppen', 'cancel all', 'abort all']);

@@ -48,16 +48,15 @@ export type AgentServiceDeps = {
   queueUpdate: QueueNotifier;
   /** `/stop_all` on the main agent also stops every other agent. */
   stopOtherAgents: () => Promise<number>;
-  // Delegation, tasks, named sessions (issue 6): `/session`, `/sessions`, `/tasks`, `@name …`; null = not ours.
+  // Delegation, tasks, named sessions: `/session`, `/sessions`, `/tasks`, `@name …`; null = not ours.
   intercept?: (message: Inbound, text: string) => Promise<Reply | 'handled' | null>;
   /** `/stop_all` also stops background sessions, async delegations and tasks. */
   stopBackground?: () => number;
-  // End issue 6
   /** `/cron` and its `crn:` buttons; absent = the command is not offered. */
   cron?: Omit<CronCommandDeps, 'notify'>;
   /** `/agents` and `/agent_start|stop|restart`. */
   admin?: { matches: (text: string) => boolean; run: (text: string) => Promise<Reply> };
-  // Upgrade from the chat (issue 7): `/upgrade` and its `upg:` buttons.
+  // Upgrade from the chat: `/upgrade` and its `upg:` buttons.
   upgrade?: UpgradeDeps;
 };
 
@@ -94,9 +93,9 @@ export class AgentService {
     if (this.deps.journal.has(message.id)) return { accepted: true, queuedBehind: 0 };
     if (message.kind === 'callback') return this.callback(message);
     if (message.topicName) void this.deps.turn.sessions.setTopicName(sessionKeyOf(message.chat), message.topicName).catch((error: unknown) => this.deps.log.warn({ err: error }, 'topic name not stored'));
-    // Issue 7: log-only prompt-injection scan of the user's text (pattern names, never the text).
+    // log-only prompt-injection scan of the user's text (pattern names, never the text).
     if (message.text !== '') logInjectionAttempt(message.text, `chat:${message.chat.chatId}`, this.deps.log);
-    // Issue 4: media is moved out of the transport's spool into the workspace before journaling,
+    // media is moved out of the transport's spool into the workspace before journaling,
     // so a replay after a crash finds the files where the journal says they are.
     if (message.attachments.length > 0) {
       const attachments = await ingestAttachments(message.attachments, this.deps.turn.paths.telegramFilesDir, new Date(), this.deps.turn.config().image);
@@ -129,24 +128,22 @@ export class AgentService {
       await this.reply(message, await this.deps.admin.run(text));
       return { accepted: true, queuedBehind: 0 };
     }
-    // Issue 6: named sessions and tasks answer here, before the agent's own commands --------------
+    // named sessions and tasks answer here, before the agent's own commands --------------
     const intercepted = await this.deps.intercept?.(message, text);
     if (intercepted) {
       if (intercepted !== 'handled') await this.reply(message, intercepted);
       return { accepted: true, queuedBehind: 0 };
     }
-    // End issue 6 --------------------------------------------------------------------------------
     const cron = /^\/cron(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(text);
     if (cron && this.deps.cron) {
       await this.reply(message, await cronCommand(this.cronDeps(message), (cron[1] ?? '').trim()));
       return { accepted: true, queuedBehind: 0 };
     }
-    // Issue 7: /upgrade ------------------------------------------------------------------------
+    // /upgrade ------------------------------------------------------------------------
     if (this.deps.upgrade && isUpgradeCommand(text)) {
       await this.reply(message, await upgradeOffer(this.deps.upgrade));
       return { accepted: true, queuedBehind: 0 };
     }
-    // End issue 7 --------------------------------------------------------------------------------
     const command = parseCommand(text);
     if (command) {
       if (command.name === 'new' || command.name === 'reset') {
@@ -210,7 +207,7 @@ export class AgentService {
   stopEverything(reason: string): number {
     const { aborted, dropped } = this.queue.stopAll(reason);
     this.discard(dropped);
-    return aborted + (this.deps.stopBackground?.() ?? 0); // issue 6: background work stops too
+    return aborted + (this.deps.stopBackground?.() ?? 0); // background work stops too
   }
 
   // Automation (scheduler-injected turns: webhook wake, heartbeat) ---------------------------------
@@ -251,7 +248,6 @@ export class AgentService {
       return final;
     });
   }
-  // End automation --------------------------------------------------------------------------------
 
   private enqueue(message: Inbound, text: string, alsoFinish: readonly string[] = []): number {
     const lane = laneOf(message.chat);
@@ -394,7 +390,7 @@ export class AgentService {
       await this.reply(message, await cronCallback(this.cronDeps(message), data.slice(4)));
       return { accepted: true, queuedBehind: 0 };
     }
-    // Issue 7: the /upgrade buttons; the install runs outside the chat queue.
+    // the /upgrade buttons; the install runs outside the chat queue.
     if (data.startsWith('upg:') && this.deps.upgrade) {
       const upgrade = this.deps.upgrade;
       const say = async (text: string) => {

@@ -17,7 +17,7 @@ import { providerStep, selectorStep } from './model-selector.js';
 import { texts } from './texts.js';
 import { sessionKeyOf } from './turn.js';
 
-/** `files`: absolute paths the transport uploads after the text (issue 4). */
+/** `files`: absolute paths the transport uploads after the text. */
 export type Reply = { text: string; format: 'markdown' | 'plain'; buttons: Button[][]; files?: string[]; editsMessage?: number };
 
 export type CommandDeps = {
@@ -32,7 +32,7 @@ export type CommandDeps = {
   codexModels: () => string[];
   /** The reasoning efforts the installed codex lists for a model (empty: no effort step). */
   codexEfforts: (model: string) => string[];
-  /** `/diagnose` text (issue 4); the caller knows the supervisor and the log file. */
+  /** `/diagnose` text; the caller knows the supervisor and the log file. */
   diagnose: (effective: { provider: string; model: string } | null) => Promise<string>;
 };
 

@@ -1,5 +1,5 @@
 /**
- * Two nudges of the original's chat flow (spec sessions-and-tasks.md §2, steps 5 and 9): a memory
+ * Two nudges of the original's chat flow: a memory
  * check appended to every 6th user prompt, and an age note under replies of an old session.
  */
 

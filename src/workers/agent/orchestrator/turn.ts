@@ -110,7 +110,7 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
   let reasoning = '';
   if (resolved.replaced) coalescer.push({ kind: 'status', text: texts.sessionReplaced(resolved.replaced) });
 
-  // Every 6th message of a session asks the model to tend its memory (spec §2 step 5).
+  // Every 6th message of a session asks the model to tend its memory.
   const promptToSend = withMemoryCheck(prompt, resolved.bucket.message_count);
   const run = async (resumeSessionId: string | null): Promise<TurnResult> => {
     const memory = resumeSessionId ? null : await readMemory(deps.paths.mainMemoryFile);
@@ -236,7 +236,7 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
 
   let text = finalText(result, target.provider, config, notice);
   if (result.aborted) text = (await deps.abortNote?.(inbound.chat)) ?? text;
-  // An old session gets a reminder under every 10th reply (spec §2 step 9).
+  // An old session gets a reminder under every 10th reply.
   const age = recorded && !result.isError && !result.aborted && !result.interrupted
     ? sessionAgeLabel(recorded.created_at, recorded.provider_sessions[target.provider]?.message_count ?? 0, config.session_age_warning_hours)
     : null;
@@ -244,7 +244,7 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
   if (deps.config().scene.technical_footer && !result.isError && !result.aborted) {
     text = `${text}\n\n${technicalFooter({ model: target.model, tokens: result.usage.totalTokens, costUsd: result.costUsd, durationMs: result.durationMs ?? Date.now() - turnStarted }, texts)}`;
   }
-  // Issue 4: `<file:…>` tags become uploads when file_access allows them, a notice when not.
+  // `<file:…>` tags become uploads when file_access allows them, a notice when not.
   let files: string[] = [];
   if (!result.isError && !result.aborted) {
     const outgoing = await collectOutgoingFiles(text, { fileAccess: config.file_access, workspace: deps.paths.workspace, outputDir: deps.paths.outputToUserDir, home: deps.paths.home });

@@ -1,5 +1,5 @@
 /**
- * `/upgrade` in the chat (spec/telegram.md §2): ask the configured update source, offer Yes / Not now with a
+ * `/upgrade` in the chat: ask the configured update source, offer Yes / Not now with a
  * changelog line, install on Yes, leave the upgrade sentinel and have the supervisor replace the
  * whole process. The restarted bot reports "upgrade complete a → b" from the sentinel. A failed
  * install is reported at once; the old version keeps running.

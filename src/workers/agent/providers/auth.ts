@@ -1,4 +1,4 @@
-/** Which providers are logged in, by the files and variables each CLI uses (spec/providers.md §2-4). */
+/** Which providers are logged in, by the files and variables each CLI uses. */
 import { execFile } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join } from 'node:path';

@@ -1,8 +1,8 @@
-/** argv for one streaming claude turn (spec/providers.md §2, flags checked against spec/cli-help/claude.txt). */
+/** argv for one streaming claude turn. */
 import { containerPath, tempDirFor, wrapForDocker, writeTempFile, type CliCommand, type StdinPlan } from './cli-command.js';
 import { effortOf, wantsApprovals, type TurnRequest } from './turn-request.js';
 
-/** Above this the appended system prompt goes through --append-system-prompt-file (spec/providers.md §2). */
+/** Above this the appended system prompt goes through --append-system-prompt-file. */
 export const APPEND_PROMPT_FILE_THRESHOLD_BYTES = 96 * 1024;
 /** Linux refuses a single argv string over 128 KiB (MAX_ARG_STRLEN); longer prompts go on stdin. */
 export const PROMPT_ARG_MAX_BYTES = 96 * 1024;

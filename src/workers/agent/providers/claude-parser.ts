@@ -1,4 +1,4 @@
-/** Claude Code `-p --output-format stream-json --verbose` lines → normalized events (spec/providers.md §2). */
+/** Claude Code `-p --output-format stream-json --verbose` lines → normalized events. */
 import { makeUsage, type NormalizedEvent } from './events.js';
 import { arr, clip, num, obj, str, type JsonObject } from './json-fields.js';
 import { JsonStreamParser } from './json-stream-parser.js';

@@ -47,7 +47,7 @@ export function containerPath(docker: DockerTarget, hostPath: string): string {
 }
 
 /**
- * `docker exec [-i] -w <cwd> -e K=V … <container> <binary> <args>` (spec/providers.md §6).
+ * `docker exec [-i] -w <cwd> -e K=V … <container> <binary> <args>`.
  * `extraEnv` are provider variables (GEMINI_*) that must reach the CLI inside the container.
  */
 export function wrapForDocker(command: CliCommand, docker: DockerTarget, hostCwd: string, bareBinary: string, extraEnv: Record<string, string>): CliCommand {

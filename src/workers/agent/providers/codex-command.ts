@@ -1,5 +1,5 @@
 /**
- * argv for one codex turn (spec/providers.md §3, checked against spec/cli-help/codex.txt for 0.169.0:
+ * argv for one codex turn (checked against `codex --help` of 0.169.0:
  * `--full-auto` is gone, and `exec resume` has neither `--sandbox` nor `--color`, so resume sets the
  * sandbox through `-c sandbox_mode=…`).
  */
@@ -13,7 +13,7 @@ function sandboxFlags(req: TurnRequest, resume: boolean): string[] {
   return resume ? ['-c', `sandbox_mode="${sandbox}"`] : ['--sandbox', sandbox];
 }
 
-/** Codex has no system-prompt flag: the appended prompt travels after the user's (spec/providers.md §3). */
+/** Codex has no system-prompt flag: the appended prompt travels after the user's. */
 export function composeCodexPrompt(prompt: string, appendSystemPrompt?: string): string {
   return [prompt, appendSystemPrompt ?? ''].filter((part) => part !== '').join('\n\n');
 }

@@ -1,11 +1,11 @@
-/** Codex `exec --json` ThreadEvent lines → normalized events, with the thinking-aloud filter (spec/providers.md §3). */
+/** Codex `exec --json` ThreadEvent lines → normalized events, with the thinking-aloud filter. */
 import { makeUsage, type NormalizedEvent, type TurnResult } from './events.js';
 import { clip, obj, str, type JsonObject } from './json-fields.js';
 import { unwrapApiError } from './failure-text.js';
 import { JsonStreamParser } from './json-stream-parser.js';
 import { composeResult, type ParserOptions, type ProcessEnd } from './stream-parser.js';
 
-/** Lines codex prints whenever stdin is not a TTY; noise for the user (spec/providers.md §3). */
+/** Lines codex prints whenever stdin is not a TTY; noise for the user. */
 const STDIN_NOTICE = /^Reading (prompt|additional input) from stdin.*$/gm;
 /**
  * codex 0.169 warns on every start when CODEX_HOME lies under a temp dir ("WARNING: proceeding, even
@@ -99,7 +99,7 @@ export class CodexParser extends JsonStreamParser {
       }
       // Killed by a signal with nothing said in the stream: name the signal.
       if (e.signal !== null && this.lastFailure === null) return { isError: true, errorMessage: null };
-      // Precedence from spec/providers.md §3: in-stream failure → text → stderr → "(no output)".
+      // Precedence: in-stream failure → text → stderr → "(no output)".
       const message = this.lastFailure ?? (outcome.text.isEmpty ? null : outcome.text.toString()) ?? (stripCodexNotices(stderr) || '(no output)');
       return { isError: true, errorMessage: message };
     });

@@ -8,7 +8,7 @@ export type EndReason = 'exit' | 'timeout' | 'inactivity' | 'aborted' | 'spawn';
 export type Usage = {
   inputTokens: number;
   outputTokens: number;
-  /** inputTokens + outputTokens, as the response record of spec/providers.md §1 defines it. */
+  /** inputTokens + outputTokens, as the original's response record counts them. */
   totalTokens: number;
   cachedInputTokens: number;
 };

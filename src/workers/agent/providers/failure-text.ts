@@ -1,7 +1,7 @@
 /** Recognizes the CLIs' auth failures and unknown-resume-id errors, and words the one-line notices. */
 import type { ProviderName } from './events.js';
 
-/** spec/providers.md §5 "Session recovery" trigger texts, plus gemini's own wording (fixture resume-unknown-session). */
+/** Texts by which a CLI says it no longer knows a session id, plus gemini's own wording (fixture resume-unknown-session). */
 const STALE_SESSION_PATTERN =
   /invalid session|session not found|no conversation found|no rollout found|thread\/resume failed|error resuming session/i;
 
@@ -20,7 +20,7 @@ const LOGIN_HINTS: Record<ProviderName, string> = {
   gemini: 'Gemini is not logged in (or its API key was rejected): run `gemini` on the host once and choose a login method (or set a valid GEMINI_API_KEY), then send your message again.',
 };
 
-/** gemini's FatalAuthenticationError exit status (spec/stream-formats.md §3). */
+/** gemini's FatalAuthenticationError exit status. */
 export const GEMINI_EXIT_AUTH = 41;
 
 export function isStaleSessionText(text: string): boolean {

@@ -1,4 +1,4 @@
-/** argv and env for one gemini turn (spec/providers.md §4, checked against spec/cli-help/gemini.txt). */
+/** argv and env for one gemini turn. */
 import { containerPath, tempDirFor, wrapForDocker, writeTempFile, type CliCommand } from './cli-command.js';
 import type { TurnRequest } from './turn-request.js';
 
@@ -19,7 +19,7 @@ export function buildGeminiCommand(req: TurnRequest): CliCommand {
 
   const tempFiles: string[] = [];
   // GEMINI_IDE_ENABLED: no IDE companion in a headless run. GEMINI_CLI_TRUST_WORKSPACE: an untrusted
-  // cwd makes gemini exit 55 (spec/cli-flags.md); the workspace is ours, so trust it for this run
+  // cwd makes gemini exit 55; the workspace is ours, so trust it for this run
   // instead of editing ~/.gemini/trustedFolders.json.
   const extraEnv: Record<string, string> = { GEMINI_IDE_ENABLED: 'false', GEMINI_CLI_TRUST_WORKSPACE: 'true' };
   const append = req.appendSystemPrompt ?? '';

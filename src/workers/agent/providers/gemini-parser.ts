@@ -1,4 +1,4 @@
-/** Gemini `--output-format stream-json` lines → normalized events (spec/providers.md §4). */
+/** Gemini `--output-format stream-json` lines → normalized events. */
 import { makeUsage, type NormalizedEvent, type TurnResult } from './events.js';
 import { arr, clip, obj, str, type JsonObject } from './json-fields.js';
 import { isRateLimitText, unwrapApiError } from './failure-text.js';
@@ -61,7 +61,7 @@ export class GeminiParser extends JsonStreamParser {
 
   finish(end: ProcessEnd): TurnResult {
     return composeResult(this.outcome, end, this.options.resumeSessionId, (_outcome, e) =>
-      // No result line after a clean exit: an empty success (spec/providers.md §4).
+      // No result line after a clean exit: an empty success.
       e.exitCode === 0 && e.signal === null ? { isError: false, errorMessage: null } : { isError: true, errorMessage: this.lastError },
     );
   }

@@ -5,7 +5,7 @@ import { LineSplitter } from './jsonl-lines.js';
 import { arr, isObject, obj, parseJsonObject, str } from './json-fields.js';
 import type { ProviderName } from './events.js';
 
-/** Fixed claude aliases (spec/config.md "Claude models"); `[1m]` is the 1M-context variant. */
+/** Fixed claude aliases; `[1m]` is the 1M-context variant. */
 export const CLAUDE_MODEL_ALIASES = ['haiku', 'sonnet', 'sonnet[1m]', 'opus', 'opus[1m]', 'fable'] as const;
 /** Gemini aliases; discovered ids are added from config/gemini_models.json. */
 export const GEMINI_MODEL_ALIASES = ['auto', 'pro', 'flash', 'flash-lite'] as const;
@@ -34,7 +34,7 @@ export function isKnownModel(model: string, codexModels: readonly CodexModel[]):
   return provider !== 'codex' || codexModels.some((m) => m.id === model);
 }
 
-/** Reads `result.data[]` of the app-server `model/list` response (spec/providers.md §3). */
+/** Reads `result.data[]` of the app-server `model/list` response. */
 export function parseCodexModelList(result: unknown): CodexModel[] {
   const models: CodexModel[] = [];
   for (const raw of arr(obj(result)?.data) ?? []) {

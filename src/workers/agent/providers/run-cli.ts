@@ -298,7 +298,7 @@ class CliRun {
       if (survivors.length === 0 && !(await isGroupAlive(pgid, this.descendants))) return this.afterGroupGone();
       if (Date.now() >= deadline) {
         this.forcedKill = true;
-        // Children before the root, so the root cannot respawn them (spec/providers.md §5).
+        // Children before the root, so the root cannot respawn them.
         signalTree(pgid, [...survivors, ...(await listProcessTree(pgid))], 'SIGKILL');
         return this.afterGroupGone();
       }

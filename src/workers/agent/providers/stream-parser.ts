@@ -4,7 +4,7 @@ import { clip } from './json-fields.js';
 import { installHint, isAuthFailureText, isStaleSessionText, loginHint } from './failure-text.js';
 import { TurnText } from './turn-text.js';
 
-/** User-facing error texts are cut here (spec/providers.md §5). */
+/** User-facing error texts are cut here. */
 export const MAX_ERROR_CHARS = 500;
 
 export type ProcessEnd = {

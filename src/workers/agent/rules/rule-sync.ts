@@ -1,5 +1,5 @@
 /**
- * Keeps CLAUDE.md, AGENTS.md and GEMINI.md of one folder identical (spec/home-layout.md §4, "Sync"):
+ * Keeps CLAUDE.md, AGENTS.md and GEMINI.md of one folder identical:
  * when a CLI edits its own rule file, the newest file of a folder is copied over its older
  * siblings, so the other CLIs see the same rules. Cron task folders also get the rule files of
  * the providers the other cron tasks use.

@@ -1,6 +1,6 @@
 /**
  * The runtime-environment section the original appends to every workspace rule file at start
- * (spec/home-layout.md §2): who this agent is, how to reach the other agents, and whether a
+ *: who this agent is, how to reach the other agents, and whether a
  * sandbox protects the host. Added once; a file that already has the heading is left alone.
  */
 import { readFile, writeFile } from 'node:fs/promises';

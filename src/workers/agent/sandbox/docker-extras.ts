@@ -98,7 +98,7 @@ export function buildTimeoutSeconds(extras: readonly DockerExtraId[]): number {
   return withDependencies(extras).reduce((sum, id) => sum + DOCKER_EXTRA_CATALOG[id].buildSeconds, BASE_BUILD_SECONDS);
 }
 
-/** Main agent startup wait (base 120 s) extended by the extras' build time (infra-and-security.md §4). */
+/** Main agent startup wait (base 120 s) extended by the extras' build time. */
 export const BASE_STARTUP_WAIT_SECONDS = 120;
 export function startupWaitSeconds(extras: readonly DockerExtraId[]): number {
   return BASE_STARTUP_WAIT_SECONDS + buildTimeoutSeconds(extras) - BASE_BUILD_SECONDS;

@@ -1,4 +1,4 @@
-/** The `docker run` argv that starts the sandbox container (infra-and-security.md §4). Pure. */
+/** The `docker run` argv that starts the sandbox container. Pure. */
 import { basename, join } from 'node:path';
 
 /** Where the main home appears inside the container. */

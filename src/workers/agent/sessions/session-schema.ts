@@ -1,4 +1,4 @@
-/** The `sessions.json` format (home-layout.md §3), with the legacy flat fields migrated on read. */
+/** The `sessions.json` format, with the legacy flat fields migrated on read. */
 import * as z from 'zod/mini';
 import { lazySchema } from '../../../shared/lazy-schema.js';
 import '../../../shared/zod-english.js';

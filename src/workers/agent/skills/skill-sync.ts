@@ -1,5 +1,5 @@
 /**
- * Cross-tool skill sync (spec/home-layout.md §6): a skill (a folder with `SKILL.md`) found in the
+ * Cross-tool skill sync: a skill (a folder with `SKILL.md`) found in the
  * workspace or in one CLI's skill folder is linked into the others, so every CLI sees the same
  * skills. Links are the only thing this code creates or removes; a real folder is never touched.
  */

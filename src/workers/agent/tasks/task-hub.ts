@@ -1,5 +1,5 @@
 /**
- * Background tasks of this agent (spec/sessions-and-tasks.md §4). The registry `tasks.json` lives
+ * Background tasks of this agent. The registry `tasks.json` lives
  * in the main home and is shared by every agent worker (cross-process lock); each worker changes
  * only the entries whose `parent_agent` it is. A task runs its own CLI session in the agent's
  * workspace, outside the chat's lane, and its result comes back into the chat as an injected turn.
@@ -286,7 +286,7 @@ export class TaskHub {
     return { task: { ...latest, status, error, session_id: result.sessionId ?? latest.session_id, elapsed_seconds: elapsed }, result };
   }
 
-  /** Delivery (spec §4): done/failed/question → injected turn in the parent's chat; cancelled → notice. */
+  /** Delivery: done/failed/question → injected turn in the parent's chat; cancelled → notice. */
   private async report(task: TaskEntry, result: TurnResult): Promise<void> {
     const chat = chatOf(task);
     const service = this.ctx.service();
@@ -355,7 +355,7 @@ export class TaskHub {
     });
   }
 
-  /** Drops entries without a folder, folders without an entry, and old finished tasks (spec §4). */
+  /** Drops entries without a folder, folders without an entry, and old finished tasks. */
   private async maintain(): Promise<void> {
     try {
       const config = this.ctx.config();

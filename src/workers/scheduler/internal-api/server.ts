@@ -1,5 +1,5 @@
 /**
- * The internal API the agents' tool scripts call (spec/multiagent.md §5): express on
+ * The internal API the agents' tool scripts call: express on
  * 127.0.0.1:<interagent_port>, every route behind the per-home bearer secret. Routes keep the
  * original payloads; the work is asked of the agent workers over the bus (inter-agent routes go
  * to the recipient, task routes to the task's parent agent). Bodies and headers are never logged.

@@ -1,5 +1,5 @@
 /**
- * The WebSocket API as a ChatTransport (spec/telegram.md §9). It serves the main agent: each
+ * The WebSocket API as a ChatTransport. It serves the main agent: each
  * authenticated client joins the session `api:<chat_id>:<channel_id>`, its messages become
  * Inbounds exactly like Telegram's, and the agent's stream and deliveries come back as sealed
  * frames to every client of that session. Bound to 127.0.0.1 unless `api.host` says otherwise.
@@ -102,7 +102,7 @@ export class ApiTransport implements ChatTransport {
     }
   }
 
-  /** Host, port and token are restart keys (spec/config.md): nothing to apply live. */
+  /** Host, port and token are restart keys: nothing to apply live. */
   async configChanged(): Promise<void> {}
 
   stream(agent: string, turnId: string, chat: ChatRef, _replyTo: number | null, events: StreamEvent[]): void {

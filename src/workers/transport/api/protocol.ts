@@ -1,4 +1,4 @@
-/** Frames of the WebSocket API (spec/telegram.md §9) and the HTTP answers, checked with zod. */
+/** Frames of the WebSocket API and the HTTP answers, checked with zod. */
 import * as z from 'zod/mini';
 import '../../../shared/zod-english.js';
 import { PUBLIC_KEY_BYTES, decodeBase64 } from './crypto.js';

@@ -1,5 +1,5 @@
 /**
- * Who may talk to a Matrix bot and what an event means (spec/telegram.md §9, seed README):
+ * Who may talk to a Matrix bot and what an event means:
  * the room must be in `allowed_rooms` (room id or alias) and the sender in `allowed_users`; with
  * `group_mention_only` a non-DM room answers only messages that mention or reply to the bot, and
  * then skips the user check. `!cmd` is the Matrix spelling of `/cmd`. Pure functions.
