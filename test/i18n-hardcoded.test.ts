@@ -49,3 +49,17 @@ test('no hard-coded user-facing string in the workers', () => {
   }
   assert.deepEqual(found, []);
 });
+
+test('the supervisor\'s notices to a chat come from the catalogue too', () => {
+  const NOTICE = /\b(?:notify|text)\(\s*[^,()]+,\s*(['\x60])((?:\\.|(?!\1)[^\\])*)\1|\bconst text = (['\x60])((?:\\.|(?!\3)[^\\])*)\3/g;
+  const found: string[] = [];
+  for (const file of sources(join(root, 'src/supervisor'))) {
+    const code = readFileSync(file, 'utf8');
+    for (const match of code.matchAll(NOTICE)) {
+      const literal = match[2] ?? match[4] ?? '';
+      if (!hasWords(literal)) continue;
+      found.push(`${relative(root, file)}:${code.slice(0, match.index).split('\n').length}: ${literal.slice(0, 60)}`);
+    }
+  }
+  assert.deepEqual(found, []);
+});

@@ -96,6 +96,7 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
       specs: workerSpecs({ ...specOptions, agents }),
       onStopRequested: (reason) => stopRequested(reason),
       takeStandby: (id) => options.standby?.take(id) ?? null,
+      language: config.language,
       onProcessRestartRequested: processRestartRequested,
       agentSpec: (name) => workerSpecs({ ...specOptions, agents: [name] }).find((spec) => spec.agent === name)!,
       prepareAgent: async (name) => {
@@ -200,6 +201,7 @@ function watchFiles(configFile: string, markerFile: string, initial: Config, sup
       ({ config }) => {
         const diff = diffConfig(current, config);
         current = config;
+        supervisor.useLanguage(config.language);
         if (diff.hot.length === 0 && diff.restart.length === 0) return;
         log.info({ hot: diff.hot, restart: diff.restart }, 'config.json changed');
         if (diff.restart.length > 0) log.warn({ keys: diff.restart }, 'these config changes apply after `ductor restart`');

@@ -2,6 +2,7 @@
  * The supervisor's core: owns the worker handles, starts them, restarts a crashed one alone with
  * backoff, restarts all of them on exit code 42 or on request, and stops them in order.
  */
+import { catalogue } from '../shared/i18n/index.js';
 import type { Logger } from 'pino';
 import { EXIT_RESTART } from '../shared/exit-codes.js';
 import { cliOwnerMarker, stopMarkedProcesses } from '../shared/orphan-processes.js';
@@ -29,6 +30,8 @@ export type SupervisorOptions = {
   prepareAgent?: (name: string) => Promise<void>;
   /** Hands over a worker forked ahead of time (prefork.ts), if there is one for this id. */
   takeStandby?: (id: Target) => StandbyWorker | null;
+  /** The chat language of operational notices at start; `useLanguage` follows config changes. */
+  language?: string;
 };
 
 export class Supervisor {
@@ -180,7 +183,7 @@ export class Supervisor {
     if (isSubAgent && shouldGiveUp(history)) {
       // As the original: a sub-agent that keeps crashing is given up, and the main agent's users are told.
       log.error({ worker: handle.id, crashes: history.consecutive }, 'sub-agent given up after repeated crashes');
-      this.notify('main', `[Supervisor] Sub-agent '${handle.spec.agent}' stopped after ${history.consecutive} crashes (last exit code ${info.code}, signal ${info.signal}). Fix the cause, then /agent_start ${handle.spec.agent}.`);
+      this.notify('main', this.text().subAgentGivenUp(handle.spec.agent ?? handle.id, history.consecutive, String(info.code), String(info.signal)));
       return;
     }
     const delayMs = isSubAgent ? subAgentBackoffMs(history) : backoffMs(history);
@@ -197,11 +200,21 @@ export class Supervisor {
   }
 
   private reportCrashLoop(handle: WorkerHandle, history: CrashHistory): void {
-    const text = `⚠️ ductor: the ${handle.id} worker crashed ${history.crashTimesMs.length} times in a short while; ` +
-      'it keeps being restarted with growing delays. See `ductor logs` for the cause.';
+    const text = this.text().workerCrashLoop(handle.id, history.crashTimesMs.length);
     this.options.log.error({ worker: handle.id, crashes: history.crashTimesMs.length }, 'worker crash loop');
     if (handle.id === 'transport') return;
     this.notify(handle.spec.agent ?? 'main', text);
+  }
+
+  private language: string | undefined;
+
+  /** Operational notices speak the configured language; called again after each config change. */
+  useLanguage(language: string): void {
+    this.language = language;
+  }
+
+  private text() {
+    return catalogue(this.language ?? this.options.language ?? 'en');
   }
 
   /** Tells an agent's primary chat something operational, when the transport is up. */

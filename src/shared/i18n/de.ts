@@ -125,6 +125,8 @@ export const de = (): Catalogue => ({
   agentsFileProblems: (lines) => `⚠️ agents.json: diese Einträge wurden nicht gestartet:\n${lines}`,
   agentNotRunning: (agent) => `⏸ Der Agent „${agent}“ läuft gerade nicht. Deine Nachrichten bleiben erhalten und werden beantwortet, sobald er wieder läuft. Starte ihn im Chat des Hauptagenten mit /agent_start ${agent}.`,
   memoryLimitRestarted: (agent, usedMiB, limitMiB) => `⚠️ Der Agent „${agent}“ hat ${usedMiB} MiB belegt (Grenze ${limitMiB} MiB, memory_limit_mb) und wurde neu gestartet. Wartende Nachrichten bleiben erhalten.`,
+  subAgentGivenUp: (agent, crashes, code, signal) => `⚠️ Der Sub-Agent „${agent}“ wurde nach ${crashes} Abstürzen angehalten (letzter Exit-Code ${code}, Signal ${signal}). Behebe die Ursache, dann /agent_start ${agent}.`,
+  workerCrashLoop: (worker, crashes) => `⚠️ ductor: Der Worker ${worker} ist in kurzer Zeit ${crashes}-mal abgestürzt; er wird mit wachsenden Pausen neu gestartet. Die Ursache zeigt \`ductor logs\`.`,
   statusCompacting: '🗜 Verdichte das Gespräch…',
   statusRetrying: '🔁 Die API hatte ein Problem; neuer Versuch…',
   statusRateLimited: '⏳ Ratenlimit erreicht; warte…',

@@ -218,6 +218,8 @@ export const en = {
   agentsFileProblems: (lines: string) => `⚠️ agents.json: these entries were not started:\n${lines}`,
   agentNotRunning: (agent: string) => `⏸ The agent “${agent}” is not running right now. Your messages are kept and answered once it runs again. Start it from the main agent’s chat with /agent_start ${agent}.`,
   memoryLimitRestarted: (agent: string, usedMiB: number, limitMiB: number) => `⚠️ The agent “${agent}” used ${usedMiB} MiB (limit ${limitMiB} MiB, memory_limit_mb) and was restarted. Queued messages are kept.`,
+  subAgentGivenUp: (agent: string, crashes: number, code: string, signal: string) => `⚠️ The sub-agent “${agent}” stopped after ${crashes} crashes (last exit code ${code}, signal ${signal}). Fix the cause, then /agent_start ${agent}.`,
+  workerCrashLoop: (worker: string, crashes: number) => `⚠️ ductor: the ${worker} worker crashed ${crashes} times in a short while; it keeps being restarted with growing delays. See \`ductor logs\` for the cause.`,
   commands: {
     new: 'Fresh session',
     reset: 'Reset active session',

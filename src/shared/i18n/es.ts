@@ -125,6 +125,8 @@ export const es = (): Catalogue => ({
   agentsFileProblems: (lines) => `⚠️ agents.json: estas entradas no se iniciaron:\n${lines}`,
   agentNotRunning: (agent) => `⏸ El agente «${agent}» no está en marcha ahora. Tus mensajes se guardan y se responderán cuando vuelva a funcionar. Inícialo desde el chat del agente principal con /agent_start ${agent}.`,
   memoryLimitRestarted: (agent, usedMiB, limitMiB) => `⚠️ El agente «${agent}» usó ${usedMiB} MiB (límite ${limitMiB} MiB, memory_limit_mb) y se reinició. Los mensajes en cola se conservan.`,
+  subAgentGivenUp: (agent, crashes, code, signal) => `⚠️ El subagente «${agent}» se detuvo tras ${crashes} fallos (último código de salida ${code}, señal ${signal}). Corrige la causa y luego /agent_start ${agent}.`,
+  workerCrashLoop: (worker, crashes) => `⚠️ ductor: el worker ${worker} falló ${crashes} veces en poco tiempo; se reinicia con pausas crecientes. La causa está en \`ductor logs\`.`,
   statusCompacting: '🗜 Compactando la conversación…',
   statusRetrying: '🔁 La API tuvo un problema; reintentando…',
   statusRateLimited: '⏳ Límite de uso alcanzado; esperando…',

@@ -125,6 +125,8 @@ export const fr = (): Catalogue => ({
   agentsFileProblems: (lines) => `⚠️ agents.json : ces entrées n’ont pas été démarrées :\n${lines}`,
   agentNotRunning: (agent) => `⏸ L’agent « ${agent} » ne tourne pas en ce moment. Vos messages sont conservés et recevront une réponse dès qu’il tournera à nouveau. Démarrez-le depuis le chat de l’agent principal avec /agent_start ${agent}.`,
   memoryLimitRestarted: (agent, usedMiB, limitMiB) => `⚠️ L’agent « ${agent} » a utilisé ${usedMiB} Mio (limite ${limitMiB} Mio, memory_limit_mb) et a été redémarré. Les messages en attente sont conservés.`,
+  subAgentGivenUp: (agent, crashes, code, signal) => `⚠️ Le sous-agent « ${agent} » a été arrêté après ${crashes} plantages (dernier code de sortie ${code}, signal ${signal}). Corrige la cause, puis /agent_start ${agent}.`,
+  workerCrashLoop: (worker, crashes) => `⚠️ ductor : le worker ${worker} a planté ${crashes} fois en peu de temps ; il est relancé avec des délais croissants. La cause est dans \`ductor logs\`.`,
   statusCompacting: '🗜 Compactage de la conversation…',
   statusRetrying: '🔁 L’API a eu un problème ; nouvel essai…',
   statusRateLimited: '⏳ Limite de débit atteinte ; attente…',

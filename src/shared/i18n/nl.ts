@@ -125,6 +125,8 @@ export const nl = (): Catalogue => ({
   agentsFileProblems: (lines) => `⚠️ agents.json: deze items zijn niet gestart:\n${lines}`,
   agentNotRunning: (agent) => `⏸ De agent “${agent}” draait nu niet. Je berichten blijven bewaard en worden beantwoord zodra hij weer draait. Start hem in de chat van de hoofdagent met /agent_start ${agent}.`,
   memoryLimitRestarted: (agent, usedMiB, limitMiB) => `⚠️ De agent “${agent}” gebruikte ${usedMiB} MiB (limiet ${limitMiB} MiB, memory_limit_mb) en is herstart. Berichten in de wachtrij blijven bewaard.`,
+  subAgentGivenUp: (agent, crashes, code, signal) => `⚠️ De sub-agent “${agent}” is gestopt na ${crashes} crashes (laatste exitcode ${code}, signaal ${signal}). Los de oorzaak op en gebruik dan /agent_start ${agent}.`,
+  workerCrashLoop: (worker, crashes) => `⚠️ ductor: de worker ${worker} crashte ${crashes} keer in korte tijd; hij wordt herstart met steeds langere pauzes. De oorzaak staat in \`ductor logs\`.`,
   statusCompacting: '🗜 Gesprek wordt ingekort…',
   statusRetrying: '🔁 De API had een probleem; opnieuw proberen…',
   statusRateLimited: '⏳ Limiet bereikt; even wachten…',

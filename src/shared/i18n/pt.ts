@@ -125,6 +125,8 @@ export const pt = (): Catalogue => ({
   agentsFileProblems: (lines) => `⚠️ agents.json: estas entradas não foram iniciadas:\n${lines}`,
   agentNotRunning: (agent) => `⏸ O agente “${agent}” não está em execução agora. Suas mensagens ficam guardadas e serão respondidas quando ele voltar a rodar. Inicie-o no chat do agente principal com /agent_start ${agent}.`,
   memoryLimitRestarted: (agent, usedMiB, limitMiB) => `⚠️ O agente “${agent}” usou ${usedMiB} MiB (limite ${limitMiB} MiB, memory_limit_mb) e foi reiniciado. As mensagens na fila são mantidas.`,
+  subAgentGivenUp: (agent, crashes, code, signal) => `⚠️ O subagente “${agent}” parou após ${crashes} falhas (último código de saída ${code}, sinal ${signal}). Corrige a causa e depois /agent_start ${agent}.`,
+  workerCrashLoop: (worker, crashes) => `⚠️ ductor: o worker ${worker} falhou ${crashes} vezes em pouco tempo; é reiniciado com pausas crescentes. A causa está em \`ductor logs\`.`,
   statusCompacting: '🗜 Compactando a conversa…',
   statusRetrying: '🔁 A API teve um problema; tentando de novo…',
   statusRateLimited: '⏳ Limite de uso atingido; aguardando…',

@@ -125,6 +125,8 @@ export const ru = (): Catalogue => ({
   agentsFileProblems: (lines) => `⚠️ agents.json: эти записи не запущены:\n${lines}`,
   agentNotRunning: (agent) => `⏸ Агент «${agent}» сейчас не работает. Ваши сообщения сохранены, ответ придёт, когда он снова запустится. Запустите его в чате главного агента командой /agent_start ${agent}.`,
   memoryLimitRestarted: (agent, usedMiB, limitMiB) => `⚠️ Агент «${agent}» занял ${usedMiB} МиБ (лимит ${limitMiB} МиБ, memory_limit_mb) и был перезапущен. Сообщения в очереди сохранены.`,
+  subAgentGivenUp: (agent, crashes, code, signal) => `⚠️ Субагент «${agent}» остановлен после ${crashes} сбоев (последний код выхода ${code}, сигнал ${signal}). Устраните причину, затем /agent_start ${agent}.`,
+  workerCrashLoop: (worker, crashes) => `⚠️ ductor: воркер ${worker} упал ${crashes} раз за короткое время; он перезапускается с растущими паузами. Причина — в \`ductor logs\`.`,
   statusCompacting: '🗜 Сжимаю разговор…',
   statusRetrying: '🔁 Ошибка API; повторяю…',
   statusRateLimited: '⏳ Достигнут лимит запросов; жду…',
