@@ -1,4 +1,5 @@
 // The chat side of tool approvals, without a CLI: what is sent, who may answer, what a late answer hears.
+import { decodeCallback } from '../../src/shared/callbacks/callback-data.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ChatApprovals } from '../../src/workers/agent/orchestrator/chat-approvals.js';
@@ -34,7 +35,7 @@ test('the question names tool, summary and expiry, with three buttons; a press a
   assert.match(question.text, /2 min/);
   const buttons = question.buttons.flat();
   assert.deepEqual(buttons.map((b) => b.label), ['Allow once', 'Allow for this session', 'Deny']);
-  const press = ChatApprovals.parseCallback(buttons[1]!.data)!;
+  const press = ChatApprovals.parseCallback(decodeCallback(buttons[1]!.data).payload)!;
   assert.equal(await approvals.answer(chat, press.key, press.decision), null);
   assert.deepEqual(answered, [['req-1', 'allow_session']]);
   assert.equal(sent[1]!.replaces, question.deliveryId);
@@ -46,7 +47,7 @@ test('another chat cannot answer; typed answers count only while a question is o
   const { approvals, sent, answered } = setup();
   assert.equal(approvals.typedAnswer(chat, 'deny'), null, 'no question open: "deny" is an ordinary message');
   await approvals.request(chat, null, ask);
-  const key = ChatApprovals.parseCallback(sent[0]!.buttons[0]![0]!.data)!.key;
+  const key = ChatApprovals.parseCallback(decodeCallback(sent[0]!.buttons[0]![0]!.data).payload)!.key;
   assert.match((await approvals.answer(other, key, 'allow')) ?? '', /expired/);
   assert.deepEqual(answered, []);
   assert.equal(approvals.typedAnswer(other, 'allow'), null);
@@ -63,7 +64,7 @@ test('an expired request says so in its message, and a late press hears it expir
   await approvals.resolved({ type: 'approval_resolved', requestId: 'req-1', decision: 'deny', byTimeout: true });
   assert.match(sent[1]!.text, /No answer in time: denied/);
   assert.equal(sent[1]!.replaces, sent[0]!.deliveryId);
-  const key = ChatApprovals.parseCallback(sent[0]!.buttons[0]![0]!.data)!.key;
+  const key = ChatApprovals.parseCallback(decodeCallback(sent[0]!.buttons[0]![0]!.data).payload)!.key;
   assert.match((await approvals.answer(chat, key, 'allow')) ?? '', /expired/);
   assert.deepEqual(answered, []);
 });

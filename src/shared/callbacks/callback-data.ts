@@ -28,6 +28,8 @@ export const CALLBACK_TAGS = {
   answerButton: 'b:',
   /** Cancel one queued message; payload: the inbound id. */
   cancelQueued: 'mq:',
+  /** A tool approval's answer; payload: `<request key>:<a|s|d>` (allow once, for the session, deny). */
+  approval: 'ap:',
 } as const;
 
 export type CallbackKind = keyof typeof CALLBACK_TAGS;

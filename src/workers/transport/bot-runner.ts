@@ -3,6 +3,7 @@
  * journaled each message, the queue indicators, one live stream editor per running turn, and
  * confirmed, deduplicated delivery of final answers.
  */
+import { encodeCallback } from '../../shared/callbacks/callback-data.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../shared/config/schema.js';
 import type { Logger } from '../../shared/log/logger.js';
@@ -216,7 +217,7 @@ export class BotRunner {
       plainText: this.text().queuedIndicator,
       threadId: chat.topicId ?? undefined,
       replyToMessageId: replyTo ?? undefined,
-      replyMarkup: { inline_keyboard: [[{ text: this.text().cancelQueuedButton, callback_data: `mq:${inboundId}`.slice(0, 64) }]] },
+      replyMarkup: { inline_keyboard: [[{ text: this.text().cancelQueuedButton, callback_data: encodeCallback('cancelQueued', inboundId) }]] },
     }).catch((error: unknown) => {
       this.options.log.warn({ err: error }, 'could not show the queue indicator');
       return null;

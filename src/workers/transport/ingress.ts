@@ -3,6 +3,7 @@
  * group addressing (`group_mention_only`), topic detection, reply quoting and the conversion
  * of a Telegram update into the bus's `Inbound`. Pure functions.
  */
+import { decodeCallback } from '../../shared/callbacks/callback-data.js';
 import { makeInbound, type Inbound } from '../../shared/rpc/conversation-schemas.js';
 import type { CallbackQuery, ChatMemberUpdated } from 'node-telegram-bot-api';
 import { mediaRefsOf, type MediaRef } from './media-refs.js';
@@ -44,8 +45,9 @@ export function classifyUpdate(raw: Update, policy: AccessPolicy, now = new Date
     if (denied) return { kind: 'drop', reason: denied };
     const chat = chatRefOf(message);
     const data = query.data ?? '';
-    if (data.startsWith('mq:')) {
-      return { kind: 'queue-cancel', callbackId: query.id, inboundId: data.slice(3), chat, messageId: message.message_id };
+    const pressed = decodeCallback(data);
+    if (pressed.kind === 'cancelQueued') {
+      return { kind: 'queue-cancel', callbackId: query.id, inboundId: pressed.payload, chat, messageId: message.message_id };
     }
     return {
       kind: 'inbound',

@@ -4,6 +4,7 @@
  * bytes, so buttons carry short numbers that this browser maps back to paths; after a transport
  * restart the numbers are gone and the user is asked to start again.
  */
+import { encodeCallback } from '../../shared/callbacks/callback-data.js';
 import { readdir } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isProtectedPath, mainHomeOf } from '../../shared/security/protected-files.js';
@@ -39,11 +40,11 @@ export class FileBrowser {
       .filter((e) => !e.name.startsWith('.') && !isProtectedPath(join(folder, e.name), this.mainHome))
       .sort((a, b) => Number(b.isDirectory()) - Number(a.isDirectory()) || a.name.localeCompare(b.name));
     const rows: InlineKeyboardMarkup['inline_keyboard'] = [];
-    if (rel !== '') rows.push([{ text: labels.up, callback_data: `sf:${this.idOf(posix.dirname(rel) === '.' ? '' : posix.dirname(rel))}` }]);
+    if (rel !== '') rows.push([{ text: labels.up, callback_data: encodeCallback('showFolder', String(this.idOf(posix.dirname(rel) === '.' ? '' : posix.dirname(rel)))) }]);
     for (const entry of entries.slice(0, MAX_ENTRIES)) {
       const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
       const folder = entry.isDirectory();
-      rows.push([{ text: `${folder ? '📁' : '📄'} ${entry.name}`.slice(0, 64), callback_data: `${folder ? 'sf:' : 'sf!'}${this.idOf(child)}` }]);
+      rows.push([{ text: `${folder ? '📁' : '📄'} ${entry.name}`.slice(0, 64), callback_data: encodeCallback(folder ? 'showFolder' : 'showFile', String(this.idOf(child))) }]);
     }
     const more = entries.length > MAX_ENTRIES ? ` (+${entries.length - MAX_ENTRIES})` : '';
     const text = `${labels.title(rel === '' ? '~' : rel)}${more}${entries.length === 0 ? `\n${labels.empty}` : ''}`;

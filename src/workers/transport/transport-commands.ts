@@ -4,6 +4,7 @@
  * wait in the chat queue. Opening a file in `/showfiles` is forwarded to the agent, which owns
  * its files and decides what may leave.
  */
+import { decodeCallback, encodeCallback } from '../../shared/callbacks/callback-data.js';
 import { readFile, rm } from 'node:fs/promises';
 import * as z from 'zod/mini';
 import '../../shared/zod-english.js';
@@ -98,13 +99,14 @@ export async function handleLocally(ctx: LocalCommandContext, inbound: Inbound):
 
 async function handleCallback(ctx: LocalCommandContext, text: Catalogue, inbound: Inbound): Promise<LocalOutcome> {
   const data = inbound.text;
-  if (!data.startsWith('sf:') && !data.startsWith('sf!')) return null;
-  const rel = ctx.browser.pathOf(data.slice(3));
+  const pressed = decodeCallback(data);
+  if (pressed.kind !== 'showFolder' && pressed.kind !== 'showFile') return null;
+  const rel = ctx.browser.pathOf(pressed.payload);
   if (rel === undefined) {
     await ctx.outbox.send({ text: text.showfilesExpired, threadId: inbound.chat.topicId ?? undefined });
     return { kind: 'handled' };
   }
-  if (data.startsWith('sf!')) return { kind: 'forward', inbound: { ...inbound, text: `sf!${rel}` } };
+  if (pressed.kind === 'showFile') return { kind: 'forward', inbound: { ...inbound, text: encodeCallback('showFile', rel) } };
   if (inbound.messageId === null) return { kind: 'handled' };
   try {
     const listing = await ctx.browser.list(rel, labels(text));

@@ -3,6 +3,7 @@
  * run in the background, plus the scoped inter-agent sessions other agents talk to.
  * Background runs do not take the chat's lane; a foreground `@name` follow-up does.
  */
+import { encodeCallback } from '../../../shared/callbacks/callback-data.js';
 import { texts } from '../orchestrator/texts.js';
 import type { ChatRef, Inbound } from '../../../shared/rpc/conversation-schemas.js';
 import type { CorruptReport } from '../../../shared/store/json-store.js';
@@ -133,8 +134,8 @@ export class NamedSessions {
     const sessions = this.userSessions(chat);
     if (sessions.length === 0) return null;
     const lines = sessions.map((s) => `• ${s.name} — ${s.status}, ${s.provider} (${s.model}), ${s.message_count} message(s): ${s.prompt_preview}`);
-    const buttons = sessions.slice(0, 8).map((s) => [{ label: texts.sessionEndButton(s.name), data: `cmd:sessions end ${s.name}`.slice(0, 64) }]);
-    buttons.push([{ label: texts.sessionsEndAllButton, data: 'cmd:sessions endall' }]);
+    const buttons = sessions.slice(0, 8).map((s) => [{ label: texts.sessionEndButton(s.name), data: encodeCallback('command', `sessions end ${s.name}`) }]);
+    buttons.push([{ label: texts.sessionsEndAllButton, data: encodeCallback('command', 'sessions endall') }]);
     return { text: `${texts.sessionsTitle}\n${lines.join('\n')}`, format: 'plain', buttons };
   }
 

@@ -3,6 +3,8 @@
  * commands at once, runs turns one at a time per chat, and after a crash resumes the queue and
  * offers a retry for the turn that was cut off.
  */
+import { encodeCallback } from '../../../shared/callbacks/callback-data.js';
+import { CallbackRouter } from '../../../shared/callbacks/callback-router.js';
 import { randomUUID } from '../../../shared/lazy-crypto.js';
 import type { Logger } from 'pino';
 import { makeInbound, noticeDelivery, type Button, type ChatRef, type Delivery, type Inbound, type InboundAck } from '../../../shared/rpc/conversation-schemas.js';
@@ -59,6 +61,9 @@ export type AgentServiceDeps = {
   // Upgrade from the chat: `/upgrade` and its `upg:` buttons.
   upgrade?: UpgradeDeps;
 };
+
+/** The answer to a press or command handled at once: nothing queued behind it. */
+const ACCEPTED: InboundAck = { accepted: true, queuedBehind: 0 };
 
 export class AgentService {
   private readonly queue: ChatQueue;
@@ -233,18 +238,15 @@ export class AgentService {
       chatType: chat.chatId < 0 ? 'supergroup' : 'private',
       text,
     });
-    const outbox = this.deps.turn.outbox;
+    // The turn's final delivery is remembered so the caller can tell an empty reply.
     let final: Delivery | null = null;
-    // Same outbox, but the turn's final delivery is remembered so the caller can tell an empty reply.
-    const capturing = Object.create(outbox) as Outbox;
-    capturing.persist = (delivery) => {
+    const remember = async (delivery: Delivery) => {
       final = delivery;
-      return outbox.persist(delivery);
     };
     return this.runInChat(chat, inbound.id, async (signal) => {
       const turnId = randomUUID();
       this.deps.queueUpdate(chat, [], 'started', { turnId, replyTo: null });
-      await runChatTurn({ ...this.deps.turn, outbox: capturing }, { inbound, prompt: text, directive: null, signal, turnId });
+      await runChatTurn(this.deps.turn, { inbound, prompt: text, directive: null, signal, turnId, onFinalProduced: remember });
       return final;
     });
   }
@@ -363,57 +365,68 @@ export class AgentService {
     for (const { chat, ids } of byChat.values()) this.deps.queueUpdate(chat, ids, 'discarded');
   }
 
-  private async callback(message: Inbound): Promise<InboundAck> {
-    const data = message.text;
-    if (data.startsWith('rt:')) {
-      const entry = this.deps.journal.find(data.slice(3));
-      if (!entry || entry.state !== 'interrupted') {
-        await this.reply(message, plain(texts.retryGone));
-        return { accepted: true, queuedBehind: 0 };
-      }
-      await this.deps.journal.finish([entry.inbound.id]);
-      const retry: Inbound = { ...entry.inbound, id: `${entry.inbound.id}:retry:${Date.now()}`, receivedAt: new Date().toISOString() };
-      await this.deps.journal.add(retry);
-      return { accepted: true, queuedBehind: this.enqueue(retry, retry.text) };
-    }
-    const approval = ChatApprovals.parseCallback(data);
-    if (approval && this.deps.turn.approvals) {
-      const reply = await this.deps.turn.approvals.answer(message.chat, approval.key, approval.decision);
+  /** Button presses, by kind (the one codec in shared/callbacks); each handler answers its own. */
+  private readonly callbacks = new CallbackRouter<Inbound, InboundAck>()
+    .on('retry', (inboundId, message) => this.retry(inboundId, message))
+    .on('approval', async (payload, message) => {
+      const approval = ChatApprovals.parseCallback(payload);
+      const reply = approval && this.deps.turn.approvals ? await this.deps.turn.approvals.answer(message.chat, approval.key, approval.decision) : null;
       if (reply) await this.reply(message, plain(reply));
-      return { accepted: true, queuedBehind: 0 };
-    }
-    if (data.startsWith('ms:')) {
-      await this.reply(message, await modelSelectorCallback(this.deps.commands, data.slice(3), message.chat, message.messageId));
-      return { accepted: true, queuedBehind: 0 };
-    }
-    if (data.startsWith('crn:') && this.deps.cron) {
-      await this.reply(message, await cronCallback(this.cronDeps(message), data.slice(4)));
-      return { accepted: true, queuedBehind: 0 };
-    }
-    // the /upgrade buttons; the install runs outside the chat queue.
-    if (data.startsWith('upg:') && this.deps.upgrade) {
-      const upgrade = this.deps.upgrade;
-      const say = async (text: string) => {
-        await this.deps.outbox.send(noticeDelivery({ deliveryId: `${message.id}:upgrade:${randomUUID()}`, chat: message.chat, text }));
-      };
-      void upgradeCallback(upgrade, data, message.chat, say).then(
-        (reply) => (reply ? this.reply(message, reply) : undefined),
-        (error: unknown) => this.deps.log.error({ err: error }, 'upgrade failed'),
-      );
-      return { accepted: true, queuedBehind: 0 };
-    }
-    if (data.startsWith('cmd:')) return this.inbound({ ...message, kind: 'message', text: `/${data.slice(4)}` });
-    if (data.startsWith('sf!')) {
+      return ACCEPTED;
+    })
+    .on('model', async (payload, message) => {
+      await this.reply(message, await modelSelectorCallback(this.deps.commands, payload, message.chat, message.messageId));
+      return ACCEPTED;
+    })
+    .on('cron', async (payload, message) => {
+      if (this.deps.cron) await this.reply(message, await cronCallback(this.cronDeps(message), payload));
+      return ACCEPTED;
+    })
+    .on('upgrade', (_payload, message) => {
+      // The install runs outside the chat queue.
+      if (this.deps.upgrade) this.upgradePressed(this.deps.upgrade, message);
+      return ACCEPTED;
+    })
+    .on('command', (command, message) => this.inbound({ ...message, kind: 'message', text: `/${command}` }))
+    .on('showFile', async (path, message) => {
       // A file picked in /showfiles (the transport resolved the button to a home-relative path).
-      const file = await fileFromHome(this.deps.turn.paths.home, data.slice(3));
+      const file = await fileFromHome(this.deps.turn.paths.home, path);
       await this.reply(message, { text: file.text, format: 'plain', buttons: [], files: file.files });
-      return { accepted: true, queuedBehind: 0 };
-    }
+      return ACCEPTED;
+    })
     // A `[button:Label]` press: the label goes to the agent as the next message.
-    const label = data.startsWith('b:') ? data.slice(2) : data;
-    const asMessage: Inbound = { ...message, kind: 'message', text: label };
-    await this.deps.journal.add(asMessage);
-    return { accepted: true, queuedBehind: this.enqueue(asMessage, label) };
+    .on('answerButton', async (label, message) => {
+      const asMessage: Inbound = { ...message, kind: 'message', text: label };
+      await this.deps.journal.add(asMessage);
+      return { accepted: true, queuedBehind: this.enqueue(asMessage, label) };
+    });
+
+  private async callback(message: Inbound): Promise<InboundAck> {
+    // Kinds the transport answers itself (folders of /showfiles, queue cancels) never reach here.
+    return (await this.callbacks.dispatch(message.text, message)) ?? ACCEPTED;
+  }
+
+  /** Retry of a turn a crash or restart cut off: the same message runs again under a new id. */
+  private async retry(inboundId: string, message: Inbound): Promise<InboundAck> {
+    const entry = this.deps.journal.find(inboundId);
+    if (!entry || entry.state !== 'interrupted') {
+      await this.reply(message, plain(texts.retryGone));
+      return ACCEPTED;
+    }
+    await this.deps.journal.finish([entry.inbound.id]);
+    const retry: Inbound = { ...entry.inbound, id: `${entry.inbound.id}:retry:${Date.now()}`, receivedAt: new Date().toISOString() };
+    await this.deps.journal.add(retry);
+    return { accepted: true, queuedBehind: this.enqueue(retry, retry.text) };
+  }
+
+  private upgradePressed(upgrade: UpgradeDeps, message: Inbound): void {
+    const say = async (text: string) => {
+      await this.deps.outbox.send(noticeDelivery({ deliveryId: `${message.id}:upgrade:${randomUUID()}`, chat: message.chat, text }));
+    };
+    void upgradeCallback(upgrade, message.text, message.chat, say).then(
+      (reply) => (reply ? this.reply(message, reply) : undefined),
+      (error: unknown) => this.deps.log.error({ err: error }, 'upgrade failed'),
+    );
   }
 
   /** The `[INCOMING FILE]` prompt of a media turn, with transcripts when a command is configured. */
@@ -440,7 +453,7 @@ export class AgentService {
       chat: entry.inbound.chat,
       replyTo: entry.inbound.messageId,
       text: text(preview),
-      buttons: [[{ label: texts.retryButton, data: `rt:${entry.inbound.id}`.slice(0, 64) }]],
+      buttons: [[{ label: texts.retryButton, data: encodeCallback('retry', entry.inbound.id) }]],
       turnId: entry.turnId,
     }));
   }

@@ -4,6 +4,7 @@
  * for transports without buttons). The chosen answer, or the expiry, replaces the message's text.
  * An answer after the request ended says it expired.
  */
+import { encodeCallback } from '../../../shared/callbacks/callback-data.js';
 import type { ApprovalDecision, NormalizedEvent } from '../providers/events.js';
 import { noticeDelivery, type ChatRef, type Delivery } from '../../../shared/rpc/conversation-schemas.js';
 import { texts } from './texts.js';
@@ -28,8 +29,6 @@ type Entry = {
   state: 'pending' | 'answered' | 'expired';
 };
 
-/** Callback data prefix of the approval buttons: `ap:<key>:<a|s|d>`. */
-export const APPROVAL_CALLBACK = 'ap:';
 /** Answered or expired requests remembered for a late answer ("expired"). */
 const REMEMBERED = 200;
 const DECISION_CODES: Record<string, ApprovalDecision> = { a: 'allow', s: 'allow_session', d: 'deny' };
@@ -50,7 +49,7 @@ export class ChatApprovals {
     const key = (++this.counter).toString(36) + Date.now().toString(36).slice(-4);
     const entry: Entry = { requestId: event.requestId, key, chat, toolName: event.toolName, summary: event.summary, deliveryId: `approval:${event.requestId}`, state: 'pending' };
     this.remember(entry);
-    const data = (code: string) => `${APPROVAL_CALLBACK}${key}:${code}`;
+    const data = (code: string) => encodeCallback('approval', `${key}:${code}`);
     return this.deps.send(
       noticeDelivery({
         deliveryId: entry.deliveryId,
@@ -70,9 +69,9 @@ export class ChatApprovals {
     return this.replace(entry, texts.approvalTimedOut(entry.toolName, entry.summary));
   }
 
-  /** Button data of ours (`ap:…`) → the answer it gives; null when the data is not an approval's. */
-  static parseCallback(data: string): { key: string; decision: ApprovalDecision } | null {
-    const match = /^ap:([a-z0-9]+):([asd])$/.exec(data);
+  /** An approval button's payload (`<key>:<a|s|d>`) → the answer it gives; null when malformed. */
+  static parseCallback(payload: string): { key: string; decision: ApprovalDecision } | null {
+    const match = /^([a-z0-9]+):([asd])$/.exec(payload);
     const decision = match ? DECISION_CODES[match[2]!] : undefined;
     return match && decision ? { key: match[1]!, decision } : null;
   }

@@ -2,6 +2,7 @@
  * Chat commands the agent answers itself. Each returns the reply (text + optional buttons) and
  * runs outside the chat's turn queue, so read-only commands answer even while a turn runs.
  */
+import { encodeCallback } from '../../../shared/callbacks/callback-data.js';
 import { releaseLinks } from '../../../shared/upgrade/links.js';
 import { resolveUpdateSource } from '../../../shared/upgrade/update-source.js';
 import { packageInfo } from '../../../shared/package-info.js';
@@ -52,7 +53,7 @@ export async function runCommand(deps: CommandDeps, name: AgentCommand, args: st
   const plain = (text: string, buttons: Button[][] = []): Reply => ({ text, format: 'plain', buttons });
   switch (name) {
     case 'start':
-      return plain(texts.welcome(deps.agent), [[{ label: texts.startNewButton, data: 'cmd:new' }, { label: texts.startModelButton, data: 'cmd:model' }]]);
+      return plain(texts.welcome(deps.agent), [[{ label: texts.startNewButton, data: encodeCallback('command', 'new') }, { label: texts.startModelButton, data: encodeCallback('command', 'model') }]]);
     case 'help':
       return { text: texts.help, format: 'markdown', buttons: [] };
     case 'info':

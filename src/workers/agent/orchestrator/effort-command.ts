@@ -3,6 +3,7 @@
  * current level and a button per level the active provider knows; `/effort high` (or a button)
  * sets it. It is a command, never a prompt: nothing of it reaches the CLI as text.
  */
+import { encodeCallback } from '../../../shared/callbacks/callback-data.js';
 import type { Button, ChatRef } from '../../../shared/rpc/conversation-schemas.js';
 import type { CommandDeps, Reply } from './commands.js';
 import { texts } from './texts.js';
@@ -29,7 +30,7 @@ export async function effortCommand(deps: CommandDeps, args: string, chat: ChatR
   const wanted = args.trim().toLowerCase();
   if (wanted === '') {
     const shown = current.reasoningEffort ?? texts.statusDefault;
-    return plain(texts.effortPick(shown, current.provider), [levels.map((level) => ({ label: level === current.reasoningEffort ? `✓ ${level}` : level, data: `cmd:effort ${level}` }))]);
+    return plain(texts.effortPick(shown, current.provider), [levels.map((level) => ({ label: level === current.reasoningEffort ? `✓ ${level}` : level, data: encodeCallback('command', `effort ${level}`) }))]);
   }
   if (!levels.includes(wanted)) return plain(texts.effortUnknown(wanted, levels.join(', ')));
   const target = { ...current, reasoningEffort: wanted };

@@ -2,6 +2,7 @@
  * The `/model` selector, step by step in one message: provider → model → (codex) reasoning effort.
  * Every step edits the selector message in place (`ms:*` buttons); the last one switches.
  */
+import { encodeCallback } from '../../../shared/callbacks/callback-data.js';
 import type { Button, ChatRef } from '../../../shared/rpc/conversation-schemas.js';
 import { CLAUDE_ALIASES, CODEX_FALLBACK_MODELS, GEMINI_ALIASES } from '../../../shared/models.js';
 import type { CommandDeps, Reply } from './commands.js';
@@ -12,7 +13,7 @@ const PER_ROW = 3;
 
 /** The first step: which CLI. */
 export function providerStep(current: string): Reply {
-  return { text: texts.modelPickProvider(current), format: 'plain', buttons: [PROVIDERS.map((p) => ({ label: p, data: `ms:p:${p}` }))] };
+  return { text: texts.modelPickProvider(current), format: 'plain', buttons: [PROVIDERS.map((p) => ({ label: p, data: encodeCallback('model', `p:${p}`) }))] };
 }
 
 /**
@@ -25,13 +26,13 @@ export async function selectorStep(deps: CommandDeps, data: string, chat: ChatRe
     const provider = data.slice(2);
     const models = modelsOf(deps, provider);
     if (models.length === 0) return providerStep(current);
-    return { text: texts.modelPickModel(provider), format: 'plain', buttons: [...rows(models.map((m) => ({ label: m, data: `ms:m:${m}`.slice(0, 64) }))), [backButton()]] };
+    return { text: texts.modelPickModel(provider), format: 'plain', buttons: [...rows(models.map((m) => ({ label: m, data: encodeCallback('model', `m:${m}`) }))), [backButton()]] };
   }
   if (data.startsWith('m:')) {
     const model = data.slice(2);
     const efforts = deps.codexModels().includes(model) ? deps.codexEfforts(model) : [];
     if (efforts.length === 0) return switchTo(model, null);
-    return { text: texts.modelPickEffort(model), format: 'plain', buttons: [...rows(efforts.map((e) => ({ label: e, data: `ms:e:${model}:${e}`.slice(0, 64) }))), [backButton()]] };
+    return { text: texts.modelPickEffort(model), format: 'plain', buttons: [...rows(efforts.map((e) => ({ label: e, data: encodeCallback('model', `e:${model}:${e}`) }))), [backButton()]] };
   }
   if (data.startsWith('e:')) {
     const rest = data.slice(2);
@@ -56,5 +57,5 @@ function rows(buttons: Button[]): Button[][] {
 }
 
 function backButton(): Button {
-  return { label: texts.modelBack, data: 'ms:back' };
+  return { label: texts.modelBack, data: encodeCallback('model', 'back') };
 }

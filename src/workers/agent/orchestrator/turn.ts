@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../../../shared/config/schema.js';
 import type { AgentPaths } from '../../../shared/paths.js';
-import type { ChatRef, Inbound, StreamEvent } from '../../../shared/rpc/conversation-schemas.js';
+import type { ChatRef, Delivery, Inbound, StreamEvent } from '../../../shared/rpc/conversation-schemas.js';
 import type { NormalizedEvent, TurnResult } from '../providers/events.js';
 import type { FreshnessPolicy } from '../sessions/freshness.js';
 import type { SessionKey } from '../sessions/session-key.js';
@@ -77,7 +77,7 @@ export type ChatTurnInput = {
    * Runs once the final answer is on disk in the outbox, before its delivery is awaited: from then
    * on a crash redelivers the answer instead of offering a Retry (the journal entry can go).
    */
-  onFinalProduced?: () => Promise<void>;
+  onFinalProduced?: (final: Delivery) => Promise<void>;
   /** Aborting it sends the CLI SIGINT (as Esc): the session stays and the queue goes on. */
   interrupt?: AbortSignal;
 };
@@ -254,7 +254,7 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
   }
   const stopNotice = result.aborted ? deps.stopNotices?.take(inbound.chat) : undefined;
   if (stopNotice?.text) text = stopNotice.text;
-  const { delivered } = await deps.outbox.persist({
+  const final: Delivery = {
     deliveryId: `${inbound.id}:final`, // recovery looks for this id (agent-service.ts)
     chat: inbound.chat,
     replyTo: stopNotice ? stopNotice.replyTo : inbound.messageId,
@@ -264,8 +264,9 @@ export async function runChatTurn(deps: TurnDeps, input: ChatTurnInput): Promise
     buttons: [],
     turnId,
     files,
-  });
-  await input.onFinalProduced?.();
+  };
+  const { delivered } = await deps.outbox.persist(final);
+  await input.onFinalProduced?.(final);
   await delivered;
   return { kind: 'answered' };
 }

@@ -4,6 +4,7 @@
  * whole process. The restarted bot reports "upgrade complete a → b" from the sentinel. A failed
  * install is reported at once; the old version keeps running.
  */
+import { encodeCallback } from '../../../shared/callbacks/callback-data.js';
 import { texts } from './texts.js';
 import type { Logger } from 'pino';
 import type { Button, ChatRef } from '../../../shared/rpc/conversation-schemas.js';
@@ -58,8 +59,8 @@ export async function upgradeOffer(deps: UpgradeDeps): Promise<Reply> {
   return plain(`${texts.upgradeAvailable(check.latest, check.current)}\n${changelogLine(check.latest, source)}\n${texts.upgradeAsk}`, [
     ...changelogButton(releaseLinks(source, check.latest)),
     [
-      { label: texts.upgradeYesButton, data: `upg:yes:${check.latest}` },
-      { label: texts.notNowButton, data: 'upg:no' },
+      { label: texts.upgradeYesButton, data: encodeCallback('upgrade', `yes:${check.latest}`) },
+      { label: texts.notNowButton, data: encodeCallback('upgrade', 'no') },
     ],
   ]);
 }

@@ -1,4 +1,5 @@
 /** `/tasks`: list this chat's background tasks; `cancel <id>`, `cancelall`, `delete <id>`. */
+import { encodeCallback } from '../../../shared/callbacks/callback-data.js';
 import { texts } from '../orchestrator/texts.js';
 import type { Button, ChatRef } from '../../../shared/rpc/conversation-schemas.js';
 import type { Reply } from '../orchestrator/commands.js';
@@ -23,9 +24,9 @@ export async function tasksCommand(hub: TaskHub, chat: ChatRef, args: string): P
   });
   const buttons: Button[][] = [];
   for (const t of tasks.slice(0, 8)) {
-    if (t.status === 'running' || t.status === 'waiting' || t.status === 'queued') buttons.push([{ label: texts.taskCancelButton(t.task_id), data: `cmd:tasks cancel ${t.task_id}` }]);
-    else buttons.push([{ label: texts.taskDeleteButton(t.task_id), data: `cmd:tasks delete ${t.task_id}` }]);
+    if (t.status === 'running' || t.status === 'waiting' || t.status === 'queued') buttons.push([{ label: texts.taskCancelButton(t.task_id), data: encodeCallback('command', `tasks cancel ${t.task_id}`) }]);
+    else buttons.push([{ label: texts.taskDeleteButton(t.task_id), data: encodeCallback('command', `tasks delete ${t.task_id}`) }]);
   }
-  if (tasks.some((t) => t.status === 'running')) buttons.push([{ label: texts.tasksCancelAllButton, data: 'cmd:tasks cancelall' }]);
+  if (tasks.some((t) => t.status === 'running')) buttons.push([{ label: texts.tasksCancelAllButton, data: encodeCallback('command', 'tasks cancelall') }]);
   return plain(`${texts.tasksTitle}\n${lines.join('\n')}`, buttons);
 }
