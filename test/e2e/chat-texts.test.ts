@@ -77,9 +77,18 @@ test('/effort is a command: it offers the levels, sets one, and never reaches th
   assert.equal((await rig.cliRuns()).filter((r) => r.event === 'start').length, 0, 'no CLI ran');
 });
 
-test('/info has link buttons to the changelog and the package page', async (t) => {
-  const rig = await startRig(t);
+test('/info has link buttons to the changelog and the package page of the configured update source', async (t) => {
+  const rig = await startRig(t, { config: { update_source: 'npm:my-ductor-build' } });
   const info = await command(rig, '/info');
   const buttons = (info.replyMarkup as { inline_keyboard: { text: string; url?: string }[][] }).inline_keyboard.flat();
-  assert.ok(buttons.length >= 2 && buttons.every((b) => b.url?.startsWith('https://')), JSON.stringify(buttons));
+  assert.deepEqual(buttons.map((b) => b.url), [
+    'https://www.npmjs.com/package/my-ductor-build/v/0.1.0',
+    'https://www.npmjs.com/package/my-ductor-build',
+  ]);
+});
+
+test('/info links to no registry page when the update source has none (a git checkout)', async (t) => {
+  const rig = await startRig(t, { config: { update_source: 'git' } });
+  const info = await command(rig, '/info');
+  assert.equal(info.replyMarkup, undefined, 'no buttons that could lead to a name ductor does not own');
 });

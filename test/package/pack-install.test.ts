@@ -29,7 +29,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 };
 
 /** What the bundles load from node_modules at run time (scripts/bundle.mjs `external`). */
-const RUNTIME_PACKAGES = ['iconv-lite', 'mime-db', 'tinypool'];
+const RUNTIME_PACKAGES = ['iconv-lite', 'mime-db', 'mime-types', 'tinypool'];
 
 test('package.json: prepack builds, engines, and only unbundled runtime packages as dependencies', () => {
   assert.equal(pkg.scripts.prepack, 'npm run build');

@@ -189,6 +189,7 @@ export const de = (): Catalogue => ({
   upgradeAsk: 'Jetzt aktualisieren? Der Bot startet danach neu.',
   upgradeChangelog: (url) => `Änderungen: ${url}`,
   upgradeNoSource: (version, reason) => `ductor ${version} hat keine Update-Quelle: ${reason}`,
+  upgradeCheckFailed: (error) => `⚠️ Konnte nicht nach einem ductor-Update suchen: ${error}`,
   upgradeChangelogGit: (version, root) => `Änderungen: git log des Tags v${version} (${root})`,
   upgradeRelease: (what) => `Release: ${what}`,
   upgradeYesButton: 'Ja',

@@ -188,6 +188,7 @@ export const en = {
   upgradeAsk: 'Upgrade now? The bot restarts afterwards.',
   upgradeChangelog: (url: string) => `Changelog: ${url}`,
   upgradeNoSource: (version: string, reason: string) => `ductor ${version} has no update source: ${reason}`,
+  upgradeCheckFailed: (error: string) => `⚠️ Could not check for a ductor update: ${error}`,
   upgradeChangelogGit: (version: string, root: string) => `Changelog: git log of tag v${version} (${root})`,
   upgradeRelease: (what: string) => `Release: ${what}`,
   upgradeYesButton: 'Yes',

@@ -189,6 +189,7 @@ export const es = (): Catalogue => ({
   upgradeAsk: '¿Actualizar ahora? El bot se reinicia después.',
   upgradeChangelog: (url) => `Cambios: ${url}`,
   upgradeNoSource: (version, reason) => `ductor ${version} no tiene fuente de actualizaciones: ${reason}`,
+  upgradeCheckFailed: (error) => `⚠️ No se pudo buscar una actualización de ductor: ${error}`,
   upgradeChangelogGit: (version, root) => `Cambios: git log de la etiqueta v${version} (${root})`,
   upgradeRelease: (what) => `Versión: ${what}`,
   upgradeYesButton: 'Sí',

@@ -189,6 +189,7 @@ export const fr = (): Catalogue => ({
   upgradeAsk: 'Mettre à jour maintenant ? Le bot redémarre ensuite.',
   upgradeChangelog: (url) => `Nouveautés : ${url}`,
   upgradeNoSource: (version, reason) => `ductor ${version} n’a pas de source de mises à jour : ${reason}`,
+  upgradeCheckFailed: (error) => `⚠️ Impossible de chercher une mise à jour de ductor : ${error}`,
   upgradeChangelogGit: (version, root) => `Changements : git log du tag v${version} (${root})`,
   upgradeRelease: (what) => `Version : ${what}`,
   upgradeYesButton: 'Oui',

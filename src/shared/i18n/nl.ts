@@ -189,6 +189,7 @@ export const nl = (): Catalogue => ({
   upgradeAsk: 'Nu bijwerken? De bot herstart daarna.',
   upgradeChangelog: (url) => `Wijzigingen: ${url}`,
   upgradeNoSource: (version, reason) => `ductor ${version} heeft geen updatebron: ${reason}`,
+  upgradeCheckFailed: (error) => `⚠️ Kon niet zoeken naar een ductor-update: ${error}`,
   upgradeChangelogGit: (version, root) => `Wijzigingen: git log van tag v${version} (${root})`,
   upgradeRelease: (what) => `Release: ${what}`,
   upgradeYesButton: 'Ja',

@@ -189,6 +189,7 @@ export const pt = (): Catalogue => ({
   upgradeAsk: 'Atualizar agora? O bot reinicia em seguida.',
   upgradeChangelog: (url) => `Novidades: ${url}`,
   upgradeNoSource: (version, reason) => `ductor ${version} não tem fonte de atualizações: ${reason}`,
+  upgradeCheckFailed: (error) => `⚠️ Não foi possível procurar uma atualização do ductor: ${error}`,
   upgradeChangelogGit: (version, root) => `Alterações: git log da tag v${version} (${root})`,
   upgradeRelease: (what) => `Versão: ${what}`,
   upgradeYesButton: 'Sim',

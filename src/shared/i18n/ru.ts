@@ -189,6 +189,7 @@ export const ru = (): Catalogue => ({
   upgradeAsk: 'Обновить сейчас? Затем бот перезапустится.',
   upgradeChangelog: (url) => `Изменения: ${url}`,
   upgradeNoSource: (version, reason) => `У ductor ${version} нет источника обновлений: ${reason}`,
+  upgradeCheckFailed: (error) => `⚠️ Не удалось проверить обновление ductor: ${error}`,
   upgradeChangelogGit: (version, root) => `Изменения: git log тега v${version} (${root})`,
   upgradeRelease: (what) => `Выпуск: ${what}`,
   upgradeYesButton: 'Да',

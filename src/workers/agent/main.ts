@@ -89,7 +89,7 @@ async function start(ctx: WorkerContext): Promise<void> {
   codexCatalog = new CodexModelCatalog({ cacheFile: join(mainPaths(mainHome).configDir, 'codex_models.json'), onError: (error) => ctx.log.debug({ err: error }, 'codex model discovery failed') });
   const codexModels = codexCatalog;
   const approvals = new ChatApprovals({ send: (delivery) => outbox.send(delivery), answer: (id, decision) => provider.answerApproval(id, decision), timeoutMs: () => config().approval_timeout_seconds * 1000 });
-  void codexModels.start().catch((error: unknown) => ctx.log.warn({ err: error }, 'codex model list not loaded'));
+  void codexModels.start({ discover: name === 'main' && !config().docker.enabled }).catch((error: unknown) => ctx.log.warn({ err: error }, 'codex model list not loaded'));
   service = new AgentService({
     log: ctx.log,
     journal: new InboxJournal(join(agentHome, 'inbox.json'), onCorrupt),

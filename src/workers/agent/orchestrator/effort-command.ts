@@ -34,7 +34,8 @@ export async function effortCommand(deps: CommandDeps, args: string, chat: ChatR
   }
   if (!levels.includes(wanted)) return plain(texts.effortUnknown(wanted, levels.join(', ')));
   const target = { ...current, reasoningEffort: wanted };
-  if (record) await deps.sessions.setTarget(key, target);
-  else await deps.sessions.resolve(key, configured, { idleTimeoutMinutes: 0, dailyResetEnabled: false, dailyResetHour: 4, maxSessionMessages: null, timeZone: 'UTC' }, target);
+  // A chat without a session gets one first: a target given to `resolve` applies to one turn only.
+  if (!record) await deps.sessions.resolve(key, configured, { idleTimeoutMinutes: 0, dailyResetEnabled: false, dailyResetHour: 4, maxSessionMessages: null, timeZone: 'UTC' }, null);
+  await deps.sessions.setTarget(key, target);
   return plain(texts.effortSet(wanted));
 }

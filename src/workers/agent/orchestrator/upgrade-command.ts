@@ -53,7 +53,7 @@ export async function upgradeOffer(deps: UpgradeDeps): Promise<Reply> {
   try {
     check = await checkForUpdate(deps.run, deps.version, source);
   } catch (error) {
-    return plain(`⚠️ ${describeError(error)}`);
+    return plain(texts.upgradeCheckFailed(describeError(error)));
   }
   if (!check.available) return plain(`${texts.upgradeNewest(check.current)}\n${changelogLine(check.current, source)}`);
   return plain(`${texts.upgradeAvailable(check.latest, check.current)}\n${changelogLine(check.latest, source)}\n${texts.upgradeAsk}`, [

@@ -1,7 +1,7 @@
 /**
  * The codex models /model offers: asked from the installed codex (`codex app-server` model/list),
- * kept in `config/codex_models.json`. Discovery runs at start, then the cache is checked hourly
- * and renewed when older than a day. A failed or empty discovery never replaces a good cache.
+ * kept in `config/codex_models.json`. The main agent asks when the cache is missing or older than
+ * a day (checked hourly); other agents read its cache. A failed or empty discovery never replaces a good cache.
  */
 import { writeFileAtomic } from '../../../shared/store/atomic-write.js';
 import { discoverCodexModels, readCodexModelCache, type CodexModel } from './models.js';
@@ -23,16 +23,28 @@ export class CodexModelCatalog {
 
   constructor(private readonly options: CodexModelCatalogOptions) {}
 
-  /** Loads the cache, then asks codex (awaited, so the first /model already has the fresh list). */
-  async start(): Promise<void> {
-    const cached = await readCodexModelCache(this.options.cacheFile);
-    this.list = cached.models;
-    this.lastUpdated = cached.lastUpdated === null ? null : Date.parse(cached.lastUpdated);
-    await this.refresh();
+  /**
+   * Loads the cache; with `discover`, asks codex when the cache is missing or older than a day
+   * (awaited, so the first /model has the fresh list), and again whenever it ages. Without it (a
+   * sub-agent, which reads the main agent's cache; a Docker sandbox, where codex runs only in the
+   * container) nothing is spawned and the cache is only re-read.
+   */
+  async start(options: { discover: boolean }): Promise<void> {
+    await this.loadCache();
+    const stale = () => this.lastUpdated === null || Date.now() - this.lastUpdated > MAX_AGE_MS;
+    if (options.discover && stale()) await this.refresh();
     this.timer = setInterval(() => {
-      if (this.lastUpdated === null || Date.now() - this.lastUpdated > MAX_AGE_MS) void this.refresh();
+      if (!options.discover) void this.loadCache();
+      else if (stale()) void this.refresh();
     }, CHECK_EVERY_MS);
     this.timer.unref();
+  }
+
+  private async loadCache(): Promise<void> {
+    const cached = await readCodexModelCache(this.options.cacheFile);
+    if (cached.models.length === 0) return;
+    this.list = cached.models;
+    this.lastUpdated = cached.lastUpdated === null ? null : Date.parse(cached.lastUpdated);
   }
 
   stop(): void {
