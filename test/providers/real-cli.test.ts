@@ -2,6 +2,7 @@
 // command builders and parsers (runTurn / startTurn) against loopback model mocks: every flag we
 // pass is accepted by the real binary, and what we parse is what the real binary printed.
 // The three CLIs' suites run concurrently; inside a suite the tests run in order.
+import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -503,10 +504,11 @@ describe('real CLI install', { skip }, () => {
   test('the pinned versions are installed', () => {
     const root = new URL('../../.cache/real-clis/node_modules/', import.meta.url).pathname;
     const version = (pkg: string): string => (JSON.parse(readFileSync(join(root, pkg, 'package.json'), 'utf8')) as { version: string }).version;
-    const script = readFileSync(new URL('../../scripts/install-real-clis.sh', import.meta.url), 'utf8');
-    const pinned = (name: string): string => new RegExp(`^${name}=(\\S+)$`, 'm').exec(script)?.[1] ?? '';
-    assert.equal(version('@anthropic-ai/claude-code'), pinned('CLAUDE_VERSION'));
-    assert.equal(version('@openai/codex'), pinned('CODEX_VERSION'));
-    assert.equal(version('@google/gemini-cli'), pinned('GEMINI_VERSION'));
+    // The pins live in one place (Dockerfile.sandbox's ARG lines); the install script prints them.
+    const printed = execFileSync('bash', [new URL('../../scripts/install-real-clis.sh', import.meta.url).pathname, '--print-versions'], { encoding: 'utf8' });
+    const pinned = (cli: string): string => new RegExp(`^${cli} (\\S+)$`, 'm').exec(printed)?.[1] ?? '';
+    assert.equal(version('@anthropic-ai/claude-code'), pinned('claude'));
+    assert.equal(version('@openai/codex'), pinned('codex'));
+    assert.equal(version('@google/gemini-cli'), pinned('gemini'));
   });
 });
