@@ -103,7 +103,7 @@ describe('tool approvals with the real claude', { skip, concurrency: 1 }, () => 
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stdin.write('please touch\n');
     await waitFor(() => stdout.includes('Permission needed: Bash'), { timeoutMs: 60_000, message: 'the question in the terminal' });
-    assert.match(stdout, /\[Allow once\] \[Allow for this session\]/);
+    assert.match(stdout, /1\) Allow once\n\s*2\) Allow for this session/);
     assert.match(stdout, /touch approved\.txt/);
     child.stdin.write('allow\n');
     await waitFor(() => stdout.includes('tool said: touched-after-approval'), { timeoutMs: 60_000, message: 'the answer after the tool ran' });

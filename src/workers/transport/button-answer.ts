@@ -2,18 +2,17 @@
  * A `[button:…]` choice is answered once. The first press edits the message: the keyboard goes
  * and `[USER ANSWER] <label>` is appended, so the chat shows what was chosen; a second press (a
  * double tap, or a press on an old message) finds the message claimed and runs nothing.
- * Buttons of our own commands (`/model`, `/cron`, `/showfiles`, …) keep their keyboards.
+ * Buttons of our own keyboards (`/model`, `/cron`, `/showfiles`, approvals, …) keep theirs.
  */
+import { decodeCallback } from '../../shared/callbacks/callback-data.js';
 import type { ChatOutbox } from './outbox.js';
-
-/** Callback data of our own command keyboards; everything else is a model's `[button:…]`. */
-const SYSTEM_CALLBACK = /^(?:rt|ms|crn|upg|cmd|sf|mq):|^sf!/;
 
 /** Telegram's text limit, with room for the appended answer line. */
 const MAX_EDIT_TEXT = 4096;
 
+/** A model's `[button:…]`; the buttons of our own keyboards (commands, approvals, retry, …) are not. */
 export function isAnswerButton(data: string): boolean {
-  return !SYSTEM_CALLBACK.test(data);
+  return decodeCallback(data).kind === 'answerButton';
 }
 
 export class AnsweredButtons {
