@@ -67,7 +67,7 @@ async function stop(run: Running): Promise<void> {
 
 /**
  * Median time from spawn to every worker ready, each run on a fresh home. `env` may turn the
- * code cache off (DUCTOR_NO_CODE_CACHE) to show what the very first start after an install costs.
+ * compile cache off (DUCTOR_NO_CODE_CACHE) to show what the very first start after an install costs.
  */
 async function coldStart(subAgents: number, runs: number, env: NodeJS.ProcessEnv = {}): Promise<number> {
   const times: number[] = [];
@@ -127,11 +127,11 @@ async function idleMemory(log: (line: string) => void): Promise<Figure[]> {
 
 export async function benchFoundation(log: (line: string) => void): Promise<Figure[]> {
   const figures: Figure[] = [];
-  // Every start after the first finds the launcher's code cache (src/launcher/launch.ts), which the
-  // first start writes once it is up: one untimed start makes sure it exists for this build.
-  log('foundation: first start of this build (writes the code cache; not counted)…');
+  // Every start after the first finds Node's compile cache, which the launcher turns on where Node
+  // has one (Node 22+; src/launcher/launch.ts): one untimed start makes sure it exists for this build.
+  log('foundation: first start of this build (writes the compile cache; not counted)…');
   await coldStart(0, 1);
-  log(`  for reference, a start without the code cache (as the very first one after an install): ${(await coldStart(0, 3, { DUCTOR_NO_CODE_CACHE: '1' })).toFixed(0)} ms`);
+  log(`  for reference, a start without the compile cache (as the very first one after an install): ${(await coldStart(0, 3, { DUCTOR_NO_CODE_CACHE: '1' })).toFixed(0)} ms`);
   log('foundation: cold start (1 agent, 7 runs, each beside a run of its floor)…');
   figures.push(await coldStartAgainstFloor('cold_start_ms', 0, 7, log));
   log('foundation: cold start (4 agents, 5 runs, each beside a run of its floor)…');

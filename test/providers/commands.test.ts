@@ -113,3 +113,24 @@ test('docker: wraps in docker exec with -i for stdin, mapped cwd, env and the ba
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+// One-shot runs (cron jobs, webhook tasks) leave no saved session behind where the CLI can promise
+// that: claude `--no-session-persistence`, codex `exec --ephemeral`; gemini 0.61 has no such flag.
+test('claude: an ephemeral run passes --no-session-persistence before the prompt; a chat run does not', () => {
+  const args = buildClaudeCommand(base({ ephemeral: true })).args;
+  assert.ok(args.includes('--no-session-persistence'), args.join(' '));
+  assert.ok(args.indexOf('--no-session-persistence') < args.indexOf('--'));
+  assert.ok(!buildClaudeCommand(base({})).args.includes('--no-session-persistence'));
+});
+
+test('codex: an ephemeral fresh run passes --ephemeral to exec; a chat run does not', () => {
+  const args = buildCodexCommand(base({ provider: 'codex', ephemeral: true })).args;
+  assert.deepEqual(args.slice(0, 2), ['exec', '--json']);
+  assert.ok(args.includes('--ephemeral'), args.join(' '));
+  assert.ok(args.indexOf('--ephemeral') < args.indexOf('--'));
+  assert.ok(!buildCodexCommand(base({ provider: 'codex' })).args.includes('--ephemeral'));
+});
+
+test('gemini: no flag exists, so an ephemeral run is the ordinary argv', () => {
+  assert.deepEqual(buildGeminiCommand(base({ provider: 'gemini', ephemeral: true })).args, buildGeminiCommand(base({ provider: 'gemini' })).args);
+});
