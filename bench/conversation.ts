@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { connectControl } from '../src/shared/control-client.js';
 import { FAKE_TOKEN, startFakeTelegram, type FakeTelegram } from '../test/helpers/fake-telegram.js';
+import { markStartedBefore } from '../test/helpers/started-before.js';
 import { median, percentile, type Figure } from './figure.js';
 import { bareSpawnMs, ratioNote } from './floors.js';
 import { pssMiB } from './proc-memory.js';
@@ -39,6 +40,8 @@ async function startInstance(users: number[], transcript: string, delayMs: numbe
     telegram_token: FAKE_TOKEN, telegram_api_root: tg.url, allowed_user_ids: users, update_check: false,
     log_level: 'DEBUG', model: 'opus',
   }));
+  // A bot that has started before: an "I'm online" notice in every chat would pass for its first answer.
+  await markStartedBefore(home);
   const child = spawn(process.execPath, [DUCTOR], {
     env: { ...process.env, DUCTOR_HOME: home, PATH: `${FAKE_CLI_DIR}:${process.env.PATH ?? ''}`, FAKE_CLI_TRANSCRIPT: transcript, FAKE_CLI_DELAY_MS: String(delayMs) },
     stdio: 'ignore',
@@ -62,7 +65,7 @@ async function stopInstance(instance: Instance): Promise<void> {
   await rm(instance.home, { recursive: true, force: true });
 }
 
-type Stamp = { msg: string; inbound?: string; at?: number };
+type Stamp = { msg: string; inbound?: string; chat?: number; at?: number };
 
 async function stamps(home: string, file: string): Promise<Stamp[]> {
   const text = await readFile(join(home, 'logs', file), 'utf8');
@@ -106,14 +109,15 @@ async function latency(log: (line: string) => void): Promise<Figure[]> {
     const spawned = agent.filter((s) => s.msg === 'cli spawned').map((s) => s.at! - (received.get(s.inbound) ?? Number.NaN)).filter(Number.isFinite).slice(5);
     const firstText = agent.filter((s) => s.msg === 'first text');
     const sends = instance.tg.calls.filter((c) => c.method === 'sendMessage' || c.method === 'editMessageText');
-    const chatOf = (inbound: string | undefined) => Number(inbound?.split(':')[1]);
     const textToSend = firstText.slice(5).map((s) => {
-      const first = sends.find((c) => c.at >= s.at! && Number(c.params.chat_id) === chatOf(s.inbound));
+      const first = sends.find((c) => c.at >= s.at! && Number(c.params.chat_id) === s.chat);
       return (first?.at ?? Number.NaN) - s.at!;
     }).filter(Number.isFinite);
     floors.push(...(await bareSpawnMs(join(FAKE_CLI_DIR, 'claude'), 23)).slice(3));
     const floor = median(floors.slice(3));
     log(`  update→spawn samples ${spawned.length}, first text→request samples ${textToSend.length}`);
+    // No samples means the log lines or the ids they carry changed: a figure made of nothing would mislead.
+    if (spawned.length === 0 || textToSend.length === 0) throw new Error('conversation bench: no latency samples found in the debug logs (log lines or inbound ids changed?)');
     log(`  update→spawn p50 ${ratioNote(percentile(spawned, 50), floor)}, p99 ${ratioNote(percentile(spawned, 99), floor)} (a bare spawn of the same fake claude; median of 40)`);
     return [
       { name: 'update_to_spawn_p50_ms', value: percentile(spawned, 50), unit: 'ms', floor, must: UPDATE_TO_SPAWN_P50_MUST, aim: UPDATE_TO_SPAWN_P50_AIM, better: 'lower' },

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { connectControl } from '../src/shared/control-client.js';
 import type { SupervisorStatus } from '../src/shared/rpc/contract.js';
+import { markStartedBefore } from '../test/helpers/started-before.js';
 
 const DUCTOR = fileURLToPath(new URL('../bin/ductor.js', import.meta.url));
 /** The fake CLIs live in the source tree (test/fake-cli), found from dist/bench/. */
@@ -30,6 +31,8 @@ export async function startBenchDuctor(options: BenchDuctorOptions): Promise<Ben
   await mkdir(join(home, 'config'), { recursive: true });
   await writeFile(join(home, 'config', 'config.json'), JSON.stringify(options.config));
   if (options.agents) await writeFile(join(home, 'agents.json'), JSON.stringify(options.agents));
+  // A bot that has started before: no "I'm online" notice in every allowed chat.
+  await markStartedBefore(home, ['main', ...(options.agents ?? []).map((a) => (a as { name: string }).name)]);
   for (const [rel, content] of Object.entries(options.files ?? {})) await writeFile(join(home, rel), content);
   const child = spawn(process.execPath, [DUCTOR], {
     env: { ...process.env, DUCTOR_HOME: home, PATH: `${FAKE_CLI_DIR}:${process.env.PATH ?? ''}`, ...options.env },

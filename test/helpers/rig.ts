@@ -2,13 +2,13 @@
  * A whole ductor on a temp home: the fake Bot API server, the fake CLIs first on PATH, and the
  * real compiled supervisor with its workers. What a user would see is read from the fake server.
  */
-import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { currentBoot } from '../../src/workers/transport/startup-notice.js';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { FAKE_TOKEN, startFakeTelegram, type FakeTelegram } from './fake-telegram.js';
 import { spawnDuctor, type RunningDuctor } from './spawn-ductor.js';
+import { markStartedBefore } from './started-before.js';
 import { tmpHome, writeConfig } from './tmp-home.js';
 
 export const FAKE_CLI_DIR = fileURLToPath(new URL('../fake-cli', import.meta.url));
@@ -39,9 +39,7 @@ export async function startRig(t: TestContext, options: RigOptions = {}): Promis
     ...options.config,
   });
   // An existing install restarting: no "I'm online" notice in every test chat (a test removes this to see it).
-  // Owner-only, as ductor writes it (a rewrite keeps a file's mode, so a looser one would stay).
-  await writeFile(join(home, 'startup.json'), JSON.stringify({ agents: { main: { boot: await currentBoot(), at: new Date().toISOString() } } }), { mode: 0o600 });
-  await chmod(join(home, 'startup.json'), 0o600);
+  await markStartedBefore(home);
   await options.beforeStart?.(home);
   const cliRecord = join(home, 'cli-record.jsonl');
   const ductor = await spawnDuctor(t, home, {
