@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { connectControl, type ControlConnection } from '../src/shared/control-client.js';
 import type { SupervisorStatus } from '../src/shared/rpc/contract.js';
 import { median, percentile, type Figure } from './figure.js';
-import { pssMiB } from './proc-memory.js';
+import { pssMiB, ussMiB } from './proc-memory.js';
 import { bareTreeStartMs, ratioNote } from './floors.js';
 
 const DUCTOR = fileURLToPath(new URL('../bin/ductor.js', import.meta.url));
@@ -114,11 +114,12 @@ async function idleMemory(log: (line: string) => void): Promise<Figure[]> {
     const status: SupervisorStatus = await run.control.peer.request('status', {});
     const pidOf = (id: string) => status.workers.find((w) => w.id === id)?.pid ?? 0;
     const core = [status.pid, pidOf('transport'), pidOf('scheduler'), pidOf('agent:main')].map(pssMiB);
-    const extra = pssMiB(pidOf('agent:bench1'));
-    log(`  PSS MiB supervisor ${core[0]!.toFixed(1)}, transport ${core[1]!.toFixed(1)}, scheduler ${core[2]!.toFixed(1)}, agent:main ${core[3]!.toFixed(1)}, agent:bench1 ${extra.toFixed(1)}`);
+    // One more agent costs its private pages: the node binary's shared code is there already.
+    const extra = ussMiB(pidOf('agent:bench1'));
+    log(`  PSS MiB supervisor ${core[0]!.toFixed(1)}, transport ${core[1]!.toFixed(1)}, scheduler ${core[2]!.toFixed(1)}, agent:main ${core[3]!.toFixed(1)}, agent:bench1 ${pssMiB(pidOf('agent:bench1')).toFixed(1)} (USS ${extra.toFixed(1)})`);
     return [
       { name: 'idle_pss_total_mib', value: core.reduce((a, b) => a + b, 0), unit: 'MiB', must: 120, aim: 100, better: 'lower' },
-      { name: 'extra_agent_pss_mib', value: extra, unit: 'MiB', must: 16, aim: 12, better: 'lower' },
+      { name: 'extra_agent_uss_mib', value: extra, unit: 'MiB', must: 16, aim: 12, better: 'lower' },
     ];
   } finally {
     await stop(run);
