@@ -39,13 +39,6 @@ export const de = (): Catalogue => ({
     'Probier /help für die Befehle, /model für die Modellwahl, /new für eine frische Sitzung.',
   startNewButton: '🆕 Neue Sitzung',
   startModelButton: '🤖 Modell',
-  help:
-    '*Alltag*\n/new — neue Sitzung\n/reset — aktive Sitzung zurücksetzen\n/stop — laufende Antwort stoppen und Warteschlange leeren\n/interrupt — nur die laufende Antwort stoppen\n' +
-    '/model — Modell wählen (oder `@modell` vor einer Nachricht für eine Runde)\n/status — Sitzung, Tokens, Kosten\n/memory — Gedächtnisdatei zeigen\n/effort — Denkaufwand wählen\n\n' +
-    '*Hintergrund*\n/session — Auftrag im Hintergrund (/session <Auftrag>)\n/sessions — benannte Sitzungen\n/tasks — Hintergrundaufgaben\n/cron — geplante Jobs\n\n' +
-    '*Mehrere Agenten*\n/agent_commands — wie Agenten zusammenarbeiten\n\n' +
-    '*Dateien*\n/showfiles — das Home durchsuchen und eine Datei erhalten\n\n' +
-    '*Wartung*\n/info — Version\n/diagnose — Versionen, Worker, letzte Logzeilen\n/restart — ductor neu starten\n/upgrade — ductor aktualisieren\n/stop_all — alles bei allen Agenten stoppen',
   info: (version) => `ductor ${version}\nClaude Code, Codex und Gemini selbst gehostet auf Telegram.`,
   statusNoSession: (model, provider) => `In diesem Chat gibt es noch keine Sitzung.\nModell: ${model} (${provider})`,
   statusModel: 'Modell',
@@ -237,5 +230,33 @@ export const de = (): Catalogue => ({
     cron: 'Geplante Jobs',
     effort: 'Denkaufwand',
     upgrade: 'ductor aktualisieren',
+  },
+  helpSections: { daily: 'Alltag', background: 'Hintergrund', multiAgent: 'Mehrere Agenten', browse: 'Dateien', maintenance: 'Wartung' },
+  helpLines: {
+    new: 'neue Sitzung',
+    reset: 'aktive Sitzung zurücksetzen',
+    stop: 'laufende Antwort stoppen und Warteschlange leeren',
+    interrupt: 'nur die laufende Antwort stoppen',
+    model: 'Modell wählen (oder `@modell` vor einer Nachricht für eine Runde)',
+    effort: 'Denkaufwand wählen',
+    status: 'Sitzung, Tokens, Kosten',
+    memory: 'Gedächtnisdatei zeigen',
+    session: 'Auftrag im Hintergrund (/session <Auftrag>)',
+    sessions: 'benannte Sitzungen',
+    tasks: 'Hintergrundaufgaben',
+    cron: 'geplante Jobs',
+    agent_commands: 'wie Agenten zusammenarbeiten',
+    showfiles: 'das Home durchsuchen und eine Datei erhalten',
+    info: 'Version',
+    help: 'diese Liste',
+    diagnose: 'Versionen, Worker, letzte Logzeilen',
+    upgrade: 'ductor aktualisieren',
+    restart: 'ductor neu starten',
+    stop_all: 'alles bei allen Agenten stoppen',
+    start: 'Begrüßung und Schnellknöpfe',
+    agents: 'alle Agenten mit Zustand und Speicher',
+    agent_start: 'Sub-Agent starten: /agent_start <Name> (Hauptagent)',
+    agent_stop: 'Sub-Agent stoppen: /agent_stop <Name> (Hauptagent)',
+    agent_restart: 'Sub-Agent neu starten: /agent_restart <Name> (Hauptagent)',
   },
 });

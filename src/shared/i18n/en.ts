@@ -39,13 +39,6 @@ export const en = {
     'Try /help for the commands, /model to pick a model, /new for a fresh session.',
   startNewButton: '🆕 New session',
   startModelButton: '🤖 Model',
-  help:
-    '*Daily*\n/new — fresh session\n/reset — reset the active session\n/stop — stop the running answer and drop the queue\n/interrupt — stop only the running answer\n' +
-    '/model — pick a model (or `@model` before a message for one turn)\n/status — session, tokens, cost\n/memory — show the memory file\n/effort — reasoning effort\n\n' +
-    '*Background*\n/session — run a prompt in the background (/session <prompt>)\n/sessions — named sessions\n/tasks — background tasks\n/cron — scheduled jobs\n\n' +
-    '*Multi-agent*\n/agent_commands — how agents work together\n\n' +
-    '*Browse*\n/showfiles — browse the home and receive a file\n\n' +
-    '*Maintenance*\n/info — version\n/diagnose — versions, workers, recent log\n/restart — restart ductor\n/upgrade — update ductor\n/stop_all — stop everything of every agent',
   info: (version: string) => `ductor ${version}\nSelf-hosted Claude Code, Codex and Gemini on Telegram.`,
   statusNoSession: (model: string, provider: string) => `No session yet in this chat.\nModel: ${model} (${provider})`,
   statusModel: 'Model',
@@ -242,6 +235,35 @@ export const en = {
     cron: 'Scheduled jobs',
     effort: 'Reasoning effort',
     upgrade: 'Update ductor',
+  },
+  /** /help: section titles and one line per command (src/shared/i18n/command-list.ts orders them). */
+  helpSections: { daily: 'Daily', background: 'Background', multiAgent: 'Multi-agent', browse: 'Browse', maintenance: 'Maintenance' },
+  helpLines: {
+    new: 'fresh session',
+    reset: 'reset the active session',
+    stop: 'stop the running answer and drop the queue',
+    interrupt: 'stop only the running answer',
+    model: 'pick a model (or `@model` before a message for one turn)',
+    effort: 'reasoning effort',
+    status: 'session, tokens, cost',
+    memory: 'show the memory file',
+    session: 'run a prompt in the background (/session <prompt>)',
+    sessions: 'named sessions',
+    tasks: 'background tasks',
+    cron: 'scheduled jobs',
+    agent_commands: 'how agents work together',
+    showfiles: 'browse the home and receive a file',
+    info: 'version',
+    help: 'this list',
+    diagnose: 'versions, workers, recent log',
+    upgrade: 'update ductor',
+    restart: 'restart ductor',
+    stop_all: 'stop everything of every agent',
+    start: 'welcome and quick buttons',
+    agents: 'every agent with its state and memory',
+    agent_start: 'start a sub-agent: /agent_start <name> (main agent)',
+    agent_stop: 'stop a sub-agent: /agent_stop <name> (main agent)',
+    agent_restart: 'restart a sub-agent: /agent_restart <name> (main agent)',
   },
 };
 

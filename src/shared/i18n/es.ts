@@ -39,13 +39,6 @@ export const es = (): Catalogue => ({
     'Prueba /help para ver los comandos, /model para elegir modelo, /new para una sesión nueva.',
   startNewButton: '🆕 Sesión nueva',
   startModelButton: '🤖 Modelo',
-  help:
-    '*Diario*\n/new — sesión nueva\n/reset — reiniciar la sesión activa\n/stop — detener la respuesta y vaciar la cola\n/interrupt — detener solo la respuesta en curso\n' +
-    '/model — elegir modelo (o `@modelo` antes de un mensaje para un turno)\n/status — sesión, tokens, coste\n/memory — mostrar el archivo de memoria\n/effort — nivel de razonamiento\n\n' +
-    '*Segundo plano*\n/session — instrucción en segundo plano (/session <instrucción>)\n/sessions — sesiones con nombre\n/tasks — tareas en segundo plano\n/cron — tareas programadas\n\n' +
-    '*Varios agentes*\n/agent_commands — cómo colaboran los agentes\n\n' +
-    '*Archivos*\n/showfiles — explorar la carpeta y recibir un archivo\n\n' +
-    '*Mantenimiento*\n/info — versión\n/diagnose — versiones, workers, registro reciente\n/restart — reiniciar ductor\n/upgrade — actualizar ductor\n/stop_all — detener todo en todos los agentes',
   info: (version) => `ductor ${version}\nClaude Code, Codex y Gemini autoalojados en Telegram.`,
   statusNoSession: (model, provider) => `Aún no hay sesión en este chat.\nModelo: ${model} (${provider})`,
   statusModel: 'Modelo',
@@ -237,5 +230,33 @@ export const es = (): Catalogue => ({
     cron: 'Tareas programadas',
     effort: 'Nivel de razonamiento',
     upgrade: 'Actualizar ductor',
+  },
+  helpSections: { daily: 'Diario', background: 'Segundo plano', multiAgent: 'Varios agentes', browse: 'Archivos', maintenance: 'Mantenimiento' },
+  helpLines: {
+    new: 'sesión nueva',
+    reset: 'reiniciar la sesión activa',
+    stop: 'detener la respuesta y vaciar la cola',
+    interrupt: 'detener solo la respuesta en curso',
+    model: 'elegir modelo (o `@modelo` antes de un mensaje para un turno)',
+    effort: 'nivel de razonamiento',
+    status: 'sesión, tokens, coste',
+    memory: 'mostrar el archivo de memoria',
+    session: 'instrucción en segundo plano (/session <instrucción>)',
+    sessions: 'sesiones con nombre',
+    tasks: 'tareas en segundo plano',
+    cron: 'tareas programadas',
+    agent_commands: 'cómo colaboran los agentes',
+    showfiles: 'explorar la carpeta y recibir un archivo',
+    info: 'versión',
+    help: 'esta lista',
+    diagnose: 'versiones, workers, registro reciente',
+    upgrade: 'actualizar ductor',
+    restart: 'reiniciar ductor',
+    stop_all: 'detener todo en todos los agentes',
+    start: 'bienvenida y botones rápidos',
+    agents: 'todos los agentes con su estado y memoria',
+    agent_start: 'iniciar un subagente: /agent_start <nombre> (agente principal)',
+    agent_stop: 'detener un subagente: /agent_stop <nombre> (agente principal)',
+    agent_restart: 'reiniciar un subagente: /agent_restart <nombre> (agente principal)',
   },
 });

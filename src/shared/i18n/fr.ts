@@ -39,13 +39,6 @@ export const fr = (): Catalogue => ({
     'Essaie /help pour les commandes, /model pour choisir un modèle, /new pour une nouvelle session.',
   startNewButton: '🆕 Nouvelle session',
   startModelButton: '🤖 Modèle',
-  help:
-    '*Quotidien*\n/new — nouvelle session\n/reset — réinitialiser la session active\n/stop — arrêter la réponse et vider la file\n/interrupt — arrêter seulement la réponse en cours\n' +
-    '/model — choisir un modèle (ou `@modèle` devant un message pour un tour)\n/status — session, tokens, coût\n/memory — afficher le fichier mémoire\n/effort — niveau de réflexion\n\n' +
-    '*Arrière-plan*\n/session — consigne en arrière-plan (/session <consigne>)\n/sessions — sessions nommées\n/tasks — tâches de fond\n/cron — tâches planifiées\n\n' +
-    '*Multi-agents*\n/agent_commands — comment les agents collaborent\n\n' +
-    '*Fichiers*\n/showfiles — parcourir le dossier et recevoir un fichier\n\n' +
-    '*Maintenance*\n/info — version\n/diagnose — versions, workers, journal récent\n/restart — redémarrer ductor\n/upgrade — mettre à jour ductor\n/stop_all — tout arrêter chez tous les agents',
   info: (version) => `ductor ${version}\nClaude Code, Codex et Gemini auto-hébergés sur Telegram.`,
   statusNoSession: (model, provider) => `Pas encore de session dans ce chat.\nModèle : ${model} (${provider})`,
   statusModel: 'Modèle',
@@ -237,5 +230,33 @@ export const fr = (): Catalogue => ({
     cron: 'Tâches planifiées',
     effort: 'Niveau de réflexion',
     upgrade: 'Mettre à jour',
+  },
+  helpSections: { daily: 'Quotidien', background: 'Arrière-plan', multiAgent: 'Multi-agents', browse: 'Fichiers', maintenance: 'Maintenance' },
+  helpLines: {
+    new: 'nouvelle session',
+    reset: 'réinitialiser la session active',
+    stop: 'arrêter la réponse et vider la file',
+    interrupt: 'arrêter seulement la réponse en cours',
+    model: 'choisir un modèle (ou `@modèle` devant un message pour un tour)',
+    effort: 'niveau de réflexion',
+    status: 'session, tokens, coût',
+    memory: 'afficher le fichier mémoire',
+    session: 'consigne en arrière-plan (/session <consigne>)',
+    sessions: 'sessions nommées',
+    tasks: 'tâches de fond',
+    cron: 'tâches planifiées',
+    agent_commands: 'comment les agents collaborent',
+    showfiles: 'parcourir le dossier et recevoir un fichier',
+    info: 'version',
+    help: 'cette liste',
+    diagnose: 'versions, workers, journal récent',
+    upgrade: 'mettre à jour ductor',
+    restart: 'redémarrer ductor',
+    stop_all: 'tout arrêter chez tous les agents',
+    start: 'accueil et boutons rapides',
+    agents: 'tous les agents avec leur état et leur mémoire',
+    agent_start: 'démarrer un sous-agent : /agent_start <nom> (agent principal)',
+    agent_stop: 'arrêter un sous-agent : /agent_stop <nom> (agent principal)',
+    agent_restart: 'redémarrer un sous-agent : /agent_restart <nom> (agent principal)',
   },
 });

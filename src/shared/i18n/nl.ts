@@ -39,13 +39,6 @@ export const nl = (): Catalogue => ({
     'Probeer /help voor de commando’s, /model om een model te kiezen, /new voor een nieuwe sessie.',
   startNewButton: '🆕 Nieuwe sessie',
   startModelButton: '🤖 Model',
-  help:
-    '*Dagelijks*\n/new — nieuwe sessie\n/reset — actieve sessie resetten\n/stop — lopend antwoord stoppen en wachtrij legen\n/interrupt — alleen het lopende antwoord stoppen\n' +
-    '/model — model kiezen (of `@model` voor een bericht voor één beurt)\n/status — sessie, tokens, kosten\n/memory — geheugenbestand tonen\n/effort — denkniveau kiezen\n\n' +
-    '*Achtergrond*\n/session — opdracht op de achtergrond (/session <opdracht>)\n/sessions — benoemde sessies\n/tasks — achtergrondtaken\n/cron — geplande jobs\n\n' +
-    '*Meerdere agents*\n/agent_commands — hoe agents samenwerken\n\n' +
-    '*Bladeren*\n/showfiles — door de home bladeren en een bestand ontvangen\n\n' +
-    '*Onderhoud*\n/info — versie\n/diagnose — versies, workers, recente log\n/restart — ductor herstarten\n/upgrade — ductor bijwerken\n/stop_all — alles van alle agents stoppen',
   info: (version) => `ductor ${version}\nZelf gehoste Claude Code, Codex en Gemini op Telegram.`,
   statusNoSession: (model, provider) => `Nog geen sessie in deze chat.\nModel: ${model} (${provider})`,
   statusModel: 'Model',
@@ -237,5 +230,33 @@ export const nl = (): Catalogue => ({
     cron: 'Geplande jobs',
     effort: 'Denkniveau',
     upgrade: 'ductor bijwerken',
+  },
+  helpSections: { daily: 'Dagelijks', background: 'Achtergrond', multiAgent: 'Meerdere agents', browse: 'Bladeren', maintenance: 'Onderhoud' },
+  helpLines: {
+    new: 'nieuwe sessie',
+    reset: 'actieve sessie resetten',
+    stop: 'lopend antwoord stoppen en wachtrij legen',
+    interrupt: 'alleen het lopende antwoord stoppen',
+    model: 'model kiezen (of `@model` voor een bericht voor één beurt)',
+    effort: 'denkniveau kiezen',
+    status: 'sessie, tokens, kosten',
+    memory: 'geheugenbestand tonen',
+    session: 'opdracht op de achtergrond (/session <opdracht>)',
+    sessions: 'benoemde sessies',
+    tasks: 'achtergrondtaken',
+    cron: 'geplande jobs',
+    agent_commands: 'hoe agents samenwerken',
+    showfiles: 'door de home bladeren en een bestand ontvangen',
+    info: 'versie',
+    help: 'deze lijst',
+    diagnose: 'versies, workers, recente log',
+    upgrade: 'ductor bijwerken',
+    restart: 'ductor herstarten',
+    stop_all: 'alles van alle agents stoppen',
+    start: 'welkom en snelknoppen',
+    agents: 'alle agents met hun status en geheugen',
+    agent_start: 'sub-agent starten: /agent_start <naam> (hoofdagent)',
+    agent_stop: 'sub-agent stoppen: /agent_stop <naam> (hoofdagent)',
+    agent_restart: 'sub-agent herstarten: /agent_restart <naam> (hoofdagent)',
   },
 });

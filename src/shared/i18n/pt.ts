@@ -39,13 +39,6 @@ export const pt = (): Catalogue => ({
     'Experimenta /help para os comandos, /model para escolher o modelo, /new para uma sessão nova.',
   startNewButton: '🆕 Nova sessão',
   startModelButton: '🤖 Modelo',
-  help:
-    '*Dia a dia*\n/new — nova sessão\n/reset — repor a sessão ativa\n/stop — parar a resposta e esvaziar a fila\n/interrupt — parar só a resposta em curso\n' +
-    '/model — escolher modelo (ou `@modelo` antes de uma mensagem para um turno)\n/status — sessão, tokens, custo\n/memory — mostrar o ficheiro de memória\n/effort — nível de raciocínio\n\n' +
-    '*Segundo plano*\n/session — instrução em segundo plano (/session <instrução>)\n/sessions — sessões nomeadas\n/tasks — tarefas em segundo plano\n/cron — tarefas agendadas\n\n' +
-    '*Vários agentes*\n/agent_commands — como os agentes colaboram\n\n' +
-    '*Ficheiros*\n/showfiles — navegar na pasta e receber um ficheiro\n\n' +
-    '*Manutenção*\n/info — versão\n/diagnose — versões, workers, registo recente\n/restart — reiniciar o ductor\n/upgrade — atualizar ductor\n/stop_all — parar tudo em todos os agentes',
   info: (version) => `ductor ${version}\nClaude Code, Codex e Gemini alojados por ti no Telegram.`,
   statusNoSession: (model, provider) => `Ainda não há sessão neste chat.\nModelo: ${model} (${provider})`,
   statusModel: 'Modelo',
@@ -237,5 +230,33 @@ export const pt = (): Catalogue => ({
     cron: 'Tarefas agendadas',
     effort: 'Nível de raciocínio',
     upgrade: 'Atualizar ductor',
+  },
+  helpSections: { daily: 'Dia a dia', background: 'Segundo plano', multiAgent: 'Vários agentes', browse: 'Ficheiros', maintenance: 'Manutenção' },
+  helpLines: {
+    new: 'nova sessão',
+    reset: 'repor a sessão ativa',
+    stop: 'parar a resposta e esvaziar a fila',
+    interrupt: 'parar só a resposta em curso',
+    model: 'escolher modelo (ou `@modelo` antes de uma mensagem para um turno)',
+    effort: 'nível de raciocínio',
+    status: 'sessão, tokens, custo',
+    memory: 'mostrar o ficheiro de memória',
+    session: 'instrução em segundo plano (/session <instrução>)',
+    sessions: 'sessões nomeadas',
+    tasks: 'tarefas em segundo plano',
+    cron: 'tarefas agendadas',
+    agent_commands: 'como os agentes colaboram',
+    showfiles: 'navegar na pasta e receber um ficheiro',
+    info: 'versão',
+    help: 'esta lista',
+    diagnose: 'versões, workers, registo recente',
+    upgrade: 'atualizar ductor',
+    restart: 'reiniciar o ductor',
+    stop_all: 'parar tudo em todos os agentes',
+    start: 'boas-vindas e botões rápidos',
+    agents: 'todos os agentes com o seu estado e memória',
+    agent_start: 'iniciar um subagente: /agent_start <nome> (agente principal)',
+    agent_stop: 'parar um subagente: /agent_stop <nome> (agente principal)',
+    agent_restart: 'reiniciar um subagente: /agent_restart <nome> (agente principal)',
   },
 });

@@ -9,21 +9,24 @@ import { memoryLimitOf } from '../../../shared/config/agent-config.js';
 import { formatUptime, residentMiB } from '../../../shared/proc-memory.js';
 import { loadAllConfigs } from '../../../shared/worker/effective-config.js';
 import type { Reply } from './commands.js';
+import { atMostOneWord, type CommandRegistration } from './command-registry.js';
 
-const ADMIN = /^\/(agents|agent_start|agent_stop|agent_restart)(?:@\w+)?(?:\s+(\S+))?\s*$/i;
+export type AgentAdminOptions = { peer: RpcPeer; self: string; mainHome: string };
 
-export function isAgentAdminCommand(text: string): boolean {
-  return ADMIN.test(text.trim());
+type AdminCommand = 'agents' | 'agent_start' | 'agent_stop' | 'agent_restart';
+
+/** `/agents` and `/agent_start|stop|restart <name>`; more than one word is no command of ours. */
+export function agentAdminCommands(options: AgentAdminOptions): CommandRegistration[] {
+  return (['agents', 'agent_start', 'agent_stop', 'agent_restart'] as const).map((command) => ({
+    names: [command],
+    accepts: atMostOneWord,
+    run: ({ args }) => runAgentAdmin(options, command, args === '' ? undefined : args),
+  }));
 }
 
-export type AgentAdminOptions = { peer: RpcPeer; self: string; text: string; mainHome: string };
-
-export async function runAgentAdmin(options: AgentAdminOptions): Promise<Reply> {
-  const { peer, self, text } = options;
+async function runAgentAdmin(options: AgentAdminOptions, command: AdminCommand, name: string | undefined): Promise<Reply> {
+  const { peer, self } = options;
   const plain = (t: string): Reply => ({ text: t, format: 'plain', buttons: [] });
-  const match = ADMIN.exec(text.trim())!;
-  const command = match[1]!.toLowerCase();
-  const name = match[2];
   // The list is useful in every agent's chat; starting and stopping is the main agent's job.
   if (command === 'agents') {
     const status = await peer.request('status', {});
