@@ -14,7 +14,7 @@ import { AgentService, type AgentServiceDeps } from '../../src/workers/agent/orc
 import { CommandRegistry } from '../../src/workers/agent/orchestrator/command-registry.js';
 import { extrasCommands, type AgentExtras } from '../../src/workers/agent/delegation/extras.js';
 
-const CHAT = { transport: 'telegram', chatId: 1001, topicId: null } as const;
+const CHAT = { transport: 'tg' as const, chatId: 1001, topicId: null };
 
 /**
  * The chat service as main.ts builds it for the main agent, with the collaborators no command

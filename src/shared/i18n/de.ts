@@ -259,4 +259,6 @@ export const de = (): Catalogue => ({
     agent_stop: 'Sub-Agent stoppen: /agent_stop <Name> (Hauptagent)',
     agent_restart: 'Sub-Agent neu starten: /agent_restart <Name> (Hauptagent)',
   },
+  modelOnlyProvider: (current, provider) => `Aktuelles Modell: ${current}. ${provider} ist die einzige angemeldete CLI hier (melde eine weitere an, um sie auch anzubieten). Wähle ein ${provider}-Modell:`,
+  modelNoLogin: (current) => `Aktuelles Modell: ${current}. Auf diesem Rechner wurde keine CLI-Anmeldung gefunden (siehe /status); diese CLIs sind installiert. Wähle einen Anbieter:`,
 });

@@ -265,6 +265,8 @@ export const en = {
     agent_stop: 'stop a sub-agent: /agent_stop <name> (main agent)',
     agent_restart: 'restart a sub-agent: /agent_restart <name> (main agent)',
   },
+  modelOnlyProvider: (current: string, provider: string) => `Current model: ${current}. ${provider} is the only CLI logged in here (log in to another to offer it too). Pick a ${provider} model:`,
+  modelNoLogin: (current: string) => `Current model: ${current}. No CLI login was found on this host (see /status); these CLIs are installed. Pick a provider:`,
 };
 
 export type Catalogue = typeof en;

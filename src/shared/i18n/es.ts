@@ -259,4 +259,6 @@ export const es = (): Catalogue => ({
     agent_stop: 'detener un subagente: /agent_stop <nombre> (agente principal)',
     agent_restart: 'reiniciar un subagente: /agent_restart <nombre> (agente principal)',
   },
+  modelOnlyProvider: (current, provider) => `Modelo actual: ${current}. ${provider} es la única CLI con sesión iniciada aquí (inicia sesión en otra para ofrecerla también). Elige un modelo de ${provider}:`,
+  modelNoLogin: (current) => `Modelo actual: ${current}. No se encontró ninguna sesión de CLI en esta máquina (ver /status); estas CLI están instaladas. Elige un proveedor:`,
 });

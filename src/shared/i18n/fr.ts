@@ -259,4 +259,6 @@ export const fr = (): Catalogue => ({
     agent_stop: 'arrêter un sous-agent : /agent_stop <nom> (agent principal)',
     agent_restart: 'redémarrer un sous-agent : /agent_restart <nom> (agent principal)',
   },
+  modelOnlyProvider: (current, provider) => `Modèle actuel : ${current}. ${provider} est la seule CLI connectée ici (connecte-en une autre pour la proposer aussi). Choisis un modèle ${provider} :`,
+  modelNoLogin: (current) => `Modèle actuel : ${current}. Aucune connexion de CLI trouvée sur cette machine (voir /status) ; ces CLI sont installées. Choisis un fournisseur :`,
 });

@@ -259,4 +259,6 @@ export const nl = (): Catalogue => ({
     agent_stop: 'sub-agent stoppen: /agent_stop <naam> (hoofdagent)',
     agent_restart: 'sub-agent herstarten: /agent_restart <naam> (hoofdagent)',
   },
+  modelOnlyProvider: (current, provider) => `Huidig model: ${current}. ${provider} is de enige ingelogde CLI hier (log een andere in om die ook aan te bieden). Kies een ${provider}-model:`,
+  modelNoLogin: (current) => `Huidig model: ${current}. Op deze machine is geen CLI-login gevonden (zie /status); deze CLI's zijn geïnstalleerd. Kies een aanbieder:`,
 });

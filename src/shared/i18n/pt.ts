@@ -259,4 +259,6 @@ export const pt = (): Catalogue => ({
     agent_stop: 'parar um subagente: /agent_stop <nome> (agente principal)',
     agent_restart: 'reiniciar um subagente: /agent_restart <nome> (agente principal)',
   },
+  modelOnlyProvider: (current, provider) => `Modelo atual: ${current}. ${provider} é a única CLI com sessão iniciada aqui (inicia sessão noutra para a oferecer também). Escolhe um modelo de ${provider}:`,
+  modelNoLogin: (current) => `Modelo atual: ${current}. Não foi encontrada nenhuma sessão de CLI nesta máquina (ver /status); estas CLI estão instaladas. Escolhe um fornecedor:`,
 });

@@ -259,4 +259,6 @@ export const ru = (): Catalogue => ({
     agent_stop: 'остановить субагента: /agent_stop <имя> (главный агент)',
     agent_restart: 'перезапустить субагента: /agent_restart <имя> (главный агент)',
   },
+  modelOnlyProvider: (current, provider) => `Текущая модель: ${current}. ${provider} — единственный CLI с входом здесь (войдите в другой, чтобы предложить и его). Выберите модель ${provider}:`,
+  modelNoLogin: (current) => `Текущая модель: ${current}. На этой машине не найден вход ни в один CLI (см. /status); установлены эти CLI. Выберите провайдера:`,
 });

@@ -17,6 +17,7 @@ import { cliEnv } from './cli-env.js';
 import { updateAgentEntry } from './agents-file.js';
 import { InboxJournal } from './inbox/inbox-journal.js';
 import { agentAdminCommands } from './orchestrator/agent-admin.js';
+import { providerChoices } from './orchestrator/provider-choices.js';
 import { AgentService } from './orchestrator/agent-service.js';
 import { providerForModel } from '../../shared/models.js';
 import { Outbox } from './orchestrator/outbox.js';
@@ -123,6 +124,7 @@ async function start(ctx: WorkerContext): Promise<void> {
       },
       codexModels: () => codexModels.ids(),
       codexEfforts: (model) => codexModels.effortsOf(model),
+      providerChoices: () => providerChoices({ config: config() }),
       // /diagnose asks the supervisor for worker states and reads this agent's log.
       diagnose: (effective) =>
         diagnoseText({

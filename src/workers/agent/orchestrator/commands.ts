@@ -17,6 +17,7 @@ import type { SessionManager, Target } from '../sessions/session-manager.js';
 import { isKnownModel, providerForModel } from '../../../shared/models.js';
 import { providerStep, selectorStep } from './model-selector.js';
 import { texts } from './texts.js';
+import type { ProviderChoices } from './provider-choices.js';
 import { renderHelp } from '../../../shared/i18n/index.js';
 import type { CommandContext, CommandOutcome, CommandRegistration } from './command-registry.js';
 import { sessionKeyOf } from './turn.js';
@@ -36,6 +37,8 @@ export type CommandDeps = {
   codexModels: () => string[];
   /** The reasoning efforts the installed codex lists for a model (empty: no effort step). */
   codexEfforts: (model: string) => string[];
+  /** The CLIs `/model` offers (provider-choices.ts). */
+  providerChoices: () => Promise<ProviderChoices>;
   /** `/diagnose` text; the caller knows the supervisor and the log file. */
   diagnose: (effective: { provider: string; model: string } | null) => Promise<string>;
 };
@@ -63,7 +66,7 @@ export function chatCommands({ deps, registered, resetSession }: ChatCommandOpti
     { names: ['new', 'reset'], run: resetSession },
     {
       names: ['model'],
-      run: async ({ args, message }) => (args ? switchModel(deps, args, message.chat) : providerStep(currentModel(await deps.sessions.get(sessionKeyOf(message.chat)), deps))),
+      run: async ({ args, message }) => (args ? switchModel(deps, args, message.chat) : providerStep(deps, currentModel(await deps.sessions.get(sessionKeyOf(message.chat)), deps))),
     },
     { names: ['effort'], run: ({ args, message }) => effortCommand(deps, args, message.chat) },
     { names: ['status'], run: async ({ message }) => plain(await statusText(deps, message.chat)) },
