@@ -55,13 +55,13 @@ async function memoryLimits(mainHome: string): Promise<(agent: string) => number
 function describe(w: WorkerStatus, limitOf: (agent: string) => number | null): string {
   const mark = w.state === 'ready' ? '●' : w.state === 'starting' || w.state === 'backoff' ? '◐' : w.state === 'crashed' ? '✖' : '○';
   const agent = w.agent ?? w.id;
-  const parts = [`${agent === 'main' ? 'main' : 'sub'}, ${texts.workerState(w.state)}`];
-  if (w.pid !== null) parts.push(`pid ${w.pid}`);
-  if (w.uptimeMs !== null) parts.push(`up ${formatUptime(w.uptimeMs)}`);
-  parts.push(`restarts ${w.restarts}`);
+  const parts = [`${agent === 'main' ? texts.agentsRoleMain : texts.agentsRoleSub}, ${texts.workerState(w.state)}`];
+  if (w.pid !== null) parts.push(texts.agentsPid(w.pid));
+  if (w.uptimeMs !== null) parts.push(texts.agentsUp(formatUptime(w.uptimeMs)));
+  parts.push(texts.agentsRestarts(w.restarts));
   const used = w.pid === null ? null : residentMiB(w.pid);
   const limit = limitOf(agent);
-  if (used !== null) parts.push(`${Math.round(used)} MB${limit === null ? '' : ` of ${limit} MB`}`);
-  else if (limit !== null) parts.push(`limit ${limit} MB`);
+  if (used !== null) parts.push(limit === null ? texts.agentsMemory(Math.round(used)) : texts.agentsMemoryOf(Math.round(used), limit));
+  else if (limit !== null) parts.push(texts.agentsLimit(limit));
   return `${mark} ${agent} — ${parts.join(', ')}`;
 }
