@@ -54,19 +54,11 @@ export const COMMAND_LIST = [
 ] as const satisfies readonly Entry[];
 
 type Listed = (typeof COMMAND_LIST)[number];
-export type ListedCommand = Listed['name'];
 /** A command the agent worker answers (its registry accepts only these names). */
 export type AgentCommandName = Extract<Listed, { answeredBy: 'agent' }>['name'];
 /** A command /help describes (each has a line in every catalogue's `helpLines`). */
 export type HelpCommand = Extract<Listed, { section: HelpSection }>['name'];
-/** A command of the Telegram menu (each has a description in every catalogue's `commands`). */
-export type MenuCommand = Extract<Listed, { menu: true }>['name'];
-
 export const MENU_COMMANDS = COMMAND_LIST.filter((c): c is Extract<Listed, { menu: true }> => c.menu).map((c) => c.name);
-
-export function isTransportCommand(name: string): boolean {
-  return COMMAND_LIST.some((c) => c.name === name && c.answeredBy === 'transport');
-}
 
 /**
  * The /help text: per section its title (bold) and a line per command, of the commands this
