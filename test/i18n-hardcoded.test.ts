@@ -24,6 +24,8 @@ const POSITIONS = new RegExp(
   [
     String.raw`\b(?:text|label|plainText|caption)\s*:\s*`,
     String.raw`\b(?:reply|notifyPrimary|plain|say)\(\s*`,
+    // A line assembled from parts (the /agents status line).
+    String.raw`\bparts\.push\(\s*`,
     String.raw`\bsendText\([^,()]+,\s*`,
     String.raw`\bsendNotice\([^,()]+,[^,()]+,\s*`,
   ].map((p) => `(?:${p})`).join('|').replace(/^/, '(?:').concat(String.raw`)(['\x60])((?:\\.|(?!\1)[^\\])*)\1`),
@@ -59,6 +61,47 @@ test('the supervisor\'s notices to a chat come from the catalogue too', () => {
       const literal = match[2] ?? match[4] ?? '';
       if (!hasWords(literal)) continue;
       found.push(`${relative(root, file)}:${code.slice(0, match.index).split('\n').length}: ${literal.slice(0, 60)}`);
+    }
+  }
+  assert.deepEqual(found, []);
+});
+
+/**
+ * The provider layer words the failures a chat shows ("timed out after …", "rate limited", the
+ * login hints) and the status events the chat labels. Every literal there that reads as prose
+ * must come from the catalogue, except what is for the CLI or the terminal rather than the chat.
+ */
+const NOT_FOR_THE_CHAT: Record<string, RegExp> = {
+  // Answers to the CLI's permission requests: the model reads them, in the language it works in.
+  'approvals.ts': /^(The user denied this tool call\.|ductor does not handle |No answer from the user in )/,
+  // How a login was found: for `ductor onboarding`'s terminal lines.
+  'auth.ts': /^(credentials file|claude auth status|config gemini_api_key)$/,
+  // Commands to type, the same in every language.
+  'failure-text.ts': /^npm install -g /,
+  // The detail of a status event: the chat shows the status's label only.
+  'claude-parser.ts': /^api error$/,
+};
+
+function proseLiterals(file: string): { line: number; literal: string }[] {
+  const found: { line: number; literal: string }[] = [];
+  readFileSync(file, 'utf8').split('\n').forEach((text, index) => {
+    const trimmed = text.trim();
+    if (/^(\/\/|\*|\/\*|import )/.test(trimmed) || /\b(?:log|debug)\??\.?\w*\(|new Error\(|throw /.test(text)) return;
+    for (const match of text.matchAll(/(['\x60])((?:\\.|(?!\1)[^\\\n])*)\1/g)) {
+      const bare = (match[2] ?? '').replace(/\$\{[^}]*\}/g, ' ');
+      if (/[A-Za-z]{3,}/.test(bare) && /[A-Za-z]{2,}[ ,;:]+[A-Za-z]{2,}/.test(bare)) found.push({ line: index + 1, literal: match[2]! });
+    }
+  });
+  return found;
+}
+
+test('the provider layer\'s failure texts and status events come from the catalogue', () => {
+  const found: string[] = [];
+  for (const file of sources(join(root, 'src/workers/agent/providers'))) {
+    const name = file.split('/').at(-1)!;
+    for (const { line, literal } of proseLiterals(file)) {
+      if (NOT_FOR_THE_CHAT[name]?.test(literal)) continue;
+      found.push(`${relative(root, file)}:${line}: ${literal.slice(0, 60)}`);
     }
   }
   assert.deepEqual(found, []);

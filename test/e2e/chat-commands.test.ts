@@ -1,9 +1,12 @@
 /** The core chat commands, directives, buttons and formatting rules, through the real supervisor. */
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startRig, transcriptResult, USER_ID, writeClaudeTranscript } from '../helpers/rig.js';
+import { CLAUDE_ALIASES } from '../../src/shared/models.js';
+import { writeCliLogins } from '../helpers/cli-logins.js';
+import { FAKE_CLI_DIR, startRig, transcriptResult, USER_ID, writeClaudeTranscript } from '../helpers/rig.js';
+import { isolatedUserHome } from '../helpers/spawn-ductor.js';
 import { tmpHome } from '../helpers/tmp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -59,7 +62,7 @@ test('429 with retry_after is obeyed and the answer still arrives once', async (
 });
 
 test('/model switches the model for the chat and the CLI gets it; @model applies to one turn', async (t) => {
-  const rig = await startRig(t);
+  const rig = await startRig(t, { beforeStart: (home) => writeCliLogins(isolatedUserHome(home), ['claude', 'codex', 'gemini']) });
   rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: '/model' });
   const picker = await waitFor(() => rig.tg.visible(USER_ID).find((m) => m.visibleText.includes('Pick a provider')), { timeoutMs: 15_000 });
   type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] };
@@ -113,6 +116,25 @@ test('/model switches the model for the chat and the CLI gets it; @model applies
   const again = rig.tg.visible(USER_ID).filter((m) => m.visibleText.includes('Pick a provider')).at(-1)!;
   assert.match(again.visibleText, /Current model: sonnet/);
   assert.doesNotMatch(again.visibleText, /haiku/);
+});
+
+test('/model offers only the CLIs installed and logged in here; with one, its models at once', async (t) => {
+  // claude and codex installed (gemini not), claude and gemini logged in: only claude qualifies.
+  const bin = join(await tmpHome(t, 'ductor-bin-'), 'bin');
+  await mkdir(bin);
+  for (const cli of ['claude', 'codex']) await symlink(join(FAKE_CLI_DIR, cli), join(bin, cli));
+  const rig = await startRig(t, {
+    env: { PATH: `${bin}:${process.env.PATH ?? ''}` },
+    beforeStart: (home) => writeCliLogins(isolatedUserHome(home), ['claude', 'gemini']),
+  });
+  rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: '/model' });
+  const picker = await waitFor(() => rig.tg.visible(USER_ID).find((m) => m.visibleText.includes('Current model')), { timeoutMs: 15_000 });
+  assert.match(picker.visibleText, /claude is the only CLI logged in here/);
+  type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] };
+  const buttons = (picker.replyMarkup as Keyboard).inline_keyboard.flat();
+  assert.deepEqual(buttons.map((b) => b.text), [...CLAUDE_ALIASES], 'claude\'s models, no provider step');
+  rig.tg.pushCallbackQuery({ chatId: USER_ID, userId: USER_ID, messageId: picker.messageId, data: buttons.find((b) => b.text === 'sonnet')!.callback_data });
+  await waitFor(() => rig.tg.visible(USER_ID).some((m) => m.messageId === picker.messageId && m.visibleText.includes('Model set to sonnet')), { timeoutMs: 15_000 });
 });
 
 test('/new starts a fresh session; /status, /memory, /help, /info and /start answer', async (t) => {

@@ -4,8 +4,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { MENU_ORDER } from '../../src/shared/i18n/index.js';
+import { COMMAND_LIST } from '../../src/shared/i18n/command-list.js';
 import { FAKE_TOKEN } from '../helpers/fake-telegram.js';
-import { startRig, USER_ID, type Rig } from '../helpers/rig.js';
+import { startRig, transcriptResult, USER_ID, type Rig } from '../helpers/rig.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] };
@@ -111,4 +112,23 @@ test('switching language to de changes the next reply and the menu without a res
   assert.match((await command(rig, '/stop')).visibleText, /Es läuft nichts/);
   const after = await rig.ductor.status();
   assert.equal(after.workers.find((w) => w.id === 'agent:main')?.pid, status.workers.find((w) => w.id === 'agent:main')?.pid, 'no restart');
+});
+
+test('an unknown /command is no command: it reaches the CLI as a message and its answer comes back', async (t) => {
+  const rig = await startRig(t);
+  const reply = await command(rig, '/frobnicate the widgets');
+  assert.equal(reply.visibleText, await transcriptResult('claude', 'claude-local-hello'));
+  const starts = (await rig.cliRuns()).filter((r) => r.event === 'start');
+  assert.equal(starts.length, 1);
+  const stdin = (await rig.cliRuns()).filter((r) => r.event === 'stdin').map((r) => r.stdin ?? '');
+  assert.ok([...stdin, starts[0]!.argv?.at(-1) ?? ''].some((p) => p.includes('/frobnicate the widgets')), 'the text is the prompt');
+});
+
+test('/help in a running agent lists every command the agents answer', async (t) => {
+  const rig = await startRig(t);
+  const help = (await command(rig, '/help')).visibleText;
+  for (const entry of COMMAND_LIST) {
+    if (entry.section === null) assert.doesNotMatch(help, new RegExp(`/${entry.name}\\b`), `/${entry.name} stays hidden`);
+    else assert.match(help, new RegExp(`/${entry.name} — `), `/${entry.name} in /help`);
+  }
 });

@@ -154,14 +154,14 @@ describe('real CLIs: answers and errors as the user reads them', { skip, concurr
       }
     });
 
-    test('HTTP 429: "rate limited, retrying" while gemini retries, and the timeout names rate limiting', { timeout: 110_000 }, async () => {
+    test('HTTP 429: the rate-limit status (labelled in the chat) while gemini retries, and the timeout names rate limiting', { timeout: 110_000 }, async () => {
       const api = await startGeminiErrorMock('rate_limited');
       try {
         const h = await geminiHome();
         const events: NormalizedEvent[] = [];
         const result = await runTurn(request('gemini', h, { prompt: 'hello', model: 'gemini-2.5-flash', timeoutMs: 60_000, env: { ...h.env, GOOGLE_GEMINI_BASE_URL: api.url } }), (e) => events.push(e));
         assert.ok(api.hits() > 0, 'gemini called the mock');
-        assert.ok(events.some((e) => e.type === 'status' && e.status === 'rate limited, retrying'), JSON.stringify(events.map((e) => e.type)));
+        assert.ok(events.some((e) => e.type === 'status' && e.status === 'rate_limit'), JSON.stringify(events.map((e) => e.type)));
         assert.equal(result.timedOut, true);
         assert.match(result.errorMessage ?? '', /rate limit/i);
         assert.match(result.failureCause ?? '', /rate limit/i);

@@ -9,8 +9,10 @@ import { fr } from './fr.js';
 import { nl } from './nl.js';
 import { pt } from './pt.js';
 import { ru } from './ru.js';
+import { MENU_COMMANDS } from './command-list.js';
 
 export type { Catalogue, CommandName };
+export { renderHelp, type AgentCommandName } from './command-list.js';
 
 /**
  * The translations are built on first use: a process needs one or two languages, and the other
@@ -30,15 +32,8 @@ export function catalogue(language: string): Catalogue {
   return made;
 }
 
-/**
- * The command menu in its spec order, only commands that answer today.
- * `/where` and `/leave` stay hidden, as the spec asks.
- */
-export const MENU_ORDER: readonly CommandName[] = [
-  'new', 'reset', 'stop', 'interrupt', 'model', 'effort', 'status', 'memory', 'session', 'sessions', 'tasks', 'cron', 'agent_commands',
-  'showfiles', 'info', 'help',
-  'diagnose', 'upgrade', 'restart', 'stop_all',
-];
+/** The command menu in its spec order, from the one command list (only commands that answer today). */
+export const MENU_ORDER: readonly CommandName[] = MENU_COMMANDS;
 
 export function menuCommands(language: string): { command: string; description: string }[] {
   const text = catalogue(language).commands;

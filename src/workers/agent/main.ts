@@ -16,7 +16,8 @@ import { AgentAutomation, automationHandlers } from './automation/agent-automati
 import { cliEnv } from './cli-env.js';
 import { updateAgentEntry } from './agents-file.js';
 import { InboxJournal } from './inbox/inbox-journal.js';
-import { isAgentAdminCommand, runAgentAdmin } from './orchestrator/agent-admin.js';
+import { agentAdminCommands } from './orchestrator/agent-admin.js';
+import { providerChoices } from './orchestrator/provider-choices.js';
 import { AgentService } from './orchestrator/agent-service.js';
 import { providerForModel } from '../../shared/models.js';
 import { Outbox } from './orchestrator/outbox.js';
@@ -27,7 +28,7 @@ import { SessionManager, type Target } from './sessions/session-manager.js';
 import { diagnoseText } from './commands/diagnose.js';
 import { useLanguage } from './orchestrator/texts.js';
 // Delegation, tasks, named sessions, shared memory
-import { AgentExtras, extrasHandlers } from './delegation/extras.js';
+import { AgentExtras, extrasCommands, extrasHandlers } from './delegation/extras.js';
 // Rule file and skill sync
 import { startHomeSync, type HomeSync } from './home-sync.js';
 import { appendRuntimeSection } from './rules/runtime-section.js';
@@ -123,6 +124,7 @@ async function start(ctx: WorkerContext): Promise<void> {
       },
       codexModels: () => codexModels.ids(),
       codexEfforts: (model) => codexModels.effortsOf(model),
+      providerChoices: () => providerChoices({ config: config() }),
       // /diagnose asks the supervisor for worker states and reads this agent's log.
       diagnose: (effective) =>
         diagnoseText({
@@ -136,7 +138,8 @@ async function start(ctx: WorkerContext): Promise<void> {
     },
     queueUpdate: (chat, inboundIds, outcome, started) =>
       ctx.peer.notify('queueUpdate', { agent: name, chat, inboundIds, outcome, turnId: started?.turnId ?? null, replyTo: started?.replyTo ?? null }, { target: 'transport' }),
-    admin: { matches: isAgentAdminCommand, run: (text) => runAgentAdmin({ peer: ctx.peer, self: name, text, mainHome }) },
+    // /agents, /agent_start|stop|restart (answered by the supervisor); /session, /sessions, /tasks.
+    extraCommands: [...agentAdminCommands({ peer: ctx.peer, self: name, mainHome }), ...extrasCommands(requireExtras)],
     // /upgrade checks npm, installs, and has the supervisor replace the process.
     upgrade: {
       home: mainHome,
@@ -149,7 +152,7 @@ async function start(ctx: WorkerContext): Promise<void> {
       },
       log: ctx.log,
     },
-    // /session, /sessions, /tasks, `@name …`; /stop_all also stops background work.
+    // `@name …` follow-ups; /stop_all also stops background work.
     intercept: (message, text) => (extras ? extras.intercept(message, text) : Promise.resolve(null)),
     stopBackground: () => extras?.stopAll() ?? 0,
     // /cron: the agent writes `enabled` under the lock; the scheduler reloads and runs the jobs.

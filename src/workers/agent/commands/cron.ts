@@ -12,6 +12,8 @@
 import type { Button } from '../../../shared/rpc/conversation-schemas.js';
 import { readCronJobsFile, setCronJobsEnabled, type CronJob } from '../../../shared/automation/cron-jobs-file.js';
 import type { Reply } from '../orchestrator/commands.js';
+import type { CommandRegistration } from '../orchestrator/command-registry.js';
+import type { Inbound } from '../../../shared/rpc/conversation-schemas.js';
 import { texts } from '../orchestrator/texts.js';
 
 export const CRON_PAGE_SIZE = 5;
@@ -27,6 +29,11 @@ export type CronCommandDeps = {
   notify: (text: string) => void;
   timeZone: () => string;
 };
+
+/** `/cron [page]`; `depsFor` gives the notices the chat of the message. */
+export function cronCommands(depsFor: (message: Inbound) => CronCommandDeps): CommandRegistration[] {
+  return [{ names: ['cron'], run: ({ message, args }) => cronCommand(depsFor(message), args) }];
+}
 
 export async function cronCommand(deps: CronCommandDeps, args: string): Promise<Reply> {
   const page = Number.parseInt(args, 10);

@@ -1,13 +1,15 @@
 /**
  * Wires delegation, background tasks, named sessions and shared memory into the agent worker:
  * its RPC handlers, its chat commands (`/session`, `/sessions`, `/tasks`, `@name …`) and its
- * start/stop. `main.ts` spreads `handlers()` and hands `intercept` to the chat service.
+ * start/stop. `main.ts` spreads `handlers()`, registers `extrasCommands` and hands `intercept`
+ * (the `@name` follow-ups) to the chat service.
  */
 import type { Handlers } from '../../../shared/rpc/contract.js';
 import type { Inbound } from '../../../shared/rpc/conversation-schemas.js';
 import type { DelegateDoneParams } from '../../../shared/rpc/delegation-schemas.js';
 import type { CorruptReport } from '../../../shared/store/json-store.js';
 import type { Reply } from '../orchestrator/commands.js';
+import type { CommandRegistration } from '../orchestrator/command-registry.js';
 import { NamedSessions } from '../named-sessions/named-sessions.js';
 import { TaskHub } from '../tasks/task-hub.js';
 import { tasksCommand } from '../tasks/tasks-command.js';
@@ -52,16 +54,8 @@ export class AgentExtras {
     return this.sessions.stopAll() + this.delegation.stopAll() + this.tasks.cancelAll();
   }
 
-  /** Our commands and `@name` follow-ups; null = not ours, the chat service goes on. */
+  /** `@name` follow-ups of named sessions; null = not ours, the chat service goes on. */
   async intercept(message: Inbound, text: string): Promise<Intercepted> {
-    const command = /^\/(session|sessions|tasks)(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(text);
-    if (command) {
-      const name = command[1]!.toLowerCase();
-      const args = (command[2] ?? '').trim();
-      if (name === 'session') return this.sessions.command(message, args);
-      if (name === 'sessions') return this.sessions.manage(message.chat, args);
-      return tasksCommand(this.tasks, message.chat, args);
-    }
     if (text.startsWith('@')) {
       const running = this.sessions.followUp(message, text);
       if (running) {
@@ -71,6 +65,15 @@ export class AgentExtras {
     }
     return null;
   }
+}
+
+/** `/session`, `/sessions`, `/tasks`; like the RPC handlers they wait for the extras to exist. */
+export function extrasCommands(get: () => AgentExtras): CommandRegistration[] {
+  return [
+    { names: ['session'], run: ({ message, args }) => get().sessions.command(message, args) },
+    { names: ['sessions'], run: ({ message, args }) => get().sessions.manage(message.chat, args) },
+    { names: ['tasks'], run: ({ message, args }) => tasksCommand(get().tasks, message.chat, args) },
+  ];
 }
 
 /** Handlers that wait for the extras to exist (the worker announces ready only after start). */

@@ -9,21 +9,24 @@ import { memoryLimitOf } from '../../../shared/config/agent-config.js';
 import { formatUptime, residentMiB } from '../../../shared/proc-memory.js';
 import { loadAllConfigs } from '../../../shared/worker/effective-config.js';
 import type { Reply } from './commands.js';
+import { atMostOneWord, type CommandRegistration } from './command-registry.js';
 
-const ADMIN = /^\/(agents|agent_start|agent_stop|agent_restart)(?:@\w+)?(?:\s+(\S+))?\s*$/i;
+export type AgentAdminOptions = { peer: RpcPeer; self: string; mainHome: string };
 
-export function isAgentAdminCommand(text: string): boolean {
-  return ADMIN.test(text.trim());
+type AdminCommand = 'agents' | 'agent_start' | 'agent_stop' | 'agent_restart';
+
+/** `/agents` and `/agent_start|stop|restart <name>`; more than one word is no command of ours. */
+export function agentAdminCommands(options: AgentAdminOptions): CommandRegistration[] {
+  return (['agents', 'agent_start', 'agent_stop', 'agent_restart'] as const).map((command) => ({
+    names: [command],
+    accepts: atMostOneWord,
+    run: ({ args }) => runAgentAdmin(options, command, args === '' ? undefined : args),
+  }));
 }
 
-export type AgentAdminOptions = { peer: RpcPeer; self: string; text: string; mainHome: string };
-
-export async function runAgentAdmin(options: AgentAdminOptions): Promise<Reply> {
-  const { peer, self, text } = options;
+async function runAgentAdmin(options: AgentAdminOptions, command: AdminCommand, name: string | undefined): Promise<Reply> {
+  const { peer, self } = options;
   const plain = (t: string): Reply => ({ text: t, format: 'plain', buttons: [] });
-  const match = ADMIN.exec(text.trim())!;
-  const command = match[1]!.toLowerCase();
-  const name = match[2];
   // The list is useful in every agent's chat; starting and stopping is the main agent's job.
   if (command === 'agents') {
     const status = await peer.request('status', {});
@@ -52,13 +55,13 @@ async function memoryLimits(mainHome: string): Promise<(agent: string) => number
 function describe(w: WorkerStatus, limitOf: (agent: string) => number | null): string {
   const mark = w.state === 'ready' ? '●' : w.state === 'starting' || w.state === 'backoff' ? '◐' : w.state === 'crashed' ? '✖' : '○';
   const agent = w.agent ?? w.id;
-  const parts = [`${agent === 'main' ? 'main' : 'sub'}, ${texts.workerState(w.state)}`];
-  if (w.pid !== null) parts.push(`pid ${w.pid}`);
-  if (w.uptimeMs !== null) parts.push(`up ${formatUptime(w.uptimeMs)}`);
-  parts.push(`restarts ${w.restarts}`);
+  const parts = [`${agent === 'main' ? texts.agentsRoleMain : texts.agentsRoleSub}, ${texts.workerState(w.state)}`];
+  if (w.pid !== null) parts.push(texts.agentsPid(w.pid));
+  if (w.uptimeMs !== null) parts.push(texts.agentsUp(formatUptime(w.uptimeMs)));
+  parts.push(texts.agentsRestarts(w.restarts));
   const used = w.pid === null ? null : residentMiB(w.pid);
   const limit = limitOf(agent);
-  if (used !== null) parts.push(`${Math.round(used)} MB${limit === null ? '' : ` of ${limit} MB`}`);
-  else if (limit !== null) parts.push(`limit ${limit} MB`);
+  if (used !== null) parts.push(limit === null ? texts.agentsMemory(Math.round(used)) : texts.agentsMemoryOf(Math.round(used), limit));
+  else if (limit !== null) parts.push(texts.agentsLimit(limit));
   return `${mark} ${agent} — ${parts.join(', ')}`;
 }

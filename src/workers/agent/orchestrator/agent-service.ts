@@ -13,7 +13,7 @@ import { ChatQueue, isInterruption } from '../inbox/chat-queue.js';
 import { AlbumCollector } from '../media/album-collector.js';
 import { storageKey } from '../sessions/session-key.js';
 import type { Target } from '../sessions/session-manager.js';
-import { cronCallback, cronCommand, type CronCommandDeps } from '../commands/cron.js';
+import { cronCallback, cronCommands, type CronCommandDeps } from '../commands/cron.js';
 import { fileFromHome } from '../commands/send-file.js';
 import { ingestAttachments, mediaPrompt } from '../media/ingest.js';
 import { audioCommandOf, transcribe } from '../media/transcribe.js';
@@ -21,8 +21,10 @@ import { abortIntent } from './abort-words.js';
 import { TurnControls } from './turn-controls.js';
 import { ChatApprovals } from './chat-approvals.js';
 import { logInjectionAttempt } from '../../../shared/security/injection-scan.js';
-import { isUpgradeCommand, upgradeCallback, upgradeOffer, type UpgradeDeps } from './upgrade-command.js';
-import { parseCommand, runCommand, modelSelectorCallback, type CommandDeps, type Reply } from './commands.js';
+import { upgradeCallback, upgradeCommands, type UpgradeDeps } from './upgrade-command.js';
+import { chatCommands, modelSelectorCallback, sessionResetReply, type CommandDeps, type Reply } from './commands.js';
+import { CommandRegistry, type CommandOutcome, type CommandRegistration } from './command-registry.js';
+import { controlCommands } from './control-commands.js';
 import { parseDirective } from './directives.js';
 import { isKnownModel, providerForModel } from '../../../shared/models.js';
 import type { Outbox } from './outbox.js';
@@ -50,14 +52,14 @@ export type AgentServiceDeps = {
   queueUpdate: QueueNotifier;
   /** `/stop_all` on the main agent also stops every other agent. */
   stopOtherAgents: () => Promise<number>;
-  // Delegation, tasks, named sessions: `/session`, `/sessions`, `/tasks`, `@name …`; null = not ours.
+  // Named sessions' `@name …` follow-ups; null = not ours.
   intercept?: (message: Inbound, text: string) => Promise<Reply | 'handled' | null>;
   /** `/stop_all` also stops background sessions, async delegations and tasks. */
   stopBackground?: () => number;
   /** `/cron` and its `crn:` buttons; absent = the command is not offered. */
   cron?: Omit<CronCommandDeps, 'notify'>;
-  /** `/agents` and `/agent_start|stop|restart`. */
-  admin?: { matches: (text: string) => boolean; run: (text: string) => Promise<Reply> };
+  /** Commands of other parts of the agent: `/agents` and `/agent_*`, `/session`, `/sessions`, `/tasks`. */
+  extraCommands?: readonly CommandRegistration[];
   // Upgrade from the chat: `/upgrade` and its `upg:` buttons.
   upgrade?: UpgradeDeps;
 };
@@ -72,9 +74,22 @@ export class AgentService {
     this.enqueue(merged, merged.text, partIds.filter((id) => id !== merged.id));
   });
   private accepting = true;
+  /** Every slash command this agent answers, by name; /help lists exactly these. */
+  private readonly commands = new CommandRegistry();
 
   constructor(private readonly deps: AgentServiceDeps) {
     this.queue = new ChatQueue((error, id) => deps.log.error({ err: error, inbound: id }, 'turn failed'));
+    this.commands
+      .registerAll(controlCommands((intent, message) => this.abort(intent, message)))
+      .registerAll(chatCommands({ deps: deps.commands, registered: () => this.commands.names(), resetSession: ({ message }) => this.resetSession(message) }))
+      .registerAll(deps.cron ? cronCommands((message) => this.cronDeps(message)) : [])
+      .registerAll(deps.upgrade ? upgradeCommands(deps.upgrade) : [])
+      .registerAll(deps.extraCommands ?? []);
+  }
+
+  /** The names of the registered commands (for /help and its test). */
+  commandNames(): ReadonlySet<string> {
+    return this.commands.names();
   }
 
   /** Replays the journal: queued messages run again; interrupted turns get a notice with Retry. */
@@ -114,7 +129,6 @@ export class AgentService {
       return { accepted: true, queuedBehind: this.enqueue(withFiles, withFiles.text) };
     }
     const text = message.text.trim();
-    const lane = laneOf(message.chat);
 
     // An open tool approval of this chat answered by text (transports without buttons).
     const typed = this.deps.turn.approvals?.typedAnswer(message.chat, text);
@@ -123,45 +137,24 @@ export class AgentService {
       if (reply) await this.reply(message, plain(reply));
       return { accepted: true, queuedBehind: 0 };
     }
+    // Commands by name (command-registry.ts); an unknown /command goes on to the CLI as a message.
+    const command = this.commands.match(text, message);
+    if (command) {
+      const outcome = await command();
+      if (outcome !== 'handled') await this.reply(message, outcome);
+      return ACCEPTED;
+    }
+    // The bare words ("stop", "esc", …); their slash forms are registered commands.
     const intent = abortIntent(text);
     if (intent) {
       await this.abort(intent, message);
-      return { accepted: true, queuedBehind: 0 };
+      return ACCEPTED;
     }
-    // Sub-agent administration (main agent only), answered by the supervisor.
-    if (this.deps.admin?.matches(text)) {
-      await this.reply(message, await this.deps.admin.run(text));
-      return { accepted: true, queuedBehind: 0 };
-    }
-    // named sessions and tasks answer here, before the agent's own commands --------------
+    // `@name …` follow-ups of named sessions.
     const intercepted = await this.deps.intercept?.(message, text);
     if (intercepted) {
       if (intercepted !== 'handled') await this.reply(message, intercepted);
-      return { accepted: true, queuedBehind: 0 };
-    }
-    const cron = /^\/cron(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(text);
-    if (cron && this.deps.cron) {
-      await this.reply(message, await cronCommand(this.cronDeps(message), (cron[1] ?? '').trim()));
-      return { accepted: true, queuedBehind: 0 };
-    }
-    // /upgrade ------------------------------------------------------------------------
-    if (this.deps.upgrade && isUpgradeCommand(text)) {
-      await this.reply(message, await upgradeOffer(this.deps.upgrade));
-      return { accepted: true, queuedBehind: 0 };
-    }
-    const command = parseCommand(text);
-    if (command) {
-      if (command.name === 'new' || command.name === 'reset') {
-        const reply = await runCommand(this.deps.commands, command.name, command.args, message.chat);
-        // A running turn ends with this reply as its final message: one message, not "Stopped" and another.
-        this.deps.turn.stopNotices?.set(message.chat, { replyTo: message.messageId, text: reply.text });
-        if (this.stopLane(lane, 'new session').aborted) return { accepted: true, queuedBehind: 0 };
-        this.deps.turn.stopNotices?.clear(message.chat);
-        await this.reply(message, reply);
-        return { accepted: true, queuedBehind: 0 };
-      }
-      await this.reply(message, await runCommand(this.deps.commands, command.name, command.args, message.chat));
-      return { accepted: true, queuedBehind: 0 };
+      return ACCEPTED;
     }
     const directive = parseDirective(text, (m) => isKnownModel(m, this.deps.commands.codexModels()));
     if (directive && directive.rest === '') {
@@ -316,6 +309,15 @@ export class AgentService {
       return;
     }
     await this.deps.journal.finish([message.id, ...alsoFinish]);
+  }
+
+  /** `/new`, `/reset`: a running turn ends with the reset's reply as its final message, not "Stopped" and another. */
+  private async resetSession(message: Inbound): Promise<CommandOutcome> {
+    const reply = await sessionResetReply(this.deps.commands, message.chat);
+    this.deps.turn.stopNotices?.set(message.chat, { replyTo: message.messageId, text: reply.text });
+    if (this.stopLane(laneOf(message.chat), 'new session').aborted) return 'handled';
+    this.deps.turn.stopNotices?.clear(message.chat);
+    return reply;
   }
 
   private async abort(intent: 'stop' | 'stop_all' | 'interrupt', message: Inbound): Promise<void> {

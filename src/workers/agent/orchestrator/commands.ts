@@ -1,6 +1,7 @@
 /**
- * Chat commands the agent answers itself. Each returns the reply (text + optional buttons) and
- * runs outside the chat's turn queue, so read-only commands answer even while a turn runs.
+ * Chat commands the agent answers itself, registered by name (command-registry.ts). Each returns
+ * the reply (text + optional buttons) and runs outside the chat's turn queue, so read-only
+ * commands answer even while a turn runs.
  */
 import { encodeCallback } from '../../../shared/callbacks/callback-data.js';
 import { releaseLinks } from '../../../shared/upgrade/links.js';
@@ -16,6 +17,9 @@ import type { SessionManager, Target } from '../sessions/session-manager.js';
 import { isKnownModel, providerForModel } from '../../../shared/models.js';
 import { providerStep, selectorStep } from './model-selector.js';
 import { texts } from './texts.js';
+import type { ProviderChoices } from './provider-choices.js';
+import { renderHelp } from '../../../shared/i18n/index.js';
+import type { CommandContext, CommandOutcome, CommandRegistration } from './command-registry.js';
 import { sessionKeyOf } from './turn.js';
 
 /** `files`: absolute paths the transport uploads after the text. */
@@ -33,59 +37,65 @@ export type CommandDeps = {
   codexModels: () => string[];
   /** The reasoning efforts the installed codex lists for a model (empty: no effort step). */
   codexEfforts: (model: string) => string[];
+  /** The CLIs `/model` offers (provider-choices.ts). */
+  providerChoices: () => Promise<ProviderChoices>;
   /** `/diagnose` text; the caller knows the supervisor and the log file. */
   diagnose: (effective: { provider: string; model: string } | null) => Promise<string>;
 };
 
-/** Commands handled here (the abort family is handled by the service, which owns the queue). */
-export const AGENT_COMMANDS = ['start', 'help', 'info', 'new', 'reset', 'model', 'effort', 'status', 'memory', 'diagnose', 'agent_commands'] as const;
-export type AgentCommand = (typeof AGENT_COMMANDS)[number];
+/** The options of the commands of this file. */
+export type ChatCommandOptions = {
+  deps: CommandDeps;
+  /** The names this agent answers, for /help (the registry, read when /help runs). */
+  registered: () => ReadonlySet<string>;
+  /** `/new` and `/reset`: the session reset, which also stops the chat's running turn. */
+  resetSession: (context: CommandContext) => Promise<CommandOutcome>;
+};
 
-/** `/cmd@bot args` → { name, args }, or null when the text is not a command of ours. */
-export function parseCommand(text: string): { name: AgentCommand; args: string } | null {
-  const match = /^\/([a-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(text.trim());
-  const name = match?.[1]?.toLowerCase();
-  if (!name || !(AGENT_COMMANDS as readonly string[]).includes(name)) return null;
-  return { name: name as AgentCommand, args: (match?.[2] ?? '').trim() };
+const plain = (text: string, buttons: Button[][] = []): Reply => ({ text, format: 'plain', buttons });
+
+/** The everyday commands: session, model, status and help. */
+export function chatCommands({ deps, registered, resetSession }: ChatCommandOptions): CommandRegistration[] {
+  return [
+    {
+      names: ['start'],
+      run: async () => plain(texts.welcome(deps.agent), [[{ label: texts.startNewButton, data: encodeCallback('command', 'new') }, { label: texts.startModelButton, data: encodeCallback('command', 'model') }]]),
+    },
+    { names: ['help'], run: async () => ({ text: renderHelp(texts, registered()), format: 'markdown', buttons: [] }) },
+    { names: ['info'], run: async () => infoReply(deps) },
+    { names: ['new', 'reset'], run: resetSession },
+    {
+      names: ['model'],
+      run: async ({ args, message }) => (args ? switchModel(deps, args, message.chat) : providerStep(deps, currentModel(await deps.sessions.get(sessionKeyOf(message.chat)), deps))),
+    },
+    { names: ['effort'], run: ({ args, message }) => effortCommand(deps, args, message.chat) },
+    { names: ['status'], run: async ({ message }) => plain(await statusText(deps, message.chat)) },
+    { names: ['memory'], run: async () => plain(await memoryText(deps.memoryFile)) },
+    {
+      names: ['diagnose'],
+      run: async ({ message }) => {
+        const record = await deps.sessions.get(sessionKeyOf(message.chat));
+        return plain(await deps.diagnose(record ? { provider: record.provider, model: record.model } : null));
+      },
+    },
+    { names: ['agent_commands'], run: async () => plain(texts.agentCommands(deps.agent)) },
+  ];
 }
 
-export async function runCommand(deps: CommandDeps, name: AgentCommand, args: string, chat: ChatRef): Promise<Reply> {
-  const plain = (text: string, buttons: Button[][] = []): Reply => ({ text, format: 'plain', buttons });
-  switch (name) {
-    case 'start':
-      return plain(texts.welcome(deps.agent), [[{ label: texts.startNewButton, data: encodeCallback('command', 'new') }, { label: texts.startModelButton, data: encodeCallback('command', 'model') }]]);
-    case 'help':
-      return { text: texts.help, format: 'markdown', buttons: [] };
-    case 'info':
-    {
-      // Links only where the configured update source has pages (never an unowned registry name).
-      const links = releaseLinks(resolveUpdateSource(deps.config().update_source, packageInfo().root), deps.version);
-      const row = [
-        ...(links.changelog ? [{ label: texts.changelogButton, data: 'link', url: links.changelog }] : []),
-        ...(links.page ? [{ label: texts.packageButton, data: 'link', url: links.page }] : []),
-      ];
-      return plain(texts.info(deps.version), row.length > 0 ? [row] : []);
-    }
-    case 'new':
-    case 'reset': {
-      const provider = (await deps.sessions.resetActiveBucket(sessionKeyOf(chat))) ?? deps.configuredTarget().provider;
-      return plain(texts.sessionReset(provider));
-    }
-    case 'model':
-      return args ? switchModel(deps, args, chat) : providerStep(currentModel(await deps.sessions.get(sessionKeyOf(chat)), deps));
-    case 'effort':
-      return effortCommand(deps, args, chat);
-    case 'status':
-      return plain(await statusText(deps, chat));
-    case 'memory':
-      return plain(await memoryText(deps.memoryFile));
-    case 'diagnose': {
-      const record = await deps.sessions.get(sessionKeyOf(chat));
-      return plain(await deps.diagnose(record ? { provider: record.provider, model: record.model } : null));
-    }
-    case 'agent_commands':
-      return plain(texts.agentCommands(deps.agent));
-  }
+/** The answer to `/new` and `/reset`: the active provider's session is gone, the next message starts afresh. */
+export async function sessionResetReply(deps: CommandDeps, chat: ChatRef): Promise<Reply> {
+  const provider = (await deps.sessions.resetActiveBucket(sessionKeyOf(chat))) ?? deps.configuredTarget().provider;
+  return plain(texts.sessionReset(provider));
+}
+
+function infoReply(deps: CommandDeps): Reply {
+  // Links only where the configured update source has pages (never an unowned registry name).
+  const links = releaseLinks(resolveUpdateSource(deps.config().update_source, packageInfo().root), deps.version);
+  const row = [
+    ...(links.changelog ? [{ label: texts.changelogButton, data: 'link', url: links.changelog }] : []),
+    ...(links.page ? [{ label: texts.packageButton, data: 'link', url: links.page }] : []),
+  ];
+  return plain(texts.info(deps.version), row.length > 0 ? [row] : []);
 }
 
 /** A `ms:*` selector button: the next step, or the switch; the selector message is edited in place. */

@@ -8,12 +8,20 @@ import { CLAUDE_ALIASES, CODEX_FALLBACK_MODELS, GEMINI_ALIASES } from '../../../
 import type { CommandDeps, Reply } from './commands.js';
 import { texts } from './texts.js';
 
-const PROVIDERS = ['claude', 'codex', 'gemini'] as const;
 const PER_ROW = 3;
 
-/** The first step: which CLI. */
-export function providerStep(current: string): Reply {
-  return { text: texts.modelPickProvider(current), format: 'plain', buttons: [PROVIDERS.map((p) => ({ label: p, data: encodeCallback('model', `p:${p}`) }))] };
+/**
+ * The first step: which CLI, of those installed and logged in. With only one, its models at once
+ * (no choice to make), saying why; with no login found, the installed ones, saying so.
+ */
+export async function providerStep(deps: CommandDeps, current: string): Promise<Reply> {
+  const { offered, loggedIn } = await deps.providerChoices();
+  if (loggedIn && offered.length === 1) {
+    const only = offered[0]!;
+    return { text: texts.modelOnlyProvider(current, only), format: 'plain', buttons: rows(modelsOf(deps, only).map(modelButton)) };
+  }
+  const text = loggedIn ? texts.modelPickProvider(current) : texts.modelNoLogin(current);
+  return { text, format: 'plain', buttons: [offered.map((p) => ({ label: p, data: encodeCallback('model', `p:${p}`) }))] };
 }
 
 /**
@@ -21,12 +29,12 @@ export function providerStep(current: string): Reply {
  * an older selector (`ms:<model>`) still switch directly.
  */
 export async function selectorStep(deps: CommandDeps, data: string, chat: ChatRef, current: string, switchTo: (model: string, effort: string | null) => Promise<Reply>): Promise<Reply> {
-  if (data === 'back') return providerStep(current);
+  if (data === 'back') return providerStep(deps, current);
   if (data.startsWith('p:')) {
     const provider = data.slice(2);
     const models = modelsOf(deps, provider);
-    if (models.length === 0) return providerStep(current);
-    return { text: texts.modelPickModel(provider), format: 'plain', buttons: [...rows(models.map((m) => ({ label: m, data: encodeCallback('model', `m:${m}`) }))), [backButton()]] };
+    if (models.length === 0) return providerStep(deps, current);
+    return { text: texts.modelPickModel(provider), format: 'plain', buttons: [...rows(models.map(modelButton)), [backButton()]] };
   }
   if (data.startsWith('m:')) {
     const model = data.slice(2);
@@ -48,6 +56,10 @@ function modelsOf(deps: CommandDeps, provider: string): string[] {
   if (provider === 'gemini') return GEMINI_ALIASES;
   if (provider === 'codex') return deps.codexModels().length > 0 ? deps.codexModels() : CODEX_FALLBACK_MODELS;
   return [];
+}
+
+function modelButton(model: string): Button {
+  return { label: model, data: encodeCallback('model', `m:${model}`) };
 }
 
 function rows(buttons: Button[]): Button[][] {

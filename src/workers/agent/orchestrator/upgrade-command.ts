@@ -14,6 +14,7 @@ import { parseSemver } from '../../../shared/upgrade/semver.js';
 import { checkForUpdate, installVersion, PACKAGE_NAME, writeUpgradeSentinel } from '../../../shared/upgrade/upgrade-steps.js';
 import type { CommandRunner } from '../../../shared/command-runner.js';
 import type { Reply } from './commands.js';
+import { noArgs, type CommandRegistration } from './command-registry.js';
 import { releaseLinks, type ReleaseLinks } from '../../../shared/upgrade/links.js';
 
 export type UpgradeDeps = {
@@ -31,8 +32,9 @@ export type UpgradeDeps = {
 
 const plain = (text: string, buttons: Button[][] = []): Reply => ({ text, format: 'plain', buttons });
 
-export function isUpgradeCommand(text: string): boolean {
-  return /^\/upgrade(?:@\w+)?$/i.test(text.trim());
+/** `/upgrade` without arguments (`/upgrade now` goes on as a message). */
+export function upgradeCommands(deps: UpgradeDeps): CommandRegistration[] {
+  return [{ names: ['upgrade'], accepts: noArgs, run: () => upgradeOffer(deps) }];
 }
 
 /** The changelog line offered with a new version: its page on the npm registry, or its git tag. */

@@ -4,6 +4,7 @@ import { arr, clip, num, obj, str, type JsonObject } from './json-fields.js';
 import { JsonStreamParser } from './json-stream-parser.js';
 import { composeResult, type ParserOptions, type ProcessEnd } from './stream-parser.js';
 import type { TurnResult } from './events.js';
+import { texts } from '../orchestrator/texts.js';
 
 /** How much of a tool's input the approval summary shows. */
 const SUMMARY_MAX_CHARS = 200;
@@ -176,7 +177,7 @@ export class ClaudeParser extends JsonStreamParser<ClaudeParserOptions> {
     o.isError = isError;
     if (isError) {
       o.text.set('');
-      o.errorMessage = resultText !== undefined && resultText !== '' ? resultText : errors.length > 0 ? errors.join('; ') : `claude ended with ${str(msg.subtype) ?? 'an error'}`;
+      o.errorMessage = resultText !== undefined && resultText !== '' ? resultText : errors.length > 0 ? errors.join('; ') : claudeEnded(str(msg.subtype));
     } else {
       // The answer is what was streamed when it ends with claude's final text (the result repeats
       // only the last message; the narration before the tools was shown and stays).
@@ -228,4 +229,9 @@ export function summarizeToolInput(request: JsonObject): string {
 
 function lineCount(text: string): number {
   return text === '' ? 0 : text.replace(/\n$/, '').split('\n').length;
+}
+
+/** The failure of a result line that says nothing more than its subtype. */
+function claudeEnded(subtype: string | undefined): string {
+  return subtype === undefined ? texts.claudeEndedWithError : texts.claudeEndedWith(subtype);
 }

@@ -4,6 +4,7 @@ import { clip, obj, str, type JsonObject } from './json-fields.js';
 import { unwrapApiError } from './failure-text.js';
 import { JsonStreamParser } from './json-stream-parser.js';
 import { composeResult, type ParserOptions, type ProcessEnd } from './stream-parser.js';
+import { texts } from '../orchestrator/texts.js';
 
 /** Lines codex prints whenever stdin is not a TTY; noise for the user. */
 const STDIN_NOTICE = /^Reading (prompt|additional input) from stdin.*$/gm;
@@ -67,7 +68,7 @@ export class CodexParser extends JsonStreamParser {
       case 'turn.failed': {
         this.flush();
         const given = str(obj(msg.error)?.message);
-        const message = given === undefined ? this.lastFailure ?? 'Codex turn failed' : unwrapApiError(given);
+        const message = given === undefined ? this.lastFailure ?? texts.codexTurnFailed : unwrapApiError(given);
         this.outcome.sawResult = true;
         this.outcome.isError = true;
         this.outcome.errorMessage = message;
@@ -95,12 +96,12 @@ export class CodexParser extends JsonStreamParser {
       if (e.exitCode === 0) {
         return !outcome.text.isEmpty
           ? { isError: false, errorMessage: null }
-          : { isError: true, errorMessage: 'Codex failed before producing a final response.' };
+          : { isError: true, errorMessage: texts.codexNoFinal };
       }
       // Killed by a signal with nothing said in the stream: name the signal.
       if (e.signal !== null && this.lastFailure === null) return { isError: true, errorMessage: null };
       // Precedence: in-stream failure → text → stderr → "(no output)".
-      const message = this.lastFailure ?? (outcome.text.isEmpty ? null : outcome.text.toString()) ?? (stripCodexNotices(stderr) || '(no output)');
+      const message = this.lastFailure ?? (outcome.text.isEmpty ? null : outcome.text.toString()) ?? (stripCodexNotices(stderr) || texts.cliNoOutput);
       return { isError: true, errorMessage: message };
     });
   }

@@ -1,5 +1,6 @@
 /** Recognizes the CLIs' auth failures and unknown-resume-id errors, and words the one-line notices. */
 import type { ProviderName } from './events.js';
+import { texts } from '../orchestrator/texts.js';
 
 /** Texts by which a CLI says it no longer knows a session id, plus gemini's own wording (fixture resume-unknown-session). */
 const STALE_SESSION_PATTERN =
@@ -14,11 +15,6 @@ const AUTH_PATTERNS: Record<ProviderName, RegExp> = {
   gemini: /please set an auth method|gemini_api_key|not logged in|login required|authentication (failed|required)|api key not valid|api_key_invalid/i,
 };
 
-const LOGIN_HINTS: Record<ProviderName, string> = {
-  claude: 'Claude is not logged in (or its key was rejected): run `claude /login` or `claude setup-token` on the host, then send your message again.',
-  codex: 'Codex is not logged in (or its API key was rejected): run `codex login` on the host, then send your message again.',
-  gemini: 'Gemini is not logged in (or its API key was rejected): run `gemini` on the host once and choose a login method (or set a valid GEMINI_API_KEY), then send your message again.',
-};
 
 /** gemini's FatalAuthenticationError exit status. */
 export const GEMINI_EXIT_AUTH = 41;
@@ -31,8 +27,9 @@ export function isAuthFailureText(provider: ProviderName, text: string): boolean
   return AUTH_PATTERNS[provider].test(text);
 }
 
+/** What to run on the host to log the CLI in, in the configured language. */
 export function loginHint(provider: ProviderName): string {
-  return LOGIN_HINTS[provider];
+  return { claude: texts.cliLoginClaude, codex: texts.cliLoginCodex, gemini: texts.cliLoginGemini }[provider];
 }
 
 const INSTALL_HINTS: Record<ProviderName, string> = {

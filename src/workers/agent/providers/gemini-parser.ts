@@ -4,6 +4,7 @@ import { arr, clip, obj, str, type JsonObject } from './json-fields.js';
 import { isRateLimitText, unwrapApiError } from './failure-text.js';
 import { JsonStreamParser } from './json-stream-parser.js';
 import { composeResult, type ParserOptions, type ProcessEnd } from './stream-parser.js';
+import { texts } from '../orchestrator/texts.js';
 
 export class GeminiParser extends JsonStreamParser {
   private lastError: string | null = null;
@@ -55,8 +56,9 @@ export class GeminiParser extends JsonStreamParser {
    */
   onStderr(text: string): void {
     if (!/attempt \d+ failed/i.test(text) || !isRateLimitText(text)) return;
-    this.outcome.retryCause = 'rate limited (HTTP 429)';
-    this.options.emit({ type: 'status', status: 'rate limited, retrying', detail: 'HTTP 429' });
+    this.outcome.retryCause = texts.cliRateLimitedCause;
+    // `rate_limit`: the status the chat labels "Rate limit reached; waiting…", as for claude.
+    this.options.emit({ type: 'status', status: 'rate_limit', detail: 'HTTP 429' });
   }
 
   finish(end: ProcessEnd): TurnResult {
@@ -98,9 +100,9 @@ export class GeminiParser extends JsonStreamParser {
     if (finalText !== undefined && finalText !== '' && !sameAnswer(o.text.toString(), finalText)) o.text.set(finalText);
     const errorObj = obj(msg.error);
     o.isError = str(msg.status) === 'error' || msg.is_error === true || errorObj !== undefined;
-    const message = o.isError ? unwrapApiError(str(errorObj?.message) ?? this.lastError ?? 'Gemini reported an error') : null;
+    const message = o.isError ? unwrapApiError(str(errorObj?.message) ?? this.lastError ?? texts.geminiReportedError) : null;
     // Retries used up on HTTP 429: name rate limiting whatever the body says.
-    o.errorMessage = message !== null && isRateLimitText(message) && !/rate.?limit/i.test(message) ? `Rate limited: ${message}` : message;
+    o.errorMessage = message !== null && isRateLimitText(message) && !/rate.?limit/i.test(message) ? texts.cliRateLimited(message) : message;
     const stats = obj(msg.stats);
     o.usage = makeUsage(stats?.input_tokens ?? stats?.input, stats?.output_tokens, stats?.cached);
     const duration = stats?.duration_ms;

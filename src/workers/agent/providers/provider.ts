@@ -12,6 +12,7 @@ import { GeminiParser } from './gemini-parser.js';
 import { runCli } from './run-cli.js';
 import type { ParserOptions, StreamParser } from './stream-parser.js';
 import { wantsApprovals, type TurnRequest } from './turn-request.js';
+import { texts } from '../orchestrator/texts.js';
 
 export type { TurnRequest, DockerTarget, CodexSandbox } from './turn-request.js';
 export type { NormalizedEvent, TurnResult, Usage, ApprovalDecision, EndReason, ProviderName } from './events.js';
@@ -142,7 +143,7 @@ export function startTurnWithStaleRetry(req: TurnRequest, onEvent: OnEvent, sign
     onEvent({
       type: 'notice',
       code: 'session_reset',
-      message: `The previous ${req.provider} session could not be resumed (${firstResult.errorMessage ?? 'unknown session'}); starting a fresh session.`,
+      message: texts.cliResumeFailed(req.provider, firstResult.errorMessage ?? texts.cliUnknownSession),
     });
     const { resumeSessionId: _dropped, ...rest } = req;
     const second = startTurn({ ...rest, ...fresh }, onEvent, signal);

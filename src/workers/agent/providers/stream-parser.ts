@@ -3,6 +3,7 @@ import { emptyUsage, type DebugLog, type EmitEvent, type EndReason, type Provide
 import { clip } from './json-fields.js';
 import { installHint, isAuthFailureText, isStaleSessionText, loginHint } from './failure-text.js';
 import { TurnText } from './turn-text.js';
+import { texts } from '../orchestrator/texts.js';
 
 /** User-facing error texts are cut here. */
 export const MAX_ERROR_CHARS = 500;
@@ -101,7 +102,7 @@ export function composeResult(
   switch (end.reason) {
     case 'spawn':
       isError = true;
-      errorMessage = `Could not start ${provider} (${end.spawnError ?? 'unknown error'}); install it with \`${installHint(provider)}\`.`;
+      errorMessage = texts.cliSpawnFailed(provider, end.spawnError ?? texts.cliUnknownError, installHint(provider));
       break;
     case 'timeout':
     case 'inactivity': {
@@ -109,11 +110,8 @@ export function composeResult(
       isError = true;
       const secs = end.limitMs === undefined ? '?' : String(Math.round(end.limitMs / 1000));
       // Ended mid-retry: the retried failure is the real cause, and it must not get lost.
-      const retrying = outcome.retryCause === null ? '' : ` while retrying (${outcome.retryCause})`;
-      errorMessage =
-        end.reason === 'timeout'
-          ? `${provider} timed out after ${secs} s${retrying}; the session is kept.`
-          : `${provider} printed nothing for ${secs} s${retrying} and was stopped; the session is kept.`;
+      const retrying = outcome.retryCause === null ? '' : texts.cliWhileRetrying(outcome.retryCause);
+      errorMessage = end.reason === 'timeout' ? texts.cliTimedOut(provider, secs, retrying) : texts.cliSilent(provider, secs, retrying);
       break;
     }
     case 'aborted':
@@ -136,12 +134,12 @@ export function composeResult(
         errorMessage = describeExit(provider, end, stderr);
       }
       // SIGINT from elsewhere (a terminal's Ctrl-C, exit 130): say it was interrupted.
-      if (isError && (end.signal === 'SIGINT' || end.exitCode === 130) && (errorMessage === null || errorMessage === '(no output)')) {
-        errorMessage = `${provider} was interrupted (SIGINT) before it answered.`;
+      if (isError && (end.signal === 'SIGINT' || end.exitCode === 130) && (errorMessage === null || errorMessage === texts.cliNoOutput)) {
+        errorMessage = texts.cliInterruptedSigint(provider);
       }
       // A kill by signal is the one fact the user must see, whatever else the CLI said last.
       if (isError && end.signal !== null && errorMessage !== null && !errorMessage.includes(end.signal)) {
-        errorMessage = `${provider} was killed by ${end.signal}: ${errorMessage}`;
+        errorMessage = `${texts.cliKilledBy(provider, end.signal)}: ${errorMessage}`;
       }
       break;
   }
@@ -191,6 +189,6 @@ function isGeminiAuthExit(provider: ProviderName, end: ProcessEnd): boolean {
 
 /** "claude exited with code 2: <stderr>" / "claude was killed by SIGSEGV". */
 export function describeExit(provider: ProviderName, end: ProcessEnd, stderr: string): string {
-  const how = end.signal !== null ? `was killed by ${end.signal}` : `exited with code ${end.exitCode ?? '?'}`;
-  return stderr === '' ? `${provider} ${how} without a result.` : `${provider} ${how}: ${stderr}`;
+  const ended = end.signal !== null ? texts.cliKilledBy(provider, end.signal) : texts.cliExitedWithCode(provider, String(end.exitCode ?? '?'));
+  return stderr === '' ? texts.cliNoResult(ended) : `${ended}: ${stderr}`;
 }
