@@ -106,3 +106,20 @@ test('the provider layer\'s failure texts and status events come from the catalo
   }
   assert.deepEqual(found, []);
 });
+
+/** Prompts to the model (its own language), not texts a chat user reads. */
+const PROMPTS_TO_THE_MODEL = new Set(['src/workers/agent/delegation/delegation.ts', 'src/workers/agent/tasks/task-hub.ts']);
+
+test('a fallback shown when there is nothing else (`text || \'(no output)\'`) comes from the catalogue', () => {
+  const found: string[] = [];
+  for (const file of sources(join(root, 'src/workers'))) {
+    const rel = relative(root, file);
+    if (PROMPTS_TO_THE_MODEL.has(rel)) continue;
+    const code = readFileSync(file, 'utf8');
+    // Words with a space between them: a phrase, not a file name or a default id.
+    for (const match of code.matchAll(/\|\|\s*(['\x60])([^'\x60\n]*[A-Za-z]{2,} [A-Za-z]{2,}[^'\x60\n]*)\1/g)) {
+      found.push(`${rel}:${code.slice(0, match.index).split('\n').length}: ${match[2]!.slice(0, 60)}`);
+    }
+  }
+  assert.deepEqual(found, []);
+});

@@ -180,7 +180,7 @@ export class AgentAutomation {
     const chats = params.chat ? [params.chat] : this.broadcastChats();
     if (chats.length === 0) return { delivery: 'skipped', deliveryError: 'no chat to deliver to' };
     const title = params.title.trim() || params.origin.id;
-    const text = success ? `**${title}**\n\n${body.trim() || '(no output)'}` : `**${title}** failed (${status})\n\n${body.trim()}`;
+    const text = success ? `**${title}**\n\n${body.trim() || texts.cronNoOutput}` : `${texts.cronFailed(title, status)}\n\n${body.trim()}`;
     const stamp = Date.now();
     const results = await Promise.all(
       chats.map((chat) =>

@@ -286,7 +286,7 @@ export class NamedSessions {
   private async deliver(session: NamedSession, result: TurnResult, replyTo: number | null): Promise<void> {
     const chat: ChatRef = { transport: session.transport, chatId: session.chat_id, topicId: session.topic_id };
     const status = result.aborted ? 'aborted' : result.timedOut ? 'error:timeout' : result.isError ? 'error:cli' : 'ok';
-    const body = status === 'ok' ? result.text.trim() || '(no answer)' : `⚠️ ${failureText(result, this.ctx.config().timeouts.background)}`;
+    const body = status === 'ok' ? result.text.trim() || texts.sessionNoAnswer : `⚠️ ${failureText(result, this.ctx.config().timeouts.background)}`;
     await sendNotice(this.ctx, chat, `[${session.name}] ${body}`, { replyTo, format: status === 'ok' ? 'markdown' : 'plain' });
   }
 
