@@ -2,13 +2,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import nacl from 'tweetnacl';
 import WebSocket from 'ws';
 import { isProcessAlive } from '../../src/shared/process-alive.js';
-import { startRig, transcriptResult, type Rig } from '../helpers/rig.js';
+import { startRig, transcriptResult, writeClaudeTranscript, type Rig } from '../helpers/rig.js';
 import { DUCTOR_BIN } from '../helpers/spawn-ductor.js';
 import { tmpHome, writeConfig } from '../helpers/tmp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -71,6 +72,8 @@ class Client {
     return this.frames.filter((f) => f.type === type);
   }
 }
+
+type ApiButton = { id?: string; label: string; url?: string };
 
 async function authed(port: number): Promise<Client> {
   const client = new Client(port);
@@ -209,4 +212,45 @@ test('abort kills the running CLI and answers abort_ok', async (t) => {
   assert.equal(client.of('abort_ok')[0]!.killed, 1);
   await waitFor(() => !isProcessAlive(cliPid), { timeoutMs: 15_000, message: 'the CLI process is gone' });
   await waitFor(() => client.of('result').some((f) => f.kind === 'aborted'), { timeoutMs: 15_000, message: 'aborted result' });
+});
+
+test('[button:…] markers arrive as buttons; one press runs one turn with the label and the message shows the answer', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'ductor-api-buttons-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const transcript = await writeClaudeTranscript(dir, 'choice', 'Which one?\n\n[button:Alpha] [button:Beta]');
+  const { rig, port } = await startApiRig(t, { FAKE_CLI_TRANSCRIPT: transcript });
+  const client = await authed(port);
+  t.after(() => client.ws.terminate());
+  client.send({ type: 'message', text: 'ask me' });
+  const question = await waitFor(() => client.of('result')[0], { timeoutMs: 20_000, message: 'the question' });
+  assert.equal(question.text, 'Which one?', 'the markers are not in the text');
+  assert.equal(question.stream_fallback, true, 'the streamed text had the markers: the client replaces it');
+  const buttons = (question.buttons as ApiButton[][]).flat();
+  assert.deepEqual(buttons.map((b) => b.label), ['Alpha', 'Beta']);
+  assert.equal(typeof question.message_id, 'number');
+  const alpha = buttons.find((b) => b.label === 'Alpha')!;
+
+  // A client of another session cannot press this chat's buttons; an unknown button is refused.
+  const other = new Client(port);
+  t.after(() => other.ws.terminate());
+  await other.auth(TOKEN, { chat_id: 1001, channel_id: 9 });
+  await waitFor(() => other.serverKey !== null, { timeoutMs: 10_000 });
+  other.send({ type: 'press', message_id: question.message_id, button_id: alpha.id });
+  client.send({ type: 'press', message_id: question.message_id, button_id: 'no-such-button' });
+  await waitFor(() => other.of('error').length > 0 && client.of('error').length > 0, { timeoutMs: 10_000, message: 'both presses refused' });
+  assert.equal(other.of('error')[0]!.code, 'unknown_button');
+  assert.equal(client.of('error')[0]!.code, 'unknown_button');
+
+  client.send({ type: 'press', message_id: question.message_id, button_id: alpha.id });
+  client.send({ type: 'press', message_id: question.message_id, button_id: alpha.id });
+  const update = await waitFor(() => client.of('message_update')[0], { timeoutMs: 20_000, message: 'the message shows the answer' });
+  assert.equal(update.message_id, question.message_id);
+  assert.equal(update.text, 'Which one?\n\n[USER ANSWER] Alpha');
+  assert.deepEqual(update.buttons, []);
+  await waitFor(() => client.of('press_ok').length === 1 && client.of('error').some((f) => f.code === 'already_answered'), { timeoutMs: 10_000, message: 'one press taken, the second refused' });
+  await waitFor(() => client.of('result').length >= 2, { timeoutMs: 20_000, message: 'the answer turn' });
+  const runs = await rig.cliRuns();
+  assert.equal(runs.filter((r) => r.event === 'start').length, 2, 'the question turn and one answer turn');
+  assert.ok(JSON.stringify(runs).includes('Alpha'), 'the label went to the CLI as the message');
+  assert.equal(other.of('result').length, 0, 'the other session saw nothing');
 });
