@@ -6,8 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import nacl from 'tweetnacl';
-import WebSocket from 'ws';
+import { ApiClient, type ApiButton } from '../helpers/api-client.js';
 import { isProcessAlive } from '../../src/shared/process-alive.js';
 import { startRig, transcriptResult, writeClaudeTranscript, type Rig } from '../helpers/rig.js';
 import { DUCTOR_BIN } from '../helpers/spawn-ductor.js';
@@ -23,68 +22,13 @@ async function startApiRig(t: import('node:test').TestContext, env: NodeJS.Proce
   return { rig, port };
 }
 
-type Frame = { type: string; [key: string]: unknown };
-
-/** A client that speaks the protocol: collects every frame (plaintext before auth_ok, decrypted after). */
-class Client {
-  readonly frames: Frame[] = [];
-  readonly keys = nacl.box.keyPair();
-  serverKey: Uint8Array | null = null;
-  closeCode: number | null = null;
-  readonly ws: WebSocket;
-  readonly opened: Promise<unknown>;
-
-  constructor(port: number) {
-    this.ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-    this.opened = once(this.ws, 'open');
-    this.ws.on('message', (data) => {
-      const text = data.toString();
-      if (!this.serverKey) {
-        const frame = JSON.parse(text) as Frame;
-        if (frame.type === 'auth_ok') this.serverKey = new Uint8Array(Buffer.from(frame.e2e_pk as string, 'base64'));
-        this.frames.push(frame);
-        return;
-      }
-      const bytes = new Uint8Array(Buffer.from(text, 'base64'));
-      const plain = nacl.box.open(bytes.subarray(24), bytes.subarray(0, 24), this.serverKey, this.keys.secretKey);
-      assert.ok(plain, 'every server frame after auth_ok opens with our key');
-      this.frames.push(JSON.parse(Buffer.from(plain).toString('utf8')) as Frame);
-    });
-    this.ws.on('close', (code) => (this.closeCode = code));
-  }
-
-  async auth(token: string, extra: Record<string, unknown> = {}): Promise<void> {
-    await this.opened;
-    this.ws.send(JSON.stringify({ type: 'auth', token, e2e_pk: Buffer.from(this.keys.publicKey).toString('base64'), ...extra }));
-  }
-
-  seal(message: unknown): string {
-    const nonce = nacl.randomBytes(24);
-    const box = nacl.box(Buffer.from(JSON.stringify(message)), nonce, this.serverKey!, this.keys.secretKey);
-    return Buffer.concat([nonce, box]).toString('base64');
-  }
-
-  send(message: unknown): void {
-    this.ws.send(this.seal(message));
-  }
-
-  of(type: string): Frame[] {
-    return this.frames.filter((f) => f.type === type);
-  }
-}
-
-type ApiButton = { id?: string; label: string; url?: string };
-
-async function authed(port: number): Promise<Client> {
-  const client = new Client(port);
-  await client.auth(TOKEN);
-  await waitFor(() => client.serverKey !== null, { timeoutMs: 10_000, message: 'auth_ok' });
-  return client;
+function authed(port: number): Promise<ApiClient> {
+  return ApiClient.connect(port, TOKEN);
 }
 
 test('a wrong token is refused and the socket closed; a tampered frame is refused and reaches no CLI', async (t) => {
   const { rig, port } = await startApiRig(t);
-  const wrong = new Client(port);
+  const wrong = new ApiClient(port);
   await wrong.auth('not-the-token');
   await waitFor(() => wrong.closeCode !== null, { timeoutMs: 10_000, message: 'closed after a wrong token' });
   assert.equal(wrong.closeCode, 4001);
@@ -125,7 +69,7 @@ test('a turn streams back decrypted and ends with the transcript’s final text'
   assert.equal(result.stream_fallback, false);
   assert.equal(rig.tg.sent().filter((m) => m.kind === 'text').length, 0, 'nothing went to Telegram');
   // A second connection in another channel is a session of its own.
-  const other = new Client(port);
+  const other = new ApiClient(port);
   t.after(() => other.ws.terminate());
   await other.auth(TOKEN, { chat_id: 1001, channel_id: 7 });
   await waitFor(() => other.serverKey !== null, { timeoutMs: 10_000 });
@@ -231,7 +175,7 @@ test('[button:…] markers arrive as buttons; one press runs one turn with the l
   const alpha = buttons.find((b) => b.label === 'Alpha')!;
 
   // A client of another session cannot press this chat's buttons; an unknown button is refused.
-  const other = new Client(port);
+  const other = new ApiClient(port);
   t.after(() => other.ws.terminate());
   await other.auth(TOKEN, { chat_id: 1001, channel_id: 9 });
   await waitFor(() => other.serverKey !== null, { timeoutMs: 10_000 });
