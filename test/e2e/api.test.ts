@@ -16,9 +16,9 @@ import { freePort } from '../helpers/free-port.js';
 
 const TOKEN = 'test-api-token-0123456789abcdef';
 
-async function startApiRig(t: import('node:test').TestContext, env: NodeJS.ProcessEnv = {}): Promise<{ rig: Rig; port: number }> {
+async function startApiRig(t: import('node:test').TestContext, env: NodeJS.ProcessEnv = {}, config: Record<string, unknown> = {}): Promise<{ rig: Rig; port: number }> {
   const port = await freePort();
-  const rig = await startRig(t, { config: { file_access: 'workspace', api: { enabled: true, port, token: TOKEN } }, env });
+  const rig = await startRig(t, { config: { file_access: 'workspace', api: { enabled: true, port, token: TOKEN }, ...config }, env });
   return { rig, port };
 }
 
@@ -197,4 +197,31 @@ test('[button:…] markers arrive as buttons; one press runs one turn with the l
   assert.equal(runs.filter((r) => r.event === 'start').length, 2, 'the question turn and one answer turn');
   assert.ok(JSON.stringify(runs).includes('Alpha'), 'the label went to the CLI as the message');
   assert.equal(other.of('result').length, 0, 'the other session saw nothing');
+});
+
+test('command buttons run their command, a selector’s next step replaces its message, link buttons carry their url', async (t) => {
+  const { rig, port } = await startApiRig(t, {}, { update_source: 'npm:my-ductor-build' });
+  const client = await authed(port);
+  t.after(() => client.ws.terminate());
+  client.send({ type: 'message', text: '/info' });
+  const info = await waitFor(() => client.of('result')[0], { timeoutMs: 20_000, message: '/info' });
+  assert.deepEqual((info.buttons as ApiButton[][]).flat(), [
+    { label: '📜 Changelog', url: 'https://www.npmjs.com/package/my-ductor-build/v/0.1.0' },
+    { label: '📦 Package page', url: 'https://www.npmjs.com/package/my-ductor-build' },
+  ], 'links carry their url and no id to press');
+
+  client.send({ type: 'message', text: '/start' });
+  const start = await waitFor(() => client.of('result')[1], { timeoutMs: 20_000, message: '/start' });
+  const model = (start.buttons as ApiButton[][]).flat().find((b) => b.label === '🤖 Model')!;
+  client.send({ type: 'press', message_id: start.message_id, button_id: model.id });
+  const selector = await waitFor(() => client.of('result')[2], { timeoutMs: 20_000, message: 'the /model selector the button ran' });
+  const providers = (selector.buttons as ApiButton[][]).flat();
+  assert.deepEqual(providers.map((b) => b.label), ['claude', 'codex', 'gemini']);
+  client.send({ type: 'press', message_id: selector.message_id, button_id: providers[0]!.id });
+  const step = await waitFor(() => client.of('message_update').find((f) => f.message_id === selector.message_id), { timeoutMs: 20_000, message: 'the next step in the same message' });
+  const models = (step.buttons as ApiButton[][]).flat();
+  assert.ok(models.some((b) => b.label === 'sonnet'), JSON.stringify(models));
+  assert.ok(models.every((b) => !providers.some((p) => p.id === b.id)), 'new buttons get new ids');
+  assert.equal(client.of('result').length, 3, 'no new message for the step');
+  assert.equal((await rig.cliRuns()).filter((r) => r.event === 'start').length, 0, 'no CLI ran');
 });
