@@ -1,6 +1,6 @@
 /** The transport's record of deliveries already sent: one answer per agent and delivery id. */
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -111,4 +111,18 @@ test('a log in the old single-document format is migrated to the journal on load
   await reloaded.load();
   assert.deepEqual(reloaded.get('main', 'old1'), [5]);
   assert.deepEqual(reloaded.get('main', 'new1'), [7]);
+});
+
+test('an append that fails loses nothing: the next delivery rewrites the journal whole, with the failed one in it', async (t) => {
+  const file = await tempFile(t);
+  const log = new DeliveryLog(file, () => assert.fail('not corrupt'));
+  await log.load();
+  await log.record('main', 'd1', [1]);
+  await rm(file);
+  await mkdir(file);
+  await assert.rejects(log.record('main', 'd2', [2]), /EISDIR/);
+  assert.deepEqual(log.get('main', 'd2'), [2], 'the sending process still knows it was sent');
+  await rm(file, { recursive: true });
+  await log.record('main', 'd3', [3]);
+  assert.deepEqual((await lines(file)).map((e) => e.id), ['d1', 'd2', 'd3']);
 });
