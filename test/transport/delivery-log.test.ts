@@ -126,3 +126,13 @@ test('an append that fails loses nothing: the next delivery rewrites the journal
   await log.record('main', 'd3', [3]);
   assert.deepEqual((await lines(file)).map((e) => e.id), ['d1', 'd2', 'd3']);
 });
+
+test('a last line that lost only its newline loads, and the next line does not run into it', async (t) => {
+  const file = await tempFile(t);
+  await writeFile(file, '{"agent":"main","id":"d1","messageIds":[1]}', { mode: 0o600 });
+  const log = new DeliveryLog(file, () => assert.fail('a whole line is not corrupt'));
+  await log.load();
+  assert.deepEqual(log.get('main', 'd1'), [1]);
+  await log.record('main', 'd2', [2]);
+  assert.deepEqual((await lines(file)).map((e) => e.id), ['d1', 'd2']);
+});

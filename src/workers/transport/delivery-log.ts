@@ -57,8 +57,9 @@ export class DeliveryLog {
       for (const entry of entries) this.remember(entry);
       this.lines = entries.length;
       if (bad.length > 0) await this.setAside(text, bad);
-      // A migrated document, or a journal with a bad line, is written anew as a clean journal.
-      if (snapshot || bad.length > 0) await this.compact();
+      // A migrated document, a journal with a bad line, or one whose last line lost only its
+      // newline (the next append would run into it) is written anew as a clean journal.
+      if (snapshot || bad.length > 0 || (text !== '' && !text.endsWith('\n'))) await this.compact();
     });
   }
 
