@@ -174,6 +174,13 @@ test('[button:…] markers arrive as buttons; one press runs one turn with the l
   assert.equal(typeof question.message_id, 'number');
   const alpha = buttons.find((b) => b.label === 'Alpha')!;
 
+  // A socket that did not authenticate cannot press: the press is not an auth frame.
+  const stranger = new ApiClient(port);
+  t.after(() => stranger.ws.terminate());
+  await stranger.opened;
+  stranger.ws.send(JSON.stringify({ type: 'press', message_id: question.message_id, button_id: alpha.id }));
+  await waitFor(() => stranger.closeCode !== null, { timeoutMs: 10_000, message: 'the stranger is closed' });
+  assert.equal(stranger.closeCode, 4001);
   // A client of another session cannot press this chat's buttons; an unknown button is refused.
   const other = new ApiClient(port);
   t.after(() => other.ws.terminate());
