@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { connectControl } from '../src/shared/control-client.js';
 import { FAKE_TOKEN, startFakeTelegram, type FakeTelegram } from '../test/helpers/fake-telegram.js';
 import { markStartedBefore } from '../test/helpers/started-before.js';
+import { benchDeliveryLog } from './delivery-log.js';
 import { median, percentile, type Figure } from './figure.js';
 import { bareSpawnMs, ratioNote } from './floors.js';
 import { pssMiB } from './proc-memory.js';
@@ -194,5 +195,7 @@ export async function benchConversation(log: (line: string) => void): Promise<Fi
   const figures = await latency(log);
   log('conversation: 50 chats streaming at once…');
   figures.push(...(await fiftyChats(log)));
+  log('conversation: recording deliveries in a full delivery log…');
+  figures.push(...(await benchDeliveryLog(log)));
   return figures;
 }

@@ -2,13 +2,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import nacl from 'tweetnacl';
-import WebSocket from 'ws';
+import { ApiClient, type ApiButton } from '../helpers/api-client.js';
 import { isProcessAlive } from '../../src/shared/process-alive.js';
-import { startRig, transcriptResult, type Rig } from '../helpers/rig.js';
+import { startRig, transcriptResult, writeClaudeTranscript, type Rig } from '../helpers/rig.js';
 import { DUCTOR_BIN } from '../helpers/spawn-ductor.js';
 import { tmpHome, writeConfig } from '../helpers/tmp-home.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -16,72 +16,19 @@ import { freePort } from '../helpers/free-port.js';
 
 const TOKEN = 'test-api-token-0123456789abcdef';
 
-async function startApiRig(t: import('node:test').TestContext, env: NodeJS.ProcessEnv = {}): Promise<{ rig: Rig; port: number }> {
+async function startApiRig(t: import('node:test').TestContext, env: NodeJS.ProcessEnv = {}, config: Record<string, unknown> = {}): Promise<{ rig: Rig; port: number }> {
   const port = await freePort();
-  const rig = await startRig(t, { config: { file_access: 'workspace', api: { enabled: true, port, token: TOKEN } }, env });
+  const rig = await startRig(t, { config: { file_access: 'workspace', api: { enabled: true, port, token: TOKEN }, ...config }, env });
   return { rig, port };
 }
 
-type Frame = { type: string; [key: string]: unknown };
-
-/** A client that speaks the protocol: collects every frame (plaintext before auth_ok, decrypted after). */
-class Client {
-  readonly frames: Frame[] = [];
-  readonly keys = nacl.box.keyPair();
-  serverKey: Uint8Array | null = null;
-  closeCode: number | null = null;
-  readonly ws: WebSocket;
-  readonly opened: Promise<unknown>;
-
-  constructor(port: number) {
-    this.ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-    this.opened = once(this.ws, 'open');
-    this.ws.on('message', (data) => {
-      const text = data.toString();
-      if (!this.serverKey) {
-        const frame = JSON.parse(text) as Frame;
-        if (frame.type === 'auth_ok') this.serverKey = new Uint8Array(Buffer.from(frame.e2e_pk as string, 'base64'));
-        this.frames.push(frame);
-        return;
-      }
-      const bytes = new Uint8Array(Buffer.from(text, 'base64'));
-      const plain = nacl.box.open(bytes.subarray(24), bytes.subarray(0, 24), this.serverKey, this.keys.secretKey);
-      assert.ok(plain, 'every server frame after auth_ok opens with our key');
-      this.frames.push(JSON.parse(Buffer.from(plain).toString('utf8')) as Frame);
-    });
-    this.ws.on('close', (code) => (this.closeCode = code));
-  }
-
-  async auth(token: string, extra: Record<string, unknown> = {}): Promise<void> {
-    await this.opened;
-    this.ws.send(JSON.stringify({ type: 'auth', token, e2e_pk: Buffer.from(this.keys.publicKey).toString('base64'), ...extra }));
-  }
-
-  seal(message: unknown): string {
-    const nonce = nacl.randomBytes(24);
-    const box = nacl.box(Buffer.from(JSON.stringify(message)), nonce, this.serverKey!, this.keys.secretKey);
-    return Buffer.concat([nonce, box]).toString('base64');
-  }
-
-  send(message: unknown): void {
-    this.ws.send(this.seal(message));
-  }
-
-  of(type: string): Frame[] {
-    return this.frames.filter((f) => f.type === type);
-  }
-}
-
-async function authed(port: number): Promise<Client> {
-  const client = new Client(port);
-  await client.auth(TOKEN);
-  await waitFor(() => client.serverKey !== null, { timeoutMs: 10_000, message: 'auth_ok' });
-  return client;
+function authed(port: number): Promise<ApiClient> {
+  return ApiClient.connect(port, TOKEN);
 }
 
 test('a wrong token is refused and the socket closed; a tampered frame is refused and reaches no CLI', async (t) => {
   const { rig, port } = await startApiRig(t);
-  const wrong = new Client(port);
+  const wrong = new ApiClient(port);
   await wrong.auth('not-the-token');
   await waitFor(() => wrong.closeCode !== null, { timeoutMs: 10_000, message: 'closed after a wrong token' });
   assert.equal(wrong.closeCode, 4001);
@@ -122,7 +69,7 @@ test('a turn streams back decrypted and ends with the transcript’s final text'
   assert.equal(result.stream_fallback, false);
   assert.equal(rig.tg.sent().filter((m) => m.kind === 'text').length, 0, 'nothing went to Telegram');
   // A second connection in another channel is a session of its own.
-  const other = new Client(port);
+  const other = new ApiClient(port);
   t.after(() => other.ws.terminate());
   await other.auth(TOKEN, { chat_id: 1001, channel_id: 7 });
   await waitFor(() => other.serverKey !== null, { timeoutMs: 10_000 });
@@ -209,4 +156,79 @@ test('abort kills the running CLI and answers abort_ok', async (t) => {
   assert.equal(client.of('abort_ok')[0]!.killed, 1);
   await waitFor(() => !isProcessAlive(cliPid), { timeoutMs: 15_000, message: 'the CLI process is gone' });
   await waitFor(() => client.of('result').some((f) => f.kind === 'aborted'), { timeoutMs: 15_000, message: 'aborted result' });
+});
+
+test('[button:…] markers arrive as buttons; one press runs one turn with the label and the message shows the answer', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'ductor-api-buttons-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const transcript = await writeClaudeTranscript(dir, 'choice', 'Which one?\n\n[button:Alpha] [button:Beta]');
+  const { rig, port } = await startApiRig(t, { FAKE_CLI_TRANSCRIPT: transcript });
+  const client = await authed(port);
+  t.after(() => client.ws.terminate());
+  client.send({ type: 'message', text: 'ask me' });
+  const question = await waitFor(() => client.of('result')[0], { timeoutMs: 20_000, message: 'the question' });
+  assert.equal(question.text, 'Which one?', 'the markers are not in the text');
+  assert.equal(question.stream_fallback, true, 'the streamed text had the markers: the client replaces it');
+  const buttons = (question.buttons as ApiButton[][]).flat();
+  assert.deepEqual(buttons.map((b) => b.label), ['Alpha', 'Beta']);
+  assert.equal(typeof question.message_id, 'number');
+  const alpha = buttons.find((b) => b.label === 'Alpha')!;
+
+  // A socket that did not authenticate cannot press: the press is not an auth frame.
+  const stranger = new ApiClient(port);
+  t.after(() => stranger.ws.terminate());
+  await stranger.opened;
+  stranger.ws.send(JSON.stringify({ type: 'press', message_id: question.message_id, button_id: alpha.id }));
+  await waitFor(() => stranger.closeCode !== null, { timeoutMs: 10_000, message: 'the stranger is closed' });
+  assert.equal(stranger.closeCode, 4001);
+  // A client of another session cannot press this chat's buttons; an unknown button is refused.
+  const other = new ApiClient(port);
+  t.after(() => other.ws.terminate());
+  await other.auth(TOKEN, { chat_id: 1001, channel_id: 9 });
+  await waitFor(() => other.serverKey !== null, { timeoutMs: 10_000 });
+  other.send({ type: 'press', message_id: question.message_id, button_id: alpha.id });
+  client.send({ type: 'press', message_id: question.message_id, button_id: 'no-such-button' });
+  await waitFor(() => other.of('error').length > 0 && client.of('error').length > 0, { timeoutMs: 10_000, message: 'both presses refused' });
+  assert.equal(other.of('error')[0]!.code, 'unknown_button');
+  assert.equal(client.of('error')[0]!.code, 'unknown_button');
+
+  client.send({ type: 'press', message_id: question.message_id, button_id: alpha.id });
+  client.send({ type: 'press', message_id: question.message_id, button_id: alpha.id });
+  const update = await waitFor(() => client.of('message_update')[0], { timeoutMs: 20_000, message: 'the message shows the answer' });
+  assert.equal(update.message_id, question.message_id);
+  assert.equal(update.text, 'Which one?\n\n[USER ANSWER] Alpha');
+  assert.deepEqual(update.buttons, []);
+  await waitFor(() => client.of('press_ok').length === 1 && client.of('error').some((f) => f.code === 'already_answered'), { timeoutMs: 10_000, message: 'one press taken, the second refused' });
+  await waitFor(() => client.of('result').length >= 2, { timeoutMs: 20_000, message: 'the answer turn' });
+  const runs = await rig.cliRuns();
+  assert.equal(runs.filter((r) => r.event === 'start').length, 2, 'the question turn and one answer turn');
+  assert.ok(JSON.stringify(runs).includes('Alpha'), 'the label went to the CLI as the message');
+  assert.equal(other.of('result').length, 0, 'the other session saw nothing');
+});
+
+test('command buttons run their command, a selector’s next step replaces its message, link buttons carry their url', async (t) => {
+  const { rig, port } = await startApiRig(t, {}, { update_source: 'npm:my-ductor-build' });
+  const client = await authed(port);
+  t.after(() => client.ws.terminate());
+  client.send({ type: 'message', text: '/info' });
+  const info = await waitFor(() => client.of('result')[0], { timeoutMs: 20_000, message: '/info' });
+  assert.deepEqual((info.buttons as ApiButton[][]).flat(), [
+    { label: '📜 Changelog', url: 'https://www.npmjs.com/package/my-ductor-build/v/0.1.0' },
+    { label: '📦 Package page', url: 'https://www.npmjs.com/package/my-ductor-build' },
+  ], 'links carry their url and no id to press');
+
+  client.send({ type: 'message', text: '/start' });
+  const start = await waitFor(() => client.of('result')[1], { timeoutMs: 20_000, message: '/start' });
+  const model = (start.buttons as ApiButton[][]).flat().find((b) => b.label === '🤖 Model')!;
+  client.send({ type: 'press', message_id: start.message_id, button_id: model.id });
+  const selector = await waitFor(() => client.of('result')[2], { timeoutMs: 20_000, message: 'the /model selector the button ran' });
+  const providers = (selector.buttons as ApiButton[][]).flat();
+  assert.deepEqual(providers.map((b) => b.label), ['claude', 'codex', 'gemini']);
+  client.send({ type: 'press', message_id: selector.message_id, button_id: providers[0]!.id });
+  const step = await waitFor(() => client.of('message_update').find((f) => f.message_id === selector.message_id), { timeoutMs: 20_000, message: 'the next step in the same message' });
+  const models = (step.buttons as ApiButton[][]).flat();
+  assert.ok(models.some((b) => b.label === 'sonnet'), JSON.stringify(models));
+  assert.ok(models.every((b) => !providers.some((p) => p.id === b.id)), 'new buttons get new ids');
+  assert.equal(client.of('result').length, 3, 'no new message for the step');
+  assert.equal((await rig.cliRuns()).filter((r) => r.event === 'start').length, 0, 'no CLI ran');
 });

@@ -2,7 +2,8 @@
  * Tool approvals in the chat, end to end: the real claude (permission_mode "default") against the
  * Messages-API mock asks for Bash; the Telegram user sees the tool and its command with Allow once /
  * Allow for this session / Deny, and the expiry; the answer runs the tool (or not) and replaces the
- * buttons; a late answer is told it expired.
+ * buttons; a late answer is told it expired. The same over the WebSocket API, whose clients get the
+ * buttons and press them.
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -14,8 +15,7 @@ import { once } from 'node:events';
 import { startRig, USER_ID, type Rig } from '../helpers/rig.js';
 import { DUCTOR_BIN } from '../helpers/spawn-ductor.js';
 import { freePort } from '../helpers/free-port.js';
-import nacl from 'tweetnacl';
-import WebSocket from 'ws';
+import { ApiClient, type ApiButton } from '../helpers/api-client.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { makeRealCliHome, realBinary, realCliSkipReason, removeRealCliHome, type RealCliHome } from '../providers/real-cli-env.js';
 
@@ -113,38 +113,56 @@ describe('tool approvals with the real claude', { skip, concurrency: 1 }, () => 
     await once(child, 'close');
   });
 
-  test('WebSocket API: the question arrives as a notice; a typed "allow" answers it and the tool runs', { timeout: 120_000 }, async (t) => {
+  async function apiRig(t: Parameters<typeof startRig>[0], approvalSeconds: number): Promise<{ rig: Rig; client: ApiClient }> {
     const port = await freePort();
     const token = 'approval-api-token-0123456789abcdef';
-    const rig = await rigWithRealClaude(t, 120, { api: { enabled: true, port, token } });
-    const keys = nacl.box.keyPair();
-    let serverKey: Uint8Array | null = null;
-    const frames: Array<{ type: string; text?: string; kind?: string }> = [];
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
-    t.after(() => ws.terminate());
-    ws.on('message', (data) => {
-      const text = data.toString();
-      if (serverKey === null) {
-        const frame = JSON.parse(text) as { type: string; e2e_pk?: string };
-        if (frame.type === 'auth_ok') serverKey = new Uint8Array(Buffer.from(frame.e2e_pk!, 'base64'));
-        return;
-      }
-      const bytes = new Uint8Array(Buffer.from(text, 'base64'));
-      const plain = nacl.box.open(bytes.subarray(24), bytes.subarray(0, 24), serverKey, keys.secretKey);
-      if (plain) frames.push(JSON.parse(Buffer.from(plain).toString('utf8')) as { type: string; text?: string });
-    });
-    await once(ws, 'open');
-    ws.send(JSON.stringify({ type: 'auth', token, e2e_pk: Buffer.from(keys.publicKey).toString('base64') }));
-    await waitFor(() => serverKey !== null, { timeoutMs: 10_000, message: 'auth_ok' });
-    const send = (message: unknown): void => {
-      const nonce = nacl.randomBytes(24);
-      ws.send(Buffer.concat([nonce, nacl.box(Buffer.from(JSON.stringify(message)), nonce, serverKey!, keys.secretKey)]).toString('base64'));
-    };
-    send({ type: 'message', text: 'please touch' });
-    await waitFor(() => frames.some((f) => f.type === 'result' && f.kind === 'notice' && (f.text ?? '').includes('Permission needed: Bash')), { timeoutMs: 60_000, message: 'the question' });
-    send({ type: 'message', text: 'allow' });
-    await waitFor(() => frames.some((f) => f.type === 'result' && (f.text ?? '').includes('tool said: touched-after-approval')), { timeoutMs: 60_000, message: 'the answer after the tool ran' });
-    assert.ok(frames.some((f) => (f.text ?? '').includes('→ Allow once')), 'the choice is shown');
+    const rig = await rigWithRealClaude(t, approvalSeconds, { api: { enabled: true, port, token } });
+    const client = await ApiClient.connect(port, token);
+    t.after(() => client.ws.terminate());
+    return { rig, client };
+  }
+
+  const asks = (client: ApiClient) => client.of('result').find((f) => f.kind === 'notice' && String(f.text).includes('Permission needed: Bash'));
+  const saying = (client: ApiClient, text: string) => client.of('result').some((f) => String(f.text).includes(text));
+
+  test('WebSocket API: the question comes with its three buttons; pressing Allow once runs the tool, the message shows the choice, a late press is told it expired', { timeout: 120_000 }, async (t) => {
+    const { rig, client } = await apiRig(t, 120);
+    client.send({ type: 'message', text: 'please touch' });
+    const ask = await waitFor(() => asks(client), { timeoutMs: 60_000, message: 'the question' });
+    assert.match(String(ask.text), /touch approved\.txt/);
+    const buttons = (ask.buttons as ApiButton[][]).flat();
+    assert.deepEqual(buttons.map((b) => b.label), ['Allow once', 'Allow for this session', 'Deny']);
+    assert.ok(!existsSync(join(rig.home, 'workspace', 'approved.txt')), 'nothing ran before the answer');
+    client.send({ type: 'press', message_id: ask.message_id, button_id: buttons[0]!.id });
+    const update = await waitFor(() => client.of('message_update').find((f) => f.message_id === ask.message_id), { timeoutMs: 30_000, message: 'the choice shown in the question' });
+    assert.match(String(update.text), /→ Allow once/);
+    assert.deepEqual(update.buttons, [], 'the buttons are gone');
+    await waitFor(() => saying(client, 'tool said: touched-after-approval'), { timeoutMs: 60_000, message: 'the answer after the tool ran' });
+    assert.ok(existsSync(join(rig.home, 'workspace', 'approved.txt')), 'the allowed tool ran in the workspace');
+    assert.ok(client.of('press_ok').some((f) => f.message_id === ask.message_id));
+    // A second press, after the request was answered: it says the request expired.
+    client.send({ type: 'press', message_id: ask.message_id, button_id: buttons[2]!.id });
+    await waitFor(() => saying(client, 'approval request has expired'), { timeoutMs: 15_000, message: 'the late press told it expired' });
+  });
+
+  test('WebSocket API: no answer in time shows the expiry in the question; a press afterwards is told it expired', { timeout: 120_000 }, async (t) => {
+    const { rig, client } = await apiRig(t, 3);
+    client.send({ type: 'message', text: 'please touch' });
+    const ask = await waitFor(() => asks(client), { timeoutMs: 60_000, message: 'the question' });
+    const buttons = (ask.buttons as ApiButton[][]).flat();
+    await waitFor(() => client.of('message_update').some((f) => f.message_id === ask.message_id && String(f.text).includes('No answer in time: denied')), { timeoutMs: 30_000, message: 'the expiry shown in the question' });
+    client.send({ type: 'press', message_id: ask.message_id, button_id: buttons[0]!.id });
+    await waitFor(() => saying(client, 'approval request has expired'), { timeoutMs: 15_000, message: 'the late press told it expired' });
+    assert.ok(!existsSync(join(rig.home, 'workspace', 'approved.txt')));
+  });
+
+  test('WebSocket API: a typed "allow" answers the open request too', { timeout: 120_000 }, async (t) => {
+    const { rig, client } = await apiRig(t, 120);
+    client.send({ type: 'message', text: 'please touch' });
+    const ask = await waitFor(() => asks(client), { timeoutMs: 60_000, message: 'the question' });
+    client.send({ type: 'message', text: 'allow' });
+    await waitFor(() => saying(client, 'tool said: touched-after-approval'), { timeoutMs: 60_000, message: 'the answer after the tool ran' });
+    assert.ok(client.of('message_update').some((f) => f.message_id === ask.message_id && String(f.text).includes('→ Allow once')), 'the choice is shown');
     assert.ok(existsSync(join(rig.home, 'workspace', 'approved.txt')));
   });
 });

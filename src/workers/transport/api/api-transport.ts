@@ -11,13 +11,16 @@ import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Config } from '../../../shared/config/schema.js';
 import { agentPaths } from '../../../shared/paths.js';
-import { makeInbound, type ChatRef, type Delivery, type StreamEvent } from '../../../shared/rpc/conversation-schemas.js';
+import { encodeCallback } from '../../../shared/callbacks/callback-data.js';
+import { makeInbound, type Button, type ChatRef, type Delivery, type Inbound, type StreamEvent } from '../../../shared/rpc/conversation-schemas.js';
 import { agentTarget } from '../../../shared/rpc/targets.js';
 import { configOfAgent } from '../../../shared/worker/effective-config.js';
 import { CLAUDE_ALIASES, CODEX_FALLBACK_MODELS, GEMINI_ALIASES, providerForModel } from '../../../shared/models.js';
+import { extractButtons } from '../button-markers.js';
 import type { ChatTransport, DeliveryResult, QueueUpdate, TransportContext } from '../transport.js';
 import { ApiConnection, type SessionRef } from './connection.js';
 import { CLOSE_SHUTDOWN, type ClientFrame, type ServerFrame } from './protocol.js';
+import { ShownMessages } from './shown-messages.js';
 
 /** The API talks to the main agent only; sub-agents keep their own bots. */
 const API_AGENT = 'main';
@@ -29,6 +32,7 @@ const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.bm
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 const sessionKey = (s: SessionRef): string => `${s.chatId}:${s.topicId ?? ''}`;
+const chatOf = (s: SessionRef): ChatRef => ({ transport: 'api', chatId: s.chatId, topicId: s.topicId });
 
 export class ApiTransport implements ChatTransport {
   readonly id = 'api' as const;
@@ -40,6 +44,7 @@ export class ApiTransport implements ChatTransport {
   /** The turn running in each session, for `abort_ok.killed`. */
   private readonly running = new Map<string, string>();
   private readonly delivered = new Set<string>();
+  private readonly shown = new ShownMessages();
   private listening: { host: string; port: number } | null = null;
 
   constructor(private readonly ctx: TransportContext) {}
@@ -126,17 +131,32 @@ export class ApiTransport implements ChatTransport {
       const key = sessionKey(delivery.chat);
       if (this.running.get(key) === delivery.turnId) this.running.delete(key);
     }
-    if (agent === API_AGENT) {
-      this.broadcast(delivery.chat, {
-        type: 'result',
-        text: delivery.text,
-        // True when the final text is not what was streamed: the client should replace, not keep, the stream.
-        stream_fallback: streamed.trim() !== delivery.text.trim(),
-        files: delivery.files.map((path) => ({ path, name: basename(path), is_image: IMAGE_EXTENSIONS.has(extname(path).toLowerCase()) })),
-        kind: delivery.kind,
-      });
+    if (agent !== API_AGENT) return { messageIds: [], duplicate: false };
+    const session = sessionKey(delivery.chat);
+    // A model's `[button:…]` markers become buttons, as on Telegram; the text loses them.
+    const markers = delivery.format === 'markdown' ? extractButtons(delivery.text) : { text: delivery.text, keyboard: undefined };
+    const buttons: Button[][] = [
+      ...(markers.keyboard?.inline_keyboard ?? []).map((row) => row.map((b) => ({ label: b.text, data: encodeCallback('answerButton', b.text) }))),
+      ...delivery.buttons,
+    ];
+    // An approval's answer, a selector's next step: shown in the message it replaces.
+    const edited = delivery.files.length > 0 ? undefined : this.shown.messageOf(session, delivery.replaces !== undefined ? { deliveryId: delivery.replaces } : { messageId: delivery.editsMessage });
+    if (edited !== undefined) {
+      this.broadcast(delivery.chat, { type: 'message_update', message_id: edited, text: markers.text, buttons: this.shown.update(edited, markers.text, buttons, delivery.deliveryId) });
+      return { messageIds: [edited], duplicate: false };
     }
-    return { messageIds: [], duplicate: false };
+    const shown = this.shown.show(session, delivery.deliveryId, markers.text, buttons);
+    this.broadcast(delivery.chat, {
+      type: 'result',
+      message_id: shown.messageId,
+      text: markers.text,
+      // True when the final text is not what was streamed: the client should replace, not keep, the stream.
+      stream_fallback: streamed.trim() !== markers.text.trim(),
+      files: delivery.files.map((path) => ({ path, name: basename(path), is_image: IMAGE_EXTENSIONS.has(extname(path).toLowerCase()) })),
+      kind: delivery.kind,
+      buttons: shown.buttons,
+    });
+    return { messageIds: [shown.messageId], duplicate: false };
   }
 
   queueUpdate(agent: string, update: QueueUpdate): void {
@@ -206,6 +226,7 @@ export class ApiTransport implements ChatTransport {
 
   private async onFrame(c: ApiConnection, frame: ClientFrame): Promise<void> {
     const session = c.session!;
+    if (frame.type === 'press') return this.press(c, session, frame.message_id, frame.button_id);
     const isStop = frame.type === 'abort' || frame.text.trim() === '/stop';
     const killed = isStop && this.running.has(sessionKey(session)) ? 1 : 0;
     const ack = await this.handToAgent(session, frame.type === 'abort' ? '/stop' : frame.text);
@@ -213,13 +234,35 @@ export class ApiTransport implements ChatTransport {
     else if (ack.queuedBehind > 0) c.send({ type: 'system_status', data: `queued behind ${ack.queuedBehind}` });
   }
 
-  private handToAgent(session: SessionRef, text: string): Promise<{ accepted: boolean; queuedBehind: number }> {
+  /**
+   * A button press goes to the agent as a callback, exactly like a Telegram press; a model's
+   * choice is claimed first (one press, one turn) and shown in its message once the agent has it.
+   */
+  private async press(c: ApiConnection, session: SessionRef, messageId: number, buttonId: string): Promise<void> {
+    const outcome = this.shown.press(sessionKey(session), messageId, buttonId);
+    if (outcome.kind === 'unknown') return c.send({ type: 'error', code: 'unknown_button', message: 'no such button in a message shown to this session' });
+    if (outcome.kind === 'answered') return c.send({ type: 'error', code: 'already_answered', message: 'this choice was already answered' });
+    try {
+      await this.handToAgent(session, outcome.data, { kind: 'callback', messageId });
+    } catch (error) {
+      if (outcome.answer) this.shown.release(messageId);
+      throw error;
+    }
+    if (outcome.answer) {
+      this.shown.update(messageId, outcome.answer.text, []);
+      this.broadcast(chatOf(session), { type: 'message_update', message_id: messageId, text: outcome.answer.text, buttons: [] });
+    }
+    c.send({ type: 'press_ok', message_id: messageId, button_id: buttonId });
+  }
+
+  private handToAgent(session: SessionRef, text: string, press?: Pick<Inbound, 'kind' | 'messageId'>): Promise<{ accepted: boolean; queuedBehind: number }> {
     const inbound = makeInbound({
       id: `api:${session.chatId}:${session.topicId ?? ''}:${randomUUID()}`,
-      chat: { transport: 'api', chatId: session.chatId, topicId: session.topicId },
+      chat: chatOf(session),
       userId: session.chatId,
       chatType: session.chatId < 0 ? 'group' : 'private',
       text,
+      ...press,
     });
     return this.ctx.peer.request('inbound', inbound, { target: agentTarget(API_AGENT), timeoutMs: ACK_TIMEOUT_MS });
   }

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import '../../../shared/zod-english.js';
 import { PUBLIC_KEY_BYTES, decodeBase64 } from './crypto.js';
+import type { ApiButton } from './shown-messages.js';
 
 /** Close codes in the private range (4000–4999) so clients can tell why the server hung up. */
 export const CLOSE_AUTH_FAILED = 4001;
@@ -29,6 +30,8 @@ export type AuthFrame = z.infer<typeof AuthFrameSchema>;
 export const ClientFrameSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('message'), text: z.string().check(z.minLength(1), z.maxLength(100_000)) }),
   z.strictObject({ type: z.literal('abort') }),
+  /** A button of a message this session was shown (`result` or `message_update`). */
+  z.strictObject({ type: z.literal('press'), message_id: IdSchema, button_id: z.string().check(z.minLength(1), z.maxLength(32)) }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 
@@ -39,7 +42,10 @@ export type ServerFrame =
   | { type: 'tool_activity'; data: string }
   | { type: 'system_status'; data: string }
   /** `kind` (answer, error, aborted, notice) is ours: the original sends every final message as a result. */
-  | { type: 'result'; text: string; stream_fallback: boolean; files: ResultFile[]; kind: string }
+  | { type: 'result'; message_id: number; text: string; stream_fallback: boolean; files: ResultFile[]; kind: string; buttons: ApiButton[][] }
+  /** An earlier `result` shown anew: an approval's choice, a model's chosen answer, a selector's next step. */
+  | { type: 'message_update'; message_id: number; text: string; buttons: ApiButton[][] }
+  | { type: 'press_ok'; message_id: number; button_id: string }
   | { type: 'abort_ok'; killed: number }
   | { type: 'error'; code: string; message: string };
 
