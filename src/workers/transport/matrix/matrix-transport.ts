@@ -86,6 +86,7 @@ export class MatrixTransport implements ChatTransport {
         config: () => configOfAgent(this.ctx.configs(), agent, home),
         peer,
         deliveries: this.deliveries!,
+        streams: this.ctx.streams,
         log: log.child({ agent, transport: 'mx' }),
         home,
         agentHome: agent === 'main' ? home : subAgentHome(home, agent),
