@@ -54,6 +54,30 @@ test('Matrix approval: allowed reaction answers and the question is edited to sh
   assert.equal((await rig.cliRuns()).filter((r) => r.event === 'control_response').length, 1, 'the late answer reached no CLI');
 });
 
+test('Matrix approval: no answer within the expiry edits the question to say so; a reaction after it hears it expired', async (t) => {
+  const mx = await startFakeMatrix(t);
+  const room = mx.createRoom({ members: [MX_USER] });
+  const rig = await startRig(t, {
+    config: {
+      transport: 'matrix',
+      telegram_token: '',
+      permission_mode: 'default',
+      approval_timeout_seconds: 2,
+      matrix: { homeserver: mx.url, user_id: MX_BOT, password: MX_PASSWORD, allowed_rooms: [room], allowed_users: [MX_USER] },
+    },
+    env: { FAKE_CLI_TRANSCRIPT: 'claude-local-approval-allow' },
+  });
+  await waitFor(() => mx.callsTo(/\/sync$/).length >= 2, { timeoutMs: 20_000, message: 'the client syncs' });
+  mx.pushText(room, MX_USER, 'Create the marker file');
+  const ask = await waitFor(() => mx.sent(room).find((e) => String(e.content.body).includes('Permission needed: Bash')), { timeoutMs: 30_000, message: 'the approval question' });
+  const edit = await waitFor(() => editsOf(mx.sent(room), ask.event_id).at(-1), { timeoutMs: 30_000, message: 'the expiry shown in the question' });
+  assert.match((edit.content['m.new_content'] as { body: string }).body, /No answer in time: denied/);
+  await waitFor(() => mx.texts(room).some((text) => text.includes('Tool denied')), { timeoutMs: 30_000, message: 'the turn ends without the tool' });
+  mx.react(room, MX_USER, ask.event_id, '1️⃣');
+  await waitFor(() => mx.texts(room).some((text) => text.includes('approval request has expired')), { timeoutMs: 20_000, message: 'a late answer hears it expired' });
+  assert.ok((await rig.cliRuns()).filter((r) => r.event === 'control_response').every((r) => !JSON.stringify(r).includes('"allow"')), 'nothing allowed the tool');
+});
+
 function editsOf(events: MxEvent[], eventId: string): MxEvent[] {
   return events.filter((e) => {
     const relation = e.content['m.relates_to'] as { rel_type?: string; event_id?: string } | undefined;
