@@ -46,9 +46,7 @@ test('Matrix: a transport SIGKILLed mid-stream sends every part of the answer ex
   const before = await rig.ductor.waitForStatus((s) => s.workers.every((w) => w.state === 'ready'), 60_000);
   mx.pushText(room, MX_USER, 'tell me slowly');
   await waitFor(() => mx.texts(room).some((text) => text.includes('Part 03')), { timeoutMs: 30_000, message: 'some segments are in the room' });
-  // The last segment the room shows is recorded before the kill (a kill between a send and its record is a documented window).
-  const lastSent = mx.sent(room).at(-1)!.event_id;
-  await waitFor(async () => (await readFile(join(rig.home, 'run', 'streams.json'), 'utf8').catch(() => '')).includes(lastSent), { timeoutMs: 10_000, message: 'the segments are recorded' });
+  // Killed at once: a segment may be on its way (recorded before its send, sent again after the restart with the same transaction id).
   const pid = pidOf(before, 'transport');
   process.kill(pid, 'SIGKILL');
   await rig.ductor.waitForStatus((s) => s.workers.find((w) => w.id === 'transport')?.state === 'ready' && pidOf(s, 'transport') !== pid, 60_000);

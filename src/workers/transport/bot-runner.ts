@@ -3,7 +3,6 @@
  * journaled each message, the queue indicators, one live stream editor per running turn, and
  * confirmed, deduplicated delivery of final answers.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../shared/config/schema.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { catalogue } from '../../shared/i18n/index.js';
@@ -25,7 +24,8 @@ import { Outboxes, type ChatOutbox } from './outbox.js';
 import { UpdatePoller } from './polling.js';
 import { sendFormatted } from './send-formatted.js';
 import type { StreamStates } from './stream-state.js';
-import { ChatRunner, type QueueOutcome } from './chat-runner.js';
+import { ChatRunner, type QueueUpdate } from './chat-runner.js';
+import { retryWithBackoff } from './retry-backoff.js';
 import { TelegramNetwork, type TelegramIndicator } from './telegram-network.js';
 import { StatusReactions } from './status-reactions.js';
 import { AnsweredButtons, isAnswerButton, markAnswered } from './button-answer.js';
@@ -138,23 +138,16 @@ export class BotRunner {
   }
 
   /** getMe with backoff on network trouble; a rejected token ends the bot with a clear log line. */
-  private async withRetry<T>(call: () => Promise<T>, what: string): Promise<T | null> {
-    let delayMs = 1_000;
-    while (!this.stopper.signal.aborted) {
-      try {
-        return await call();
-      } catch (error) {
+  private withRetry<T>(call: () => Promise<T>, what: string): Promise<T | null> {
+    return retryWithBackoff({
+      call, what, signal: this.stopper.signal, log: this.options.log,
+      final: (error) => {
         const code = (error as { errorCode?: number }).errorCode;
-        if (code === 401 || code === 404) {
-          this.options.log.error({ agent: this.agent }, `Telegram rejected the bot token of agent "${this.agent}" (${what}). Check telegram_token and run \`ductor restart\`.`);
-          return null;
-        }
-        this.options.log.warn({ err: error, delayMs }, `${what} failed; retrying`);
-        await sleep(delayMs, undefined, { signal: this.stopper.signal }).catch(() => undefined);
-        delayMs = Math.min(delayMs * 2, 30_000);
-      }
-    }
-    return null;
+        return code === 401 || code === 404
+          ? { fields: { agent: this.agent }, message: `Telegram rejected the bot token of agent "${this.agent}" (${what}). Check telegram_token and run \`ductor restart\`.` }
+          : null;
+      },
+    });
   }
 
   private policy(): AccessPolicy {
@@ -210,8 +203,8 @@ export class BotRunner {
   }
 
   /** The agent started, cancelled or discarded queued messages. */
-  queueUpdate(chat: ChatRef, inboundIds: string[], outcome: QueueOutcome, turnId: string | null, replyTo: number | null): void {
-    this.chat.queueUpdate({ chat, inboundIds, outcome, turnId, replyTo });
+  queueUpdate(update: QueueUpdate): void {
+    this.chat.queueUpdate(update);
   }
 
   stream(turnId: string, chat: ChatRef, replyTo: number | null, events: BusStreamEvent[]): void {

@@ -18,7 +18,7 @@ export type OutgoingText = {
 };
 
 /** What a turn's live view has shown so far, for a restarted transport to resume from. */
-export type ShownRecord = Pick<StreamEntry, 'messageIds'> & Partial<Pick<StreamEntry, 'eventIds' | 'shownChars' | 'shownDigest'>>;
+export type ShownRecord = Pick<StreamEntry, 'messageIds'> & Partial<Pick<StreamEntry, 'eventIds' | 'shownChars' | 'shownDigest' | 'pending'>>;
 
 export interface LiveTurn {
   readonly chat: ChatRef;

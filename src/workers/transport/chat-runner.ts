@@ -20,6 +20,7 @@ export type ChatRunnerOptions<Indicator> = {
 };
 
 export type QueueOutcome = 'started' | 'cancelled' | 'discarded';
+export type QueueUpdate = { chat: ChatRef; inboundIds: readonly string[]; outcome: QueueOutcome; turnId: string | null; replyTo: number | null };
 
 export class ChatRunner<Indicator> {
   private readonly turns = new Map<string, LiveTurn>();
@@ -37,7 +38,7 @@ export class ChatRunner<Indicator> {
   }
 
   /** The agent started, cancelled or discarded queued messages; a started turn opens its live view. */
-  queueUpdate(update: { chat: ChatRef; inboundIds: readonly string[]; outcome: QueueOutcome; turnId: string | null; replyTo: number | null }): void {
+  queueUpdate(update: QueueUpdate): void {
     for (const id of update.inboundIds) {
       const shown = this.indicators.get(id);
       if (!shown) continue;

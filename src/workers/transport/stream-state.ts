@@ -23,6 +23,11 @@ const StreamEntrySchema = z.object({
   eventIds: z.optional(z.array(z.string())),
   shownChars: z.optional(z.int().check(z.gte(0))),
   shownDigest: z.optional(z.string()),
+  /**
+   * Matrix: the segment being sent (recorded before the send, with its transaction id): a restarted
+   * transport sends it again with the same id, which the homeserver answers with the first event.
+   */
+  pending: z.optional(z.object({ txnId: z.string(), text: z.string(), shownChars: z.int().check(z.gte(0)), shownDigest: z.string() })),
   updatedAt: z.string(),
 });
 export type StreamEntry = z.infer<typeof StreamEntrySchema>;
@@ -57,7 +62,7 @@ export class StreamStates {
   async put(record: Omit<StreamEntry, 'updatedAt'>): Promise<void> {
     const key = keyOf(record.agent, record.turnId);
     const known = this.entries.get(key);
-    if (known && known.chatId === record.chatId && sameIds(known.messageIds, record.messageIds) && known.shownChars === record.shownChars) return;
+    if (known && known.chatId === record.chatId && sameIds(known.messageIds, record.messageIds) && known.shownChars === record.shownChars && known.pending?.txnId === record.pending?.txnId) return;
     const entry: StreamEntry = { ...record, messageIds: [...record.messageIds], updatedAt: new Date().toISOString() };
     if (record.eventIds) entry.eventIds = [...record.eventIds];
     this.entries.set(key, entry);

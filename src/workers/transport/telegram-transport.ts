@@ -48,7 +48,7 @@ export class TelegramTransport implements ChatTransport {
   }
 
   queueUpdate(agent: string, u: QueueUpdate): void {
-    this.botOf(agent).queueUpdate(u.chat, u.inboundIds, u.outcome, u.turnId, u.replyTo);
+    this.botOf(agent).queueUpdate(u);
   }
 
   /** An agent without a bot of its own reaches its user through the main bot. */

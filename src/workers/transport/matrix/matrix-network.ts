@@ -11,7 +11,7 @@ import type { Logger } from '../../../shared/log/logger.js';
 import { catalogue } from '../../../shared/i18n/index.js';
 import type { Button, ChatRef, StreamEvent } from '../../../shared/rpc/conversation-schemas.js';
 import { extractButtons } from '../button-markers.js';
-import type { ChatNetwork, EditOutcome, LiveTurn, OutgoingText, TurnStart } from '../chat-network.js';
+import type { ChatNetwork, EditOutcome, LiveTurn, OutgoingText, ShownRecord, TurnStart } from '../chat-network.js';
 import { isRasterImage } from '../file-send.js';
 import { markdownToTelegramHtml } from '../markdown-to-html.js';
 import type { StreamEntry } from '../stream-state.js';
@@ -55,7 +55,7 @@ export class MatrixNetwork implements ChatNetwork<MatrixIndicator> {
   }
 
   resumeTurn(start: TurnStart, stored: StreamEntry): LiveTurn | undefined {
-    if (stored.shownChars === undefined || stored.shownDigest === undefined) return undefined;
+    if ((stored.shownChars === undefined || stored.shownDigest === undefined) && !stored.pending) return undefined;
     return new ResumedSegments({ network: this, start, roomId: this.roomOf(start.chat), stored });
   }
 
@@ -136,7 +136,7 @@ export class MatrixNetwork implements ChatNetwork<MatrixIndicator> {
     return eventId;
   }
 
-  async sendMarkdown(roomId: string, markdown: string, replyEventId: string | null = null): Promise<string> {
+  async sendMarkdown(roomId: string, markdown: string, replyEventId: string | null = null, txnId?: string): Promise<string> {
     const eventId = await this.session().send(roomId, 'm.room.message', {
       msgtype: 'm.text',
       body: markdown,
@@ -144,7 +144,7 @@ export class MatrixNetwork implements ChatNetwork<MatrixIndicator> {
       // Telegram's HTML subset (b, i, code, pre, a, blockquote) is valid Matrix HTML as well.
       formatted_body: markdownToTelegramHtml(markdown),
       ...replyRelation(replyEventId),
-    });
+    }, txnId);
     this.numberOf(eventId, 'm.text');
     return eventId;
   }
@@ -214,12 +214,20 @@ export class MatrixNetwork implements ChatNetwork<MatrixIndicator> {
   }
 }
 
-/** A turn streamed by this run: finished segments go out as they are cut, each recorded once sent. */
+type Mark = { chars: number; digest: string };
+
+/**
+ * A turn streamed by this run: finished segments go out as they are cut. Each is recorded before
+ * its send (with a transaction id derived from the turn, so a restarted transport can send it
+ * again without a second copy) and once sent.
+ */
 class SegmentTurn implements LiveTurn {
   readonly chat: ChatRef;
   readonly replyTo: number | null;
   private sending: Promise<unknown> = Promise.resolve();
   private readonly sent: string[] = [];
+  private shown: Mark = shownMark('');
+  private segments = 0;
   /** Only the first message of an answer carries the reply relation. */
   private replyEventId: string | null;
 
@@ -233,14 +241,17 @@ class SegmentTurn implements LiveTurn {
     for (const event of events) {
       if (event.kind !== 'text') continue;
       for (const segment of this.o.buffer.pushSegments(event.text)) {
-        const shown = extractButtons(segment.text).text;
-        if (shown === '') continue;
+        const text = extractButtons(segment.text).text;
+        if (text === '') continue;
         const reply = this.replyEventId;
         this.replyEventId = null;
+        const mark = shownMark(segment.shown);
+        const txnId = `ductor-${this.o.start.turnId}-${this.segments++}`;
         this.sending = this.sending.then(async () => {
-          this.sent.push(await this.o.network.sendMarkdown(this.o.roomId, shown, reply));
-          const mark = shownMark(segment.shown);
-          await this.o.start.record({ messageIds: this.sent.map((id) => matrixNumericId(id)), eventIds: [...this.sent], shownChars: mark.chars, shownDigest: mark.digest });
+          await this.o.start.record({ ...this.record(), pending: { txnId, text, shownChars: mark.chars, shownDigest: mark.digest } });
+          this.sent.push(await this.o.network.sendMarkdown(this.o.roomId, text, reply, txnId));
+          this.shown = mark;
+          await this.o.start.record(this.record());
         }).catch((error: unknown) => this.o.network.logWarn(error, 'Matrix segment not sent'));
       }
     }
@@ -254,30 +265,56 @@ class SegmentTurn implements LiveTurn {
   async abort(): Promise<void> {
     await this.sending;
   }
+
+  private record(): ShownRecord {
+    return { messageIds: this.sent.map((id) => matrixNumericId(id)), eventIds: [...this.sent], shownChars: this.shown.chars, shownDigest: this.shown.digest };
+  }
 }
 
 /**
  * A turn whose segments an earlier run of the transport sent. The text streamed while the
- * transport was down is lost, so nothing more is cut here: the final answer sends only what the
- * recorded segments did not show.
+ * transport was down is lost, so nothing more is cut here: a segment the earlier run was sending
+ * is sent again with its transaction id (the homeserver answers with the first copy if it got it),
+ * and the final answer sends only what the segments did not show.
  */
 class ResumedSegments implements LiveTurn {
   readonly chat: ChatRef;
   readonly replyTo: number | null;
+  private settled: Promise<Mark> | null = null;
 
   constructor(private readonly o: { network: MatrixNetwork; start: TurnStart; roomId: string; stored: StreamEntry }) {
     this.chat = o.start.chat;
     this.replyTo = o.start.replyTo;
   }
 
-  push(): void {}
+  push(): void {
+    void this.settle().catch((error: unknown) => this.o.network.logWarn(error, 'Matrix segment not sent'));
+  }
 
-  finish(message: OutgoingText): Promise<number[]> {
-    const text = remainderAfter(message.text, this.o.stored.shownChars ?? 0, this.o.stored.shownDigest ?? '');
+  async finish(message: OutgoingText): Promise<number[]> {
+    const shown = await this.settle();
+    const text = remainderAfter(message.text, shown.chars, shown.digest);
     return this.o.network.sendOutgoing({ ...message, text, roomId: this.o.roomId, replyEventId: null });
   }
 
-  async abort(): Promise<void> {}
+  async abort(): Promise<void> {
+    await this.settle().catch(() => undefined);
+  }
+
+  /** What the segments showed, once the segment the earlier run was sending is surely in the room. */
+  private settle(): Promise<Mark> {
+    this.settled ??= (async () => {
+      const { stored } = this.o;
+      const recorded: Mark = { chars: stored.shownChars ?? 0, digest: stored.shownDigest ?? '' };
+      if (!stored.pending) return recorded;
+      const eventId = await this.o.network.sendMarkdown(this.o.roomId, stored.pending.text, null, stored.pending.txnId);
+      const eventIds = [...(stored.eventIds ?? []), eventId];
+      const shown = { chars: stored.pending.shownChars, digest: stored.pending.shownDigest };
+      await this.o.start.record({ messageIds: eventIds.map((id) => matrixNumericId(id)), eventIds, shownChars: shown.chars, shownDigest: shown.digest });
+      return shown;
+    })();
+    return this.settled;
+  }
 }
 
 function replyRelation(eventId: string | null): Record<string, unknown> {

@@ -7,7 +7,6 @@ import { catalogue } from '../../../shared/i18n/index.js';
 import { randomUUID } from 'node:crypto';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../../shared/config/schema.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import { mainPaths } from '../../../shared/paths.js';
@@ -18,7 +17,8 @@ import type { DeliveryLog } from '../delivery-log.js';
 import { matrixStoreDir, readCredentials, writeCredentials, type StoredCredentials } from './credentials.js';
 import { matrixInboundId, matrixNumericId, RoomDirectory } from './ids.js';
 import { BUTTON_KEYS, MatrixNetwork, type MatrixIndicator } from './matrix-network.js';
-import { ChatRunner, type QueueOutcome } from '../chat-runner.js';
+import { ChatRunner, type QueueUpdate } from '../chat-runner.js';
+import { retryWithBackoff } from '../retry-backoff.js';
 import type { StreamStates } from '../stream-state.js';
 import { openSession, passwordLogin, tokenValid, TooBigError, type MatrixSession, type TimelineEvent } from './matrix-client.js';
 import { handleGuarded, type GuardedIntakeOptions } from '../guarded-intake.js';
@@ -132,23 +132,18 @@ export class MatrixRunner {
   }
 
   /** Retries network trouble with backoff; a refused login (HTTP 4xx) ends the client with its message. */
-  private async withRetry<T>(call: () => Promise<T>, what: string): Promise<T | null> {
-    let delayMs = 1_000;
-    while (!this.stopper.signal.aborted) {
-      try {
-        return await call();
-      } catch (error) {
+  private withRetry<T>(call: () => Promise<T>, what: string): Promise<T | null> {
+    return retryWithBackoff({
+      call, what: `Matrix ${what}`, signal: this.stopper.signal, log: this.options.log,
+      final: (error) => {
         const status = (error as { httpStatus?: number }).httpStatus;
-        if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
-          this.options.log.error({ agent: this.agent, status, errcode: (error as { errcode?: string }).errcode }, `the Matrix homeserver refused the ${what}; check the matrix block and run \`ductor restart\``);
-          return null;
-        }
-        this.options.log.warn({ err: error, delayMs }, `Matrix ${what} failed; retrying`);
-        await sleep(delayMs, undefined, { signal: this.stopper.signal }).catch(() => undefined);
-        delayMs = Math.min(delayMs * 2, 30_000);
-      }
-    }
-    return null;
+        if (status === undefined || status < 400 || status >= 500 || status === 429) return null;
+        return {
+          fields: { agent: this.agent, status, errcode: (error as { errcode?: string }).errcode },
+          message: `the Matrix homeserver refused the ${what}; check the matrix block and run \`ductor restart\``,
+        };
+      },
+    });
   }
 
   private enqueue(job: () => Promise<void>): void {
@@ -297,8 +292,8 @@ export class MatrixRunner {
     this.chat.stream(turnId, chat, replyTo, events);
   }
 
-  queueUpdate(chat: ChatRef, inboundIds: string[], outcome: QueueOutcome, turnId: string | null, replyTo: number | null): void {
-    this.chat.queueUpdate({ chat, inboundIds, outcome, turnId, replyTo });
+  queueUpdate(update: QueueUpdate): void {
+    this.chat.queueUpdate(update);
   }
 
   deliver(delivery: Delivery): Promise<{ messageIds: number[]; duplicate: boolean }> {

@@ -45,7 +45,7 @@ export class MatrixTransport implements ChatTransport {
   }
 
   queueUpdate(agent: string, u: QueueUpdate): void {
-    this.runnerOf(agent).queueUpdate(u.chat, u.inboundIds, u.outcome, u.turnId, u.replyTo);
+    this.runnerOf(agent).queueUpdate(u);
   }
 
   async notifyPrimary(agent: string, text: string): Promise<number> {
