@@ -22,7 +22,6 @@ import { classifyUpdate, type AccessPolicy } from './ingress.js';
 import { AgentDownHold } from './agent-down-hold.js';
 import { Outboxes, type ChatOutbox } from './outbox.js';
 import { UpdatePoller } from './polling.js';
-import { sendFormatted } from './send-formatted.js';
 import type { StreamStates } from './stream-state.js';
 import { ChatRunner, type QueueUpdate } from './chat-runner.js';
 import { retryWithBackoff } from './retry-backoff.js';
