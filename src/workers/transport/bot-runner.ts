@@ -3,8 +3,6 @@
  * journaled each message, the queue indicators, one live stream editor per running turn, and
  * confirmed, deduplicated delivery of final answers.
  */
-import { encodeCallback } from '../../shared/callbacks/callback-data.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../shared/config/schema.js';
 import type { Logger } from '../../shared/log/logger.js';
 import { catalogue } from '../../shared/i18n/index.js';
@@ -15,7 +13,6 @@ import type { RpcPeer } from '../../shared/rpc/peer.js';
 import { agentTarget } from '../../shared/rpc/targets.js';
 import { botCommands } from './bot-commands.js';
 import { ChatActivity } from './chat-activity.js';
-import { sendFiles } from './file-send.js';
 import { downloadMedia, megabytes } from './media-intake.js';
 import { groupMediaUpdates, type MediaRef } from './media-refs.js';
 import { FileBrowser } from './showfiles.js';
@@ -25,10 +22,10 @@ import { classifyUpdate, type AccessPolicy } from './ingress.js';
 import { AgentDownHold } from './agent-down-hold.js';
 import { Outboxes, type ChatOutbox } from './outbox.js';
 import { UpdatePoller } from './polling.js';
-import { sendFormatted } from './send-formatted.js';
-import { StreamEditor } from './stream-editor.js';
-import { ResumedStream } from './stream-resume.js';
 import type { StreamStates } from './stream-state.js';
+import { ChatRunner, type QueueUpdate } from './chat-runner.js';
+import { retryWithBackoff } from './retry-backoff.js';
+import { TelegramNetwork, type TelegramIndicator } from './telegram-network.js';
 import { StatusReactions } from './status-reactions.js';
 import { AnsweredButtons, isAnswerButton, markAnswered } from './button-answer.js';
 import { allowlistKey, AUDIT_EVERY_MS, auditGroups } from './group-audit.js';
@@ -40,9 +37,6 @@ import { join } from 'node:path';
 const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'];
 /** How long the agent may take to journal and acknowledge a message (ms). */
 const ACK_TIMEOUT_MS = 15_000;
-
-/** A turn's live messages: streamed by this run, or resumed from what an earlier run recorded. */
-type Turn = { editor: Pick<StreamEditor, 'push' | 'abort' | 'done'>; chat: ChatRef; replyTo: number | null };
 
 export type BotRunnerOptions = {
   agent: string;
@@ -59,8 +53,7 @@ export type BotRunnerOptions = {
 export class BotRunner {
   private readonly bot: TelegramBot;
   private readonly outboxes: Outboxes;
-  private readonly turns = new Map<string, Turn>();
-  private readonly indicators = new Map<string, { chatId: number; messageId: number }>();
+  private readonly chat: ChatRunner<TelegramIndicator>;
   private readonly stopper = new AbortController();
   private botId: number | null = null;
   private botUsername: string | null = null;
@@ -81,6 +74,11 @@ export class BotRunner {
     this.activity = new ChatActivity(mainPaths(options.home).chatActivityFile);
     this.reactions = new StatusReactions({ sender: this.bot, scene: () => options.config().scene, log: options.log });
     this.browser = new FileBrowser(options.agent === 'main' ? options.home : subAgentHome(options.home, options.agent));
+    const network = new TelegramNetwork({
+      bot: this.bot, outboxFor: (chat) => this.outboxFor(chat), reactions: this.reactions,
+      config: options.config, log: options.log, signal: this.stopper.signal,
+    });
+    this.chat = new ChatRunner({ agent: options.agent, network, deliveries: options.deliveries, streams: options.streams, log: options.log });
   }
 
   get agent(): string {
@@ -95,7 +93,7 @@ export class BotRunner {
   async stop(): Promise<void> {
     this.stopper.abort();
     if (this.auditTimer) clearInterval(this.auditTimer);
-    for (const turn of this.turns.values()) turn.editor.abort();
+    void this.chat.abortAll();
     await Promise.race([this.outboxes.idle(), new Promise((r) => setTimeout(r, 2_000).unref())]);
     this.outboxes.close();
     await this.polling;
@@ -139,23 +137,16 @@ export class BotRunner {
   }
 
   /** getMe with backoff on network trouble; a rejected token ends the bot with a clear log line. */
-  private async withRetry<T>(call: () => Promise<T>, what: string): Promise<T | null> {
-    let delayMs = 1_000;
-    while (!this.stopper.signal.aborted) {
-      try {
-        return await call();
-      } catch (error) {
+  private withRetry<T>(call: () => Promise<T>, what: string): Promise<T | null> {
+    return retryWithBackoff({
+      call, what, signal: this.stopper.signal, log: this.options.log,
+      final: (error) => {
         const code = (error as { errorCode?: number }).errorCode;
-        if (code === 401 || code === 404) {
-          this.options.log.error({ agent: this.agent }, `Telegram rejected the bot token of agent "${this.agent}" (${what}). Check telegram_token and run \`ductor restart\`.`);
-          return null;
-        }
-        this.options.log.warn({ err: error, delayMs }, `${what} failed; retrying`);
-        await sleep(delayMs, undefined, { signal: this.stopper.signal }).catch(() => undefined);
-        delayMs = Math.min(delayMs * 2, 30_000);
-      }
-    }
-    return null;
+        return code === 401 || code === 404
+          ? { fields: { agent: this.agent }, message: `Telegram rejected the bot token of agent "${this.agent}" (${what}). Check telegram_token and run \`ductor restart\`.` }
+          : null;
+      },
+    });
   }
 
   private policy(): AccessPolicy {
@@ -204,101 +195,24 @@ export class BotRunner {
         // A slow agent fails the batch (fetched again later); a stopped one holds it until it starts.
         const ack = await this.sendInbound(inbound);
         if (inbound.kind === 'message' && inbound.messageId !== null) this.reactions.seen({ chatId: inbound.chat.chatId, messageId: inbound.messageId });
-        if (ack.queuedBehind > 0 && inbound.kind === 'message') await this.showQueued(inbound.id, inbound.chat, inbound.messageId);
+        if (ack.queuedBehind > 0 && inbound.kind === 'message') await this.chat.queued(inbound.id, inbound.chat, inbound.messageId);
         return;
       }
     }
   }
 
-  private async showQueued(inboundId: string, chat: ChatRef, replyTo: number | null): Promise<void> {
-    const messageId = await this.outboxFor(chat).send({
-      text: `<i>${this.text().queuedIndicator}</i>`,
-      parseMode: 'HTML',
-      plainText: this.text().queuedIndicator,
-      threadId: chat.topicId ?? undefined,
-      replyToMessageId: replyTo ?? undefined,
-      replyMarkup: { inline_keyboard: [[{ text: this.text().cancelQueuedButton, callback_data: encodeCallback('cancelQueued', inboundId) }]] },
-    }).catch((error: unknown) => {
-      this.options.log.warn({ err: error }, 'could not show the queue indicator');
-      return null;
-    });
-    if (messageId !== null) this.indicators.set(inboundId, { chatId: chat.chatId, messageId });
-  }
-
   /** The agent started, cancelled or discarded queued messages. */
-  queueUpdate(chat: ChatRef, inboundIds: string[], outcome: 'started' | 'cancelled' | 'discarded', turnId: string | null, replyTo: number | null): void {
-    const outbox = this.outboxFor(chat);
-    for (const id of inboundIds) {
-      const indicator = this.indicators.get(id);
-      if (!indicator) continue;
-      this.indicators.delete(id);
-      if (outcome === 'started') void outbox.delete(indicator.messageId).catch(() => undefined);
-      else {
-        const text = `<i>${outcome === 'cancelled' ? this.text().queuedCancelled : this.text().queuedDiscarded}</i>`;
-        void outbox.edit({ messageId: indicator.messageId, text, parseMode: 'HTML', replyMarkup: { inline_keyboard: [] } }).catch(() => undefined);
-      }
-    }
-    if (outcome === 'started' && turnId) this.turnFor(turnId, chat, replyTo);
+  queueUpdate(update: QueueUpdate): void {
+    this.chat.queueUpdate(update);
   }
 
   stream(turnId: string, chat: ChatRef, replyTo: number | null, events: BusStreamEvent[]): void {
-    const { editor } = this.turnFor(turnId, chat, replyTo);
-    const target = replyTo === null ? null : { chatId: chat.chatId, messageId: replyTo };
-    for (const event of events) {
-      if (target && event.kind === 'tool') this.reactions.tool(target, event.name);
-      else if (target && event.kind === 'thinking') this.reactions.thinking(target);
-      else if (target && event.kind === 'status') this.reactions.system(target);
-      if (event.kind === 'text') editor.push({ type: 'text', delta: event.text });
-      else if (event.kind === 'tool') editor.push({ type: 'tool', name: event.name });
-      else if (event.kind === 'thinking') editor.push({ type: 'thinking' });
-      else editor.push({ type: 'status', label: event.text });
-    }
+    this.chat.stream(turnId, chat, replyTo, events);
   }
 
   /** Sends a delivery once: a repeated delivery id returns the first sending's message ids. */
-  async deliver(delivery: Delivery): Promise<{ messageIds: number[]; duplicate: boolean }> {
-    const previous = this.options.deliveries.get(this.agent, delivery.deliveryId);
-    if (previous) return { messageIds: previous, duplicate: true };
-    const turn = delivery.turnId ? (this.turns.get(delivery.turnId) ?? this.resumedTurn(delivery.turnId, delivery.chat, delivery.replyTo)) : undefined;
-    let messageIds: number[];
-    const replaced = delivery.replaces ? this.options.deliveries.get(this.agent, delivery.replaces)?.[0] : delivery.editsMessage;
-    const keyboard = delivery.buttons.length > 0 ? { inline_keyboard: delivery.buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: b.data }))) } : undefined;
-    if (replaced !== undefined && (await this.outboxFor(delivery.chat).edit({ messageId: replaced, text: delivery.text, ...(keyboard ? { replyMarkup: keyboard } : {}) })) !== 'gone') {
-      // An approval's answer, a selector's next step: shown in that message itself.
-      messageIds = [replaced];
-    } else if (delivery.text.trim() === '' && delivery.files.length > 0) {
-      // A file-only delivery (a /showfiles download, an answer that is just a file): no text.
-      if (turn) {
-        turn.editor.abort();
-        await turn.editor.done().catch(() => undefined);
-      }
-      messageIds = [];
-    } else if (turn && delivery.kind === 'answer' && delivery.buttons.length === 0) {
-      turn.editor.push({ type: 'final', text: delivery.text });
-      messageIds = (await turn.editor.done()).answerMessageIds;
-    } else {
-      if (turn) {
-        turn.editor.abort();
-        await turn.editor.done().catch(() => undefined);
-      }
-      messageIds = await sendFormatted(this.outboxFor(delivery.chat), {
-        text: delivery.text,
-        format: delivery.format,
-        buttons: delivery.buttons,
-        threadId: delivery.chat.topicId ?? undefined,
-        replyToMessageId: delivery.replyTo ?? undefined,
-      });
-    }
-    if (delivery.turnId) this.turns.delete(delivery.turnId);
-    if (turn && turn.replyTo !== null && delivery.kind !== 'notice') this.reactions.finished({ chatId: turn.chat.chatId, messageId: turn.replyTo }, delivery.kind);
-    if (delivery.files.length > 0) {
-      const target = { chatId: delivery.chat.chatId, threadId: delivery.chat.topicId ?? undefined, replyToMessageId: delivery.replyTo ?? undefined, language: this.options.config().language };
-      messageIds.push(...(await sendFiles(this.bot, this.outboxFor(delivery.chat), target, delivery.files, this.options.log, this.stopper.signal)));
-    }
-    await this.options.deliveries.record(this.agent, delivery.deliveryId, messageIds);
-    // Only now: a crash before the record redelivers, and the redelivery must find the stream again.
-    if (delivery.turnId) await this.options.streams.remove(this.agent, delivery.turnId).catch((error: unknown) => this.options.log.warn({ err: error }, 'streams.json not updated'));
-    return { messageIds, duplicate: false };
+  deliver(delivery: Delivery): Promise<{ messageIds: number[]; duplicate: boolean }> {
+    return this.chat.deliver(delivery);
   }
 
   // media intake, bot-owned commands, chat tracking, translated command menu ------------
@@ -430,57 +344,8 @@ export class BotRunner {
   }
 
   /** Sends an operational notice to the agent's primary chat (first allowed user). */
-  async notifyPrimary(text: string, buttons: Button[][] = []): Promise<number> {
-    const userId = this.options.config().allowed_user_ids[0];
-    if (userId === undefined) return 0;
-    await sendFormatted(this.outboxes.for(userId, 'private'), { text, format: 'plain', buttons });
-    return 1;
-  }
-
-  private turnFor(turnId: string, chat: ChatRef, replyTo: number | null): Turn {
-    let turn = this.turns.get(turnId) ?? this.resumedTurn(turnId, chat, replyTo);
-    if (!turn) {
-      const streaming = this.options.config().streaming;
-      const editor = new StreamEditor({
-        outbox: this.outboxFor(chat),
-        sender: this.bot,
-        chatId: chat.chatId,
-        threadId: chat.topicId ?? undefined,
-        replyToMessageId: replyTo ?? undefined,
-        settings: streaming,
-        log: this.options.log,
-        onMessageIds: (ids) => this.recordStream(turnId, chat, ids),
-      });
-      turn = { editor, chat, replyTo };
-      this.turns.set(turnId, turn);
-      if (replyTo !== null) this.reactions.thinking({ chatId: chat.chatId, messageId: replyTo });
-    }
-    return turn;
-  }
-
-  /** A turn an earlier run of the transport streamed: its recorded messages become the answer's. */
-  private resumedTurn(turnId: string, chat: ChatRef, replyTo: number | null): Turn | undefined {
-    const stored = this.options.streams.get(this.agent, turnId);
-    if (!stored || stored.chatId !== chat.chatId) return undefined;
-    this.options.log.info({ turn: turnId.slice(0, 8), messages: stored.messageIds.length }, 'resuming a turn streamed before a restart');
-    const editor = new ResumedStream({
-      outbox: this.outboxFor(chat),
-      sender: this.bot,
-      chatId: chat.chatId,
-      threadId: chat.topicId ?? undefined,
-      replyToMessageId: replyTo ?? undefined,
-      messageIds: stored.messageIds,
-      log: this.options.log,
-      onMessageIds: (ids) => this.recordStream(turnId, chat, ids),
-    });
-    const turn = { editor, chat, replyTo };
-    this.turns.set(turnId, turn);
-    return turn;
-  }
-
-  private recordStream(turnId: string, chat: ChatRef, messageIds: number[]): void {
-    this.options.streams.set(this.agent, turnId, chat.chatId, messageIds)
-      .catch((error: unknown) => this.options.log.warn({ err: error }, 'streams.json not updated'));
+  notifyPrimary(text: string, buttons: Button[][] = []): Promise<number> {
+    return this.chat.notifyPrimary(text, buttons);
   }
 
   private outboxFor(chat: ChatRef): ChatOutbox {

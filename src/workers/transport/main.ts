@@ -11,6 +11,9 @@ import { MatrixTransport } from './matrix/matrix-transport.js';
 import { TelegramTransport } from './telegram-transport.js';
 import { TransportRegistry, type TransportContext } from './transport.js';
 import { closeRenderPool } from './render/render-pool.js';
+import { StreamStates } from './stream-state.js';
+import { join } from 'node:path';
+import { mainPaths } from '../../shared/paths.js';
 
 const registry = new TransportRegistry();
 let configs: AgentConfigs | null = null;
@@ -23,7 +26,10 @@ function consoleChannel(): ConsoleChannel {
 
 async function start(ctx: WorkerContext): Promise<void> {
   configs = await loadAllConfigs(ctx.home);
-  const tctx: TransportContext = { home: ctx.home, peer: ctx.peer, log: ctx.log, configs: () => configs! };
+  const streams = new StreamStates(join(mainPaths(ctx.home).runDir, 'streams.json'), (r) =>
+    ctx.log.error({ file: r.file, movedTo: r.movedTo, reason: r.reason }, 'state file was corrupt and was moved aside'));
+  await streams.load();
+  const tctx: TransportContext = { home: ctx.home, peer: ctx.peer, log: ctx.log, configs: () => configs!, streams };
   consoles = new ConsoleChannel(ctx.peer, ctx.log, () => configs?.main.language ?? 'en');
   // Transports ------------------------------------------------------------------------------------
   // Registration order is the order `notifyUser` tries them in.

@@ -9,7 +9,6 @@ import { mainPaths } from '../../shared/paths.js';
 import { configOfAgent } from '../../shared/worker/effective-config.js';
 import { BotRunner } from './bot-runner.js';
 import { DeliveryLog } from './delivery-log.js';
-import { StreamStates } from './stream-state.js';
 import type { ChatTransport, DeliveryResult, QueueUpdate, TransportContext } from './transport.js';
 
 export class TelegramTransport implements ChatTransport {
@@ -18,7 +17,6 @@ export class TelegramTransport implements ChatTransport {
   /** The token each running bot polls with, to notice a change. */
   private readonly botTokens = new Map<string, string>();
   private deliveries: DeliveryLog | null = null;
-  private streams: StreamStates | null = null;
 
   constructor(private readonly ctx: TransportContext) {}
 
@@ -27,9 +25,6 @@ export class TelegramTransport implements ChatTransport {
     this.deliveries = new DeliveryLog(join(mainPaths(home).runDir, 'deliveries.json'), (r) =>
       log.error({ file: r.file, movedTo: r.movedTo, reason: r.reason }, 'state file was corrupt and was moved aside'));
     await this.deliveries.load();
-    this.streams = new StreamStates(join(mainPaths(home).runDir, 'streams.json'), (r) =>
-      log.error({ file: r.file, movedTo: r.movedTo, reason: r.reason }, 'state file was corrupt and was moved aside'));
-    await this.streams.load();
     await this.reconcileBots();
   }
 
@@ -53,7 +48,7 @@ export class TelegramTransport implements ChatTransport {
   }
 
   queueUpdate(agent: string, u: QueueUpdate): void {
-    this.botOf(agent).queueUpdate(u.chat, u.inboundIds, u.outcome, u.turnId, u.replyTo);
+    this.botOf(agent).queueUpdate(u);
   }
 
   /** An agent without a bot of its own reaches its user through the main bot. */
@@ -101,7 +96,7 @@ export class TelegramTransport implements ChatTransport {
     for (const [agent, token] of wanted) {
       if (this.bots.has(agent)) continue;
       const config = (): Config => configOfAgent(this.ctx.configs(), agent, home);
-      const bot = new BotRunner({ agent, config, peer, deliveries: this.deliveries!, streams: this.streams!, log: log.child({ agent }), home });
+      const bot = new BotRunner({ agent, config, peer, deliveries: this.deliveries!, streams: this.ctx.streams, log: log.child({ agent }), home });
       this.bots.set(agent, bot);
       this.botTokens.set(agent, token);
       bot.start();

@@ -12,6 +12,7 @@ import type { Logger } from '../../shared/log/logger.js';
 import type { ChatRef, Delivery, StreamEvent } from '../../shared/rpc/conversation-schemas.js';
 import type { RpcPeer } from '../../shared/rpc/peer.js';
 import type { AgentConfigs } from '../../shared/worker/effective-config.js';
+import type { StreamStates } from './stream-state.js';
 
 export type TransportId = ChatRef['transport'];
 
@@ -31,6 +32,8 @@ export type TransportContext = {
   peer: RpcPeer;
   log: Logger;
   configs: () => AgentConfigs;
+  /** `run/streams.json`: every network's record of running turns' live messages (one writer per process). */
+  streams: StreamStates;
 };
 
 export interface ChatTransport {

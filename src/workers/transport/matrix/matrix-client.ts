@@ -51,7 +51,8 @@ export interface MatrixSession {
   readonly userId: string;
   start(handlers: SessionHandlers): Promise<void>;
   stop(): void;
-  send(roomId: string, type: string, content: Record<string, unknown>): Promise<string>;
+  /** `txnId`: the same id sent again (after a restart) returns the first event instead of a second one. */
+  send(roomId: string, type: string, content: Record<string, unknown>, txnId?: string): Promise<string>;
   redact(roomId: string, eventId: string): Promise<void>;
   upload(data: Uint8Array, name: string, mime: string): Promise<string>;
   download(mxcUrl: string, maxBytes: number): Promise<Uint8Array>;
@@ -132,9 +133,9 @@ export async function openSession(credentials: MatrixCredentials, log: Logger): 
       client.stopClient();
       client.removeAllListeners();
     },
-    async send(roomId, type, content) {
+    async send(roomId, type, content, txnId) {
       // The SDK's typings bind content to event types; ductor builds standard content itself.
-      const response = await (client.sendEvent as (room: string, type: string, content: unknown) => Promise<{ event_id: string }>)(roomId, type, content);
+      const response = await (client.sendEvent as (room: string, type: string, content: unknown, txnId?: string) => Promise<{ event_id: string }>)(roomId, type, content, txnId);
       return response.event_id;
     },
     async redact(roomId, eventId) {

@@ -5,44 +5,37 @@
  */
 import { catalogue } from '../../../shared/i18n/index.js';
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../../shared/config/schema.js';
 import type { Logger } from '../../../shared/log/logger.js';
 import { mainPaths } from '../../../shared/paths.js';
 import { makeInbound, type Attachment, type Button, type ChatRef, type Delivery, type StreamEvent } from '../../../shared/rpc/conversation-schemas.js';
 import type { RpcPeer } from '../../../shared/rpc/peer.js';
 import { agentTarget } from '../../../shared/rpc/targets.js';
-import { extractButtons } from '../button-markers.js';
 import type { DeliveryLog } from '../delivery-log.js';
-import { isRasterImage } from '../file-send.js';
-import { markdownToTelegramHtml } from '../markdown-to-html.js';
 import { matrixStoreDir, readCredentials, writeCredentials, type StoredCredentials } from './credentials.js';
 import { matrixInboundId, matrixNumericId, RoomDirectory } from './ids.js';
+import { BUTTON_KEYS, MatrixNetwork, type MatrixIndicator } from './matrix-network.js';
+import { ChatRunner, type QueueUpdate } from '../chat-runner.js';
+import { retryWithBackoff } from '../retry-backoff.js';
+import type { StreamStates } from '../stream-state.js';
 import { openSession, passwordLogin, tokenValid, TooBigError, type MatrixSession, type TimelineEvent } from './matrix-client.js';
 import { handleGuarded, type GuardedIntakeOptions } from '../guarded-intake.js';
 import { UpdateQuarantine } from '../update-quarantine.js';
 import { accessDenied, classifyMessage, malformedEventReason, inviteAllowed, relation, replyTarget, type MatrixPolicy, type MediaContent } from './matrix-ingress.js';
-import { SegmentBuffer, splitForMatrix } from './segments.js';
 import { SyncState } from './sync-state.js';
 
 const ACK_TIMEOUT_MS = 15_000;
-/** Matrix allows ~64 KiB events; shorter messages read better in every client. */
-const MESSAGE_MAX_CHARS = 8_000;
 const MEDIA_LIMIT_BYTES = 50 * 1024 * 1024;
-/** Reaction keys standing in for buttons, in order. */
-export const BUTTON_KEYS = ['1️⃣', '2️⃣', '3️⃣', '4️⃣', '5️⃣', '6️⃣', '7️⃣', '8️⃣', '9️⃣', '🔟'] as const;
-/** How many bot messages with reaction buttons are remembered. */
-const BUTTON_MESSAGES_KEPT = 200;
-
-type Turn = { roomId: string; buffer: SegmentBuffer; sending: Promise<unknown>; replyEventId: string | null };
 
 export type MatrixRunnerOptions = {
   agent: string;
   config: () => Config;
   peer: RpcPeer;
   deliveries: DeliveryLog;
+  /** Which segments each running turn has sent, for a restarted transport to resume. */
+  streams: StreamStates;
   log: Logger;
   /** The main home: the media spool lives under its run/ folder. */
   home: string;
@@ -53,10 +46,8 @@ export type MatrixRunnerOptions = {
 export class MatrixRunner {
   private session: MatrixSession | null = null;
   private readonly rooms = new RoomDirectory();
-  private readonly eventIds = new Map<number, string>();
-  private readonly turns = new Map<string, Turn>();
-  private readonly indicators = new Map<string, { roomId: string; eventId: string }>();
-  private readonly buttons = new Map<string, Button[]>();
+  private readonly network: MatrixNetwork;
+  private readonly chat: ChatRunner<MatrixIndicator>;
   private readonly stopper = new AbortController();
   private state: SyncState | null = null;
   /** Events are handled one at a time, in the order the sync delivered them. */
@@ -64,7 +55,10 @@ export class MatrixRunner {
   private quarantine: UpdateQuarantine | null = null;
   private running: Promise<void> | null = null;
 
-  constructor(private readonly options: MatrixRunnerOptions) {}
+  constructor(private readonly options: MatrixRunnerOptions) {
+    this.network = new MatrixNetwork({ session: () => this.session, rooms: this.rooms, config: options.config, log: options.log });
+    this.chat = new ChatRunner({ agent: options.agent, network: this.network, deliveries: options.deliveries, streams: options.streams, log: options.log });
+  }
 
   get agent(): string {
     return this.options.agent;
@@ -138,23 +132,18 @@ export class MatrixRunner {
   }
 
   /** Retries network trouble with backoff; a refused login (HTTP 4xx) ends the client with its message. */
-  private async withRetry<T>(call: () => Promise<T>, what: string): Promise<T | null> {
-    let delayMs = 1_000;
-    while (!this.stopper.signal.aborted) {
-      try {
-        return await call();
-      } catch (error) {
+  private withRetry<T>(call: () => Promise<T>, what: string): Promise<T | null> {
+    return retryWithBackoff({
+      call, what: `Matrix ${what}`, signal: this.stopper.signal, log: this.options.log,
+      final: (error) => {
         const status = (error as { httpStatus?: number }).httpStatus;
-        if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
-          this.options.log.error({ agent: this.agent, status, errcode: (error as { errcode?: string }).errcode }, `the Matrix homeserver refused the ${what}; check the matrix block and run \`ductor restart\``);
-          return null;
-        }
-        this.options.log.warn({ err: error, delayMs }, `Matrix ${what} failed; retrying`);
-        await sleep(delayMs, undefined, { signal: this.stopper.signal }).catch(() => undefined);
-        delayMs = Math.min(delayMs * 2, 30_000);
-      }
-    }
-    return null;
+        if (status === undefined || status < 400 || status >= 500 || status === 429) return null;
+        return {
+          fields: { agent: this.agent, status, errcode: (error as { errcode?: string }).errcode },
+          message: `the Matrix homeserver refused the ${what}; check the matrix block and run \`ductor restart\``,
+        };
+      },
+    });
   }
 
   private enqueue(job: () => Promise<void>): void {
@@ -228,12 +217,12 @@ export class MatrixRunner {
       log.debug({ eventId: event.eventId, reason: decision.reason }, 'Matrix event dropped');
       return;
     }
-    const chat = this.chatOf(event.roomId);
+    const chat = this.network.chatOf(event.roomId);
     const inbound = makeInbound({
       id: matrixInboundId(this.session!.userId, chat.chatId, event.eventId),
       chat,
       userId: matrixNumericId(event.sender),
-      messageId: this.numberOf(event.eventId),
+      messageId: this.network.numberOf(event.eventId),
       chatType: decision.isDirect ? 'private' : 'group',
       text: decision.text,
     });
@@ -243,17 +232,14 @@ export class MatrixRunner {
       inbound.attachments = attachments;
     }
     const ack = await this.options.peer.request('inbound', inbound, { target: agentTarget(this.agent), timeoutMs: ACK_TIMEOUT_MS });
-    if (ack.queuedBehind > 0) {
-      const eventId = await this.sendText(event.roomId, this.text().queuedIndicator, 'notice').catch(() => null);
-      if (eventId) this.indicators.set(inbound.id, { roomId: event.roomId, eventId });
-    }
+    if (ack.queuedBehind > 0) await this.chat.queued(inbound.id, chat, inbound.messageId);
   }
 
   /** A reaction on a bot message with buttons presses the button the emoji stands for. */
   private async handleReaction(event: TimelineEvent): Promise<void> {
     const rel = relation(event.content);
     if (rel?.rel_type !== 'm.annotation' || !rel.event_id || !rel.key) return;
-    const buttons = this.buttons.get(rel.event_id);
+    const buttons = this.network.buttonsOf(rel.event_id);
     const index = BUTTON_KEYS.indexOf(rel.key as (typeof BUTTON_KEYS)[number]);
     const button = buttons?.[index];
     if (!button) return;
@@ -264,12 +250,12 @@ export class MatrixRunner {
       this.options.log.debug({ eventId: event.eventId, reason: denied }, 'Matrix reaction dropped');
       return;
     }
-    const chat = this.chatOf(event.roomId);
+    const chat = this.network.chatOf(event.roomId);
     await this.options.peer.request('inbound', makeInbound({
       id: matrixInboundId(this.session!.userId, chat.chatId, event.eventId),
       chat,
       userId: matrixNumericId(event.sender),
-      messageId: this.numberOf(rel.event_id),
+      messageId: this.network.numberOf(rel.event_id),
       chatType: room?.isDirect ? 'private' : 'group',
       kind: 'callback',
       text: button.data,
@@ -290,7 +276,7 @@ export class MatrixRunner {
         ? this.text().fileTooBig(basename(media.name))
         : this.text().fileDownloadFailed(basename(media.name));
       if (!(error instanceof TooBigError)) this.options.log.warn({ err: error }, 'Matrix media download failed');
-      await this.sendText(event.roomId, notice, 'notice').catch(() => undefined);
+      await this.network.sendPlain(event.roomId, notice, 'notice').catch(() => undefined);
       return null;
     }
     const kind: Attachment['kind'] = media.msgtype === 'm.image' ? 'photo'
@@ -300,157 +286,22 @@ export class MatrixRunner {
     return [{ path: target, kind, mime: media.mime, originalName: basename(media.name), sizeBytes, uniqueId }];
   }
 
-  // Agent → Matrix --------------------------------------------------------------------------------
+  // Agent → Matrix: the shared chat runner ------------------------------------------------------
 
   stream(turnId: string, chat: ChatRef, replyTo: number | null, events: StreamEvent[]): void {
-    const turn = this.turnFor(turnId, chat, replyTo);
-    if (!turn) return;
-    for (const event of events) {
-      if (event.kind !== 'text') continue;
-      for (const segment of turn.buffer.push(event.text)) {
-        const reply = turn.replyEventId;
-        const shown = extractButtons(segment).text;
-        if (shown === '') continue;
-        turn.sending = turn.sending.then(() => this.sendMarkdown(turn.roomId, shown, reply)).catch((error: unknown) =>
-          this.options.log.warn({ err: error }, 'Matrix segment not sent'));
-        // Only the first message of an answer carries the reply relation.
-        turn.replyEventId = null;
-      }
-    }
+    this.chat.stream(turnId, chat, replyTo, events);
   }
 
-  queueUpdate(chat: ChatRef, inboundIds: string[], outcome: 'started' | 'cancelled' | 'discarded', turnId: string | null, replyTo: number | null): void {
-    for (const id of inboundIds) {
-      const indicator = this.indicators.get(id);
-      if (!indicator) continue;
-      this.indicators.delete(id);
-      // No edits on Matrix: the queue notice is redacted, and a dropped message says so anew.
-      void this.session?.redact(indicator.roomId, indicator.eventId).catch(() => undefined);
-      if (outcome !== 'started') void this.sendText(indicator.roomId, outcome === 'cancelled' ? this.text().queuedCancelled : this.text().queuedDiscarded, 'notice').catch(() => undefined);
-    }
-    if (outcome === 'started' && turnId) this.turnFor(turnId, chat, replyTo);
+  queueUpdate(update: QueueUpdate): void {
+    this.chat.queueUpdate(update);
   }
 
-  async deliver(delivery: Delivery): Promise<{ messageIds: number[]; duplicate: boolean }> {
-    const previous = this.options.deliveries.get(this.agent, delivery.deliveryId);
-    if (previous) return { messageIds: previous, duplicate: true };
-    const roomId = this.roomOf(delivery.chat);
-    const turn = delivery.turnId ? this.turns.get(delivery.turnId) : undefined;
-    if (delivery.turnId) this.turns.delete(delivery.turnId);
-    if (turn) await turn.sending;
-    const replyEventId = turn ? turn.replyEventId : this.eventOf(delivery.replyTo);
-    let text = delivery.text;
-    if (turn && delivery.kind === 'answer') text = turn.buffer.remainder(delivery.text);
-    const eventIds: string[] = [];
-    // `[button:Label]` markers in an answer become buttons, as on Telegram.
-    const markers = delivery.format === 'markdown' ? extractButtons(text) : { text, keyboard: undefined };
-    text = markers.text;
-    const markerButtons = (markers.keyboard?.inline_keyboard ?? []).flat().map((b) => ({ label: b.text, data: b.callback_data }));
-    const flat = [...delivery.buttons.flat(), ...markerButtons].slice(0, BUTTON_KEYS.length);
-    if (flat.length > 0) text = `${text}\n\n${flat.map((b, i) => `${BUTTON_KEYS[i]} ${b.label}`).join('\n')}`;
-    if (text.trim() !== '') {
-      const parts = splitForMatrix(text, MESSAGE_MAX_CHARS);
-      for (const [index, part] of parts.entries()) {
-        const send = delivery.format === 'markdown' ? this.sendMarkdown(roomId, part, index === 0 ? replyEventId : null) : this.sendText(roomId, part, delivery.kind === 'notice' ? 'notice' : 'text', index === 0 ? replyEventId : null);
-        eventIds.push(await send);
-      }
-    }
-    const last = eventIds.at(-1);
-    if (last && flat.length > 0) await this.offerButtons(roomId, last, flat);
-    for (const file of delivery.files) eventIds.push(await this.sendFile(roomId, file));
-    const messageIds = eventIds.map((id) => this.numberOf(id));
-    await this.options.deliveries.record(this.agent, delivery.deliveryId, messageIds);
-    return { messageIds, duplicate: false };
+  deliver(delivery: Delivery): Promise<{ messageIds: number[]; duplicate: boolean }> {
+    return this.chat.deliver(delivery);
   }
 
   /** An operational notice goes to the first allowed room (the agent's primary chat on Matrix). */
-  async notifyPrimary(text: string): Promise<number> {
-    const first = this.options.config().matrix.allowed_rooms.find((r) => r.startsWith('!'));
-    if (!first || !this.session) return 0;
-    await this.sendText(first, text, 'notice');
-    return 1;
+  notifyPrimary(text: string, buttons: Button[][] = []): Promise<number> {
+    return this.chat.notifyPrimary(text, buttons);
   }
-
-  private async offerButtons(roomId: string, eventId: string, buttons: Button[]): Promise<void> {
-    this.buttons.set(eventId, buttons);
-    if (this.buttons.size > BUTTON_MESSAGES_KEPT) this.buttons.delete(this.buttons.keys().next().value!);
-    // The bot reacts first so each choice is one tap on an existing reaction.
-    for (const [index] of buttons.entries()) {
-      await this.session!.send(roomId, 'm.reaction', { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key: BUTTON_KEYS[index] } })
-        .catch((error: unknown) => this.options.log.debug({ err: error }, 'button reaction not sent'));
-    }
-  }
-
-  private async sendFile(roomId: string, path: string): Promise<string> {
-    const name = basename(path);
-    let data: Buffer;
-    try {
-      data = await readFile(path);
-    } catch {
-      return this.sendText(roomId, this.text().fileNotFound(name), 'notice');
-    }
-    const image = isRasterImage(path);
-    const mime = image ? `image/${name.split('.').pop()!.toLowerCase().replace('jpg', 'jpeg')}` : 'application/octet-stream';
-    try {
-      const url = await this.session!.upload(data, name, mime);
-      return await this.session!.send(roomId, 'm.room.message', { msgtype: image ? 'm.image' : 'm.file', body: name, filename: name, url, info: { mimetype: mime, size: data.byteLength } });
-    } catch (error) {
-      this.options.log.warn({ err: error, file: name }, 'Matrix file upload failed');
-      return this.sendText(roomId, this.text().fileSendFailed(name), 'notice');
-    }
-  }
-
-  private sendMarkdown(roomId: string, markdown: string, replyEventId: string | null = null): Promise<string> {
-    return this.session!.send(roomId, 'm.room.message', {
-      msgtype: 'm.text',
-      body: markdown,
-      format: 'org.matrix.custom.html',
-      // Telegram's HTML subset (b, i, code, pre, a, blockquote) is valid Matrix HTML as well.
-      formatted_body: markdownToTelegramHtml(markdown),
-      ...replyRelation(replyEventId),
-    });
-  }
-
-  private sendText(roomId: string, text: string, msgtype: 'text' | 'notice', replyEventId: string | null = null): Promise<string> {
-    if (!this.session) return Promise.reject(new Error('Matrix client is not connected'));
-    return this.session.send(roomId, 'm.room.message', { msgtype: `m.${msgtype}`, body: text, ...replyRelation(replyEventId) });
-  }
-
-  private turnFor(turnId: string, chat: ChatRef, replyTo: number | null): Turn | null {
-    let turn = this.turns.get(turnId);
-    if (!turn) {
-      const roomId = this.roomOf(chat);
-      const streaming = this.options.config().streaming;
-      // With streaming off nothing is cut: the final answer goes out whole.
-      const min = streaming.enabled ? Math.max(streaming.min_chars, 1) : Number.MAX_SAFE_INTEGER;
-      turn = { roomId, buffer: new SegmentBuffer(min, Math.min(streaming.max_chars, MESSAGE_MAX_CHARS)), sending: Promise.resolve(), replyEventId: this.eventOf(replyTo) };
-      this.turns.set(turnId, turn);
-    }
-    return turn;
-  }
-
-  private chatOf(roomId: string): ChatRef {
-    return { transport: 'mx', chatId: this.rooms.chatIdOf(roomId), topicId: null };
-  }
-
-  private roomOf(chat: ChatRef): string {
-    const roomId = this.rooms.roomOf(chat.chatId, () => this.session?.joinedRoomIds() ?? []);
-    if (!roomId) throw new Error(`no Matrix room is known for chat ${chat.chatId}`);
-    return roomId;
-  }
-
-  private numberOf(eventId: string): number {
-    const id = matrixNumericId(eventId);
-    this.eventIds.set(id, eventId);
-    if (this.eventIds.size > 5_000) this.eventIds.delete(this.eventIds.keys().next().value!);
-    return id;
-  }
-
-  private eventOf(messageId: number | null): string | null {
-    return messageId === null ? null : this.eventIds.get(messageId) ?? null;
-  }
-}
-
-function replyRelation(eventId: string | null): Record<string, unknown> {
-  return eventId ? { 'm.relates_to': { 'm.in_reply_to': { event_id: eventId } } } : {};
 }

@@ -45,7 +45,7 @@ export class MatrixTransport implements ChatTransport {
   }
 
   queueUpdate(agent: string, u: QueueUpdate): void {
-    this.runnerOf(agent).queueUpdate(u.chat, u.inboundIds, u.outcome, u.turnId, u.replyTo);
+    this.runnerOf(agent).queueUpdate(u);
   }
 
   async notifyPrimary(agent: string, text: string): Promise<number> {
@@ -86,6 +86,7 @@ export class MatrixTransport implements ChatTransport {
         config: () => configOfAgent(this.ctx.configs(), agent, home),
         peer,
         deliveries: this.deliveries!,
+        streams: this.ctx.streams,
         log: log.child({ agent, transport: 'mx' }),
         home,
         agentHome: agent === 'main' ? home : subAgentHome(home, agent),

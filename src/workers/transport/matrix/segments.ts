@@ -3,6 +3,8 @@
  * series of new messages, each cut at a paragraph break once enough text has gathered (never inside
  * a code fence). The final answer then only sends what the segments have not shown yet.
  */
+import { createHash } from 'node:crypto';
+
 export class SegmentBuffer {
   private raw = '';
   /** How many characters of `raw` went out as segments. */
@@ -12,15 +14,23 @@ export class SegmentBuffer {
 
   /** Adds streamed text; returns the segments that are ready to send now. */
   push(delta: string): string[] {
+    return this.pushSegments(delta).map((s) => s.text);
+  }
+
+  /**
+   * Adds streamed text; returns the segments ready to send now, each with `shown`: the streamed
+   * text up to the segment's end (what the answer has shown once it is sent).
+   */
+  pushSegments(delta: string): Array<{ text: string; shown: string }> {
     this.raw += delta;
-    const ready: string[] = [];
+    const ready: Array<{ text: string; shown: string }> = [];
     for (;;) {
       const pending = this.raw.slice(this.sentUpTo);
       const cut = this.cutPoint(pending);
       if (cut === null) break;
       const segment = pending.slice(0, cut).trim();
       this.sentUpTo += cut;
-      if (segment !== '') ready.push(segment);
+      if (segment !== '') ready.push({ text: segment, shown: this.raw.slice(0, this.sentUpTo) });
     }
     return ready;
   }
@@ -40,7 +50,8 @@ export class SegmentBuffer {
     if (finalText.startsWith(shown)) return finalText.slice(this.sentUpTo).trim();
     const shownTrimmed = shown.trim();
     if (finalText.trimStart().startsWith(shownTrimmed)) return finalText.trimStart().slice(shownTrimmed.length).trim();
-    return finalText;
+    const mark = shownMark(shown);
+    return remainderAfter(finalText, mark.chars, mark.digest);
   }
 
   private cutPoint(pending: string): number | null {
@@ -80,4 +91,34 @@ export function splitForMatrix(text: string, max: number): string[] {
   }
   if (rest.trim() !== '') parts.push(rest.trim());
   return parts;
+}
+
+/**
+ * What segments showed, as a restarted transport compares it with the final answer: the count and
+ * a digest of its characters other than whitespace (the streamed text and the final one may space
+ * paragraphs differently).
+ */
+export function shownMark(shown: string): { chars: number; digest: string } {
+  const visible = shown.replace(/\s+/g, '');
+  return { chars: visible.length, digest: digestOf(visible) };
+}
+
+/**
+ * What the final answer still has to show after segments marked `shownMark(shown)`: the rest
+ * after them when the final begins with that text, else all of it.
+ */
+export function remainderAfter(finalText: string, chars: number, digest: string): string {
+  if (chars === 0) return finalText;
+  let seen = 0;
+  let end = 0;
+  while (end < finalText.length && seen < chars) {
+    if (!/\s/.test(finalText[end]!)) seen += 1;
+    end += 1;
+  }
+  if (seen < chars || digestOf(finalText.slice(0, end).replace(/\s+/g, '')) !== digest) return finalText;
+  return finalText.slice(end).trim();
+}
+
+function digestOf(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
 }
