@@ -44,3 +44,9 @@ test('the import graph walk finds the packages a worker does load at start', () 
 test('the scheduler loads express only when a webhook or internal API request needs it', () => {
   assert.equal(packagesReached(resolve(SRC, 'workers/scheduler/main.ts')).has('express'), false);
 });
+
+test('no worker loads proper-lockfile (graceful-fs, signal-exit) before its first cross-process lock', () => {
+  for (const role of ['transport', 'scheduler', 'agent']) {
+    assert.equal(packagesReached(resolve(SRC, `workers/${role}/main.ts`)).has('proper-lockfile'), false, role);
+  }
+});
