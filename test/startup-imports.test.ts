@@ -17,7 +17,15 @@ const STATIC = /^(?:import|export)\s+(?!type\s)(?:[^'"]*?\sfrom\s+)?['"]([^'"]+)
 
 /** The packages (bare specifiers, without subpaths) reached from `entry` by static imports. */
 function packagesReached(entry: string): Set<string> {
-  const packages = new Set<string>();
+  return new Set([...specifiersReached(entry)].map((spec) => {
+    const parts = spec.split('/');
+    return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+  }));
+}
+
+/** The bare specifiers (with their subpaths) reached from `entry` by static imports. */
+function specifiersReached(entry: string): Set<string> {
+  const specifiers = new Set<string>();
   const seen = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file)) return;
@@ -28,13 +36,12 @@ function packagesReached(entry: string): Set<string> {
         const target = resolve(dirname(file), spec!).replace(/\.js$/, '.ts');
         if (existsSync(target)) visit(target);
       } else if (!spec!.startsWith('node:')) {
-        const parts = spec!.split('/');
-        packages.add(spec!.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!);
+        specifiers.add(spec!);
       }
     }
   };
   visit(entry);
-  return packages;
+  return specifiers;
 }
 
 test('the import graph walk finds the packages a worker does load at start', () => {
@@ -48,5 +55,12 @@ test('the scheduler loads express only when a webhook or internal API request ne
 test('no worker loads proper-lockfile (graceful-fs, signal-exit) before its first cross-process lock', () => {
   for (const role of ['transport', 'scheduler', 'agent']) {
     assert.equal(packagesReached(resolve(SRC, `workers/${role}/main.ts`)).has('proper-lockfile'), false, role);
+  }
+});
+
+test('workers load the three semver functions they use, not the package index with ranges and the rest', () => {
+  for (const role of ['transport', 'scheduler', 'agent']) {
+    const semver = [...specifiersReached(resolve(SRC, `workers/${role}/main.ts`))].filter((spec) => spec === 'semver' || spec.startsWith('semver/'));
+    assert.ok(semver.length > 0 && !semver.includes('semver'), `${role}: ${semver.join(', ')}`);
   }
 });
