@@ -126,7 +126,8 @@ async function idleMemory(log: (line: string) => void): Promise<Figure[]> {
   }
 }
 
-export async function benchFoundation(log: (line: string) => void): Promise<Figure[]> {
+/** The cold start figures alone (`npm run bench -- --only cold_start`), also part of the foundation group. */
+export async function benchColdStart(log: (line: string) => void): Promise<Figure[]> {
   const figures: Figure[] = [];
   // Every start after the first finds Node's compile cache, which the launcher turns on where Node
   // has one (Node 22+; src/launcher/launch.ts): one untimed start makes sure it exists for this build.
@@ -137,6 +138,11 @@ export async function benchFoundation(log: (line: string) => void): Promise<Figu
   figures.push(await coldStartAgainstFloor('cold_start_ms', 0, 7, log));
   log('foundation: cold start (4 agents, 5 runs, each beside a run of its floor)…');
   figures.push(await coldStartAgainstFloor('cold_start_4_agents_ms', 3, 5, log));
+  return figures;
+}
+
+export async function benchFoundation(log: (line: string) => void): Promise<Figure[]> {
+  const figures = await benchColdStart(log);
 
   log('foundation: RPC round trips…');
   const home = await makeHome(1);

@@ -18,29 +18,47 @@ export function cliOwnerMarker(home: string, agent: string): string {
 
 /** Pids (other than ours) whose environment carries `marker`. */
 export function findMarkedProcesses(marker: string): number[] {
+  return findProcessesByMarker([marker]).get(marker) ?? [];
+}
+
+/**
+ * Pids (other than ours) by the marker their environment carries, in one pass over /proc: a
+ * supervisor starting several agents reads every process's environment once, not once per agent.
+ * Markers found in no process are absent from the map.
+ */
+export function findProcessesByMarker(markers: readonly string[]): Map<string, number[]> {
+  const found = new Map<string, number[]>();
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return [];
+    return found;
   }
-  const needle = `${CLI_OWNER_ENV}=${marker}\0`;
-  const found: number[] = [];
+  const needles = markers.map((marker) => ({ marker, needle: `${CLI_OWNER_ENV}=${marker}\0` }));
   for (const entry of entries) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
+    let environ: string;
     try {
-      if (`${readFileSync(`/proc/${pid}/environ`, 'latin1')}\0`.includes(needle)) found.push(pid);
+      environ = `${readFileSync(`/proc/${pid}/environ`, 'latin1')}\0`;
     } catch {
-      // Gone meanwhile, or not ours to read: either way not an orphan we can stop.
+      continue; // gone meanwhile, or not ours to read: either way not an orphan we can stop
+    }
+    for (const { marker, needle } of needles) {
+      if (!environ.includes(needle)) continue;
+      const pids = found.get(marker) ?? [];
+      pids.push(pid);
+      found.set(marker, pids);
     }
   }
   return found;
 }
 
-/** SIGTERM, then SIGKILL after a grace, to every marked process. Returns how many there were. */
-export async function stopMarkedProcesses(marker: string): Promise<number> {
-  const pids = findMarkedProcesses(marker);
+/**
+ * SIGTERM, then SIGKILL after a grace, to every marked process (`pids`: found already by
+ * findProcessesByMarker). Returns how many there were.
+ */
+export async function stopMarkedProcesses(marker: string, pids = findMarkedProcesses(marker)): Promise<number> {
   if (pids.length === 0) return 0;
   for (const pid of pids) signal(pid, 'SIGTERM');
   const deadline = Date.now() + GRACE_MS;

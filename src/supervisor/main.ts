@@ -36,6 +36,13 @@ export type RunOptions = {
   say?: (line: string) => void;
   /** Workers forked ahead of time (prefork.ts); the handles adopt them on their first start. */
   standby?: StandbyWorkers;
+  /** config.json as the caller just loaded it (`ductor start` checks it first): not parsed twice. */
+  loaded?: { config: Config; warnings: string[] };
+  /**
+   * Work that is not part of starting, run once every worker is ready (or failed its first start):
+   * before, it would take CPU from the workers' start on a small machine.
+   */
+  afterStart?: () => void;
 };
 
 export async function runSupervisor(options: RunOptions): Promise<number> {
@@ -45,7 +52,7 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
   let config: Config;
   let configWarnings: string[] = [];
   try {
-    ({ config, warnings: configWarnings } = await loadConfig(paths.configFile));
+    ({ config, warnings: configWarnings } = options.loaded ?? (await loadConfig(paths.configFile)));
   } catch (error) {
     if (error instanceof ConfigError) {
       say(error.message);
@@ -138,6 +145,7 @@ export async function runSupervisor(options: RunOptions): Promise<number> {
     options.standby?.discard(); // forked for agents that turned out invalid
     startupDone();
     log.info({ version, pid: process.pid, workers: supervisor.handles.size, ms: Math.round(performance.now() - t0) }, 'ductor is running');
+    options.afterStart?.();
 
     cleanups.push(watchFiles(paths.configFile, paths.restartRequestedFile, config, supervisor, log));
     const announceAgents = () => {

@@ -5,7 +5,7 @@
 import { catalogue } from '../shared/i18n/index.js';
 import type { Logger } from 'pino';
 import { EXIT_RESTART } from '../shared/exit-codes.js';
-import { cliOwnerMarker, stopMarkedProcesses } from '../shared/orphan-processes.js';
+import { cliOwnerMarker, findProcessesByMarker, stopMarkedProcesses } from '../shared/orphan-processes.js';
 import type { Handlers, SupervisorStatus, WorkerStatus } from '../shared/rpc/contract.js';
 import type { RpcPeer } from '../shared/rpc/peer.js';
 import { consoleTarget, type Target } from '../shared/rpc/targets.js';
@@ -41,6 +41,8 @@ export class Supervisor {
   private readonly startedAt = new Date();
   private phase: 'idle' | 'running' | 'restarting' | 'stopping' | 'stopped' = 'idle';
   private restartAllInFlight: Promise<void> | null = null;
+  /** What startAll's one pass over the processes found, per agent marker not yet started. */
+  private orphansFound: { found: Map<string, number[]>; markers: Set<string> } | null = null;
   /** `ductor chat` terminals attached to the control socket, by console id. */
   private readonly consoles = new Map<string, RpcPeer>();
   private nextConsoleId = 1;
@@ -89,6 +91,9 @@ export class Supervisor {
   /** Starts every worker in parallel and waits until each is ready (or failed its first start). */
   async startAll(): Promise<void> {
     this.phase = 'running';
+    // One pass over the processes for every agent's orphaned CLIs, instead of one per agent.
+    const markers = [...this.handles.values()].flatMap((h) => (h.spec.role === 'agent' && h.spec.agent ? [cliOwnerMarker(this.options.home, h.spec.agent)] : []));
+    this.orphansFound = { found: findProcessesByMarker(markers), markers: new Set(markers) };
     const results = await Promise.allSettled([...this.handles.values()].map((h) => h.start()));
     results.forEach((result, index) => {
       if (result.status === 'rejected') {
@@ -153,11 +158,19 @@ export class Supervisor {
     };
   }
 
+  /** The pids startAll found for `marker`, handed out once; later starts scan again. */
+  private takeOrphansFound(marker: string): number[] | undefined {
+    if (!this.orphansFound?.markers.has(marker)) return undefined;
+    this.orphansFound.markers.delete(marker);
+    return this.orphansFound.found.get(marker) ?? [];
+  }
+
   private addHandle(spec: WorkerSpec): WorkerHandle {
     const handle = new WorkerHandle(spec, () => this.supervisorHandlers(), this.route, this.options.log, async () => {
       if (spec.role !== 'agent' || !spec.agent) return;
       // CLIs of a previous run of this agent that outlived their worker would keep running unseen.
-      const stopped = await stopMarkedProcesses(cliOwnerMarker(this.options.home, spec.agent));
+      const marker = cliOwnerMarker(this.options.home, spec.agent);
+      const stopped = await stopMarkedProcesses(marker, this.takeOrphansFound(marker));
       if (stopped > 0) this.options.log.warn({ worker: spec.id, stopped }, 'stopped CLI processes left by a previous agent worker');
     }, this.options.takeStandby);
     handle.on('exit', (info) => this.onWorkerExit(handle, info));

@@ -24,7 +24,9 @@ function entry(role: string): { entry: string; args: string[] } {
 /**
  * V8 flags of every worker, chosen for many mostly idle processes: `--max-semi-space-size=1` keeps
  * the young generation small (an idle agent worker's private memory was 10.0-11.9 MB with it and
- * 12.6 MB without, 4 and 2 runs, 10 s after ready); `--no-sparkplug` skips V8's baseline compiler, whose machine code
+ * 12.6 MB without, 4 and 2 runs, 10 s after ready) and costs the start nothing measurable: 3-4
+ * scavenges while a worker bundle loads instead of 2, load CPU medians of 5 runs 101/147/118 ms
+ * (agent/transport/scheduler) with it and 103/147/118 ms without; `--no-sparkplug` skips V8's baseline compiler, whose machine code
  * stayed in each idle worker (~0.35 MiB of an agent's private memory; hot code still gets
  * TurboFan); `--expose-gc` lets a worker run one full collection after start-up
  * (shared/worker/runtime.ts, ~0.2 MiB per idle agent); `--heap-growing-percent=30` lets the old generation grow to 1.3 times

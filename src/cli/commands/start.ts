@@ -31,9 +31,10 @@ async function startIfConfigured(options: StartOptions): Promise<number> {
     );
     return EXIT_FAILURE;
   }
+  let loaded: Awaited<ReturnType<typeof loadConfig>>;
   try {
-    const { config } = await loadConfig(configFile);
-    const gate = isConfigured(config);
+    loaded = await loadConfig(configFile);
+    const gate = isConfigured(loaded.config);
     if (!gate.ok) {
       if (hasTerminal()) return (await import('./onboarding.js')).runOnboarding({ home: options.home, reset: true, verbose: options.verbose });
       process.stderr.write(`ductor: ${configFile} is not set up yet: ${gate.reason}. Run \`ductor onboarding\` in a terminal.\n`);
@@ -46,12 +47,13 @@ async function startIfConfigured(options: StartOptions): Promise<number> {
     }
     throw error;
   }
-  // config.json's "$schema" points at this file; bring it up to this version's keys. Off the
-  // start's critical path: the supervisor starts while it is written, and a failure only warns.
-  setImmediate(() => {
+  // config.json's "$schema" points at this file; bring it up to this version's keys. Once the
+  // workers are ready: building the JSON Schema is CPU work that would otherwise compete with their
+  // start (on 2 cores it is on the start's critical path). A failure only warns.
+  const refreshSchema = () => {
     refreshConfigSchemaFile(options.home).catch((error: unknown) => process.stderr.write(`ductor: could not update config/config.schema.json: ${String(error)}\n`));
-  });
-  const code = await runSupervisor({ home: options.home, verbose: options.verbose, standby: options.standby });
+  };
+  const code = await runSupervisor({ home: options.home, verbose: options.verbose, standby: options.standby, loaded, afterStart: refreshSchema });
   // 42: the code on disk changed (upgrade). A service manager restarts us itself (its units set
   // DUCTOR_SUPERVISOR); run by hand, the same command line starts again in this terminal.
   if (code !== EXIT_RESTART || isSet(process.env.DUCTOR_SUPERVISOR)) return code;

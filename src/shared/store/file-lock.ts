@@ -2,8 +2,15 @@
  * Locks on state files: in-process turns for every read-modify-write, plus a cross-process lock
  * (proper-lockfile) for files two processes may write.
  */
-import lockfile from 'proper-lockfile';
 import { inFolderMadeOnDemand } from './folder-on-demand.js';
+
+/**
+ * proper-lockfile (with graceful-fs, which patches fs as it loads, and signal-exit) is loaded on
+ * the first cross-process lock: most workers take none while they start, and loading it was a
+ * noticeable part of each worker's start.
+ */
+let properLockfile: Promise<typeof import('proper-lockfile')> | null = null;
+const lockfile = () => (properLockfile ??= import('proper-lockfile').then((m) => m.default));
 
 /** A lock older than this without a refresh is considered abandoned by a dead process. */
 const STALE_MS = 10_000;
@@ -52,7 +59,8 @@ const LOCK_OPTIONS = {
 async function withCrossProcessLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
   // With realpath off, proper-lockfile needs only the folder (the lock is a `<file>.lock` dir),
   // so a file that does not exist yet can be locked without creating an empty one.
-  const release = await inFolderMadeOnDemand(file, () => lockfile.lock(file, LOCK_OPTIONS));
+  const { lock } = await lockfile();
+  const release = await inFolderMadeOnDemand(file, () => lock(file, LOCK_OPTIONS));
   try {
     return await fn();
   } finally {

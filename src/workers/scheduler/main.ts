@@ -22,7 +22,8 @@ import { UpdateChecker } from './update-check.js';
 import { runCommand } from '../../shared/command-runner.js';
 import { resolveUpdateSource } from '../../shared/upgrade/update-source.js';
 import { checkForUpdate } from '../../shared/upgrade/upgrade-steps.js';
-import { startWebhookServer, type WebhookServer } from './webhook-server.js';
+// The webhook server (express) is loaded only where webhooks are on: see startWebhooks.
+import type { WebhookServer } from './webhook-server.js';
 // Internal API for the agents' tool scripts ------------------------------------------------
 import type { InternalApi } from './internal-api/server.js';
 import { startInternalApiFor } from './internal-api/wire.js';
@@ -161,6 +162,7 @@ async function startWebhooks(ctx: WorkerContext): Promise<void> {
       else seen.set(id, name);
     }
   }
+  const { startWebhookServer } = await import('./webhook-server.js');
   webhookServer = await startWebhookServer({
     host: settings.host,
     port: settings.port,
