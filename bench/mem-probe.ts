@@ -1,8 +1,8 @@
 /**
  * Loaded into every ductor process of a soak with `NODE_OPTIONS=--import=<this file>` (bench only;
  * nothing in the product loads it). Every DUCTOR_BENCH_MEM_EVERY_MS (default 10 s) it appends one
- * line to `<DUCTOR_BENCH_MEM_DIR>/<pid>.jsonl`: the process's PSS as it stood, then a full garbage
- * collection, then PSS and V8's figures again.
+ * line to `<DUCTOR_BENCH_MEM_DIR>/<pid>.jsonl`: the process's PSS (and its anonymous part) as it
+ * stood, then a full garbage collection, then both again and V8's figures.
  *
  * Why both: between two collections a V8 heap holds garbage up to a limit V8 moves with its own
  * estimate of GC speed, so the plain PSS of a healthy process wanders by several MiB under steady
@@ -14,9 +14,20 @@ import { join } from 'node:path';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-function pssKiB(): number {
-  const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'));
-  return match ? Number(match[1]) : Number.NaN;
+/**
+ * PSS, and its anonymous part. PSS also counts a share of every file-backed page the process maps
+ * (the node binary, shared libraries: ~45 MiB resident), divided among all processes on the
+ * machine that map it, so it moves whenever any other node process starts or ends (the fake CLI
+ * of every turn, whatever else runs there). `Pss_Anon` is only what this process allocated itself
+ * (V8's heap, malloc, compiled code); a leak grows it.
+ */
+function pss(): { pss: number; anon: number } {
+  const text = readFileSync('/proc/self/smaps_rollup', 'utf8');
+  const field = (name: string) => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text);
+    return match ? Number(match[1]) : Number.NaN;
+  };
+  return { pss: field('Pss'), anon: field('Pss_Anon') };
 }
 
 /** Workers run with --expose-gc; the supervisor does not, so the flag is set here for it. */
@@ -37,12 +48,14 @@ if (dir && isDuctorProcess) {
   const gc = process.env.DUCTOR_BENCH_MEM_GC === '0' ? () => undefined : fullGc();
   appendFileSync(file, `${JSON.stringify({ argv: process.argv.slice(1, 3) })}\n`);
   setInterval(() => {
-    const pssBefore = pssKiB();
+    const before = pss();
     gc();
+    const after = pss();
     const m = process.memoryUsage();
     const h = getHeapStatistics();
     appendFileSync(file, `${JSON.stringify({
-      at: Date.now(), pssBeforeGcKiB: pssBefore, pssKiB: pssKiB(), rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed,
+      at: Date.now(), pssBeforeGcKiB: before.pss, pssKiB: after.pss, anonBeforeGcKiB: before.anon, anonKiB: after.anon,
+      rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed,
       external: m.external, arrayBuffers: m.arrayBuffers, malloced: h.malloced_memory,
     })}\n`);
   }, every).unref();
