@@ -257,6 +257,16 @@ export class BotRunner {
 
   /** Sends a delivery once: a repeated delivery id returns the first sending's message ids. */
   async deliver(delivery: Delivery): Promise<{ messageIds: number[]; duplicate: boolean }> {
+    try {
+      return await this.deliverOnce(delivery);
+    } finally {
+      // Also when the sending failed: the agent's retry finds the stream again through
+      // streams.json (as a restarted transport does), not a finished editor that fails again.
+      if (delivery.turnId) this.turns.delete(delivery.turnId);
+    }
+  }
+
+  private async deliverOnce(delivery: Delivery): Promise<{ messageIds: number[]; duplicate: boolean }> {
     const previous = this.options.deliveries.get(this.agent, delivery.deliveryId);
     if (previous) return { messageIds: previous, duplicate: true };
     const turn = delivery.turnId ? (this.turns.get(delivery.turnId) ?? this.resumedTurn(delivery.turnId, delivery.chat, delivery.replyTo)) : undefined;
