@@ -11,7 +11,7 @@
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /**
@@ -49,14 +49,23 @@ if (dir && isDuctorProcess) {
   appendFileSync(file, `${JSON.stringify({ argv: process.argv.slice(1, 3) })}\n`);
   setInterval(() => {
     const before = pss();
+    // Two collections: the pages the first one empties are swept and released by V8's background
+    // threads, so right after it the process still holds them for a while that depends on how busy
+    // the machine is (the transport's committed old space stood 5-12 MiB above what was live).
+    // The second collection waits for that sweeping and releases them, so what is read after it is
+    // what the process keeps.
+    gc();
     gc();
     const after = pss();
+    const spaces = Object.fromEntries(getHeapSpaceStatistics()
+      .filter((sp) => sp.space_size > 0)
+      .map((sp) => [sp.space_name.replace(/_space$/, ''), [Math.round(sp.space_size / 1024), Math.round(sp.space_used_size / 1024)]]));
     const m = process.memoryUsage();
     const h = getHeapStatistics();
     appendFileSync(file, `${JSON.stringify({
       at: Date.now(), pssBeforeGcKiB: before.pss, pssKiB: after.pss, anonBeforeGcKiB: before.anon, anonKiB: after.anon,
       rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed,
-      external: m.external, arrayBuffers: m.arrayBuffers, malloced: h.malloced_memory,
+      external: m.external, arrayBuffers: m.arrayBuffers, malloced: h.malloced_memory, spacesKiB: spaces,
     })}\n`);
   }, every).unref();
 }

@@ -78,6 +78,22 @@ async function streamingTranscript(dir: string): Promise<string> {
   return file;
 }
 
+/**
+ * The bounded logs of an install that has run for a while: the transport's delivery log holds its
+ * last 2,000 delivery ids and the agent's inbox its last 500 finished message ids. Left empty,
+ * they fill up during the soak (the warm-up holds only 300 turns) and their entries, and the
+ * old-space pages they keep half-used, count as growth that stops once they are full. Seeded
+ * full, the soak sees the steady state: each new entry pushes the oldest out. A file a later
+ * version cannot read is set aside by its loader, and the soak then only starts from empty logs.
+ */
+function fullBoundedLogs(): Record<string, string> {
+  const ids = (n: number, suffix: string) => Array.from({ length: n }, (_, i) => `tg:earlier-${i}${suffix}`);
+  return {
+    'run/deliveries.json': JSON.stringify({ sent: ids(2_000, ':final').map((id, i) => ({ agent: 'main', id, messageIds: [1_000_000 + i] })) }),
+    'inbox.json': JSON.stringify({ entries: [], doneIds: ids(500, '') }),
+  };
+}
+
 type Sample = { at: number; pss: Record<string, number> };
 
 export type SoakResult = {
@@ -103,6 +119,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
     config: { telegram_token: FAKE_TOKEN, telegram_api_root: tg.url, allowed_user_ids: users, update_check: false, model: 'opus' },
     env: { FAKE_CLI_TRANSCRIPT: transcript, FAKE_CLI_DELAY_MS: '40', NODE_OPTIONS: nodeOptions, DUCTOR_BENCH_MEM_DIR: probeDir, DUCTOR_BENCH_MEM_GC: options.forceGc === false ? '0' : '1' },
     workers: 3,
+    files: fullBoundedLogs(),
   });
   let turns = 0;
   let stopped = false;
