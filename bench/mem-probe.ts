@@ -51,9 +51,9 @@ if (dir && isDuctorProcess) {
     const before = pss();
     // Two collections: the pages the first one empties are swept and released by V8's background
     // threads, so right after it the process still holds them for a while that depends on how busy
-    // the machine is (the transport's committed old space stood 5-12 MiB above what was live).
-    // The second collection waits for that sweeping and releases them, so what is read after it is
-    // what the process keeps.
+    // the machine is. The second collection finishes that sweeping first. In two soaks the
+    // transport's committed heap stood 5.1-12.3 MiB (median 8.5) above its live heap after one
+    // collection, 4.2-8.9 (median 4.8) after two.
     gc();
     gc();
     const after = pss();

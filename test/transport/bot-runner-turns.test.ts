@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigSchema } from '../../src/shared/config/schema.js';
 import { silentLogger } from '../../src/shared/log/logger.js';
-import type { Delivery } from '../../src/shared/rpc/conversation-schemas.js';
+import type { ChatRef, Delivery } from '../../src/shared/rpc/conversation-schemas.js';
 import { RpcPeer } from '../../src/shared/rpc/peer.js';
 import { BotRunner } from '../../src/workers/transport/bot-runner.js';
 import { DeliveryLog } from '../../src/workers/transport/delivery-log.js';
 import { StreamStates } from '../../src/workers/transport/stream-state.js';
-import { FAKE_TOKEN, startFakeTelegram } from '../helpers/fake-telegram.js';
+import { catalogue } from '../../src/shared/i18n/index.js';
+import { FAKE_TOKEN, startFakeTelegram, type FakeMessage } from '../helpers/fake-telegram.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const CHAT = 5;
@@ -60,4 +61,40 @@ test('an error notice whose sending failed leaves no turn behind, and its retry 
   await runner.deliver(failed);
   assert.ok(tg.visible(CHAT).some((m) => m.visibleText === '⚠️ The CLI failed.'));
   assert.equal(openTurns(), 0);
+});
+
+test('a queued message that starts before its "queued" notice is on screen leaves neither the notice nor an entry behind', async (t) => {
+  const tg = await startFakeTelegram(t);
+  tg.rate.privatePerSecond = 50;
+  const home = await mkdtemp(join(tmpdir(), 'ductor-runner-queued-'));
+  t.after(() => rm(home, { recursive: true, force: true }));
+  const config = ConfigSchema.parse({ telegram_token: FAKE_TOKEN, telegram_api_root: tg.url, allowed_user_ids: [CHAT] });
+  const deliveries = new DeliveryLog(join(home, 'deliveries.json'), () => assert.fail('not corrupt'));
+  const streams = new StreamStates(join(home, 'streams.json'), () => assert.fail('not corrupt'));
+  let runner: BotRunner | null = null;
+  // The agent: journals the message behind one other, and starts it at once (the turn ahead just
+  // ended), so "started" arrives while the notice is still on its way to Telegram.
+  const peer: RpcPeer = new RpcPeer({
+    remote: 'supervisor',
+    send: (message) => {
+      const m = message as { id?: number; method?: string; params?: { id: string; chat: ChatRef } };
+      if (!m.method?.endsWith('inbound') || m.id === undefined || !m.params) return;
+      const { id, chat } = m.params;
+      setImmediate(() => {
+        peer.receive({ jsonrpc: '2.0', id: m.id, result: { accepted: true, queuedBehind: 1 } });
+        setImmediate(() => runner?.queueUpdate(chat, [id], 'started', null, null));
+      });
+    },
+  });
+  runner = new BotRunner({ agent: 'main', config: () => config, peer, deliveries, streams, log: silentLogger(), home });
+  t.after(() => runner?.stop());
+  runner.start();
+  tg.pushMessage({ chatId: CHAT, userId: CHAT, text: 'second question' });
+  const indicators = () => (runner as unknown as { indicators: Map<string, unknown> }).indicators;
+  const notices = (all: FakeMessage[]) => all.filter((m) => m.visibleText === catalogue('en').queuedIndicator);
+  // The notice was sent (it went out before "started" was known) ...
+  await waitFor(() => notices(tg.sent(CHAT)).length === 1, { message: 'the queued notice was sent' });
+  // ... and goes again once its message id is known.
+  await waitFor(() => notices(tg.visible(CHAT)).length === 0, { message: 'the queued notice is deleted' });
+  assert.equal(indicators().size, 0, 'the notice stays in the indicator map');
 });

@@ -41,6 +41,9 @@ const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat
 /** How long the agent may take to journal and acknowledge a message (ms). */
 const ACK_TIMEOUT_MS = 15_000;
 
+/** A "queued" notice; `messageId` null while it is being sent, `outcome` what happened meanwhile. */
+type QueuedNotice = { chatId: number; messageId: number | null; outcome: 'started' | 'cancelled' | 'discarded' | null };
+
 /** A turn's live messages: streamed by this run, or resumed from what an earlier run recorded. */
 type Turn = { editor: Pick<StreamEditor, 'push' | 'abort' | 'done'>; chat: ChatRef; replyTo: number | null };
 
@@ -60,7 +63,7 @@ export class BotRunner {
   private readonly bot: TelegramBot;
   private readonly outboxes: Outboxes;
   private readonly turns = new Map<string, Turn>();
-  private readonly indicators = new Map<string, { chatId: number; messageId: number }>();
+  private readonly indicators = new Map<string, QueuedNotice>();
   private readonly stopper = new AbortController();
   private botId: number | null = null;
   private botUsername: string | null = null;
@@ -211,6 +214,9 @@ export class BotRunner {
   }
 
   private async showQueued(inboundId: string, chat: ChatRef, replyTo: number | null): Promise<void> {
+    // Entered before the send: the agent may start or drop the message before Telegram answers.
+    const notice: QueuedNotice = { chatId: chat.chatId, messageId: null, outcome: null };
+    this.indicators.set(inboundId, notice);
     const messageId = await this.outboxFor(chat).send({
       text: `<i>${this.text().queuedIndicator}</i>`,
       parseMode: 'HTML',
@@ -222,21 +228,30 @@ export class BotRunner {
       this.options.log.warn({ err: error }, 'could not show the queue indicator');
       return null;
     });
-    if (messageId !== null) this.indicators.set(inboundId, { chatId: chat.chatId, messageId });
+    if (notice.outcome !== null) {
+      if (messageId !== null) this.settleQueued(chat, messageId, notice.outcome);
+    } else if (messageId === null) this.indicators.delete(inboundId);
+    else notice.messageId = messageId;
+  }
+
+  private settleQueued(chat: ChatRef, messageId: number, outcome: 'started' | 'cancelled' | 'discarded'): void {
+    const outbox = this.outboxFor(chat);
+    if (outcome === 'started') void outbox.delete(messageId).catch(() => undefined);
+    else {
+      const text = `<i>${outcome === 'cancelled' ? this.text().queuedCancelled : this.text().queuedDiscarded}</i>`;
+      void outbox.edit({ messageId, text, parseMode: 'HTML', replyMarkup: { inline_keyboard: [] } }).catch(() => undefined);
+    }
   }
 
   /** The agent started, cancelled or discarded queued messages. */
   queueUpdate(chat: ChatRef, inboundIds: string[], outcome: 'started' | 'cancelled' | 'discarded', turnId: string | null, replyTo: number | null): void {
-    const outbox = this.outboxFor(chat);
     for (const id of inboundIds) {
       const indicator = this.indicators.get(id);
       if (!indicator) continue;
       this.indicators.delete(id);
-      if (outcome === 'started') void outbox.delete(indicator.messageId).catch(() => undefined);
-      else {
-        const text = `<i>${outcome === 'cancelled' ? this.text().queuedCancelled : this.text().queuedDiscarded}</i>`;
-        void outbox.edit({ messageId: indicator.messageId, text, parseMode: 'HTML', replyMarkup: { inline_keyboard: [] } }).catch(() => undefined);
-      }
+      // Still on its way to Telegram: showQueued settles it once its message id is known.
+      if (indicator.messageId === null) indicator.outcome = outcome;
+      else this.settleQueued(chat, indicator.messageId, outcome);
     }
     if (outcome === 'started' && turnId) this.turnFor(turnId, chat, replyTo);
   }
