@@ -13,6 +13,11 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** After the collections, the anonymous PSS is read this many more times, this far apart. */
+const FLOOR_READS = 10;
+const FLOOR_EVERY_MS = 100;
 
 /**
  * PSS, and its anonymous part. PSS also counts a share of every file-backed page the process maps
@@ -47,7 +52,7 @@ if (dir && isDuctorProcess) {
   // DUCTOR_BENCH_MEM_GC=0: sample only, so V8 keeps its own collection schedule.
   const gc = process.env.DUCTOR_BENCH_MEM_GC === '0' ? () => undefined : fullGc();
   appendFileSync(file, `${JSON.stringify({ argv: process.argv.slice(1, 3) })}\n`);
-  setInterval(() => {
+  const sampleOnce = async () => {
     const before = pss();
     // Two collections: the pages the first one empties are swept and released by V8's background
     // threads, so right after it the process still holds them for a while that depends on how busy
@@ -62,10 +67,19 @@ if (dir && isDuctorProcess) {
       .map((sp) => [sp.space_name.replace(/_space$/, ''), [Math.round(sp.space_size / 1024), Math.round(sp.space_used_size / 1024)]]));
     const m = process.memoryUsage();
     const h = getHeapStatistics();
+    // Even then the release goes on in the background for a moment: read on for a second and keep
+    // the lowest anonymous figure. What the process keeps is its floor; what it allocates anew in
+    // that second (requests in flight) only adds on top, so a leak still raises it.
+    let floor = after.anon;
+    for (let i = 0; i < FLOOR_READS; i += 1) {
+      await sleep(FLOOR_EVERY_MS, undefined, { ref: false });
+      floor = Math.min(floor, pss().anon);
+    }
     appendFileSync(file, `${JSON.stringify({
-      at: Date.now(), pssBeforeGcKiB: before.pss, pssKiB: after.pss, anonBeforeGcKiB: before.anon, anonKiB: after.anon,
+      at: Date.now(), pssBeforeGcKiB: before.pss, pssKiB: after.pss, anonBeforeGcKiB: before.anon, anonAfterGcKiB: after.anon, anonKiB: floor,
       rss: m.rss, heapTotal: m.heapTotal, heapUsed: m.heapUsed,
       external: m.external, arrayBuffers: m.arrayBuffers, malloced: h.malloced_memory, spacesKiB: spaces,
     })}\n`);
-  }, every).unref();
+  };
+  setInterval(() => void sampleOnce(), every).unref();
 }

@@ -4,8 +4,11 @@
  * send the next; every process's PSS is sampled every few seconds.
  *
  * The figure `soak_growth_mib_per_worker` is the worst process's growth rate over the whole soak,
- * in MiB per 10 minutes: the least-squares slope of its anonymous PSS right after a full garbage
- * collection (bench/mem-probe.ts samples it inside every process every 10 s). Why these two choices:
+ * in MiB per 10 minutes: the least-squares slope of its anonymous PSS after full garbage
+ * collections (bench/mem-probe.ts samples it inside every process every 10 s: two collections, then
+ * the lowest of ten readings over the next second, as V8 releases emptied pages in the background;
+ * in one soak the transport's reading right after the collections spread twice as wide as the one
+ * before them). Why these choices:
  * - Anonymous PSS, not PSS: PSS also holds a share of every file-backed page a process maps (the
  *   node binary and its libraries, ~45 MiB resident), divided among every process on the machine
  *   that maps them; each turn's fake CLI is a node process, and so is most of what else runs on a
