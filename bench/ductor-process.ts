@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { connectControl } from '../src/shared/control-client.js';
@@ -33,7 +33,10 @@ export async function startBenchDuctor(options: BenchDuctorOptions): Promise<Ben
   if (options.agents) await writeFile(join(home, 'agents.json'), JSON.stringify(options.agents));
   // A bot that has started before: no "I'm online" notice in every allowed chat.
   await markStartedBefore(home, ['main', ...(options.agents ?? []).map((a) => (a as { name: string }).name)]);
-  for (const [rel, content] of Object.entries(options.files ?? {})) await writeFile(join(home, rel), content);
+  for (const [rel, content] of Object.entries(options.files ?? {})) {
+    await mkdir(dirname(join(home, rel)), { recursive: true });
+    await writeFile(join(home, rel), content);
+  }
   const child = spawn(process.execPath, [DUCTOR], {
     env: { ...process.env, DUCTOR_HOME: home, PATH: `${FAKE_CLI_DIR}:${process.env.PATH ?? ''}`, ...options.env },
     stdio: 'ignore',

@@ -44,3 +44,22 @@ export function percentile(values: number[], p: number): number {
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[index]!;
 }
+
+/**
+ * Least-squares slope of y over x: the growth rate every sample has a say in. A step or a swing
+ * in one place moves it by its share of the run, where a difference of two windows takes it whole.
+ */
+export function slope(points: readonly { x: number; y: number }[]): number {
+  if (points.length < 2) throw new Error('slope: needs at least two points');
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p.x, 0) / n;
+  const my = points.reduce((a, p) => a + p.y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const p of points) {
+    sxy += (p.x - mx) * (p.y - my);
+    sxx += (p.x - mx) ** 2;
+  }
+  if (sxx === 0) throw new Error('slope: every point has the same x');
+  return sxy / sxx;
+}

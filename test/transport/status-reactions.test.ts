@@ -65,3 +65,22 @@ test('a chat that restricts reactions gets the fallback; one that refuses them i
   await waitFor(() => tg.callsOf('setMessageReaction').length === 4);
   assert.deepEqual(tg.callsOf('setMessageReaction').map((c) => c.params.chat_id), [7, 7, 8, 7]);
 });
+
+test('messages whose turn never finishes are not remembered forever', async () => {
+  // Many messages: a stand-in sender, so the test is about what the class keeps, not about HTTP.
+  let calls = 0;
+  const sender = { setMessageReaction: async () => void (calls += 1) };
+  const reactions = new StatusReactions({ sender, scene: () => ({ seen_reaction: true, status_reaction: false }), log: silent });
+  const kept = reactions as unknown as { current: Map<string, unknown>; chains: Map<string, unknown> };
+  for (let messageId = 1; messageId <= 2_000; messageId += 1) {
+    // Every other message is a command the agent answers: it never becomes a turn.
+    reactions.seen({ chatId: 5, messageId });
+    if (messageId % 2 === 0) reactions.finished({ chatId: 5, messageId }, 'answer');
+  }
+  await waitFor(() => calls === 2_000);
+  await waitFor(() => kept.chains.size === 0, { message: 'settled chains are dropped' });
+  assert.ok(kept.current.size <= 500, `${kept.current.size} messages remembered`);
+  // The newest message is still known: its repeat costs no call.
+  reactions.seen({ chatId: 5, messageId: 1_999 });
+  assert.equal(calls, 2_000);
+});

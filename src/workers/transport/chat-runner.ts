@@ -24,17 +24,25 @@ export type QueueUpdate = { chat: ChatRef; inboundIds: readonly string[]; outcom
 
 export class ChatRunner<Indicator> {
   private readonly turns = new Map<string, LiveTurn>();
-  private readonly indicators = new Map<string, { chat: ChatRef; indicator: Indicator }>();
+  /** `indicator` null while it is being sent; `outcome` what the agent decided meanwhile. */
+  private readonly indicators = new Map<string, { chat: ChatRef; indicator: Indicator | null; outcome: QueueOutcome | null }>();
 
   constructor(private readonly options: ChatRunnerOptions<Indicator>) {}
 
   /** A message the agent accepted waits behind others: it gets a "queued" indicator. */
   async queued(inboundId: string, chat: ChatRef, replyTo: number | null): Promise<void> {
+    // Entered before the send: the agent may start or drop the message before the network answers,
+    // and the indicator must then be settled once it exists, not left in the chat and in this map.
+    const entry: { chat: ChatRef; indicator: Indicator | null; outcome: QueueOutcome | null } = { chat, indicator: null, outcome: null };
+    this.indicators.set(inboundId, entry);
     const indicator = await this.options.network.showQueued(inboundId, chat, replyTo).catch((error: unknown) => {
       this.options.log.warn({ err: error }, 'could not show the queue indicator');
       return null;
     });
-    if (indicator !== null) this.indicators.set(inboundId, { chat, indicator });
+    if (entry.outcome !== null) {
+      if (indicator !== null) this.options.network.settleQueued(indicator, chat, entry.outcome);
+    } else if (indicator === null) this.indicators.delete(inboundId);
+    else entry.indicator = indicator;
   }
 
   /** The agent started, cancelled or discarded queued messages; a started turn opens its live view. */
@@ -43,7 +51,9 @@ export class ChatRunner<Indicator> {
       const shown = this.indicators.get(id);
       if (!shown) continue;
       this.indicators.delete(id);
-      this.options.network.settleQueued(shown.indicator, shown.chat, update.outcome);
+      // Still on its way: `queued` settles it once the network has given it an id.
+      if (shown.indicator === null) shown.outcome = update.outcome;
+      else this.options.network.settleQueued(shown.indicator, shown.chat, update.outcome);
     }
     if (update.outcome === 'started' && update.turnId) this.turnFor(update.turnId, update.chat, update.replyTo);
   }
@@ -54,6 +64,16 @@ export class ChatRunner<Indicator> {
 
   /** Sends a delivery once: a repeated delivery id returns the first sending's message ids. */
   async deliver(delivery: Delivery): Promise<{ messageIds: number[]; duplicate: boolean }> {
+    try {
+      return await this.deliverOnce(delivery);
+    } finally {
+      // Also when the sending failed: the agent's retry finds the stream again through
+      // streams.json (as a restarted transport does), not a finished live view that fails again.
+      if (delivery.turnId) this.turns.delete(delivery.turnId);
+    }
+  }
+
+  private async deliverOnce(delivery: Delivery): Promise<{ messageIds: number[]; duplicate: boolean }> {
     const { agent, deliveries, network } = this.options;
     const previous = deliveries.get(agent, delivery.deliveryId);
     if (previous) return { messageIds: previous, duplicate: true };

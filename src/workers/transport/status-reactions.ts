@@ -38,6 +38,9 @@ export type ReactionLog = { debug(obj: object, msg?: string): void };
 
 type Target = { chatId: number; messageId: number };
 
+/** Messages whose shown emoji is remembered; far more than the turns one bot runs at once. */
+const REMEMBERED = 500;
+
 export class StatusReactions {
   /** Emoji currently shown per message (`chat:message`), so a repeated stage costs no call. */
   private readonly current = new Map<string, string | undefined>();
@@ -84,11 +87,16 @@ export class StatusReactions {
     const key = keyOf(target);
     if (this.current.has(key) && this.current.get(key) === emoji) return;
     if (!this.current.has(key) && emoji === undefined) return; // nothing of ours to clear
+    this.current.delete(key); // re-inserted last: the oldest entries are the ones dropped below
     this.current.set(key, emoji);
+    // A message whose turn never finishes (a command the agent answers, a cancelled queued
+    // message) is never cleared: only the latest messages are remembered.
+    while (this.current.size > REMEMBERED) this.current.delete(this.current.keys().next().value as string);
     const next = (this.chains.get(key) ?? Promise.resolve()).then(() => this.send(target, emoji));
     this.chains.set(key, next);
+    // A chain is only needed while its calls are pending; a later call starts a new one.
     void next.then(() => {
-      if (this.chains.get(key) === next && !this.current.has(key)) this.chains.delete(key);
+      if (this.chains.get(key) === next) this.chains.delete(key);
     });
   }
 
