@@ -4,6 +4,7 @@ import type { Catalogue } from './en.js';
 export const de = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ Deine Anfrage „${preview}“ wurde durch einen Neustart abgebrochen, bevor sie fertig war.`,
   cliCutOff: (preview) => `⚠️ Deine Anfrage „${preview}“ wurde abgebrochen: die CLI wurde von außen beendet, bevor sie fertig war.`,
+  turnFailed: (preview) => `⚠️ Deine Anfrage „${preview}“ ist in ductor fehlgeschlagen, bevor sie beantwortet wurde (der Fehler steht im Log des Agenten).`,
   retryButton: '🔁 Nochmal',
   retryGone: 'Diese Anfrage kann nicht mehr wiederholt werden.',
   stopped: (provider) => `⏹ Gestoppt (${provider}).`,

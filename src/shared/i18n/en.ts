@@ -4,6 +4,7 @@ export const en = {
   // Agent replies -----------------------------------------------------------------------------
   queuedInterrupted: (preview: string) => `⚠️ Your request “${preview}” was cut off by a restart before it finished.`,
   cliCutOff: (preview: string) => `⚠️ Your request “${preview}” was cut off: the CLI was stopped from outside before it finished.`,
+  turnFailed: (preview: string) => `⚠️ Your request “${preview}” failed inside ductor before it was answered (the agent's log has the error).`,
   retryButton: '🔁 Retry',
   retryGone: 'That request is no longer available to retry.',
   stopped: (provider: string) => `⏹ Stopped (${provider}).`,

@@ -4,6 +4,7 @@ import type { Catalogue } from './en.js';
 export const es = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ Tu petición «${preview}» se cortó por un reinicio antes de terminar.`,
   cliCutOff: (preview) => `⚠️ Tu petición «${preview}» se cortó: la CLI fue detenida desde fuera antes de terminar.`,
+  turnFailed: (preview) => `⚠️ Tu solicitud «${preview}» falló dentro de ductor antes de ser respondida (el error está en el registro del agente).`,
   retryButton: '🔁 Reintentar',
   retryGone: 'Esa petición ya no se puede reintentar.',
   stopped: (provider) => `⏹ Detenido (${provider}).`,

@@ -4,6 +4,7 @@ import type { Catalogue } from './en.js';
 export const fr = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ Ta demande « ${preview} » a été interrompue par un redémarrage avant la fin.`,
   cliCutOff: (preview) => `⚠️ Ta demande « ${preview} » a été interrompue : la CLI a été arrêtée de l’extérieur avant la fin.`,
+  turnFailed: (preview) => `⚠️ Ta demande « ${preview} » a échoué dans ductor avant d'obtenir une réponse (l'erreur est dans le journal de l'agent).`,
   retryButton: '🔁 Réessayer',
   retryGone: 'Cette demande ne peut plus être relancée.',
   stopped: (provider) => `⏹ Arrêté (${provider}).`,

@@ -4,6 +4,7 @@ import type { Catalogue } from './en.js';
 export const nl = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ Je verzoek “${preview}” werd door een herstart afgebroken voordat het klaar was.`,
   cliCutOff: (preview) => `⚠️ Je verzoek “${preview}” werd afgebroken: de CLI werd van buitenaf gestopt voordat het klaar was.`,
+  turnFailed: (preview) => `⚠️ Je verzoek “${preview}” is in ductor mislukt voordat het beantwoord werd (de fout staat in het log van de agent).`,
   retryButton: '🔁 Opnieuw',
   retryGone: 'Dat verzoek kan niet meer opnieuw worden geprobeerd.',
   stopped: (provider) => `⏹ Gestopt (${provider}).`,

@@ -4,6 +4,7 @@ import type { Catalogue } from './en.js';
 export const pt = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ O teu pedido “${preview}” foi cortado por um reinício antes de terminar.`,
   cliCutOff: (preview) => `⚠️ O teu pedido “${preview}” foi cortado: a CLI foi parada de fora antes de terminar.`,
+  turnFailed: (preview) => `⚠️ Seu pedido “${preview}” falhou dentro do ductor antes de ser respondido (o erro está no log do agente).`,
   retryButton: '🔁 Tentar de novo',
   retryGone: 'Esse pedido já não pode ser repetido.',
   stopped: (provider) => `⏹ Parado (${provider}).`,

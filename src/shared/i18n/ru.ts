@@ -4,6 +4,7 @@ import type { Catalogue } from './en.js';
 export const ru = (): Catalogue => ({
   queuedInterrupted: (preview) => `⚠️ Ваш запрос «${preview}» прервал перезапуск, и он не завершился.`,
   cliCutOff: (preview) => `⚠️ Ваш запрос «${preview}» прерван: CLI была остановлена извне и не завершилась.`,
+  turnFailed: (preview) => `⚠️ Запрос «${preview}» не удалось обработать внутри ductor (ошибка записана в журнал агента).`,
   retryButton: '🔁 Повторить',
   retryGone: 'Этот запрос больше нельзя повторить.',
   stopped: (provider) => `⏹ Остановлено (${provider}).`,

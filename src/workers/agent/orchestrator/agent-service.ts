@@ -265,6 +265,7 @@ export class AgentService {
         started.catch(() => undefined); // the turn awaits `started` and fails with its error
         let end: TurnEnd | null = null;
         let produced = false;
+        let failure: unknown = null;
         try {
           const directive = parseDirective(text, (m) => isKnownModel(m, this.deps.commands.codexModels()));
           const target: Target | null = directive
@@ -286,9 +287,17 @@ export class AgentService {
               await this.deps.journal.finish([message.id, ...alsoFinish]);
             },
           });
+        } catch (error) {
+          failure = error;
+          throw error;
         } finally {
           this.controls.end(lane, interrupt);
-          if (!markFailed && !produced) await this.settleUnanswered(message, end, signal, alsoFinish);
+          if (!markFailed && !produced) {
+            // A turn that threw (not a stop): without a word the user would wait for ever and the
+            // transport would keep the turn's live message and typing indicator.
+            if (failure !== null && !signal.aborted) await this.offerRetryAfterFailure(message, failure);
+            else await this.settleUnanswered(message, end, signal, alsoFinish);
+          }
         }
       },
     });
@@ -445,6 +454,17 @@ export class AgentService {
       }
     }
     return mediaPrompt(message.attachments, paths.workspace, caption, transcripts);
+  }
+
+  private async offerRetryAfterFailure(message: Inbound, error: unknown): Promise<void> {
+    this.deps.log.error({ err: error, inbound: message.id }, 'turn failed; the user is offered a retry');
+    try {
+      await this.deps.journal.markInterrupted(message.id);
+      const entry = this.deps.journal.find(message.id);
+      if (entry) await this.offerRetry(entry, texts.turnFailed);
+    } catch (notice) {
+      this.deps.log.error({ err: notice, inbound: message.id }, 'could not offer a retry for a failed turn');
+    }
   }
 
   /** Queues the notice with Retry (not awaiting its delivery: the start must not wait for the transport). */
