@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { rootCertificates } from 'node:tls';
 import { isProcessAlive } from '../../src/shared/process-alive.js';
-import { WORKER_MMAP_THRESHOLD_BYTES } from '../../src/shared/worker/process-env.js';
+import { WORKER_ARENA_MAX, WORKER_MMAP_THRESHOLD_BYTES } from '../../src/shared/worker/process-env.js';
 import { startRig, transcriptResult, USER_ID } from '../helpers/rig.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -106,17 +106,18 @@ test('a reply over 32k characters is rendered in the transport’s thread pool a
   assert.ok(visible.length >= 9 && visible.every((m) => m.text.length <= 4096));
 });
 
-test('settings for the workers’ own processes stay out of the CLI: NODE_EXTRA_CA_CERTS only where TLS is spoken, the malloc threshold', async (t) => {
+test('settings for the workers’ own processes stay out of the CLI: NODE_EXTRA_CA_CERTS only where TLS is spoken, the malloc threshold and arena limit', async (t) => {
   // Node reads the CA file into every process at start; only the transport needs it in its own process.
   const caFile = join(await mkdtemp(join(tmpdir(), 'ductor-ca-')), 'extra.pem');
   await writeFile(caFile, `${rootCertificates[0]}\n`);
   t.after(() => rm(dirname(caFile), { recursive: true, force: true }));
-  const rig = await startRig(t, { env: { NODE_EXTRA_CA_CERTS: caFile, MALLOC_MMAP_THRESHOLD_: undefined } });
+  const rig = await startRig(t, { env: { NODE_EXTRA_CA_CERTS: caFile, MALLOC_MMAP_THRESHOLD_: undefined, MALLOC_ARENA_MAX: undefined } });
   rig.tg.pushMessage({ chatId: USER_ID, userId: USER_ID, text: 'hello' });
   await waitFor(async () => (await rig.cliRuns()).some((r) => r.event === 'exit'), { timeoutMs: 15_000, message: 'the CLI ran' });
   const start = (await rig.cliRuns()).find((r) => r.event === 'start');
   assert.equal(start?.extraCaCerts, caFile, 'the CLI got NODE_EXTRA_CA_CERTS');
   assert.equal(start?.mallocMmapThreshold, null, 'the CLI did not inherit the workers’ malloc threshold');
+  assert.equal(start?.mallocArenaMax, null, 'nor their arena limit');
   const status = await rig.ductor.status();
   const startEnv = (id: string) => readFileSync(`/proc/${status.workers.find((w) => w.id === id)!.pid}/environ`, 'latin1').split('\0');
   assert.ok(startEnv('transport').includes(`NODE_EXTRA_CA_CERTS=${caFile}`), 'the transport loads the extra CAs');
@@ -125,5 +126,6 @@ test('settings for the workers’ own processes stay out of the CLI: NODE_EXTRA_
   }
   for (const id of ['transport', 'scheduler', 'agent:main']) {
     assert.ok(startEnv(id).includes(`MALLOC_MMAP_THRESHOLD_=${WORKER_MMAP_THRESHOLD_BYTES}`), `${id} runs with the fixed malloc threshold`);
+    assert.ok(startEnv(id).includes(`MALLOC_ARENA_MAX=${WORKER_ARENA_MAX}`), `${id} runs with two malloc arenas`);
   }
 });

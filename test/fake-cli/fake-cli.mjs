@@ -30,7 +30,7 @@ export async function runFakeCli(cli) {
   const resumed = isResume(cli, argv);
   const transcriptName = (resumed && env.FAKE_CLI_RESUME_TRANSCRIPT) || env.FAKE_CLI_TRANSCRIPT || `${cli}-local-hello`;
   const transcript = locate(cli, transcriptName);
-  record({ event: 'start', cli, pid: process.pid, argv, cwd: process.cwd(), transcript, agent: env.DUCTOR_AGENT_NAME ?? null, taskId: env.DUCTOR_TASK_ID ?? null, extraCaCerts: env.NODE_EXTRA_CA_CERTS ?? null, mallocMmapThreshold: env.MALLOC_MMAP_THRESHOLD_ ?? null });
+  record({ event: 'start', cli, pid: process.pid, argv, cwd: process.cwd(), transcript, agent: env.DUCTOR_AGENT_NAME ?? null, taskId: env.DUCTOR_TASK_ID ?? null, extraCaCerts: env.NODE_EXTRA_CA_CERTS ?? null, mallocMmapThreshold: env.MALLOC_MMAP_THRESHOLD_ ?? null, mallocArenaMax: env.MALLOC_ARENA_MAX ?? null });
 
   let exitCode = readExit(transcript);
   for (const m of modes) if (m.startsWith('exit=')) exitCode = Number(m.slice(5));

@@ -15,7 +15,7 @@ export const FAKE_CLI_DIR = fileURLToPath(new URL('../fake-cli', import.meta.url
 export const USER_ID = 1001;
 
 export type Rig = { home: string; tg: FakeTelegram; ductor: RunningDuctor; cliRecord: string; cliRuns: () => Promise<CliRun[]> };
-export type CliRun = { event: string; argv?: string[]; pid?: number; stdin?: string; cwd?: string; extraCaCerts?: string | null; mallocMmapThreshold?: string | null };
+export type CliRun = { event: string; argv?: string[]; pid?: number; stdin?: string; cwd?: string; extraCaCerts?: string | null; mallocMmapThreshold?: string | null; mallocArenaMax?: string | null };
 
 export type RigOptions = {
   config?: Record<string, unknown>;

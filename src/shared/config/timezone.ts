@@ -18,9 +18,37 @@ export type TimezoneOptions = {
  */
 const validity = new Map<string, boolean>();
 
+/**
+ * Names of Coordinated Universal Time in the IANA database. Their wall clock is Date's UTC clock.
+ *
+ * Intl is avoided where Date alone gives the answer (UTC and the host's own zone): the first
+ * Intl.DateTimeFormat of a process reads ICU's locale data, ~6.5 MiB of the node binary's pages
+ * that then stay resident in that process (an idle scheduler read the quiet-hours clock through
+ * it and held 25.8 MiB private, 19.9 without it, bench/multiagent.ts on Node 24). Those pages are
+ * shared only with other processes that read them too, which none of ductor's idle workers does.
+ */
+const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'Etc/UCT', 'UCT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu', 'GMT', 'Etc/GMT']);
+
+/** The host's zone from /etc/localtime, read once: V8 reads it once for its local time too. */
+let hostLink: { zone: string | null } | undefined;
+
+/**
+ * The zone Date's local time (getHours and kin) follows in this process when it is known without
+ * Intl: the host's /etc/localtime zone while `$TZ` is unset; null otherwise (`$TZ` set, Windows,
+ * no link), where only Intl can tell.
+ */
+export function hostLocalZone(): string | null {
+  if (process.platform === 'win32') return null;
+  if (process.env.TZ !== undefined) return null;
+  hostLink ??= { zone: hostTimezone('/etc/localtime') };
+  return hostLink.zone;
+}
+
 /** True when `zone` is an IANA zone this Node runtime knows. */
 export function isValidTimezone(zone: string): boolean {
   if (zone.trim() === '') return false;
+  // The host's own zone is the one the system's clock runs in; Date follows it without ICU.
+  if (UTC_ZONES.has(zone) || zone === hostLocalZone()) return true;
   const known = validity.get(zone);
   if (known !== undefined) return known;
   let valid: boolean;
@@ -69,6 +97,12 @@ const wallClockFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** What a 24-hour wall clock in `timeZone` shows at `date`. */
 export function wallClock(date: Date, timeZone: string): WallClock {
+  if (UTC_ZONES.has(timeZone)) {
+    return { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: date.getUTCHours(), minute: date.getUTCMinutes(), second: date.getUTCSeconds() };
+  }
+  if (timeZone === hostLocalZone()) {
+    return { year: date.getFullYear(), month: date.getMonth() + 1, day: date.getDate(), hour: date.getHours(), minute: date.getMinutes(), second: date.getSeconds() };
+  }
   let formatter = wallClockFormatters.get(timeZone);
   if (formatter === undefined) {
     formatter = new Intl.DateTimeFormat('en-US', {

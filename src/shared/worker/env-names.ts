@@ -11,6 +11,6 @@ export const WORKER_ENV = {
   standby: 'DUCTOR_WORKER_STANDBY',
   /** NODE_EXTRA_CA_CERTS under another name, for workers that open no TLS connection (shared/worker/process-env.ts). */
   extraCaCerts: 'DUCTOR_NODE_EXTRA_CA_CERTS',
-  /** Set when the supervisor chose the worker's malloc threshold, which its children must not inherit. */
+  /** The malloc settings (comma-separated names) the supervisor chose for the worker, which its children must not inherit. */
   ownMallocSetting: 'DUCTOR_WORKER_OWN_MALLOC',
 } as const;

@@ -1,5 +1,5 @@
 /** Time-zone resolution and wall-clock reads shared by cron, quiet hours, heartbeat and cleanup. */
-import { isValidTimezone, wallClock } from '../../shared/config/timezone.js';
+import { hostLocalZone, isValidTimezone, wallClock } from '../../shared/config/timezone.js';
 
 /*
  * Building an Intl.DateTimeFormat costs tens of microseconds, and every accepted webhook asks for
@@ -23,8 +23,9 @@ export function resolveTimeZone(
     if (isValidTimezone(candidate)) return candidate;
     options.onInvalid?.(candidate);
   }
-  // ICU settles the host zone once per process, so asking again would give the same answer.
-  hostZone ??= new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // ICU settles the host zone once per process, so asking again would give the same answer. The
+  // /etc/localtime link answers first: Intl reads ICU's locale data (shared/config/timezone.ts).
+  hostZone ??= hostLocalZone() ?? new Intl.DateTimeFormat().resolvedOptions().timeZone;
   return hostZone && isValidTimezone(hostZone) ? hostZone : 'UTC';
 }
 

@@ -7,7 +7,9 @@
  */
 export type ChunkerSettings = { sentence_break: boolean; max_chars: number; idle_ms: number };
 
-const SENTENCE_END = /[.!?…](?:["'”’)\]]*)\s+/g;
+// The ellipsis and closing quotes as escapes: the bundle stays ASCII (a literal one doubles the
+// agent bundle's source held in memory, see test/package/bundle-ascii.test.ts).
+const SENTENCE_END = /[.!?\u2026](?:["'\u201D\u2019)\]]*)\s+/g;
 
 /** Index just after the last paragraph break or sentence end in `text`, or 0 when there is none. */
 export function lastBreak(text: string): number {

@@ -49,9 +49,14 @@ export class TaskHub {
   /** Tasks that were running when the worker died become `interrupted` and are announced once. */
   async start(): Promise<void> {
     const cut: TaskEntry[] = [];
-    await this.store.update((file) => {
+    // Most starts find nothing to mark: then neither the cross-process lock (its library stays
+    // unloaded in an idle agent, shared/store/file-lock.ts) nor a rewrite of the file. The locked
+    // update below decides again on what it reads.
+    const mine = (task: TaskEntry) => task.parent_agent === this.ctx.agent;
+    const toMark = (task: TaskEntry) => task.status === 'running' || (task.status === 'interrupted' && !task.announced);
+    if ((await this.store.read()).tasks.some((task) => mine(task) && toMark(task))) await this.store.update((file) => {
       for (const task of file.tasks) {
-        if (task.parent_agent !== this.ctx.agent) continue;
+        if (!mine(task)) continue;
         if (task.status === 'running') {
           task.status = 'interrupted';
           task.error = 'interrupted by a restart';
@@ -209,6 +214,8 @@ export class TaskHub {
   private pumpQueue(): Promise<void> {
     return this.serialised(async () => {
       const starting: TaskEntry[] = [];
+      // No queued task of this agent (the usual case): no lock and no rewrite, as in start().
+      if (!(await this.store.read()).tasks.some((t) => t.parent_agent === this.ctx.agent && t.status === 'queued')) return;
       await this.store.update((file) => {
         const queued = file.tasks
           .filter((t) => t.parent_agent === this.ctx.agent && t.status === 'queued')
@@ -362,7 +369,7 @@ export class TaskHub {
       const folders = new Set(await readdir(this.ctx.paths.tasksDir).catch(() => [] as string[]));
       const cutoff = now() - config.tasks.finished_retention_hours * 3600;
       const removed: string[] = [];
-      const file = await this.store.update((current) => {
+      const toDrop = (current: { tasks: TaskEntry[] }): Set<string> => {
         const mine = current.tasks.filter((t) => t.parent_agent === this.ctx.agent);
         const finished = mine.filter((t) => FINISHED.has(t.status)).sort((a, b) => (b.completed_at ?? b.created_at) - (a.completed_at ?? a.created_at));
         const drop = new Set<string>();
@@ -371,6 +378,12 @@ export class TaskHub {
           if (config.tasks.finished_retention_hours > 0 && (t.completed_at ?? t.created_at) < cutoff) drop.add(t.task_id);
           if (config.tasks.finished_keep_last > 0 && i >= config.tasks.finished_keep_last) drop.add(t.task_id);
         });
+        return drop;
+      };
+      // Nothing to drop (the usual case): no lock and no rewrite, as in start().
+      const seen = await this.store.read();
+      const file = toDrop(seen).size === 0 ? seen : await this.store.update((current) => {
+        const drop = toDrop(current);
         removed.push(...drop);
         return { tasks: current.tasks.filter((t) => !drop.has(t.task_id)) };
       });
