@@ -3,13 +3,14 @@
  * Matrix account starts, so a Telegram-only ductor never loads the SDK (or its WebAssembly).
  * Everything the rest of ductor needs goes through the small `MatrixSession` surface below.
  *
- * E2EE: the SDK's Rust crypto does initialise headless on Node, but Node has no IndexedDB, so its
- * key store would live in memory only. With a persisted device id that would hand the homeserver
- * fresh identity keys for an already-known device on every restart, which servers refuse. So the
- * crypto is not started: ductor serves unencrypted rooms, and encrypted events are reported once.
+ * E2EE: the SDK's Rust crypto runs with its keys in crypto-store.ts (kept under the account's
+ * state folder, so a restart keeps the device's keys). Encrypted events reach the runner
+ * decrypted; answers into encrypted rooms go out encrypted (the SDK encrypts sends there).
+ * Devices are not verified: keys are shared with every device of the room's members.
  */
 import { importBundle } from '../../../shared/esm-import.js';
 import type { Logger } from '../../../shared/log/logger.js';
+import { UndecryptableReports } from './undecryptable.js';
 
 type Sdk = typeof import('./matrix-sdk.js');
 let sdkPromise: Promise<Sdk> | null = null;
@@ -50,7 +51,8 @@ export type SessionHandlers = {
 export interface MatrixSession {
   readonly userId: string;
   start(handlers: SessionHandlers): Promise<void>;
-  stop(): void;
+  /** Stops syncing and writes the crypto keys a last time. */
+  stop(): Promise<void>;
   send(roomId: string, type: string, content: Record<string, unknown>): Promise<string>;
   redact(roomId: string, eventId: string): Promise<void>;
   upload(data: Uint8Array, name: string, mime: string): Promise<string>;
@@ -92,32 +94,81 @@ export async function tokenValid(credentials: MatrixCredentials): Promise<boolea
   }
 }
 
-export async function openSession(credentials: MatrixCredentials, log: Logger): Promise<MatrixSession> {
+export type SessionOptions = {
+  credentials: MatrixCredentials;
+  log: Logger;
+  /** The account's Matrix state folder; the crypto keys are kept there. */
+  storeDir: string;
+  /** The notice sent (once per room) when a message there cannot be decrypted. */
+  undecryptableNotice: (reason: string) => string;
+};
+
+export async function openSession(options: SessionOptions): Promise<MatrixSession> {
+  const { credentials, log } = options;
   const sdk = await loadSdk();
+  const crypto = await startCryptoStore(sdk, options);
   const client = sdk.createClient({
     baseUrl: credentials.homeserver,
     userId: credentials.userId,
     accessToken: credentials.accessToken,
     deviceId: credentials.deviceId,
     timelineSupport: false,
+    // Keys go to the homeserver only once they are on disk: keys the server holds but the file
+    // lost would leave other devices encrypting to keys ductor no longer has.
+    fetchFn: async (input, init) => {
+      if (crypto && /\/keys\/upload$/.test(new URL(String(input instanceof Request ? input.url : input)).pathname)) await crypto.flush();
+      return fetch(input, init);
+    },
   });
   const me = credentials.userId;
-  let warnedEncrypted = false;
+  let cryptoRunning = false;
+  if (crypto) {
+    try {
+      await client.initRustCrypto({ useIndexedDB: true, cryptoDatabasePrefix: crypto.prefix });
+      await crypto.flush();
+      cryptoRunning = true;
+      const keys = await client.getCrypto()?.getOwnDeviceKeys();
+      log.info({ deviceId: credentials.deviceId, ed25519: keys?.ed25519, restored: crypto.restored, file: crypto.file }, 'Matrix end-to-end encryption ready');
+    } catch (error) {
+      log.error({ err: error }, 'Matrix end-to-end encryption could not start; encrypted rooms stay unreadable');
+      await crypto.close().catch(() => undefined);
+    }
+  }
+  const undecryptable = new UndecryptableReports({ log, notice: options.undecryptableNotice, send: (roomId, content) => sendContent(client, roomId, 'm.room.message', content) });
+  /** Timeline events are handed on in arrival order, each once its decryption has settled. */
+  let handOn: Promise<void> = Promise.resolve();
 
   return {
     userId: me,
     async start(handlers) {
+      const deliver = (event: MatrixEvent, roomId: string) => {
+        handlers.onEvent({ roomId, eventId: event.getId()!, type: event.getType(), sender: event.getSender()!, ts: event.getTs(), content: event.getContent() });
+      };
       client.on(sdk.RoomEvent.Timeline, (event, room, toStartOfTimeline) => {
         // Back-pagination brings old events; only events arriving live (or in a sync) matter.
         if (toStartOfTimeline || !room) return;
         const eventId = event.getId();
         const sender = event.getSender();
         if (!eventId || !sender || sender === me) return;
-        if (event.getType() === 'm.room.encrypted' && !warnedEncrypted) {
-          warnedEncrypted = true;
-          log.warn({ roomId: room.roomId }, 'encrypted Matrix room: ductor serves unencrypted rooms only; disable encryption for the bot’s rooms');
+        const roomId = room.roomId;
+        if (!event.isEncrypted()) {
+          handOn = handOn.then(() => deliver(event, roomId));
+          return;
         }
-        handlers.onEvent({ roomId: room.roomId, eventId, type: event.getType(), sender, ts: event.getTs(), content: event.getContent() });
+        const decrypted = cryptoRunning ? client.decryptEventIfNeeded(event).catch(() => undefined) : Promise.resolve();
+        handOn = handOn.then(() => decrypted).then(() => {
+          if (!event.isDecryptionFailure() && event.getType() !== 'm.room.encrypted') return deliver(event, roomId);
+          const reason = cryptoRunning ? String(event.decryptionFailureReason ?? 'unknown') : 'encryption is not running';
+          undecryptable.report(roomId, eventId, reason);
+          // The key may still come (a late to-device message); the SDK then decrypts the event again.
+          const retried = (again: MatrixEvent) => {
+            if (again.isDecryptionFailure()) return;
+            event.off(sdk.MatrixEventEvent.Decrypted, retried);
+            log.info({ roomId, eventId }, 'a Matrix message decrypted after its key arrived late');
+            handOn = handOn.then(() => deliver(again, roomId));
+          };
+          event.on(sdk.MatrixEventEvent.Decrypted, retried);
+        });
       });
       client.on(sdk.RoomMemberEvent.Membership, (event, member) => {
         if (member.userId !== me || member.membership !== 'invite') return;
@@ -128,14 +179,14 @@ export async function openSession(credentials: MatrixCredentials, log: Logger): 
       });
       await client.startClient({ initialSyncLimit: 20, lazyLoadMembers: false, threadSupport: false });
     },
-    stop() {
+    async stop() {
       client.stopClient();
       client.removeAllListeners();
+      await handOn.catch(() => undefined);
+      if (cryptoRunning) await crypto?.close().catch((error: unknown) => log.error({ err: error }, 'the Matrix crypto keys could not be written at stop'));
     },
-    async send(roomId, type, content) {
-      // The SDK's typings bind content to event types; ductor builds standard content itself.
-      const response = await (client.sendEvent as (room: string, type: string, content: unknown) => Promise<{ event_id: string }>)(roomId, type, content);
-      return response.event_id;
+    send(roomId, type, content) {
+      return sendContent(client, roomId, type, content);
     },
     async redact(roomId, eventId) {
       await client.redactEvent(roomId, eventId);
@@ -162,7 +213,7 @@ export async function openSession(credentials: MatrixCredentials, log: Logger): 
       throw new Error(`not a usable media address: ${mxcUrl}`);
     },
     async join(roomIdOrAlias) {
-      const room = await client.joinRoom(roomIdOrAlias, { syncRoom: false });
+      const room = await client.joinRoom(roomIdOrAlias);
       return room.roomId;
     },
     async leave(roomId) {
@@ -191,5 +242,33 @@ export async function openSession(credentials: MatrixCredentials, log: Logger): 
 export class TooBigError extends Error {
   constructor(readonly sizeBytes: number, readonly limitBytes: number) {
     super(`media of ${sizeBytes} bytes is over the ${limitBytes} byte limit`);
+  }
+}
+
+type Client = ReturnType<Sdk['createClient']>;
+type MatrixEvent = InstanceType<Sdk['MatrixEvent']>;
+
+/** Sends an event; in an encrypted room the SDK encrypts it (crypto running). */
+async function sendContent(client: Client, roomId: string, type: string, content: Record<string, unknown>): Promise<string> {
+  // The SDK's typings bind content to event types; ductor builds standard content itself.
+  const response = await (client.sendEvent as (room: string, type: string, content: unknown) => Promise<{ event_id: string }>)(roomId, type, content);
+  return response.event_id;
+}
+
+/** The account's crypto key store, or null (logged) when it cannot be opened. */
+async function startCryptoStore(sdk: Sdk, options: SessionOptions) {
+  const { log } = options;
+  const globals = globalThis as unknown as { indexedDB: import('./idb-snapshot.js').IdbFactory; IDBDatabase: { prototype: import('./idb-snapshot.js').IdbDatabase } };
+  try {
+    return await sdk.CryptoStore.open({
+      storeDir: options.storeDir,
+      factory: globals.indexedDB,
+      databaseClass: globals.IDBDatabase,
+      onCorrupt: (report) => log.error(report, 'the Matrix crypto store could not be read and was kept aside; this device starts with new keys'),
+      onFlushError: (error) => log.error({ err: error }, 'the Matrix crypto keys could not be written'),
+    });
+  } catch (error) {
+    log.error({ err: error }, 'the Matrix crypto store could not be opened; encrypted rooms stay unreadable');
+    return null;
   }
 }
