@@ -1,0 +1,139 @@
+/**
+ * Encrypted Matrix rooms through the real supervisor: a second matrix-js-sdk client with its own
+ * Rust crypto (in memory) plays the user against the fake homeserver. The fake carries the whole
+ * key exchange (device keys, one-time keys, to-device room keys, device-list changes); it does not
+ * carry cross-signing or key backup, which ductor does not use (devices are not verified).
+ */
+import assert from 'node:assert/strict';
+import { readdir, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { createClient, RoomEvent, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
+import { startFakeMatrix, MX_BOT, MX_PASSWORD, MX_USER, type FakeMatrix } from '../helpers/fake-matrix.js';
+import { FAKE_CLI_DIR, startRig, transcriptResult, type Rig } from '../helpers/rig.js';
+import { spawnDuctor } from '../helpers/spawn-ductor.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+function matrixConfig(mx: FakeMatrix, rooms: string[]): Record<string, unknown> {
+  return {
+    transport: 'matrix',
+    telegram_token: '',
+    matrix: { homeserver: mx.url, user_id: MX_BOT, password: MX_PASSWORD, allowed_rooms: rooms, allowed_users: [MX_USER] },
+  };
+}
+
+type User = { client: MatrixClient; botTexts: string[]; botEvents: MatrixEvent[] };
+
+/** Alice's own client: logs in, starts an in-memory Rust crypto, and collects the bot's messages decrypted. */
+async function userClient(t: TestContext, mx: FakeMatrix): Promise<User> {
+  const response = await fetch(`${mx.url}/_matrix/client/v3/login`, {
+    method: 'POST',
+    body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: MX_USER }, password: MX_PASSWORD }),
+  });
+  const login = (await response.json()) as { access_token: string; device_id: string };
+  const client = createClient({ baseUrl: mx.url, userId: MX_USER, accessToken: login.access_token, deviceId: login.device_id });
+  (client as unknown as { logger?: { setLevel?: (l: string) => void } }).logger?.setLevel?.('warn');
+  await client.initRustCrypto({ useIndexedDB: false });
+  const user: User = { client, botTexts: [], botEvents: [] };
+  client.on(RoomEvent.Timeline, (event, _room, toStart) => {
+    if (toStart || event.getSender() !== MX_BOT) return;
+    user.botEvents.push(event);
+    void client.decryptEventIfNeeded(event).then(() => {
+      if (event.getType() === 'm.room.message') user.botTexts.push(String(event.getContent().body ?? ''));
+    });
+  });
+  t.after(() => client.stopClient());
+  await client.startClient({ initialSyncLimit: 20, lazyLoadMembers: false, threadSupport: false });
+  await waitFor(() => client.isInitialSyncComplete(), { timeoutMs: 20_000, message: 'alice’s client synced' });
+  return user;
+}
+
+async function botDevice(rig: Rig): Promise<string> {
+  const stored = JSON.parse(await readFile(join(rig.home, 'matrix_store', 'credentials.json'), 'utf8')) as { device_id: string };
+  return stored.device_id;
+}
+
+test('an encrypted room: the user’s encrypted message is answered encrypted, and after a restart the device keeps its keys and a second exchange works', async (t) => {
+  const mx = await startFakeMatrix(t);
+  const room = mx.createRoom({ members: [MX_USER], encrypted: true });
+  const rig = await startRig(t, { config: matrixConfig(mx, [room]) });
+  const answer = (await transcriptResult('claude', 'claude-local-hello')).trim().split('\n')[0]!;
+
+  // The bot's device publishes its identity keys before anyone can encrypt to it.
+  await waitFor(async () => mx.keys.deviceKeys(MX_BOT, await botDevice(rig).catch(() => '')), { timeoutMs: 30_000, message: 'the bot uploaded its device keys' });
+  const device = await botDevice(rig);
+  const identity = mx.keys.deviceKeys(MX_BOT, device)!.keys;
+  const alice = await userClient(t, mx);
+
+  await alice.client.sendTextMessage(room, 'hello through the encryption');
+  const sent = mx.calls().filter((c) => c.method === 'PUT' && /\/rooms\/[^/]+\/send\/m\.room\.encrypted\//.test(c.path));
+  assert.ok(sent.length >= 1, 'alice’s message went out encrypted');
+  await waitFor(() => alice.botTexts.some((text) => text.includes(answer)), { timeoutMs: 30_000, message: `alice decrypted the answer (${JSON.stringify(alice.botTexts)})` });
+  const prompts = (await rig.cliRuns()).map((r) => `${r.stdin ?? ''} ${(r.argv ?? []).join(' ')}`);
+  assert.ok(prompts.some((p) => p.includes('hello through the encryption')), 'the CLI got the decrypted text');
+  assert.deepEqual(mx.texts(room), [], 'the bot sent no plaintext message into the encrypted room');
+  assert.ok(mx.sent(room, 'm.room.encrypted').length >= 1, 'the answer went out encrypted');
+
+  // The keys live under the home, owner-only.
+  const storeDir = join(rig.home, 'matrix_store');
+  const storeFile = join(storeDir, 'crypto_store.bin');
+  assert.equal((await stat(storeFile)).mode & 0o777, 0o600);
+  assert.equal((await stat(storeDir)).mode & 0o777, 0o700);
+
+  rig.ductor.child.kill('SIGTERM');
+  await rig.ductor.waitForExit();
+  const uploadsBefore = mx.keys.uploads.length;
+  const syncsBefore = mx.callsTo(/\/sync$/).length;
+  await spawnDuctor(t, rig.home, { PATH: `${FAKE_CLI_DIR}:${process.env.PATH ?? ''}`, FAKE_CLI_RECORD: rig.cliRecord, FAKE_CLI_DELAY_MS: '5' });
+  await waitFor(() => mx.callsTo(/\/sync$/).length >= syncsBefore + 2, { timeoutMs: 30_000, message: 'the restarted ductor syncs' });
+  assert.equal(await botDevice(rig), device, 'the same device');
+  assert.deepEqual(mx.keys.deviceKeys(MX_BOT, device)!.keys, identity, 'the same identity keys on /keys/query');
+  const newDeviceKeys = mx.keys.uploads.slice(uploadsBefore).filter((u) => u.userId === MX_BOT && u.deviceKeys);
+  assert.deepEqual(newDeviceKeys, [], 'no new device keys uploaded after the restart');
+  assert.ok(!mx.calls().some((c) => c.path.endsWith('/keys/upload') && c.status >= 400), 'no key upload was refused');
+
+  const answersBefore = alice.botTexts.length;
+  await alice.client.sendTextMessage(room, 'a second encrypted question');
+  await waitFor(() => alice.botTexts.slice(answersBefore).some((text) => text.includes(answer)), { timeoutMs: 30_000, message: `alice decrypted the second answer (${JSON.stringify(alice.botTexts)})` });
+  const prompts2 = (await rig.cliRuns()).map((r) => `${r.stdin ?? ''} ${(r.argv ?? []).join(' ')}`);
+  assert.ok(prompts2.some((p) => p.includes('a second encrypted question')), 'the restarted ductor decrypted the second message');
+});
+
+test('messages ductor cannot decrypt are reported once in the room and in the log; the next readable message is answered', async (t) => {
+  const mx = await startFakeMatrix(t);
+  const room = mx.createRoom({ members: [MX_USER], encrypted: true });
+  const rig = await startRig(t, { config: matrixConfig(mx, [room]) });
+  const answer = (await transcriptResult('claude', 'claude-local-hello')).trim().split('\n')[0]!;
+  await waitFor(async () => mx.keys.deviceKeys(MX_BOT, await botDevice(rig).catch(() => '')), { timeoutMs: 30_000, message: 'the bot uploaded its device keys' });
+  const alice = await userClient(t, mx);
+  // Encrypted with a Megolm session nobody shared with the bot.
+  const bogus = { algorithm: 'm.megolm.v1.aes-sha2', sender_key: 'c2VuZGVyX2tleV9ieXRlc19wbGFjZWhvbGRlcg', session_id: 'bm9fc3VjaF9zZXNzaW9uX2lk', ciphertext: 'AwgAEiBub3QgcmVhbCBjaXBoZXJ0ZXh0', device_id: 'ALICEDEV' };
+  mx.pushContent(room, MX_USER, 'm.room.encrypted', bogus);
+  mx.pushContent(room, MX_USER, 'm.room.encrypted', { ...bogus, ciphertext: 'AwgBEiBhbm90aGVyIGJvZ3VzIHRleHQ' });
+  await waitFor(() => alice.botTexts.some((text) => text.startsWith('🔒')), { timeoutMs: 30_000, message: `the room is told (${JSON.stringify(alice.botTexts)})` });
+  await alice.client.sendTextMessage(room, 'a readable one');
+  await waitFor(() => alice.botTexts.some((text) => text.includes(answer)), { timeoutMs: 30_000, message: 'the readable message is answered' });
+  assert.equal(alice.botTexts.filter((text) => text.startsWith('🔒')).length, 1, 'one notice for the room, not one per message');
+  const logged = rig.ductor.output().split('\n').filter((line) => line.includes('could not be decrypted'));
+  assert.equal(logged.length, 1, 'logged once for the room');
+  assert.match(logged[0]!, /MEGOLM_UNKNOWN_INBOUND_SESSION_ID|unknown/i, 'the log names the reason');
+  assert.equal((await rig.cliRuns()).filter((r) => r.event === 'start').length, 1, 'only the readable message ran the CLI');
+});
+
+test('a corrupt crypto store file is kept aside and reported, and the account starts with new keys', async (t) => {
+  const mx = await startFakeMatrix(t);
+  const room = mx.createRoom({ members: [MX_USER], encrypted: true });
+  const rig = await startRig(t, {
+    config: matrixConfig(mx, [room]),
+    beforeStart: async (home: string) => {
+      await mkdir(join(home, 'matrix_store'), { recursive: true });
+      await writeFile(join(home, 'matrix_store', 'crypto_store.bin'), 'not a crypto store');
+    },
+  });
+  await waitFor(async () => mx.keys.deviceKeys(MX_BOT, await botDevice(rig).catch(() => '')), { timeoutMs: 30_000, message: 'the bot uploaded new device keys' });
+  const names = await readdir(join(rig.home, 'matrix_store'));
+  const aside = names.filter((n) => n.startsWith('crypto_store.bin.corrupt-'));
+  assert.equal(aside.length, 1, `kept aside: ${names.join(', ')}`);
+  assert.equal(await readFile(join(rig.home, 'matrix_store', aside[0]!), 'utf8'), 'not a crypto store', 'the bad file is kept as it was');
+  await waitFor(() => rig.ductor.output().includes('kept aside'), { timeoutMs: 10_000, message: 'the log reports it' });
+});
