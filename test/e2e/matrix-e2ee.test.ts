@@ -9,6 +9,7 @@ import { readdir, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { createClient, RoomEvent, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
+import { logger } from 'matrix-js-sdk/lib/logger.js';
 import { startFakeMatrix, MX_BOT, MX_PASSWORD, MX_USER, type FakeMatrix } from '../helpers/fake-matrix.js';
 import { FAKE_CLI_DIR, startRig, transcriptResult, type Rig } from '../helpers/rig.js';
 import { spawnDuctor } from '../helpers/spawn-ductor.js';
@@ -22,6 +23,9 @@ function matrixConfig(mx: FakeMatrix, rooms: string[]): Record<string, unknown> 
   };
 }
 
+// The user's client logs every sync and decryption attempt; only errors matter here.
+(logger as unknown as { setLevel: (level: string, persist?: boolean) => void }).setLevel('error', false);
+
 type User = { client: MatrixClient; botTexts: string[]; botEvents: MatrixEvent[] };
 
 /** Alice's own client: logs in, starts an in-memory Rust crypto, and collects the bot's messages decrypted. */
@@ -32,7 +36,6 @@ async function userClient(t: TestContext, mx: FakeMatrix): Promise<User> {
   });
   const login = (await response.json()) as { access_token: string; device_id: string };
   const client = createClient({ baseUrl: mx.url, userId: MX_USER, accessToken: login.access_token, deviceId: login.device_id });
-  (client as unknown as { logger?: { setLevel?: (l: string) => void } }).logger?.setLevel?.('warn');
   await client.initRustCrypto({ useIndexedDB: false });
   const user: User = { client, botTexts: [], botEvents: [] };
   client.on(RoomEvent.Timeline, (event, _room, toStart) => {
@@ -45,8 +48,15 @@ async function userClient(t: TestContext, mx: FakeMatrix): Promise<User> {
   t.after(() => client.stopClient());
   await client.startClient({ initialSyncLimit: 20, lazyLoadMembers: false, threadSupport: false });
   await waitFor(() => client.isInitialSyncComplete(), { timeoutMs: 20_000, message: 'alice’s client synced' });
+  // The bot encrypts only to devices it knows of: alice's keys are on the server and the bot has
+  // synced since (the sync tells it alice's device list changed).
+  await waitFor(() => mx.keys.deviceKeys(MX_USER, login.device_id), { timeoutMs: 20_000, message: 'alice’s device keys uploaded' });
+  const syncs = mx.callsTo(/\/sync$/).filter((c) => c.auth !== login.access_token).length;
+  await waitFor(() => mx.callsTo(/\/sync$/).filter((c) => c.auth !== login.access_token).length >= syncs + 1, { timeoutMs: 20_000, message: 'the bot synced after alice’s keys' });
   return user;
 }
+
+const transportLog = (rig: Rig) => readFile(join(rig.home, 'logs', 'transport.log'), 'utf8');
 
 async function botDevice(rig: Rig): Promise<string> {
   const stored = JSON.parse(await readFile(join(rig.home, 'matrix_store', 'credentials.json'), 'utf8')) as { device_id: string };
@@ -114,7 +124,7 @@ test('messages ductor cannot decrypt are reported once in the room and in the lo
   await alice.client.sendTextMessage(room, 'a readable one');
   await waitFor(() => alice.botTexts.some((text) => text.includes(answer)), { timeoutMs: 30_000, message: 'the readable message is answered' });
   assert.equal(alice.botTexts.filter((text) => text.startsWith('🔒')).length, 1, 'one notice for the room, not one per message');
-  const logged = rig.ductor.output().split('\n').filter((line) => line.includes('could not be decrypted'));
+  const logged = (await transportLog(rig)).split('\n').filter((line) => line.includes('could not be decrypted'));
   assert.equal(logged.length, 1, 'logged once for the room');
   assert.match(logged[0]!, /MEGOLM_UNKNOWN_INBOUND_SESSION_ID|unknown/i, 'the log names the reason');
   assert.equal((await rig.cliRuns()).filter((r) => r.event === 'start').length, 1, 'only the readable message ran the CLI');
@@ -135,5 +145,6 @@ test('a corrupt crypto store file is kept aside and reported, and the account st
   const aside = names.filter((n) => n.startsWith('crypto_store.bin.corrupt-'));
   assert.equal(aside.length, 1, `kept aside: ${names.join(', ')}`);
   assert.equal(await readFile(join(rig.home, 'matrix_store', aside[0]!), 'utf8'), 'not a crypto store', 'the bad file is kept as it was');
-  await waitFor(() => rig.ductor.output().includes('kept aside'), { timeoutMs: 10_000, message: 'the log reports it' });
+  const reported = (await transportLog(rig)).split('\n').find((line) => line.includes('kept aside'));
+  assert.ok(reported?.includes(aside[0]!), `the log names where the file went: ${reported}`);
 });
