@@ -5,11 +5,11 @@
  * carry cross-signing or key backup, which ductor does not use (devices are not verified).
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { createClient, RoomEvent, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
-import { logger } from 'matrix-js-sdk/lib/logger.js';
+import type { Logger } from 'matrix-js-sdk/lib/logger.js';
 import { startFakeMatrix, MX_BOT, MX_PASSWORD, MX_USER, type FakeMatrix } from '../helpers/fake-matrix.js';
 import { FAKE_CLI_DIR, startRig, transcriptResult, type Rig } from '../helpers/rig.js';
 import { spawnDuctor } from '../helpers/spawn-ductor.js';
@@ -23,8 +23,15 @@ function matrixConfig(mx: FakeMatrix, rooms: string[]): Record<string, unknown> 
   };
 }
 
-// The user's client logs every sync and decryption attempt; only errors matter here.
-(logger as unknown as { setLevel: (level: string, persist?: boolean) => void }).setLevel('error', false);
+/** The user's client would log every sync and decryption attempt; only its errors are shown. */
+const quietLogger: Logger = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (...msg: unknown[]) => console.error('[user client]', ...msg),
+  getChild: () => quietLogger,
+};
 
 type User = { client: MatrixClient; botTexts: string[]; botEvents: MatrixEvent[] };
 
@@ -35,7 +42,7 @@ async function userClient(t: TestContext, mx: FakeMatrix): Promise<User> {
     body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: MX_USER }, password: MX_PASSWORD }),
   });
   const login = (await response.json()) as { access_token: string; device_id: string };
-  const client = createClient({ baseUrl: mx.url, userId: MX_USER, accessToken: login.access_token, deviceId: login.device_id });
+  const client = createClient({ baseUrl: mx.url, userId: MX_USER, accessToken: login.access_token, deviceId: login.device_id, logger: quietLogger });
   await client.initRustCrypto({ useIndexedDB: false });
   const user: User = { client, botTexts: [], botEvents: [] };
   client.on(RoomEvent.Timeline, (event, _room, toStart) => {
@@ -107,6 +114,10 @@ test('an encrypted room: the user’s encrypted message is answered encrypted, a
   await waitFor(() => alice.botTexts.slice(answersBefore).some((text) => text.includes(answer)), { timeoutMs: 30_000, message: `alice decrypted the second answer (${JSON.stringify(alice.botTexts)})` });
   const prompts2 = (await rig.cliRuns()).map((r) => `${r.stdin ?? ''} ${(r.argv ?? []).join(' ')}`);
   assert.ok(prompts2.some((p) => p.includes('a second encrypted question')), 'the restarted ductor decrypted the second message');
+  // The SDK's and the Rust crypto's own logging (every sync, every key request) stays out of the
+  // terminal and the journal; ductor's log says what matters.
+  const sdkChatter = rig.ductor.output().split('\n').filter((line) => /RustBackupManager|matrix_sdk_crypto|initial sync request|FetchHttpApi|\[Perf\]/.test(line));
+  assert.deepEqual(sdkChatter.slice(0, 5), [], 'no SDK log lines on ductor’s output');
 });
 
 test('messages ductor cannot decrypt are reported once in the room and in the log; the next readable message is answered', async (t) => {
@@ -130,21 +141,24 @@ test('messages ductor cannot decrypt are reported once in the room and in the lo
   assert.equal((await rig.cliRuns()).filter((r) => r.event === 'start').length, 1, 'only the readable message ran the CLI');
 });
 
-test('a corrupt crypto store file is kept aside and reported, and the account starts with new keys', async (t) => {
+test('a corrupt crypto store file is kept aside and reported, and the log says how to reset the device whose keys it held', async (t) => {
   const mx = await startFakeMatrix(t);
   const room = mx.createRoom({ members: [MX_USER], encrypted: true });
-  const rig = await startRig(t, {
-    config: matrixConfig(mx, [room]),
-    beforeStart: async (home: string) => {
-      await mkdir(join(home, 'matrix_store'), { recursive: true });
-      await writeFile(join(home, 'matrix_store', 'crypto_store.bin'), 'not a crypto store');
-    },
-  });
-  await waitFor(async () => mx.keys.deviceKeys(MX_BOT, await botDevice(rig).catch(() => '')), { timeoutMs: 30_000, message: 'the bot uploaded new device keys' });
-  const names = await readdir(join(rig.home, 'matrix_store'));
-  const aside = names.filter((n) => n.startsWith('crypto_store.bin.corrupt-'));
-  assert.equal(aside.length, 1, `kept aside: ${names.join(', ')}`);
-  assert.equal(await readFile(join(rig.home, 'matrix_store', aside[0]!), 'utf8'), 'not a crypto store', 'the bad file is kept as it was');
+  const rig = await startRig(t, { config: matrixConfig(mx, [room]) });
+  await waitFor(async () => mx.keys.deviceKeys(MX_BOT, await botDevice(rig).catch(() => '')), { timeoutMs: 30_000, message: 'the bot uploaded its device keys' });
+  rig.ductor.child.kill('SIGTERM');
+  await rig.ductor.waitForExit();
+  const storeDir = join(rig.home, 'matrix_store');
+  await writeFile(join(storeDir, 'crypto_store.bin'), 'not a crypto store');
+  await spawnDuctor(t, rig.home, { PATH: `${FAKE_CLI_DIR}:${process.env.PATH ?? ''}`, FAKE_CLI_RECORD: rig.cliRecord, FAKE_CLI_DELAY_MS: '5' });
+  const aside = await waitFor(async () => {
+    const names = (await readdir(storeDir)).filter((n) => n.startsWith('crypto_store.bin.corrupt-'));
+    return names.length > 0 ? names : null;
+  }, { timeoutMs: 30_000, message: 'the bad file is kept aside' });
+  assert.equal(aside.length, 1);
+  assert.equal(await readFile(join(storeDir, aside[0]!), 'utf8'), 'not a crypto store', 'the bad file is kept as it was');
+  const reset = await waitFor(async () => (await transportLog(rig)).split('\n').find((line) => line.includes('holds other encryption keys')) ?? null, { timeoutMs: 30_000, message: 'the log says the device needs a reset' });
+  assert.match(reset, /credentials\.json/);
   const reported = (await transportLog(rig)).split('\n').find((line) => line.includes('kept aside'));
   assert.ok(reported?.includes(aside[0]!), `the log names where the file went: ${reported}`);
 });

@@ -10,6 +10,7 @@
  */
 import { importBundle } from '../../../shared/esm-import.js';
 import type { Logger } from '../../../shared/log/logger.js';
+import { sdkLogger } from './sdk-logger.js';
 import { UndecryptableReports } from './undecryptable.js';
 
 type Sdk = typeof import('./matrix-sdk.js');
@@ -113,6 +114,7 @@ export async function openSession(options: SessionOptions): Promise<MatrixSessio
     accessToken: credentials.accessToken,
     deviceId: credentials.deviceId,
     timelineSupport: false,
+    logger: sdkLogger(log),
     // Keys go to the homeserver only once they are on disk: keys the server holds but the file
     // lost would leave other devices encrypting to keys ductor no longer has.
     fetchFn: async (input, init) => {
@@ -129,6 +131,7 @@ export async function openSession(options: SessionOptions): Promise<MatrixSessio
       cryptoRunning = true;
       const keys = await client.getCrypto()?.getOwnDeviceKeys();
       log.info({ deviceId: credentials.deviceId, ed25519: keys?.ed25519, restored: crypto.restored, file: crypto.file }, 'Matrix end-to-end encryption ready');
+      if (!crypto.restored && keys) await checkServerKeys(sdk, client, credentials, keys.ed25519, log);
     } catch (error) {
       log.error({ err: error }, 'Matrix end-to-end encryption could not start; encrypted rooms stay unreadable');
       await crypto.close().catch(() => undefined);
@@ -270,5 +273,24 @@ async function startCryptoStore(sdk: Sdk, options: SessionOptions) {
   } catch (error) {
     log.error({ err: error }, 'the Matrix crypto store could not be opened; encrypted rooms stay unreadable');
     return null;
+  }
+}
+
+/**
+ * Fresh keys for a device the homeserver already holds other keys for (the key store was lost or
+ * kept aside): the homeserver refuses the new keys and other clients would distrust them, so
+ * encrypted rooms cannot work until the account logs in as a new device. Says how.
+ */
+async function checkServerKeys(sdk: Sdk, client: Client, credentials: MatrixCredentials, ours: string, log: Logger): Promise<void> {
+  const { userId, deviceId } = credentials;
+  try {
+    const response = await client.http.authedRequest<{ device_keys?: Record<string, Record<string, { keys?: Record<string, string> }>> }>(
+      sdk.Method.Post, '/keys/query', undefined, { device_keys: { [userId]: [deviceId] } });
+    const theirs = response.device_keys?.[userId]?.[deviceId]?.keys?.[`ed25519:${deviceId}`];
+    if (theirs && theirs !== ours) {
+      log.error({ deviceId }, 'the homeserver holds other encryption keys for this Matrix device (its key store was lost): encrypted rooms will not work; stop ductor, delete matrix_store/credentials.json and matrix_store/crypto_store.bin, and start it again to log in as a new device');
+    }
+  } catch (error) {
+    log.warn({ err: error }, 'could not ask the homeserver for this Matrix device’s keys');
   }
 }

@@ -9,11 +9,19 @@
  * and crypto-store.ts keeps its contents on disk.
  */
 import 'fake-indexeddb/auto';
-import { logger } from 'matrix-js-sdk/lib/logger.js';
+import loglevel from 'loglevel';
 
-// The SDK logs every sync at info level through loglevel; our own log says what matters. The
-// exported logger is a loglevel logger; its typings only name the log methods.
-(logger as unknown as { setLevel?: (level: string, persist?: boolean) => void }).setLevel?.('warn', false);
+// The SDK logs through loglevel straight to the console, and makes every logger it creates log at
+// debug level: every sync, key request and timing would reach the terminal or the journal. The
+// clients ductor creates get a logger of their own (sdk-logger.ts); the SDK's module-level loggers
+// keep only warnings and errors.
+type Factory = loglevel.MethodFactory;
+const quiet = (factory: Factory): Factory => (methodName, level, name) =>
+  methodName === 'warn' || methodName === 'error' ? factory(methodName, level, name) : () => undefined;
+for (const target of [loglevel, ...Object.values(loglevel.getLoggers())]) {
+  target.methodFactory = quiet(target.methodFactory);
+  target.rebuild();
+}
 
 export * from 'matrix-js-sdk';
 export { CryptoStore, cryptoStoreFile } from './crypto-store.js';
