@@ -6,13 +6,15 @@
 
 export type DeviceKeys = { user_id: string; device_id: string; keys: Record<string, string>; algorithms: string[]; signatures?: unknown };
 export type KeyUpload = { userId: string; deviceId: string; deviceKeys: boolean; oneTimeKeys: number; fallbackKeys: number };
-type ToDevice = { seq: number; userId: string; deviceId: string; event: { type: string; sender: string; content: unknown } };
+type ToDevice = { seq: number; userId: string; deviceId: string; event: { type: string; sender: string; content: unknown }; deliveredIn?: number };
 
 export class FakeKeyServer {
   private readonly devices = new Map<string, Map<string, DeviceKeys>>();
   private readonly oneTimeKeys = new Map<string, Map<string, unknown>>();
   private readonly fallbackKeys = new Map<string, Map<string, unknown>>();
   private toDevice: ToDevice[] = [];
+  /** Users whose to-device messages wait (a slow federation link, say) until released. */
+  private readonly held = new Set<string>();
   private readonly changes: Array<{ seq: number; userId: string }> = [];
   readonly uploads: KeyUpload[] = [];
 
@@ -110,12 +112,26 @@ export class FakeKeyServer {
   }
 
   /**
-   * The to-device events of a device after `since`; a sync with a later `since` acknowledges the
-   * earlier ones, which are then dropped (as the spec says).
+   * The to-device events of a device not yet acknowledged. A sync whose `since` is the batch that
+   * carried some acknowledges them, and they are dropped (as the spec says); the others come again.
    */
-  toDeviceFor(userId: string, deviceId: string, since: number | null): Array<ToDevice['event']> {
-    if (since !== null) this.toDevice = this.toDevice.filter((m) => !(m.userId === userId && m.deviceId === deviceId && m.seq <= since));
-    return this.toDevice.filter((m) => m.userId === userId && m.deviceId === deviceId).map((m) => m.event);
+  toDeviceFor(userId: string, deviceId: string, since: number | null, nextBatch: number): Array<ToDevice['event']> {
+    const mine = (m: ToDevice) => m.userId === userId && m.deviceId === deviceId;
+    if (since !== null) this.toDevice = this.toDevice.filter((m) => !(mine(m) && m.deliveredIn !== undefined && m.deliveredIn <= since));
+    if (this.held.has(userId)) return [];
+    const due = this.toDevice.filter(mine);
+    for (const m of due) m.deliveredIn = nextBatch;
+    return due.map((m) => m.event);
+  }
+
+  /** Holds back the user's to-device messages (room keys) until `release`. */
+  hold(userId: string): void {
+    this.held.add(userId);
+  }
+
+  release(userId: string): void {
+    this.held.delete(userId);
+    this.nextSeq(); // wakes the user's long poll
   }
 
   /** Users whose device lists changed after `since`. */

@@ -23,7 +23,7 @@ export type MxEvent = {
   room_id: string;
 };
 
-export type MxCall = { method: string; path: string; auth: string | null; body: unknown; status: number };
+export type MxCall = { method: string; path: string; query: URLSearchParams; auth: string | null; body: unknown; status: number };
 
 type Entry = { seq: number; roomId: string; event: MxEvent; invite?: boolean };
 
@@ -102,7 +102,7 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
       rooms: { join, invite, leave },
       account_data: { events: [] },
       presence: { events: [] },
-      to_device: { events: keys.toDeviceFor(user.userId, user.deviceId, since) },
+      to_device: { events: keys.toDeviceFor(user.userId, user.deviceId, since, seq) },
       device_lists: { changed: keys.changedSince(since), left: [] },
       device_one_time_keys_count: keys.counts(user.userId, user.deviceId),
       device_unused_fallback_key_types: keys.unusedFallbackTypes(user.userId, user.deviceId),
@@ -141,7 +141,7 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
     }
     const header = req.headers.authorization;
     const auth = header?.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('access_token');
-    const call: MxCall = { method, path, auth, body, status: 0 };
+    const call: MxCall = { method, path, query: url.searchParams, auth, body, status: 0 };
     calls.push(call);
     const b = (body ?? {}) as Record<string, unknown>;
 
@@ -340,6 +340,8 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
       return log.filter((e) => e.roomId === roomId && e.event.sender === MX_BOT && e.event.type === 'm.room.message' && !redacted.has(e.event.event_id))
         .map((e) => String(e.event.content.body ?? ''));
     },
+    /** The stream position now: a sync whose `since` is at least this has seen everything before. */
+    position: () => seq,
     loginCalls: () => calls.filter((c) => c.path === '/_matrix/client/v3/login' && c.method === 'POST'),
     /** The encryption keys the server holds (device keys, uploads). */
     keys,
