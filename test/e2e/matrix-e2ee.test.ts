@@ -104,16 +104,23 @@ test('an encrypted room: the user’s encrypted message is answered encrypted, a
   await spawnDuctor(t, rig.home, { PATH: `${FAKE_CLI_DIR}:${process.env.PATH ?? ''}`, FAKE_CLI_RECORD: rig.cliRecord, FAKE_CLI_DELAY_MS: '5' });
   await waitFor(() => mx.callsTo(/\/sync$/).length >= syncsBefore + 2, { timeoutMs: 30_000, message: 'the restarted ductor syncs' });
   assert.equal(await botDevice(rig), device, 'the same device');
-  assert.deepEqual(mx.keys.deviceKeys(MX_BOT, device)!.keys, identity, 'the same identity keys on /keys/query');
-  const newDeviceKeys = mx.keys.uploads.slice(uploadsBefore).filter((u) => u.userId === MX_BOT && u.deviceKeys);
-  assert.deepEqual(newDeviceKeys, [], 'no new device keys uploaded after the restart');
-  assert.ok(!mx.calls().some((c) => c.path.endsWith('/keys/upload') && c.status >= 400), 'no key upload was refused');
+  // Each start logs its device's identity key: the second start loaded the stored keys.
+  const ready = (await transportLog(rig)).split('\n').filter((line) => line.includes('encryption ready')).map((line) => JSON.parse(line) as { ed25519: string; restored: boolean });
+  assert.equal(ready.length, 2, 'two starts');
+  assert.equal(ready[1]!.restored, true, 'the restart loaded the key store');
+  assert.equal(ready[1]!.ed25519, ready[0]!.ed25519, 'the same identity key after the restart');
+  assert.equal(ready[0]!.ed25519, identity[`ed25519:${device}`]);
 
   const answersBefore = alice.botTexts.length;
   await alice.client.sendTextMessage(room, 'a second encrypted question');
   await waitFor(() => alice.botTexts.slice(answersBefore).some((text) => text.includes(answer)), { timeoutMs: 30_000, message: `alice decrypted the second answer (${JSON.stringify(alice.botTexts)})` });
   const prompts2 = (await rig.cliRuns()).map((r) => `${r.stdin ?? ''} ${(r.argv ?? []).join(' ')}`);
   assert.ok(prompts2.some((p) => p.includes('a second encrypted question')), 'the restarted ductor decrypted the second message');
+  // By now the restarted client has done its key uploads, if it had any to do.
+  assert.deepEqual(mx.keys.deviceKeys(MX_BOT, device)!.keys, identity, 'the same identity keys on /keys/query');
+  const newDeviceKeys = mx.keys.uploads.slice(uploadsBefore).filter((u) => u.userId === MX_BOT && u.deviceKeys);
+  assert.deepEqual(newDeviceKeys, [], 'no new device keys uploaded after the restart');
+  assert.ok(!mx.calls().some((c) => c.path.endsWith('/keys/upload') && c.status >= 400), 'no key upload was refused');
   // The SDK's and the Rust crypto's own logging (every sync, every key request) stays out of the
   // terminal and the journal; ductor's log says what matters.
   const sdkChatter = rig.ductor.output().split('\n').filter((line) => /RustBackupManager|matrix_sdk_crypto|initial sync request|FetchHttpApi|\[Perf\]/.test(line));
