@@ -140,6 +140,10 @@ export async function openSession(options: SessionOptions): Promise<MatrixSessio
   const undecryptable = new UndecryptableReports({ log, notice: options.undecryptableNotice, send: (roomId, content) => sendContent(client, roomId, 'm.room.message', content) });
   /** Timeline events are handed on in arrival order, each once its decryption has settled. */
   let handOn: Promise<void> = Promise.resolve();
+  // One failing step must not stop the ones after it (a rejected chain would skip them all).
+  const inOrder = (step: () => unknown) => {
+    handOn = handOn.then(step).then(() => undefined, (error: unknown) => log.warn({ err: error }, 'a Matrix event could not be handed on'));
+  };
 
   return {
     userId: me,
@@ -155,11 +159,12 @@ export async function openSession(options: SessionOptions): Promise<MatrixSessio
         if (!eventId || !sender || sender === me) return;
         const roomId = room.roomId;
         if (!event.isEncrypted()) {
-          handOn = handOn.then(() => deliver(event, roomId));
+          inOrder(() => deliver(event, roomId));
           return;
         }
         const decrypted = cryptoRunning ? client.decryptEventIfNeeded(event).catch(() => undefined) : Promise.resolve();
-        handOn = handOn.then(() => decrypted).then(() => {
+        inOrder(async () => {
+          await decrypted;
           if (!event.isDecryptionFailure() && event.getType() !== 'm.room.encrypted') return deliver(event, roomId);
           const reason = cryptoRunning ? String(event.decryptionFailureReason ?? 'unknown') : 'encryption is not running';
           undecryptable.report(roomId, eventId, reason);
@@ -168,7 +173,7 @@ export async function openSession(options: SessionOptions): Promise<MatrixSessio
             if (again.isDecryptionFailure()) return;
             event.off(sdk.MatrixEventEvent.Decrypted, retried);
             log.info({ roomId, eventId }, 'a Matrix message decrypted after its key arrived late');
-            handOn = handOn.then(() => deliver(again, roomId));
+            inOrder(() => deliver(again, roomId));
           };
           event.on(sdk.MatrixEventEvent.Decrypted, retried);
         });
@@ -185,7 +190,7 @@ export async function openSession(options: SessionOptions): Promise<MatrixSessio
     async stop() {
       client.stopClient();
       client.removeAllListeners();
-      await handOn.catch(() => undefined);
+      await handOn;
       if (cryptoRunning) await crypto?.close().catch((error: unknown) => log.error({ err: error }, 'the Matrix crypto keys could not be written at stop'));
     },
     send(roomId, type, content) {
