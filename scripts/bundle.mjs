@@ -96,6 +96,9 @@ collect(await build({
   outdir: OUT,
   outExtension: { '.js': '.mjs' },
   format: 'esm',
+  // The Rust crypto of matrix-js-sdk is WebAssembly (8 MB) that its package reads from beside its
+  // own files at run time: it stays a real package in node_modules, loaded when Matrix starts.
+  external: ['@matrix-org/matrix-sdk-crypto-wasm'],
   // CommonJS dependencies call require() for Node built-ins; ESM output needs a real require.
   banner: { js: "import { createRequire as __ductorCreateRequire } from 'node:module'; const require = __ductorCreateRequire(import.meta.url);" },
 }));

@@ -1,9 +1,12 @@
 // A fake Matrix homeserver on 127.0.0.1: the client-server endpoints matrix-js-sdk uses (login,
-// whoami, sync with since tokens and long polls, joins, sends, redactions, reactions, media), every
-// request recorded, and helpers to act as the people in the rooms.
+// whoami, sync with since tokens and long polls, joins, sends, redactions, reactions, media, and
+// the end-to-end encryption endpoints in fake-matrix-keys.ts), every request recorded, and helpers
+// to act as the people in the rooms. The bot and MX_USER can log in (the same password); each
+// syncs its own view of the rooms.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeKeyServer } from './fake-matrix-keys.js';
 
 export const MX_SERVER = 'fake.local';
 export const MX_BOT = `@ductor:${MX_SERVER}`;
@@ -20,7 +23,7 @@ export type MxEvent = {
   room_id: string;
 };
 
-export type MxCall = { method: string; path: string; auth: string | null; body: unknown; status: number };
+export type MxCall = { method: string; path: string; query: URLSearchParams; auth: string | null; body: unknown; status: number };
 
 type Entry = { seq: number; roomId: string; event: MxEvent; invite?: boolean };
 
@@ -30,7 +33,7 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
   let seq = 0;
   const log: Entry[] = [];
   const calls: MxCall[] = [];
-  const tokens = new Map<string, string>(); // access token → device id
+  const tokens = new Map<string, { userId: string; deviceId: string }>();
   const txns = new Map<string, string>();
   const media = new Map<string, { data: Buffer; mime: string; name: string }>();
   const aliases = new Map<string, string>();
@@ -39,6 +42,11 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
   let eventCounter = 0;
 
   const newEventId = () => `$ev${++eventCounter}_${randomBytes(4).toString('hex')}`;
+  const keys = new FakeKeyServer(() => {
+    ++seq;
+    for (const wake of [...waiters]) wake();
+    return seq;
+  });
 
   function append(roomId: string, event: Omit<MxEvent, 'event_id' | 'origin_server_ts' | 'room_id'> & { event_id?: string }, invite = false): MxEvent {
     const full: MxEvent = { origin_server_ts: Date.now(), ...event, event_id: event.event_id ?? newEventId(), room_id: roomId };
@@ -61,12 +69,12 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
     return rest;
   }
 
-  function syncBody(since: number | null): Record<string, unknown> {
+  function syncBody(user: { userId: string; deviceId: string }, since: number | null): Record<string, unknown> {
     const join: Record<string, unknown> = {};
     const invite: Record<string, unknown> = {};
     const leave: Record<string, unknown> = {};
     for (const roomId of rooms.keys()) {
-      const state = membership(roomId, MX_BOT);
+      const state = membership(roomId, user.userId);
       const entries = log.filter((e) => e.roomId === roomId && (since === null || e.seq > since));
       if (state === 'join') {
         if (since !== null && entries.length === 0) continue;
@@ -85,7 +93,7 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
         if (since !== null && entries.length === 0) continue;
         const stateEvents = log.filter((e) => e.roomId === roomId && e.event.state_key !== undefined).map((e) => strip(e.event));
         invite[roomId] = { invite_state: { events: stateEvents } };
-      } else if (state === 'leave' && since !== null && entries.some((e) => e.event.state_key === MX_BOT)) {
+      } else if (state === 'leave' && since !== null && entries.some((e) => e.event.state_key === user.userId)) {
         leave[roomId] = { timeline: { events: entries.map((e) => strip(e.event)) }, state: { events: [] } };
       }
     }
@@ -94,9 +102,10 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
       rooms: { join, invite, leave },
       account_data: { events: [] },
       presence: { events: [] },
-      to_device: { events: [] },
-      device_lists: { changed: [], left: [] },
-      device_one_time_keys_count: {},
+      to_device: { events: keys.toDeviceFor(user.userId, user.deviceId, since, seq) },
+      device_lists: { changed: keys.changedSince(since), left: [] },
+      device_one_time_keys_count: keys.counts(user.userId, user.deviceId),
+      device_unused_fallback_key_types: keys.unusedFallbackTypes(user.userId, user.deviceId),
     };
   }
 
@@ -132,7 +141,7 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
     }
     const header = req.headers.authorization;
     const auth = header?.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('access_token');
-    const call: MxCall = { method, path, auth, body, status: 0 };
+    const call: MxCall = { method, path, query: url.searchParams, auth, body, status: 0 };
     calls.push(call);
     const b = (body ?? {}) as Record<string, unknown>;
 
@@ -141,11 +150,12 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
     if (path === '/_matrix/client/v3/login' && method === 'POST') {
       const identifier = b.identifier as { user?: string } | undefined;
       const user = identifier?.user ?? (b.user as string | undefined);
-      if ((user !== MX_BOT && user !== 'ductor') || b.password !== MX_PASSWORD) return send(res, 403, { errcode: 'M_FORBIDDEN', error: 'Invalid username or password' }, call);
+      const userId = user === MX_BOT || user === 'ductor' ? MX_BOT : user === MX_USER || user === 'alice' ? MX_USER : null;
+      if (!userId || b.password !== MX_PASSWORD) return send(res, 403, { errcode: 'M_FORBIDDEN', error: 'Invalid username or password' }, call);
       const token = `syt_${randomBytes(12).toString('hex')}`;
       const deviceId = typeof b.device_id === 'string' ? b.device_id : `DEV${randomBytes(3).toString('hex').toUpperCase()}`;
-      tokens.set(token, deviceId);
-      return send(res, 200, { user_id: MX_BOT, access_token: token, device_id: deviceId, home_server: MX_SERVER }, call);
+      tokens.set(token, { userId, deviceId });
+      return send(res, 200, { user_id: userId, access_token: token, device_id: deviceId, home_server: MX_SERVER }, call);
     }
     const mediaDownload = /^\/_matrix\/(?:media\/v3|client\/v1\/media)\/download\/([^/]+)\/([^/]+)/.exec(path);
     if (mediaDownload && method === 'GET') {
@@ -158,9 +168,29 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
       res.end(item.data);
       return;
     }
-    if (!auth || !tokens.has(auth)) return send(res, 401, { errcode: 'M_UNKNOWN_TOKEN', error: 'Unknown access token', soft_logout: false }, call);
+    const caller = auth ? tokens.get(auth) : undefined;
+    if (!auth || !caller) return send(res, 401, { errcode: 'M_UNKNOWN_TOKEN', error: 'Unknown access token', soft_logout: false }, call);
+    const me = caller.userId;
 
-    if (path === '/_matrix/client/v3/account/whoami') return send(res, 200, { user_id: MX_BOT, device_id: tokens.get(auth) }, call);
+    if (path === '/_matrix/client/v3/account/whoami') return send(res, 200, { user_id: me, device_id: caller.deviceId }, call);
+    if (path === '/_matrix/client/v3/keys/upload' && method === 'POST') {
+      const uploaded = keys.upload(me, caller.deviceId, b);
+      if ('error' in uploaded) return send(res, 400, { errcode: 'M_INVALID_PARAM', error: uploaded.error }, call);
+      return send(res, 200, { one_time_key_counts: uploaded.counts }, call);
+    }
+    if (path === '/_matrix/client/v3/keys/query' && method === 'POST') return send(res, 200, keys.query(b), call);
+    if (path === '/_matrix/client/v3/keys/claim' && method === 'POST') return send(res, 200, keys.claim(b), call);
+    const toDevice = /^\/_matrix\/client\/v3\/sendToDevice\/([^/]+)\/([^/]+)$/.exec(path);
+    if (toDevice && method === 'PUT') {
+      const key = `${auth}/toDevice/${toDevice[2]}`;
+      if (!txns.has(key)) {
+        txns.set(key, '');
+        keys.send(me, toDevice[1]!, b);
+      }
+      return send(res, 200, {}, call);
+    }
+    // No server-side key backup: clients see that none exists.
+    if (path === '/_matrix/client/v3/room_keys/version') return send(res, 404, { errcode: 'M_NOT_FOUND', error: 'No current backup version' }, call);
     if (path === '/_matrix/client/v3/capabilities') return send(res, 200, { capabilities: {} }, call);
     if (path.startsWith('/_matrix/client/v3/pushrules')) return send(res, 200, { global: { override: [], content: [], room: [], sender: [], underride: [] } }, call);
     if (/^\/_matrix\/client\/v3\/user\/[^/]+\/filter$/.test(path) && method === 'POST') return send(res, 200, { filter_id: '1' }, call);
@@ -182,14 +212,14 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
         });
       }
       if (res.destroyed) return;
-      return send(res, 200, syncBody(since), call);
+      return send(res, 200, syncBody(caller, since), call);
     }
-    if (path === '/_matrix/client/v3/joined_rooms') return send(res, 200, { joined_rooms: [...rooms.keys()].filter((r) => membership(r, MX_BOT) === 'join') }, call);
+    if (path === '/_matrix/client/v3/joined_rooms') return send(res, 200, { joined_rooms: [...rooms.keys()].filter((r) => membership(r, me) === 'join') }, call);
     const joinMatch = /^\/_matrix\/client\/v3\/(?:join\/([^/]+)|rooms\/([^/]+)\/join)$/.exec(path);
     if (joinMatch && method === 'POST') {
       const roomId = resolveRoom(joinMatch[1] ?? joinMatch[2] ?? '');
       if (!roomId) return send(res, 404, { errcode: 'M_NOT_FOUND', error: 'No known servers' }, call);
-      if (membership(roomId, MX_BOT) !== 'join') append(roomId, { type: 'm.room.member', state_key: MX_BOT, sender: MX_BOT, content: { membership: 'join' } });
+      if (membership(roomId, me) !== 'join') append(roomId, { type: 'm.room.member', state_key: me, sender: me, content: { membership: 'join' } });
       return send(res, 200, { room_id: roomId }, call);
     }
     const roomMatch = /^\/_matrix\/client\/v3\/rooms\/([^/]+)\/(.+)$/.exec(path);
@@ -197,29 +227,34 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
       const roomId = roomMatch[1]!;
       const rest = roomMatch[2]!;
       if (rest === 'leave' && method === 'POST') {
-        append(roomId, { type: 'm.room.member', state_key: MX_BOT, sender: MX_BOT, content: { membership: 'leave' } });
+        append(roomId, { type: 'm.room.member', state_key: me, sender: me, content: { membership: 'leave' } });
         return send(res, 200, {}, call);
       }
       if (rest === 'invite' && method === 'POST') {
-        append(roomId, { type: 'm.room.member', state_key: String(b.user_id), sender: MX_BOT, content: { membership: 'invite' } });
+        append(roomId, { type: 'm.room.member', state_key: String(b.user_id), sender: me, content: { membership: 'invite' } });
         return send(res, 200, {}, call);
       }
       const sendMatch = /^send\/([^/]+)\/([^/]+)$/.exec(rest);
       if (sendMatch && method === 'PUT') {
-        if (membership(roomId, MX_BOT) !== 'join') return send(res, 403, { errcode: 'M_FORBIDDEN', error: 'not in room' }, call);
+        if (membership(roomId, me) !== 'join') return send(res, 403, { errcode: 'M_FORBIDDEN', error: 'not in room' }, call);
         const key = `${auth}/${sendMatch[2]}`;
         const known = txns.get(key);
         if (known) return send(res, 200, { event_id: known }, call);
-        const event = append(roomId, { type: sendMatch[1]!, sender: MX_BOT, content: b });
+        const event = append(roomId, { type: sendMatch[1]!, sender: me, content: b });
         txns.set(key, event.event_id);
         return send(res, 200, { event_id: event.event_id }, call);
       }
       const redactMatch = /^redact\/([^/]+)\/([^/]+)$/.exec(rest);
       if (redactMatch && method === 'PUT') {
-        const event = append(roomId, { type: 'm.room.redaction', sender: MX_BOT, content: { redacts: redactMatch[1] }, ...{ redacts: redactMatch[1] } } as never);
+        const event = append(roomId, { type: 'm.room.redaction', sender: me, content: { redacts: redactMatch[1] }, ...{ redacts: redactMatch[1] } } as never);
         return send(res, 200, { event_id: event.event_id }, call);
       }
       if (rest.startsWith('typing/') || rest.startsWith('receipt/') || rest === 'read_markers') return send(res, 200, {}, call);
+      if (rest === 'members' && method === 'GET') {
+        const chunk = log.filter((e) => e.roomId === roomId && e.event.type === 'm.room.member').map((e) => strip(e.event));
+        const latest = new Map(chunk.map((e) => [e.state_key, e]));
+        return send(res, 200, { chunk: [...latest.values()] }, call);
+      }
     }
     if (/^\/_matrix\/media\/v3\/upload$/.test(path) && method === 'POST') {
       const id = randomBytes(8).toString('hex');
@@ -252,11 +287,15 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
     close,
     calls: () => calls,
     callsTo: (pattern: RegExp) => calls.filter((c) => pattern.test(c.path)),
-    /** A room with these members already joined; the bot joins too unless `botJoined` is false. */
-    createRoom(options: { members: string[]; botJoined?: boolean; alias?: string }): string {
+    /**
+     * A room with these members already joined; the bot joins too unless `botJoined` is false.
+     * `encrypted` adds the m.room.encryption state event (Megolm), as clients do for private rooms.
+     */
+    createRoom(options: { members: string[]; botJoined?: boolean; alias?: string; encrypted?: boolean }): string {
       const roomId = `!room${++roomCounter}:${MX_SERVER}`;
       const creator = options.members[0] ?? MX_USER;
       append(roomId, { type: 'm.room.create', state_key: '', sender: creator, content: { creator, room_version: '10' } });
+      if (options.encrypted) append(roomId, { type: 'm.room.encryption', state_key: '', sender: creator, content: { algorithm: 'm.megolm.v1.aes-sha2' } });
       for (const member of options.members) append(roomId, { type: 'm.room.member', state_key: member, sender: member, content: { membership: 'join' } });
       if (options.alias) {
         aliases.set(options.alias, roomId);
@@ -301,6 +340,10 @@ export async function startFakeMatrix(t?: { after(fn: () => unknown): void }) {
       return log.filter((e) => e.roomId === roomId && e.event.sender === MX_BOT && e.event.type === 'm.room.message' && !redacted.has(e.event.event_id))
         .map((e) => String(e.event.content.body ?? ''));
     },
+    /** The stream position now: a sync whose `since` is at least this has seen everything before. */
+    position: () => seq,
     loginCalls: () => calls.filter((c) => c.path === '/_matrix/client/v3/login' && c.method === 'POST'),
+    /** The encryption keys the server holds (device keys, uploads). */
+    keys,
   };
 }

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startFakeTelegram, FAKE_TOKEN } from '../helpers/fake-telegram.js';
 import { FAKE_CLI_DIR, transcriptResult, USER_ID } from '../helpers/rig.js';
 import { runDuctor, spawnDuctor } from '../helpers/spawn-ductor.js';
@@ -29,7 +29,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 };
 
 /** What the bundles load from node_modules at run time (scripts/bundle.mjs `external`). */
-const RUNTIME_PACKAGES = ['iconv-lite', 'mime-db', 'mime-types', 'tinypool'];
+const RUNTIME_PACKAGES = ['@matrix-org/matrix-sdk-crypto-wasm', 'iconv-lite', 'mime-db', 'mime-types', 'tinypool'];
 
 test('package.json: prepack builds, engines, and only unbundled runtime packages as dependencies', () => {
   assert.equal(pkg.scripts.prepack, 'npm run build');
@@ -80,4 +80,18 @@ test('npm pack → npm install -g into a temp prefix → --version, config schem
   await waitFor(() => tg.visible(USER_ID).some((m) => m.kind === 'text' && m.visibleText.includes(expected)), { timeoutMs: 30_000, message: 'the installed ductor answered' });
   assert.equal((await runDuctor(home, ['stop'])).code, 0);
   assert.equal(await ductor.waitForExit(), 0);
+
+  // The installed Matrix bundle starts the Rust crypto: its WebAssembly is found in the installed
+  // package, and the IndexedDB stand-in inside the bundle takes the key store.
+  const cryptoCheck = [
+    `const sdk = await import(${JSON.stringify(pathToFileURL(join(installed, 'dist', 'bin', 'matrix-sdk.mjs')).href)});`,
+    "const client = sdk.createClient({ baseUrl: 'http://127.0.0.1:9', userId: '@pack:example.org', deviceId: 'PACKDEVICE', accessToken: 'unused' });",
+    "await client.initRustCrypto({ useIndexedDB: true, cryptoDatabasePrefix: 'pack-check' });",
+    'const keys = await client.getCrypto().getOwnDeviceKeys();',
+    "process.stdout.write(keys.ed25519 && keys.curve25519 ? 'crypto ready\\n' : 'no device keys\\n');",
+    'client.stopClient();',
+    'process.exit(0);',
+  ].join('\n');
+  const crypto = await run(process.execPath, ['--input-type=module', '-e', cryptoCheck], { cwd: work, timeout: 120_000 });
+  assert.equal(crypto.stdout, 'crypto ready\n');
 });

@@ -165,6 +165,7 @@ export const de = (): Catalogue => ({
   queuedDiscarded: '[Nachricht verworfen.]',
   fileNotFound: (name) => `[Datei nicht gefunden: ${name}]`,
   fileSendFailed: (name) => `[Senden fehlgeschlagen: ${name}]`,
+  matrixUndecryptable: (reason) => `🔒 Eine Nachricht in diesem Raum konnte ich nicht entschlüsseln (${reason}), deshalb habe ich sie nicht gelesen. Kommt ihr Schlüssel noch, beantworte ich sie; sonst sende sie bitte noch einmal.`,
   consoleTool: (name) => `[Werkzeug: ${name}]`,
   consoleThinking: '[denkt nach]',
   cronTimedOut: (seconds) => `[Cron-Job nach ${seconds} s abgebrochen]`,

@@ -164,6 +164,7 @@ export const en = {
   queuedDiscarded: '[Message discarded.]',
   fileNotFound: (name: string) => `[File not found: ${name}]`,
   fileSendFailed: (name: string) => `[Failed to send: ${name}]`,
+  matrixUndecryptable: (reason: string) => `🔒 I could not decrypt a message in this room (${reason}), so I have not read it. If its key arrives later I will answer it; otherwise please send it again.`,
   consoleTool: (name: string) => `[tool: ${name}]`,
   consoleThinking: '[thinking]',
   cronTimedOut: (seconds: number) => `[Cron job timed out after ${seconds}s]`,

@@ -165,6 +165,7 @@ export const es = (): Catalogue => ({
   queuedDiscarded: '[Mensaje descartado.]',
   fileNotFound: (name) => `[Archivo no encontrado: ${name}]`,
   fileSendFailed: (name) => `[No se pudo enviar: ${name}]`,
+  matrixUndecryptable: (reason) => `🔒 No pude descifrar un mensaje en esta sala (${reason}), así que no lo he leído. Si su clave llega más tarde lo responderé; si no, envíalo de nuevo.`,
   consoleTool: (name) => `[herramienta: ${name}]`,
   consoleThinking: '[pensando]',
   cronTimedOut: (seconds) => `[Tarea cron detenida tras ${seconds} s]`,

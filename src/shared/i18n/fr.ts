@@ -165,6 +165,7 @@ export const fr = (): Catalogue => ({
   queuedDiscarded: '[Message abandonné.]',
   fileNotFound: (name) => `[Fichier introuvable : ${name}]`,
   fileSendFailed: (name) => `[Échec de l’envoi : ${name}]`,
+  matrixUndecryptable: (reason) => `🔒 Je n’ai pas pu déchiffrer un message dans ce salon (${reason}), je ne l’ai donc pas lu. Si sa clé arrive plus tard, j’y répondrai ; sinon, renvoie-le.`,
   consoleTool: (name) => `[outil : ${name}]`,
   consoleThinking: '[réflexion]',
   cronTimedOut: (seconds) => `[Tâche cron interrompue après ${seconds} s]`,

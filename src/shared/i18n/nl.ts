@@ -165,6 +165,7 @@ export const nl = (): Catalogue => ({
   queuedDiscarded: '[Bericht verwijderd.]',
   fileNotFound: (name) => `[Bestand niet gevonden: ${name}]`,
   fileSendFailed: (name) => `[Versturen mislukt: ${name}]`,
+  matrixUndecryptable: (reason) => `🔒 Ik kon een bericht in deze ruimte niet ontsleutelen (${reason}), dus ik heb het niet gelezen. Komt de sleutel later alsnog, dan beantwoord ik het; stuur het anders opnieuw.`,
   consoleTool: (name) => `[tool: ${name}]`,
   consoleThinking: '[denkt na]',
   cronTimedOut: (seconds) => `[Cronjob na ${seconds} s afgebroken]`,

@@ -165,6 +165,7 @@ export const pt = (): Catalogue => ({
   queuedDiscarded: '[Mensagem descartada.]',
   fileNotFound: (name) => `[Arquivo não encontrado: ${name}]`,
   fileSendFailed: (name) => `[Falha ao enviar: ${name}]`,
+  matrixUndecryptable: (reason) => `🔒 Não consegui decifrar uma mensagem nesta sala (${reason}), por isso não a li. Se a chave chegar mais tarde, respondo; caso contrário, envie-a de novo.`,
   consoleTool: (name) => `[ferramenta: ${name}]`,
   consoleThinking: '[pensando]',
   cronTimedOut: (seconds) => `[Tarefa cron interrompida após ${seconds} s]`,

@@ -165,6 +165,7 @@ export const ru = (): Catalogue => ({
   queuedDiscarded: '[Сообщение отброшено.]',
   fileNotFound: (name) => `[Файл не найден: ${name}]`,
   fileSendFailed: (name) => `[Не удалось отправить: ${name}]`,
+  matrixUndecryptable: (reason) => `🔒 Не удалось расшифровать сообщение в этой комнате (${reason}), поэтому я его не прочитал. Если ключ придёт позже, я отвечу; иначе отправьте его ещё раз.`,
   consoleTool: (name) => `[инструмент: ${name}]`,
   consoleThinking: '[думает]',
   cronTimedOut: (seconds) => `[Cron-задача прервана через ${seconds} с]`,

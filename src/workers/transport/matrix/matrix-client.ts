@@ -3,13 +3,15 @@
  * Matrix account starts, so a Telegram-only ductor never loads the SDK (or its WebAssembly).
  * Everything the rest of ductor needs goes through the small `MatrixSession` surface below.
  *
- * E2EE: the SDK's Rust crypto does initialise headless on Node, but Node has no IndexedDB, so its
- * key store would live in memory only. With a persisted device id that would hand the homeserver
- * fresh identity keys for an already-known device on every restart, which servers refuse. So the
- * crypto is not started: ductor serves unencrypted rooms, and encrypted events are reported once.
+ * E2EE: the SDK's Rust crypto runs with its keys in crypto-store.ts (kept under the account's
+ * state folder, so a restart keeps the device's keys). Encrypted events reach the runner
+ * decrypted; answers into encrypted rooms go out encrypted (the SDK encrypts sends there).
+ * Devices are not verified: keys are shared with every device of the room's members.
  */
 import { importBundle } from '../../../shared/esm-import.js';
 import type { Logger } from '../../../shared/log/logger.js';
+import { sdkLogger } from './sdk-logger.js';
+import { UndecryptableReports } from './undecryptable.js';
 
 type Sdk = typeof import('./matrix-sdk.js');
 let sdkPromise: Promise<Sdk> | null = null;
@@ -50,7 +52,8 @@ export type SessionHandlers = {
 export interface MatrixSession {
   readonly userId: string;
   start(handlers: SessionHandlers): Promise<void>;
-  stop(): void;
+  /** Stops syncing and writes the crypto keys a last time. */
+  stop(): Promise<void>;
   /** `txnId`: the same id sent again (after a restart) returns the first event instead of a second one. */
   send(roomId: string, type: string, content: Record<string, unknown>, txnId?: string): Promise<string>;
   redact(roomId: string, eventId: string): Promise<void>;
@@ -93,32 +96,88 @@ export async function tokenValid(credentials: MatrixCredentials): Promise<boolea
   }
 }
 
-export async function openSession(credentials: MatrixCredentials, log: Logger): Promise<MatrixSession> {
+export type SessionOptions = {
+  credentials: MatrixCredentials;
+  log: Logger;
+  /** The account's Matrix state folder; the crypto keys are kept there. */
+  storeDir: string;
+  /** The notice sent (once per room) when a message there cannot be decrypted. */
+  undecryptableNotice: (reason: string) => string;
+};
+
+export async function openSession(options: SessionOptions): Promise<MatrixSession> {
+  const { credentials, log } = options;
   const sdk = await loadSdk();
+  const crypto = await startCryptoStore(sdk, options);
   const client = sdk.createClient({
     baseUrl: credentials.homeserver,
     userId: credentials.userId,
     accessToken: credentials.accessToken,
     deviceId: credentials.deviceId,
     timelineSupport: false,
+    logger: sdkLogger(log),
+    // Keys go to the homeserver only once they are on disk: keys the server holds but the file
+    // lost would leave other devices encrypting to keys ductor no longer has.
+    fetchFn: async (input, init) => {
+      if (crypto && /\/keys\/upload$/.test(new URL(String(input instanceof Request ? input.url : input)).pathname)) await crypto.flush();
+      return fetch(input, init);
+    },
   });
   const me = credentials.userId;
-  let warnedEncrypted = false;
+  let cryptoRunning = false;
+  if (crypto) {
+    try {
+      await client.initRustCrypto({ useIndexedDB: true, cryptoDatabasePrefix: crypto.prefix });
+      await crypto.flush();
+      cryptoRunning = true;
+      const keys = await client.getCrypto()?.getOwnDeviceKeys();
+      log.info({ deviceId: credentials.deviceId, ed25519: keys?.ed25519, restored: crypto.restored, file: crypto.file }, 'Matrix end-to-end encryption ready');
+      if (!crypto.restored && keys) await checkServerKeys(sdk, client, credentials, keys.ed25519, log);
+    } catch (error) {
+      log.error({ err: error }, 'Matrix end-to-end encryption could not start; encrypted rooms stay unreadable');
+      await crypto.close().catch(() => undefined);
+    }
+  }
+  const undecryptable = new UndecryptableReports({ log, notice: options.undecryptableNotice, send: (roomId, content) => sendContent(client, roomId, 'm.room.message', content) });
+  /** Timeline events are handed on in arrival order, each once its decryption has settled. */
+  let handOn: Promise<void> = Promise.resolve();
+  // One failing step must not stop the ones after it (a rejected chain would skip them all).
+  const inOrder = (step: () => unknown) => {
+    handOn = handOn.then(step).then(() => undefined, (error: unknown) => log.warn({ err: error }, 'a Matrix event could not be handed on'));
+  };
 
   return {
     userId: me,
     async start(handlers) {
+      const deliver = (event: MatrixEvent, roomId: string) => {
+        handlers.onEvent({ roomId, eventId: event.getId()!, type: event.getType(), sender: event.getSender()!, ts: event.getTs(), content: event.getContent() });
+      };
       client.on(sdk.RoomEvent.Timeline, (event, room, toStartOfTimeline) => {
         // Back-pagination brings old events; only events arriving live (or in a sync) matter.
         if (toStartOfTimeline || !room) return;
         const eventId = event.getId();
         const sender = event.getSender();
         if (!eventId || !sender || sender === me) return;
-        if (event.getType() === 'm.room.encrypted' && !warnedEncrypted) {
-          warnedEncrypted = true;
-          log.warn({ roomId: room.roomId }, 'encrypted Matrix room: ductor serves unencrypted rooms only; disable encryption for the bot’s rooms');
+        const roomId = room.roomId;
+        if (!event.isEncrypted()) {
+          inOrder(() => deliver(event, roomId));
+          return;
         }
-        handlers.onEvent({ roomId: room.roomId, eventId, type: event.getType(), sender, ts: event.getTs(), content: event.getContent() });
+        const decrypted = cryptoRunning ? client.decryptEventIfNeeded(event).catch(() => undefined) : Promise.resolve();
+        inOrder(async () => {
+          await decrypted;
+          if (!event.isDecryptionFailure() && event.getType() !== 'm.room.encrypted') return deliver(event, roomId);
+          const reason = cryptoRunning ? String(event.decryptionFailureReason ?? 'unknown') : 'encryption is not running';
+          undecryptable.report(roomId, eventId, reason);
+          // The key may still come (a late to-device message); the SDK then decrypts the event again.
+          const retried = (again: MatrixEvent) => {
+            if (again.isDecryptionFailure()) return;
+            event.off(sdk.MatrixEventEvent.Decrypted, retried);
+            log.info({ roomId, eventId }, 'a Matrix message decrypted after its key arrived late');
+            inOrder(() => deliver(again, roomId));
+          };
+          event.on(sdk.MatrixEventEvent.Decrypted, retried);
+        });
       });
       client.on(sdk.RoomMemberEvent.Membership, (event, member) => {
         if (member.userId !== me || member.membership !== 'invite') return;
@@ -129,14 +188,14 @@ export async function openSession(credentials: MatrixCredentials, log: Logger): 
       });
       await client.startClient({ initialSyncLimit: 20, lazyLoadMembers: false, threadSupport: false });
     },
-    stop() {
+    async stop() {
       client.stopClient();
       client.removeAllListeners();
+      await handOn;
+      if (cryptoRunning) await crypto?.close().catch((error: unknown) => log.error({ err: error }, 'the Matrix crypto keys could not be written at stop'));
     },
-    async send(roomId, type, content, txnId) {
-      // The SDK's typings bind content to event types; ductor builds standard content itself.
-      const response = await (client.sendEvent as (room: string, type: string, content: unknown, txnId?: string) => Promise<{ event_id: string }>)(roomId, type, content, txnId);
-      return response.event_id;
+    send(roomId, type, content, txnId) {
+      return sendContent(client, roomId, type, content, txnId);
     },
     async redact(roomId, eventId) {
       await client.redactEvent(roomId, eventId);
@@ -163,7 +222,7 @@ export async function openSession(credentials: MatrixCredentials, log: Logger): 
       throw new Error(`not a usable media address: ${mxcUrl}`);
     },
     async join(roomIdOrAlias) {
-      const room = await client.joinRoom(roomIdOrAlias, { syncRoom: false });
+      const room = await client.joinRoom(roomIdOrAlias);
       return room.roomId;
     },
     async leave(roomId) {
@@ -192,5 +251,52 @@ export async function openSession(credentials: MatrixCredentials, log: Logger): 
 export class TooBigError extends Error {
   constructor(readonly sizeBytes: number, readonly limitBytes: number) {
     super(`media of ${sizeBytes} bytes is over the ${limitBytes} byte limit`);
+  }
+}
+
+type Client = ReturnType<Sdk['createClient']>;
+type MatrixEvent = InstanceType<Sdk['MatrixEvent']>;
+
+/** Sends an event; in an encrypted room the SDK encrypts it (crypto running). */
+async function sendContent(client: Client, roomId: string, type: string, content: Record<string, unknown>, txnId?: string): Promise<string> {
+  // The SDK's typings bind content to event types; ductor builds standard content itself.
+  const response = await (client.sendEvent as (room: string, type: string, content: unknown, txnId?: string) => Promise<{ event_id: string }>)(roomId, type, content, txnId);
+  return response.event_id;
+}
+
+/** The account's crypto key store, or null (logged) when it cannot be opened. */
+async function startCryptoStore(sdk: Sdk, options: SessionOptions) {
+  const { log } = options;
+  const globals = globalThis as unknown as { indexedDB: import('./idb-snapshot.js').IdbFactory; IDBDatabase: { prototype: import('./idb-snapshot.js').IdbDatabase } };
+  try {
+    return await sdk.CryptoStore.open({
+      storeDir: options.storeDir,
+      factory: globals.indexedDB,
+      databaseClass: globals.IDBDatabase,
+      onCorrupt: (report) => log.error(report, 'the Matrix crypto store could not be read and was kept aside; this device starts with new keys'),
+      onFlushError: (error) => log.error({ err: error }, 'the Matrix crypto keys could not be written'),
+    });
+  } catch (error) {
+    log.error({ err: error }, 'the Matrix crypto store could not be opened; encrypted rooms stay unreadable');
+    return null;
+  }
+}
+
+/**
+ * Fresh keys for a device the homeserver already holds other keys for (the key store was lost or
+ * kept aside): the homeserver refuses the new keys and other clients would distrust them, so
+ * encrypted rooms cannot work until the account logs in as a new device. Says how.
+ */
+async function checkServerKeys(sdk: Sdk, client: Client, credentials: MatrixCredentials, ours: string, log: Logger): Promise<void> {
+  const { userId, deviceId } = credentials;
+  try {
+    const response = await client.http.authedRequest<{ device_keys?: Record<string, Record<string, { keys?: Record<string, string> }>> }>(
+      sdk.Method.Post, '/keys/query', undefined, { device_keys: { [userId]: [deviceId] } });
+    const theirs = response.device_keys?.[userId]?.[deviceId]?.keys?.[`ed25519:${deviceId}`];
+    if (theirs && theirs !== ours) {
+      log.error({ deviceId }, 'the homeserver holds other encryption keys for this Matrix device (its key store was lost): encrypted rooms will not work; stop ductor, delete matrix_store/credentials.json and matrix_store/crypto_store.bin, and start it again to log in as a new device');
+    }
+  } catch (error) {
+    log.warn({ err: error }, 'could not ask the homeserver for this Matrix device’s keys');
   }
 }

@@ -80,7 +80,7 @@ export class MatrixRunner {
 
   async stop(): Promise<void> {
     this.stopper.abort();
-    this.session?.stop();
+    await this.session?.stop();
     this.quarantine?.close();
     await this.running;
     await this.intake.catch(() => undefined);
@@ -91,9 +91,14 @@ export class MatrixRunner {
     if (!credentials || this.stopper.signal.aborted) return;
     const storeDir = matrixStoreDir(this.options.agentHome, this.options.config().matrix);
     this.state = await SyncState.load(join(storeDir, 'sync_state.json'));
-    const session = await openSession(credentials, this.options.log);
+    const session = await openSession({
+      credentials,
+      log: this.options.log,
+      storeDir,
+      undecryptableNotice: (reason) => this.text().matrixUndecryptable(reason),
+    });
     this.session = session;
-    if (this.stopper.signal.aborted) return;
+    if (this.stopper.signal.aborted) return session.stop();
     await session.start({
       onEvent: (event) => this.enqueue(() => this.handleEvent(event)),
       onInvite: (roomId, inviter) => this.enqueue(() => this.handleInvite(roomId, inviter)),
