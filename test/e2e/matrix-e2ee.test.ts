@@ -9,7 +9,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { createClient, RoomEvent, type MatrixClient, type MatrixEvent } from 'matrix-js-sdk';
-import type { Logger } from 'matrix-js-sdk/lib/logger.js';
+import { logger as sdkRootLogger, type Logger } from 'matrix-js-sdk/lib/logger.js';
 import { startFakeMatrix, MX_BOT, MX_PASSWORD, MX_USER, type FakeMatrix } from '../helpers/fake-matrix.js';
 import { FAKE_CLI_DIR, startRig, transcriptResult, type Rig } from '../helpers/rig.js';
 import { spawnDuctor } from '../helpers/spawn-ductor.js';
@@ -22,6 +22,17 @@ function matrixConfig(mx: FakeMatrix, rooms: string[]): Record<string, unknown> 
     matrix: { homeserver: mx.url, user_id: MX_BOT, password: MX_PASSWORD, allowed_rooms: rooms, allowed_users: [MX_USER] },
   };
 }
+
+// Parts of the SDK log through its root logger whatever a client is given (the crypto's
+// decryption attempts, the send queue): silent here, so the test output shows only results.
+(sdkRootLogger as unknown as { setLevel?: (level: string, persist?: boolean) => void }).setLevel?.('silent', false);
+
+// The user's SDK client leaves timers behind after stopClient (a 6-hour capabilities poll, a
+// 5-minute key-request timer of the Rust crypto, the timeouts of long polls it had open), which
+// kept this test process alive for five minutes after its tests. Timers made in this process
+// still fire while it runs; unref'd, they no longer hold it open once the tests are done.
+const refTimeout = globalThis.setTimeout;
+globalThis.setTimeout = ((...args: Parameters<typeof refTimeout>) => refTimeout(...args).unref()) as typeof setTimeout;
 
 /** The user's client would log every sync and decryption attempt; only its errors are shown. */
 const quietLogger: Logger = {
