@@ -7,7 +7,7 @@
  * Targets (none were set for it): must ≥ 200 requests/s and p99 ≤ 50 ms; aim ≥ 1000 and ≤ 20 ms.
  */
 import { Agent, request } from 'node:http';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +15,7 @@ import { FAKE_TOKEN, startFakeTelegram } from '../test/helpers/fake-telegram.js'
 import { startBenchDuctor } from './ductor-process.js';
 import { percentile, type Figure } from './figure.js';
 import { freePort } from '../test/helpers/free-port.js';
+import { writeClaudeTranscript } from './claude-transcript.js';
 
 const USER = 7001;
 const HOOK_TOKEN = 'bench-hook-token-0123456789abcdef';
@@ -24,17 +25,9 @@ const STREAM_CHUNKS = 600;
 const STREAM_DELAY_MS = 40;
 
 /** A claude transcript that streams for about STREAM_CHUNKS × STREAM_DELAY_MS. */
-async function longTranscript(dir: string): Promise<string> {
-  const sid = 'b0b0b0b0-0000-4000-8000-000000000005';
-  const usage = { input_tokens: 5, output_tokens: 5 };
-  const lines: object[] = [{ type: 'system', subtype: 'init', session_id: sid, tools: [], model: 'claude-sonnet-4-5' }];
-  for (let i = 0; i < STREAM_CHUNKS; i += 1) {
-    lines.push({ type: 'assistant', message: { id: `m${i}`, type: 'message', role: 'assistant', content: [{ type: 'text', text: `Part ${i + 1}. ` }], usage }, session_id: sid });
-  }
-  lines.push({ type: 'result', subtype: 'success', is_error: false, duration_ms: 1, num_turns: 1, result: 'done', session_id: sid, total_cost_usd: 0, usage });
-  const file = join(dir, 'long.jsonl');
-  await writeFile(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
-  return file;
+function longTranscript(dir: string): Promise<string> {
+  const parts = Array.from({ length: STREAM_CHUNKS }, (_, i) => `Part ${i + 1}. `);
+  return writeClaudeTranscript(join(dir, 'long.jsonl'), { sessionId: 'b0b0b0b0-0000-4000-8000-000000000005', parts, result: 'done' });
 }
 
 function post(agent: Agent, port: number, body: string): Promise<{ status: number; ms: number }> {

@@ -17,6 +17,7 @@ import { benchDeliveryLog } from './delivery-log.js';
 import { median, percentile, type Figure } from './figure.js';
 import { bareSpawnMs, ratioNote } from './floors.js';
 import { pssMiB } from './proc-memory.js';
+import { writeClaudeTranscript } from './claude-transcript.js';
 
 const DUCTOR = fileURLToPath(new URL('../bin/ductor.js', import.meta.url));
 /** The fake CLIs live in the source tree (test/fake-cli), found from dist/bench/. */
@@ -74,20 +75,9 @@ async function stamps(home: string, file: string): Promise<Stamp[]> {
 }
 
 /** A transcript that streams `chunks` assistant messages (one line each), like a long answer. */
-async function streamingTranscript(dir: string, chunks: number): Promise<string> {
-  const sid = 'b0b0b0b0-0000-4000-8000-000000000001';
-  const usage = { input_tokens: 5, output_tokens: 5 };
-  const lines: object[] = [{ type: 'system', subtype: 'init', session_id: sid, tools: [], model: 'claude-sonnet-4-5' }];
-  let all = '';
-  for (let i = 0; i < chunks; i += 1) {
-    const text = `Part ${i + 1}: ${'streamed words '.repeat(12)}\n\n`;
-    all += text;
-    lines.push({ type: 'assistant', message: { id: `m${i}`, type: 'message', role: 'assistant', content: [{ type: 'text', text }], usage }, session_id: sid });
-  }
-  lines.push({ type: 'result', subtype: 'success', is_error: false, duration_ms: 1, num_turns: 1, result: all.trim(), session_id: sid, total_cost_usd: 0, usage });
-  const file = join(dir, 'streaming.jsonl');
-  await writeFile(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
-  return file;
+function streamingTranscript(dir: string, chunks: number): Promise<string> {
+  const parts = Array.from({ length: chunks }, (_, i) => `Part ${i + 1}: ${'streamed words '.repeat(12)}\n\n`);
+  return writeClaudeTranscript(join(dir, 'streaming.jsonl'), { sessionId: 'b0b0b0b0-0000-4000-8000-000000000001', parts });
 }
 
 async function latency(log: (line: string) => void): Promise<Figure[]> {

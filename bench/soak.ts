@@ -28,7 +28,7 @@
  * process (writing a snapshot runs a full collection, so it only holds what is still reachable).
  * Writing one leaves tens of MiB of memory the allocator keeps, so such a run measures no figure.
  */
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,6 +36,7 @@ import { FAKE_TOKEN, startFakeTelegram } from '../test/helpers/fake-telegram.js'
 import { startBenchDuctor } from './ductor-process.js';
 import { median, slope, type Figure } from './figure.js';
 import { pssMiB } from './proc-memory.js';
+import { writeClaudeTranscript } from './claude-transcript.js';
 
 export type SoakOptions = {
   /** Measured soak after the warm-up. */
@@ -65,20 +66,9 @@ export type SoakOptions = {
 const CHUNKS = 8;
 
 /** A transcript that streams CHUNKS assistant messages, each a paragraph, as a long answer does. */
-async function streamingTranscript(dir: string): Promise<string> {
-  const sid = 'c0c0c0c0-0000-4000-8000-000000000001';
-  const usage = { input_tokens: 5, output_tokens: 5 };
-  const lines: object[] = [{ type: 'system', subtype: 'init', session_id: sid, tools: [], model: 'claude-sonnet-4-5' }];
-  let all = '';
-  for (let i = 0; i < CHUNKS; i += 1) {
-    const text = `Part ${i + 1}: ${'streamed words '.repeat(10)}\n\n`;
-    all += text;
-    lines.push({ type: 'assistant', message: { id: `m${i}`, type: 'message', role: 'assistant', content: [{ type: 'text', text }], usage }, session_id: sid });
-  }
-  lines.push({ type: 'result', subtype: 'success', is_error: false, duration_ms: 1, num_turns: 1, result: all.trim(), session_id: sid, total_cost_usd: 0, usage });
-  const file = join(dir, 'soak.jsonl');
-  await writeFile(file, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
-  return file;
+function streamingTranscript(dir: string): Promise<string> {
+  const parts = Array.from({ length: CHUNKS }, (_, i) => `Part ${i + 1}: ${'streamed words '.repeat(10)}\n\n`);
+  return writeClaudeTranscript(join(dir, 'soak.jsonl'), { sessionId: 'c0c0c0c0-0000-4000-8000-000000000001', parts });
 }
 
 /**
