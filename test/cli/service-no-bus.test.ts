@@ -5,30 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { runServiceCommand, stopServiceIfInstalled } from '../../src/cli/commands/service.js';
-import type { CommandRunner } from '../../src/shared/command-runner.js';
-import { tmpHome } from '../helpers/tmp-home.js';
+import { fakeServiceHost } from '../helpers/fake-service-host.js';
 
 const NO_BUS = { code: 1, stdout: '', stderr: 'Failed to connect to bus: No medium found' };
 
 async function linuxHost(t: TestContext, answer: (file: string, args: readonly string[]) => { code: number; stdout: string; stderr: string }) {
-  const root = await tmpHome(t);
-  const bin = join(root, 'bin');
-  await mkdir(bin, { recursive: true });
-  await writeFile(join(bin, 'ductor'), '#!/bin/sh\nexit 0\n');
-  await chmod(join(bin, 'ductor'), 0o755);
-  const calls: string[] = [];
-  const run: CommandRunner = async (file, args) => {
-    calls.push([file, ...args].join(' '));
-    return answer(file, args);
-  };
-  const lines: string[] = [];
-  const userHome = join(root, 'user');
+  const { root, bin, calls, run, lines, say, userHome } = await fakeServiceHost(t, answer);
   const ductorHome = join(root, 'home');
-  const context = { run, userHome, env: { PATH: bin, USER: 'alice' }, say: (l: string) => lines.push(l), platform: 'linux' as const };
+  const context = { run, userHome, env: { PATH: bin, USER: 'alice' }, say, platform: 'linux' as const };
   const unitFile = join(userHome, '.config', 'systemd', 'user', 'ductor.service');
   return { calls, lines, ductorHome, context, unitFile, bin };
 }

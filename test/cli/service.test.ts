@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { promisify } from 'node:util';
@@ -9,29 +9,20 @@ import { runServiceCommand, stopServiceIfInstalled } from '../../src/cli/command
 import { servicePath } from '../../src/cli/service/service-path.js';
 import { unitHome } from '../../src/cli/service/systemd.js';
 import { LAUNCHD_WRAPPER, launchdPlist, systemdUnit, utf16WithBom, windowsTaskXml } from '../../src/cli/service/unit-files.js';
-import type { CommandRunner } from '../../src/shared/command-runner.js';
 import { runDuctor } from '../helpers/spawn-ductor.js';
 import { tmpHome } from '../helpers/tmp-home.js';
 import { parsePlist } from './plist.js';
+import { fakeServiceHost } from '../helpers/fake-service-host.js';
 
 const SPEC = { program: '/opt/node/bin/ductor', args: [], path: '/opt/node/bin:/home/u/.local/bin:/usr/bin:/bin', userHome: '/home/u', ductorHome: '/home/u/.ductor' };
 
 /** A host with `ductor` on PATH and a command runner that records instead of running. */
 async function fakeHost(t: TestContext) {
-  const root = await tmpHome(t);
-  const bin = join(root, 'bin');
-  await mkdir(bin, { recursive: true });
-  await writeFile(join(bin, 'ductor'), '#!/bin/sh\nexit 0\n');
-  await chmod(join(bin, 'ductor'), 0o755);
-  const calls: string[] = [];
-  const run: CommandRunner = async (file, args) => {
-    calls.push([file, ...args].join(' '));
-    return { code: 0, stdout: file === 'launchctl' && args[0] === 'list' ? '{\n\t"PID" = 4242;\n};' : '', stderr: '' };
-  };
-  const lines: string[] = [];
-  const userHome = join(root, 'user');
+  const { root, bin, calls, run, lines, say, userHome } = await fakeServiceHost(t, (file, args) => ({
+    code: 0, stdout: file === 'launchctl' && args[0] === 'list' ? '{\n\t"PID" = 4242;\n};' : '', stderr: '',
+  }));
   const ductorHome = join(root, 'ductor home');
-  const context = { run, userHome, env: { PATH: bin, USER: 'alice' }, say: (l: string) => lines.push(l) };
+  const context = { run, userHome, env: { PATH: bin, USER: 'alice' }, say };
   return { root, bin, calls, lines, userHome, ductorHome, context };
 }
 

@@ -1,36 +1,25 @@
 /** `ductor uninstall`: service removed, npm package removed through the runner, home only with --purge. */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { runServiceCommand } from '../../src/cli/commands/service.js';
 import { runUninstall } from '../../src/cli/commands/uninstall.js';
-import type { CommandRunner } from '../../src/shared/command-runner.js';
 import { runDuctor } from '../helpers/spawn-ductor.js';
 import { tmpHome } from '../helpers/tmp-home.js';
+import { fakeServiceHost } from '../helpers/fake-service-host.js';
 
 async function host(t: TestContext) {
-  const root = await tmpHome(t);
-  const bin = join(root, 'bin');
-  await mkdir(bin, { recursive: true });
-  await writeFile(join(bin, 'ductor'), '#!/bin/sh\nexit 0\n');
-  await chmod(join(bin, 'ductor'), 0o755);
-  const calls: string[] = [];
-  const run: CommandRunner = async (file, args) => {
-    calls.push([file, ...args].join(' '));
-    return { code: 0, stdout: '', stderr: '' };
-  };
-  const lines: string[] = [];
-  const userHome = join(root, 'user');
+  const { root, bin, calls, run, lines, say, userHome } = await fakeServiceHost(t);
   const ductorHome = join(root, 'home');
   await mkdir(join(ductorHome, 'config'), { recursive: true });
   await writeFile(join(ductorHome, 'config', 'config.json'), '{}\n');
-  const serviceContext = { run, userHome, platform: 'linux' as const, env: { PATH: bin, USER: 'alice' }, say: (l: string) => lines.push(l) };
+  const serviceContext = { run, userHome, platform: 'linux' as const, env: { PATH: bin, USER: 'alice' }, say };
   const npmRoot = join(root, 'lib', 'node_modules', 'ductor');
   await mkdir(npmRoot, { recursive: true });
   const stops: string[] = [];
-  const base = { home: ductorHome, run, packageRoot: npmRoot, serviceContext, stopBot: async (h: string) => (stops.push(h), 0), say: (l: string) => lines.push(l) };
+  const base = { home: ductorHome, run, packageRoot: npmRoot, serviceContext, stopBot: async (h: string) => (stops.push(h), 0), say };
   return { calls, lines, userHome, ductorHome, serviceContext, base, stops };
 }
 
